@@ -1,0 +1,4 @@
+export * from './units';
+export * from './errors';
+export * from './schemas';
+export * from './events';

@@ -1,0 +1,157 @@
+import { z } from 'zod';
+
+/**
+ * The API's shapes (SPEC §4), one source of truth: the server validates with them and
+ * generates OpenAPI from them; the mini-program and the bot import the inferred types.
+ */
+
+/** Upper bound of any single amount in a request; far above every product limit, far below 2^53. */
+export const MAX_REQUEST_AMOUNT_MB = 1_000_000_000;
+
+export const PhoneSchema = z.string().regex(/^1[3-9]\d{9}$/, 'a mainland mobile number: 1[3-9] and 9 digits');
+export const AmountMbSchema = z.number().int().positive().max(MAX_REQUEST_AMOUNT_MB);
+export const CarrierSchema = z.enum(['cmcc', 'unicom', 'telecom']);
+export const IsoTimeSchema = z.string();
+
+export const SmsCodeRequestSchema = z.strictObject({ phone: PhoneSchema });
+export const SmsCodeResponseSchema = z.object({ sent: z.literal(true), resendAfterSeconds: z.number().int() });
+
+export const LoginRequestSchema = z.strictObject({ phone: PhoneSchema, code: z.string().regex(/^\d{6}$/, 'six digits') });
+export const UserSchema = z.object({
+  id: z.string(),
+  phone: PhoneSchema,
+  nickname: z.string(),
+  carrier: CarrierSchema,
+  province: z.string(),
+  createdAt: IsoTimeSchema,
+});
+export const LoginResponseSchema = z.object({ token: z.string(), user: UserSchema });
+
+export const LotSchema = z.object({ amountMb: z.number().int(), expiresAt: IsoTimeSchema });
+export const WalletSchema = z.object({
+  balanceMb: z.number().int(),
+  lots: z.array(LotSchema),
+  expiringSoonMb: z.number().int(),
+});
+
+export const WalletEntrySchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  direction: z.enum(['in', 'out']),
+  amountMb: z.number().int(),
+  /** Who or what was on the other side, in words: a phone number, "红包", "流量转存". */
+  counterparty: z.string(),
+  refType: z.string().nullable(),
+  refId: z.string().nullable(),
+  memo: z.string().nullable(),
+  at: IsoTimeSchema,
+});
+
+export const PageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+  cursor: z.string().max(200).optional(),
+});
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+export const PlanSchema = z.object({ totalMb: z.number().int(), usedMb: z.number().int(), remainingMb: z.number().int() });
+export const StorageSchema = z.object({
+  plan: PlanSchema,
+  bankedThisMonthMb: z.number().int(),
+  bankableMb: z.number().int(),
+});
+export const DepositRequestSchema = z.strictObject({ amountMb: AmountMbSchema });
+export const DepositSchema = z.object({
+  id: z.string(),
+  amountMb: z.number().int(),
+  status: z.enum(['pending', 'completed', 'failed']),
+  expiresAt: IsoTimeSchema.nullable(),
+});
+
+export const GIFT_MESSAGE_MAX_CHARS = 60;
+export const GiftRequestSchema = z.strictObject({
+  toPhone: PhoneSchema,
+  amountMb: AmountMbSchema,
+  message: z.string().max(GIFT_MESSAGE_MAX_CHARS).optional(),
+});
+export const GiftSchema = z.object({
+  id: z.string(),
+  toPhone: PhoneSchema,
+  amountMb: z.number().int(),
+  message: z.string().nullable(),
+  status: z.enum(['delivered', 'pending_claim', 'refunded']),
+  claimDeadline: IsoTimeSchema.nullable(),
+});
+
+export const RED_PACKET_MAX_COUNT = 200;
+const redPacketCommon = {
+  count: z.number().int().min(1).max(RED_PACKET_MAX_COUNT),
+  greeting: z.string().max(60).optional(),
+  passphrase: z.string().min(1).max(32).optional(),
+  roomId: z.string().min(1).max(128).optional(),
+};
+export const RedPacketCreateSchema = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('random'), totalMb: AmountMbSchema, ...redPacketCommon }),
+  z.strictObject({ mode: z.literal('equal'), perShareMb: AmountMbSchema, ...redPacketCommon }),
+]);
+export const RedPacketGrabViewSchema = z.object({
+  userId: z.string(),
+  nickname: z.string(),
+  amountMb: z.number().int(),
+  at: IsoTimeSchema,
+});
+export const LuckiestSchema = z.object({ userId: z.string(), nickname: z.string(), amountMb: z.number().int() });
+export const RedPacketSchema = z.object({
+  id: z.string(),
+  mode: z.enum(['random', 'equal']),
+  status: z.enum(['open', 'finished', 'expired']),
+  senderId: z.string(),
+  senderNickname: z.string(),
+  greeting: z.string().nullable(),
+  hasPassphrase: z.boolean(),
+  roomId: z.string().nullable(),
+  count: z.number().int(),
+  totalMb: z.number().int(),
+  remainingCount: z.number().int(),
+  remainingMb: z.number().int(),
+  expiresAt: IsoTimeSchema,
+  grabs: z.array(RedPacketGrabViewSchema),
+  luckiest: LuckiestSchema.nullable(),
+});
+export const GrabRequestSchema = z.strictObject({ passphrase: z.string().max(32).optional() });
+export const GrabResultSchema = z.object({ amountMb: z.number().int(), rank: z.number().int() });
+
+export const BotBindingRequestSchema = z.strictObject({
+  contactId: z.string().min(1).max(128),
+  phone: PhoneSchema,
+  code: z.string().regex(/^\d{6}$/, "six digits"),
+});
+
+export const OutboxItemSchema = z.object({
+  id: z.string(),
+  channel: z.enum(['sms', 'wechat', 'email']),
+  to: z.string(),
+  text: z.string(),
+  status: z.enum(['pending', 'sent', 'failed']),
+  createdAt: IsoTimeSchema,
+});
+
+export type SmsCodeRequest = z.infer<typeof SmsCodeRequestSchema>;
+export type LoginRequest = z.infer<typeof LoginRequestSchema>;
+export type LoginResponse = z.infer<typeof LoginResponseSchema>;
+export type User = z.infer<typeof UserSchema>;
+export type Wallet = z.infer<typeof WalletSchema>;
+export type WalletEntry = z.infer<typeof WalletEntrySchema>;
+export type Page<T> = { items: T[]; nextCursor: string | null };
+export type Storage = z.infer<typeof StorageSchema>;
+export type DepositRequest = z.infer<typeof DepositRequestSchema>;
+export type Deposit = z.infer<typeof DepositSchema>;
+export type GiftRequest = z.infer<typeof GiftRequestSchema>;
+export type Gift = z.infer<typeof GiftSchema>;
+export type RedPacketCreate = z.infer<typeof RedPacketCreateSchema>;
+export type RedPacket = z.infer<typeof RedPacketSchema>;
+export type GrabRequest = z.infer<typeof GrabRequestSchema>;
+export type GrabResult = z.infer<typeof GrabResultSchema>;
+export type BotBindingRequest = z.infer<typeof BotBindingRequestSchema>;
+export type OutboxItem = z.infer<typeof OutboxItemSchema>;
