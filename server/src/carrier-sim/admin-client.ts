@@ -1,0 +1,70 @@
+import type { FaultSettings } from './faults';
+
+/**
+ * A typed client of the simulator's unsigned admin endpoints, for tests and demo scripts that
+ * need to set up plans, inject faults and look at what the "outside world" saw.
+ */
+
+export interface SimDeduction {
+  requestId: string;
+  phone: string;
+  amountMb: number;
+  status: 'succeeded' | 'failed';
+  at: string;
+}
+
+export interface SimMessage {
+  messageId: string;
+  channel: 'sms' | 'email';
+  to: string;
+  subject?: string;
+  text: string;
+  at: string;
+}
+
+export interface SimPlan {
+  phone: string;
+  carrier: string;
+  province: string;
+  month: string;
+  totalMb: number;
+  usedMb: number;
+  remainingMb: number;
+}
+
+export interface CarrierSimAdmin {
+  setFaults(faults: Partial<FaultSettings>): Promise<void>;
+  reset(): Promise<void>;
+  setPlan(plan: { phone: string; totalMb: number; usedMb: number }): Promise<SimPlan>;
+  listDeductions(phone?: string): Promise<SimDeduction[]>;
+  listMessages(to?: string): Promise<SimMessage[]>;
+}
+
+export function createCarrierSimAdmin(simUrl: string): CarrierSimAdmin {
+  const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${simUrl}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`carrier sim ${method} ${path} answered ${response.status}: ${text}`);
+    // The sim is our own test double, so its admin answers are trusted as typed.
+    return JSON.parse(text) as T;
+  };
+  const query = (name: string, value: string | undefined): string =>
+    value === undefined ? '' : `?${name}=${encodeURIComponent(value)}`;
+
+  return {
+    setFaults: async (faults) => {
+      await call('POST', '/admin/faults', faults);
+    },
+    reset: async () => {
+      await call('POST', '/admin/reset', {});
+    },
+    setPlan: (plan) => call<SimPlan>('POST', '/admin/plans', plan),
+    listDeductions: async (phone) =>
+      (await call<{ items: SimDeduction[] }>('GET', `/admin/deductions${query('phone', phone)}`)).items,
+    listMessages: async (to) => (await call<{ items: SimMessage[] }>('GET', `/admin/messages${query('to', to)}`)).items,
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * The simulator's fault injection: which misbehaviour a business request suffers. A seeded PRNG
+ * (not Math.random) so that a test that sets `seed` sees the same faults on every run.
+ */
+
+export interface FaultSettings {
+  /** Share of requests answered 503 before any work is done. */
+  errorRate: number;
+  /** Delay added before every answer (after the work is done). */
+  latencyMs: number;
+  /** Share of requests whose work is done but whose answer is held far past any client timeout. */
+  timeoutRate: number;
+  /** Share of requests whose work is done and whose connection is then dropped without an answer. */
+  lostAnswerRate: number;
+  seed: number;
+}
+
+export type Fault = 'none' | 'error' | 'timeout' | 'lost';
+
+export const NO_FAULTS: FaultSettings = { errorRate: 0, latencyMs: 0, timeoutRate: 0, lostAnswerRate: 0, seed: 1 };
+
+/** Bounds a demo's `latencyMs`, so that a typo cannot park connections for hours. */
+export const MAX_LATENCY_MS = 60_000;
+
+/** mulberry32: tiny, fast, good enough to spread faults; returns floats in [0, 1). */
+export function createSeededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/**
+ * One draw per request, the rates stacked in the order error, timeout, lost: a request suffers
+ * at most one fault, and rates that add up to 1 or more leave no request untouched.
+ */
+export function drawFault(settings: FaultSettings, random: () => number): Fault {
+  const anyFault = settings.errorRate + settings.timeoutRate + settings.lostAnswerRate;
+  if (anyFault <= 0) return 'none';
+  const roll = random();
+  if (roll < settings.errorRate) return 'error';
+  if (roll < settings.errorRate + settings.timeoutRate) return 'timeout';
+  if (roll < anyFault) return 'lost';
+  return 'none';
+}

@@ -1,0 +1,143 @@
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../carrier/signing';
+import { createSeededRandom, drawFault, FaultSettings, NO_FAULTS } from './faults';
+import { Answer, errorAnswer, parseJson, readBody, sendAnswer } from './http-io';
+import { adminGetRoute, adminPostRoute, BUSINESS_ROUTES } from './routes';
+import { CarrierWorld } from './world';
+
+/**
+ * The carrier (and SMS/e-mail provider) simulator: a real HTTP server with its state in memory,
+ * playing the outside world for tests and demos, faults included.
+ */
+
+/** How long a "timeout" fault holds its answer: far past any client timeout; close() releases it. */
+export const HELD_ANSWER_MS = 30_000;
+
+export interface CarrierSimOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  /** Interface to listen on; loopback unless the sim must be reachable from other hosts. */
+  host?: string;
+  secret: string;
+  clock?: () => number;
+}
+
+export interface CarrierSim {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startCarrierSim(options: CarrierSimOptions): Promise<CarrierSim> {
+  const clock = options.clock ?? Date.now;
+  const world = new CarrierWorld(clock);
+  let faults: FaultSettings = NO_FAULTS;
+  let random = createSeededRandom(NO_FAULTS.seed);
+  const setFaults = (next: FaultSettings): void => {
+    faults = next;
+    random = createSeededRandom(next.seed);
+  };
+  const pendingTimers = new Set<NodeJS.Timeout>();
+
+  /** Runs `send` after `delayMs` unless the client leaves or the sim closes first. */
+  const answerLater = (res: ServerResponse, delayMs: number, send: () => void): void => {
+    if (delayMs <= 0) return send();
+    const timer = setTimeout(() => {
+      pendingTimers.delete(timer);
+      send();
+    }, delayMs);
+    pendingTimers.add(timer);
+    res.on('close', () => {
+      clearTimeout(timer);
+      pendingTimers.delete(timer);
+    });
+  };
+
+  const answerBusiness = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
+    const route = Object.hasOwn(BUSINESS_ROUTES, path) ? BUSINESS_ROUTES[path] : undefined;
+    if (!route || req.method !== 'POST') return sendAnswer(res, errorAnswer(404, 'NOT_FOUND', `no ${req.method} ${path}`));
+    const read = await readBody(req);
+    if (!read.ok) return sendAnswer(res, read.answer);
+    const fault = drawFault(faults, random);
+    const send = (answer: Answer): void => answerLater(res, faults.latencyMs, () => sendAnswer(res, answer));
+    if (fault === 'error') return send(errorAnswer(503, 'CARRIER_BUSY', 'simulated outage, nothing was done'));
+
+    const signature = verifySignature({
+      secret: options.secret,
+      timestampHeader: headerValue(req, TIMESTAMP_HEADER),
+      signatureHeader: headerValue(req, SIGNATURE_HEADER),
+      rawBody: read.rawBody,
+      nowMs: clock(),
+    });
+    if (!signature.ok) return send(errorAnswer(401, signature.code, signature.message));
+    const json = parseJson(read.rawBody);
+    if (!json.ok) return send(json.answer);
+
+    const answer = route(world, json.value);
+    // Both faults below strike after the work is done: the caller cannot tell whether it was.
+    if (fault === 'lost') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault === 'timeout') return answerLater(res, HELD_ANSWER_MS, () => sendAnswer(res, answer));
+    send(answer);
+  };
+
+  const answerAdmin = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    if (req.method === 'GET') {
+      const answer = adminGetRoute(url.pathname, url.searchParams, world);
+      return sendAnswer(res, answer ?? errorAnswer(404, 'NOT_FOUND', `no GET ${url.pathname}`));
+    }
+    const route = req.method === 'POST' ? adminPostRoute(url.pathname, world, setFaults) : undefined;
+    if (!route) return sendAnswer(res, errorAnswer(404, 'NOT_FOUND', `no ${req.method} ${url.pathname}`));
+    const read = await readBody(req);
+    if (!read.ok) return sendAnswer(res, read.answer);
+    // An empty body is fine for admin calls such as /admin/reset.
+    const json = read.rawBody.trim() === '' ? { ok: true as const, value: {} } : parseJson(read.rawBody);
+    sendAnswer(res, json.ok ? route(json.value) : json.answer);
+  };
+
+  const answerRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://carrier-sim.invalid');
+    if (url.pathname.startsWith('/admin/')) return answerAdmin(req, res, url);
+    return answerBusiness(req, res, url.pathname);
+  };
+
+  const server = createServer((req, res) => {
+    // Never crash on a request: whatever goes wrong becomes a 500 for that request only.
+    answerRequest(req, res).catch((error: unknown) => {
+      sendAnswer(res, errorAnswer(500, 'INTERNAL', error instanceof Error ? error.message : 'internal error'));
+    });
+  });
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('carrier sim: not listening on a TCP port');
+  const { port } = address;
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      for (const timer of pendingTimers) clearTimeout(timer);
+      pendingTimers.clear();
+      // Held ("timeout" fault) and idle keep-alive connections would keep close() waiting.
+      server.closeAllConnections();
+    });
+    return closing;
+  };
+
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return { url: `http://${urlHost}:${port}`, close };
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

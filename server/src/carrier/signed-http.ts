@@ -1,0 +1,81 @@
+import { signedHeaders } from './signing';
+
+/**
+ * One signed JSON POST to an outside party (carrier, message provider), reduced to what callers
+ * must decide on: an answer with a status, or no answer at all (and why).
+ */
+
+/** Largest answer read from an outside party; a longer one is treated as no answer. */
+export const MAX_ANSWER_BYTES = 64 * 1024;
+
+export interface SignedEndpoint {
+  baseUrl: string;
+  secret: string;
+  timeoutMs: number;
+  clock: () => number;
+}
+
+export type SignedPostOutcome =
+  /** `body` is the parsed JSON, or null when the answer was not JSON. */
+  | { kind: 'answered'; status: number; body: unknown }
+  | { kind: 'no_answer'; reason: string };
+
+export async function postSigned(endpoint: SignedEndpoint, path: string, payload: unknown): Promise<SignedPostOutcome> {
+  const rawBody = JSON.stringify(payload);
+  // One signal for the whole exchange, so a carrier that sends headers and then stalls the body
+  // still ends within timeoutMs.
+  const signal = AbortSignal.timeout(endpoint.timeoutMs);
+  try {
+    // Concatenated rather than resolved, so that a base URL with a path prefix keeps it.
+    const response = await fetch(`${endpoint.baseUrl.replace(/\/+$/, '')}${path}`, {
+      method: 'POST',
+      headers: signedHeaders(endpoint.secret, endpoint.clock(), rawBody),
+      body: rawBody,
+      signal,
+      redirect: 'error',
+    });
+    const text = await readBoundedText(response);
+    if (text === undefined) return { kind: 'no_answer', reason: `answer over ${MAX_ANSWER_BYTES} bytes` };
+    return { kind: 'answered', status: response.status, body: parseJsonOrNull(text) };
+  } catch (error) {
+    return { kind: 'no_answer', reason: describeFailure(error, endpoint.timeoutMs) };
+  }
+}
+
+async function readBoundedText(response: Response): Promise<string | undefined> {
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_ANSWER_BYTES) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJsonOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+function describeFailure(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return `no answer within ${timeoutMs} ms`;
+  }
+  if (error instanceof Error) {
+    // fetch reports network failures as "fetch failed" with the socket's error as the cause.
+    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    return `connection failed (${error.message}${cause})`;
+  }
+  return 'connection failed';
+}

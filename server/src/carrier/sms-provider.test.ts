@@ -1,0 +1,67 @@
+import { createCarrierSimAdmin, CarrierSimAdmin } from '../carrier-sim/admin-client';
+import { CarrierSim, startCarrierSim } from '../carrier-sim/sim';
+import { createMessageProvider, MessageProvider, MessageProviderError } from './sms-provider';
+
+const SECRET = 'provider-test-secret';
+
+let sim: CarrierSim;
+let admin: CarrierSimAdmin;
+let provider: MessageProvider;
+
+beforeAll(async () => {
+  sim = await startCarrierSim({ port: 0, secret: SECRET });
+  admin = createCarrierSimAdmin(sim.url);
+  provider = createMessageProvider({ baseUrl: sim.url, secret: SECRET, timeoutMs: 1_000 });
+});
+afterAll(() => sim.close());
+beforeEach(() => admin.reset());
+
+describe('the message provider client', () => {
+  it('sends an SMS that the provider records and lists by recipient', async () => {
+    const { messageId } = await provider.sendSms('13812345678', '【流量】您的验证码是 123456');
+    await provider.sendSms('13900000000', 'someone else');
+
+    const listed = await admin.listMessages('13812345678');
+    expect(listed).toEqual([
+      expect.objectContaining({ messageId, channel: 'sms', to: '13812345678', text: '【流量】您的验证码是 123456' }),
+    ]);
+    expect(Date.parse(listed[0].at)).not.toBeNaN();
+    expect(await admin.listMessages()).toHaveLength(2);
+  });
+
+  it('sends an e-mail with its subject', async () => {
+    await provider.sendEmail('ops@sponsor.example', '活动结果', '10 位用户中奖');
+    expect(await admin.listMessages('ops@sponsor.example')).toEqual([
+      expect.objectContaining({ channel: 'email', subject: '活动结果', text: '10 位用户中奖' }),
+    ]);
+  });
+
+  it('gives each message its own id', async () => {
+    const first = await provider.sendSms('13812345678', 'one');
+    const second = await provider.sendSms('13812345678', 'two');
+    expect(first.messageId).not.toBe(second.messageId);
+  });
+
+  it('fails for good, not retryable, when the provider refuses the recipient', async () => {
+    const failure = await provider.sendSms('not-a-number', 'hello').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(MessageProviderError);
+    expect(failure).toMatchObject({ status: 400, retryable: false });
+    expect(await admin.listMessages()).toEqual([]);
+  });
+
+  it('fails retryably during an outage, and for good when refused for a wrong secret', async () => {
+    await admin.setFaults({ errorRate: 1 });
+    await expect(provider.sendSms('13812345678', 'hello')).rejects.toMatchObject({ status: 503, retryable: true });
+    await admin.setFaults({});
+
+    const misconfigured = createMessageProvider({ baseUrl: sim.url, secret: 'wrong', timeoutMs: 1_000 });
+    await expect(misconfigured.sendSms('13812345678', 'hello')).rejects.toMatchObject({ status: 401, retryable: false });
+    expect(await admin.listMessages()).toEqual([]);
+  });
+
+  it('fails retryably when the provider does not answer in time', async () => {
+    const impatient = createMessageProvider({ baseUrl: sim.url, secret: SECRET, timeoutMs: 200 });
+    await admin.setFaults({ timeoutRate: 1 });
+    await expect(impatient.sendSms('13812345678', 'hello')).rejects.toMatchObject({ retryable: true });
+  });
+});
