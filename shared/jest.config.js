@@ -1,6 +1,7 @@
 module.exports = {
   displayName: 'shared',
   testEnvironment: 'node',
+  setupFilesAfterEnv: ['<rootDir>/../jest.setup.js'],
   roots: ['<rootDir>/src'],
-  transform: { '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true }] },
+  transform: { '^.+\\.tsx?$': ['ts-jest', {}] },
 };

@@ -1,0 +1,92 @@
+import Koa, { type Context, type Next } from 'koa';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import { randomUUID } from 'node:crypto';
+import type { Deps } from './deps';
+import { AppError } from './http/app-error';
+import { Api } from './http/api';
+import { renderErrors } from './http/errors-middleware';
+import { createMetrics } from './http/metrics';
+import { buildOpenApi } from './http/openapi';
+import { AuthService } from './modules/auth/service';
+import { addAuthRoutes } from './modules/auth/routes';
+import { addWalletRoutes } from './modules/ledger/routes';
+import { StorageService } from './modules/storage/service';
+import { addStorageRoutes } from './modules/storage/routes';
+import { GiftService } from './modules/gifts/service';
+import { addGiftRoutes } from './modules/gifts/routes';
+import { addDevOutboxRoutes } from './modules/outbox/routes';
+
+export interface Services {
+  auth: AuthService;
+  storage: StorageService;
+  gifts: GiftService;
+}
+
+export function createServices(deps: Deps): Services {
+  const gifts = new GiftService(deps);
+  const auth = new AuthService(deps);
+  auth.onSignIn(async (user) => {
+    await gifts.claimPendingGifts(user);
+  });
+  return { auth, gifts, storage: new StorageService(deps) };
+}
+
+export function createApi(deps: Deps, services: Services): Api {
+  const api = new Api({ dataSource: deps.dataSource, clock: deps.clock, jwtSecret: deps.config.JWT_SECRET, botToken: deps.config.BOT_TOKEN });
+  addAuthRoutes(api, services.auth);
+  addWalletRoutes(api, deps);
+  addStorageRoutes(api, services.storage);
+  addGiftRoutes(api, services.gifts);
+  addDevOutboxRoutes(api, deps);
+  return api;
+}
+
+/** Requests with a body must say it is JSON; anything else is refused before parsing. */
+async function requireJson(ctx: Context, next: Next): Promise<void> {
+  const hasBody = ['POST', 'PUT', 'PATCH'].includes(ctx.method) && (Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '');
+  if (hasBody && !ctx.is('application/json')) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send JSON with Content-Type: application/json.');
+  await next();
+}
+
+export function createApp(deps: Deps, services: Services = createServices(deps)) {
+  const app = new Koa({ proxy: true });
+  const metrics = createMetrics();
+  const api = createApi(deps, services);
+  const openApi = buildOpenApi(api.routes);
+
+  app.use(metrics.middleware);
+  app.use(async (ctx, next) => {
+    const requestId = ctx.get('x-request-id').slice(0, 64) || randomUUID();
+    ctx.set('X-Request-Id', requestId);
+    ctx.state.log = deps.logger.child({ requestId });
+    const started = Date.now();
+    await next();
+    (ctx.state.log as Deps['logger']).info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Date.now() - started }, 'request');
+  });
+  app.use(renderErrors(deps.logger));
+  app.use(requireJson);
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.config.BODY_LIMIT_BYTES, encoding: 'utf-8' }));
+
+  const ops = new Router();
+  ops.get(['/healthz', '/livez'], (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  ops.get('/readyz', async (ctx) => {
+    const checks = await Promise.allSettled([deps.dataSource.query('SELECT 1'), deps.redis.ping()]);
+    const [database, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'down'));
+    ctx.status = database === 'ok' && redis === 'ok' ? 200 : 503;
+    ctx.body = { status: ctx.status === 200 ? 'ok' : 'unavailable', database, redis };
+  });
+  ops.get('/metrics', async (ctx) => {
+    ctx.type = metrics.registry.contentType;
+    ctx.body = await metrics.registry.metrics();
+  });
+  ops.get('/api/v1/openapi.json', (ctx) => {
+    ctx.body = openApi;
+  });
+  app.use(ops.routes());
+  app.use(api.router.routes());
+  app.use(api.router.allowedMethods());
+  return { app, api, services, openApi };
+}

@@ -1,0 +1,47 @@
+import { DataSource } from 'typeorm';
+import { Initial1764100000000 } from './migrations/1764100000000-Initial';
+
+export const MIGRATIONS = [Initial1764100000000];
+
+export function createDataSource(databaseUrl: string, poolSize = 20): DataSource {
+  return new DataSource({
+    type: 'mysql',
+    url: databaseUrl,
+    // Schema changes go through migrations only.
+    synchronize: false,
+    migrationsRun: false,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    timezone: 'Z',
+    charset: 'utf8mb4',
+    dateStrings: false,
+    extra: { connectionLimit: poolSize, waitForConnections: true },
+    logging: false,
+  });
+}
+
+/** Creates the database named in the URL if it is missing (a fresh machine has none). */
+export async function ensureDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`unsupported database name: ${name}`);
+  url.pathname = '/';
+  const admin = new DataSource({ type: 'mysql', url: url.toString(), synchronize: false });
+  await admin.initialize();
+  try {
+    await admin.query(`CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await admin.destroy();
+  }
+}
+
+export async function migrate(databaseUrl: string): Promise<void> {
+  await ensureDatabase(databaseUrl);
+  const dataSource = createDataSource(databaseUrl, 2);
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await dataSource.destroy();
+  }
+}

@@ -1,0 +1,83 @@
+import jwt from 'jsonwebtoken';
+import { timingSafeEqual } from 'node:crypto';
+import type { Context, Next } from 'koa';
+import type { DataSource } from 'typeorm';
+import type { User } from '@liuliang/shared';
+import { unauthenticated, AppError } from './app-error';
+import { findUserById } from '../modules/auth/users';
+
+const TOKEN_LIFETIME = '30d';
+
+export type Caller =
+  | { kind: 'user'; user: User; viaBot: boolean }
+  | { kind: 'bot' };
+
+export interface AuthDeps {
+  dataSource: DataSource;
+  jwtSecret: string;
+  botToken: string;
+}
+
+export function issueToken(jwtSecret: string, userId: string): string {
+  return jwt.sign({}, jwtSecret, { subject: userId, expiresIn: TOKEN_LIFETIME, algorithm: 'HS256' });
+}
+
+/** The user id inside a valid token, or null. */
+export function verifyToken(jwtSecret: string, token: string): string | null {
+  try {
+    const payload = jwt.verify(token, jwtSecret, { algorithms: ['HS256'] });
+    return typeof payload === 'object' && typeof payload.sub === 'string' ? payload.sub : null;
+  } catch {
+    return null;
+  }
+}
+
+export function isBotToken(expected: string, given: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Who is calling: a user with a bearer token, or the bot (`Authorization: Bot <token>`), acting
+ * for a bound user when it sends `X-Acting-User` (SPEC §4).
+ */
+export async function identifyCaller(deps: AuthDeps, ctx: Context): Promise<Caller | null> {
+  const header = ctx.get('authorization');
+  const [scheme, credential] = header.split(' ', 2);
+  if (!credential) return null;
+  if (scheme === 'Bearer') {
+    const userId = verifyToken(deps.jwtSecret, credential);
+    const user = userId ? await findUserById(deps.dataSource.manager, userId) : null;
+    return user ? { kind: 'user', user, viaBot: false } : null;
+  }
+  if (scheme === 'Bot' && isBotToken(deps.botToken, credential)) {
+    const acting = ctx.get('x-acting-user');
+    if (!acting) return { kind: 'bot' };
+    const user = /^\d{1,20}$/.test(acting) ? await findUserById(deps.dataSource.manager, acting) : null;
+    if (!user) throw new AppError(403, 'FORBIDDEN', 'X-Acting-User names no user.');
+    return { kind: 'user', user, viaBot: true };
+  }
+  return null;
+}
+
+export type Access = 'none' | 'user' | 'bot' | 'user-or-bot';
+
+export function requireAccess(deps: AuthDeps, access: Access) {
+  return async function checkAccess(ctx: Context, next: Next): Promise<void> {
+    if (access !== 'none') {
+      const caller = await identifyCaller(deps, ctx);
+      if (!caller) throw unauthenticated();
+      if (access === 'user' && caller.kind !== 'user') throw new AppError(403, 'FORBIDDEN', 'This needs a user; the bot must send X-Acting-User.');
+      if (access === 'bot' && (caller.kind !== 'bot' && !caller.viaBot)) throw new AppError(403, 'FORBIDDEN', 'Only the bot may call this.');
+      ctx.state.caller = caller;
+    }
+    await next();
+  };
+}
+
+export function callerUser(ctx: Context): User {
+  const caller = ctx.state.caller as Caller | undefined;
+  if (!caller || caller.kind !== 'user') throw unauthenticated();
+  return caller.user;
+}

@@ -1,0 +1,19 @@
+import { LoginRequestSchema, LoginResponseSchema, SmsCodeRequestSchema, SmsCodeResponseSchema, UserSchema } from '@liuliang/shared';
+import type { Api } from '../../http/api';
+import { callerUser } from '../../http/auth';
+import type { AuthService } from './service';
+
+export function addAuthRoutes(api: Api, auth: AuthService): void {
+  api.add(
+    { method: 'post', path: '/auth/sms-code', tag: 'auth', summary: 'Send a six-digit sign-in code by SMS', access: 'none', body: SmsCodeRequestSchema, response: SmsCodeResponseSchema },
+    async (_ctx, { body }) => auth.sendCode(body.phone),
+  );
+  api.add(
+    { method: 'post', path: '/auth/login', tag: 'auth', summary: 'Sign in with the code; the first sign-in registers and credits waiting gifts', access: 'none', body: LoginRequestSchema, response: LoginResponseSchema },
+    async (_ctx, { body }) => auth.login(body.phone, body.code),
+  );
+  api.add(
+    { method: 'get', path: '/me', tag: 'auth', summary: 'The signed-in user', access: 'user', response: UserSchema },
+    async (ctx) => callerUser(ctx),
+  );
+}

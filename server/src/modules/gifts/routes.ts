@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { GiftRequestSchema, GiftSchema } from '@liuliang/shared';
+import type { Api } from '../../http/api';
+import { callerUser } from '../../http/auth';
+import type { GiftService } from './service';
+
+export function addGiftRoutes(api: Api, gifts: GiftService): void {
+  api.add(
+    { method: 'post', path: '/gifts', tag: 'gifts', summary: 'Give data to a phone number', access: 'user', movesData: true, body: GiftRequestSchema, response: GiftSchema, status: 201 },
+    async (ctx, { body }) => gifts.send(callerUser(ctx), body),
+  );
+  api.add(
+    { method: 'get', path: '/gifts/:id', tag: 'gifts', summary: 'A gift you sent or received', access: 'user', response: GiftSchema },
+    async (ctx, { params }) => gifts.get(callerUser(ctx), z.string().regex(/^\d{1,20}$/).catch('0').parse(params.id)),
+  );
+}

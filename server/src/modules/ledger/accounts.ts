@@ -1,0 +1,36 @@
+/**
+ * Account codes. Every account is addressed by a stable code so that features name the
+ * account they mean (`wallet:42`, `escrow:gift:7`) without knowing its row id.
+ */
+export const EXTERNAL_ACCOUNTS = {
+  /** Carrier plan data banked into wallets. */
+  carrierPlan: 'ext:carrier_plan',
+  /** Data that outlived its expiry. */
+  expired: 'ext:expired',
+  /** Data recharged out to carriers. */
+  recharged: 'ext:recharged',
+  /** Sponsor budgets bought. */
+  sponsorBudget: 'ext:sponsor_budget',
+  /** Data exchanged for goods. */
+  exchanged: 'ext:exchanged',
+} as const;
+
+export type ExternalAccountCode = (typeof EXTERNAL_ACCOUNTS)[keyof typeof EXTERNAL_ACCOUNTS];
+
+export type EscrowOwner = 'gift' | 'red_packet' | 'crowdfund' | 'share_group' | 'cash_out';
+
+export const walletCode = (userId: string | number) => `wallet:${userId}`;
+export const escrowCode = (owner: EscrowOwner, id: string | number) => `escrow:${owner}:${id}`;
+export const isExternalCode = (code: string) => code.startsWith('ext:');
+
+export type TransferKind =
+  | 'deposit'
+  | 'gift'
+  | 'gift_escrow'
+  | 'gift_claim'
+  | 'gift_refund'
+  | 'red_packet_fund'
+  | 'red_packet_grab'
+  | 'red_packet_refund'
+  | 'expiry'
+  | 'adjustment';

@@ -1,0 +1,131 @@
+import type { DataSource } from 'typeorm';
+import { createDataSource } from '../../db/data-source';
+import { inTransaction } from '../../db/sql';
+import { manualClock } from '../../platform/clock';
+import { endOfShanghaiMonth } from '../../platform/shanghai-time';
+import { createTestDatabase, expectLedgerIntact } from '../../test-support/database';
+import { EXTERNAL_ACCOUNTS, escrowCode, walletCode } from './accounts';
+import { auditLedger } from './audit';
+import { Ledger } from './ledger';
+
+describe('the ledger', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let dataSource: DataSource;
+  const clock = manualClock(new Date('2026-11-26T04:00:00Z'));
+  const ledger = new Ledger(clock);
+  const jan = new Date('2027-01-31T15:59:59.999Z');
+  const feb = new Date('2027-02-28T15:59:59.999Z');
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataSource = createDataSource(database.url, 20);
+    await dataSource.initialize();
+    await inTransaction(dataSource, async (sql) => {
+      for (const id of [1, 2, 3, 4, 5]) await ledger.ensureAccount(sql, walletCode(id));
+    });
+  });
+  afterAll(async () => {
+    await expectLedgerIntact(database.url);
+    await dataSource.destroy();
+    await database.drop();
+  });
+
+  const lotsOf = async (code: string) =>
+    (
+      await dataSource.query('SELECT l.expires_at, l.remaining_mb FROM lots l JOIN accounts a ON a.id = l.account_id WHERE a.code = ? ORDER BY l.expires_at', [code])
+    ).map((r: { expires_at: Date; remaining_mb: string }) => ({ expiresAt: new Date(r.expires_at).toISOString(), amountMb: Number(r.remaining_mb) }));
+  const balanceOf = async (code: string) => Number((await dataSource.query('SELECT balance_mb FROM accounts WHERE code = ?', [code]))[0].balance_mb);
+  const bank = (userId: number, amountMb: number, expiresAt: Date) =>
+    inTransaction(dataSource, (sql) =>
+      ledger.transfer(sql, { fromCode: EXTERNAL_ACCOUNTS.carrierPlan, toCode: walletCode(userId), amountMb, kind: 'deposit', expiresAt }),
+    );
+
+  it('spends the earliest-expiring lots first and keeps expiry when data moves', async () => {
+    await bank(1, 100, feb);
+    await bank(1, 50, jan);
+    await inTransaction(dataSource, (sql) => ledger.transfer(sql, { fromCode: walletCode(1), toCode: walletCode(2), amountMb: 80, kind: 'gift' }));
+    expect(await lotsOf(walletCode(1))).toEqual([{ expiresAt: feb.toISOString(), amountMb: 70 }]);
+    expect(await lotsOf(walletCode(2))).toEqual([
+      { expiresAt: jan.toISOString(), amountMb: 50 },
+      { expiresAt: feb.toISOString(), amountMb: 30 },
+    ]);
+    // Passing it on again never extends its life.
+    await inTransaction(dataSource, (sql) => ledger.transfer(sql, { fromCode: walletCode(2), toCode: walletCode(3), amountMb: 60, kind: 'gift' }));
+    expect(await lotsOf(walletCode(3))).toEqual([
+      { expiresAt: jan.toISOString(), amountMb: 50 },
+      { expiresAt: feb.toISOString(), amountMb: 10 },
+    ]);
+  });
+
+  it('refuses to overdraw a wallet and changes nothing', async () => {
+    const before = await balanceOf(walletCode(3));
+    await expect(
+      inTransaction(dataSource, (sql) => ledger.transfer(sql, { fromCode: walletCode(3), toCode: walletCode(4), amountMb: before + 1, kind: 'gift' })),
+    ).rejects.toMatchObject({ code: 'INSUFFICIENT_BALANCE', status: 422 });
+    expect(await balanceOf(walletCode(3))).toBe(before);
+    expect(await balanceOf(walletCode(4))).toBe(0);
+  });
+
+  it('lets an escrow with a deadline take only lots that outlive it', async () => {
+    await bank(4, 30, jan);
+    await bank(4, 20, feb);
+    await inTransaction(dataSource, (sql) => ledger.ensureAccount(sql, escrowCode('gift', 99)));
+    const deadline = new Date('2027-02-01T00:00:00Z');
+    await expect(
+      inTransaction(dataSource, (sql) => ledger.transfer(sql, { fromCode: walletCode(4), toCode: escrowCode('gift', 99), amountMb: 25, kind: 'gift_escrow', mustOutlive: deadline })),
+    ).rejects.toMatchObject({ code: 'INSUFFICIENT_BALANCE' });
+    await inTransaction(dataSource, (sql) => ledger.transfer(sql, { fromCode: walletCode(4), toCode: escrowCode('gift', 99), amountMb: 20, kind: 'gift_escrow', mustOutlive: deadline }));
+    expect(await lotsOf(escrowCode('gift', 99))).toEqual([{ expiresAt: feb.toISOString(), amountMb: 20 }]);
+    expect(await lotsOf(walletCode(4))).toEqual([{ expiresAt: jan.toISOString(), amountMb: 30 }]);
+  });
+
+  it('computes banking expiry at the end of the third month after the deposit, in Shanghai time', () => {
+    // 1 Dec 00:30 in Shanghai is still 30 Nov in UTC: the deposit month is December.
+    expect(endOfShanghaiMonth(new Date('2026-11-30T16:30:00Z'), 3).toISOString()).toBe('2027-03-31T15:59:59.999Z');
+  });
+
+  it('sweeps expired remainders to the expired account, once, and hides them from spending', async () => {
+    await bank(5, 40, new Date('2026-12-01T00:00:00Z'));
+    await bank(5, 60, feb);
+    clock.set(new Date('2026-12-02T00:00:00Z'));
+    await expect(
+      inTransaction(dataSource, (sql) => ledger.transfer(sql, { fromCode: walletCode(5), toCode: walletCode(1), amountMb: 61, kind: 'gift' })),
+    ).rejects.toMatchObject({ code: 'INSUFFICIENT_BALANCE' });
+    const expiredBefore = await balanceOf(EXTERNAL_ACCOUNTS.expired).catch(() => 0);
+    const [first, second] = await Promise.all([
+      inTransaction(dataSource, (sql) => ledger.sweepExpiredLots(sql)),
+      inTransaction(dataSource, (sql) => ledger.sweepExpiredLots(sql)),
+    ]);
+    expect(first + second).toBe(40);
+    expect(await balanceOf(EXTERNAL_ACCOUNTS.expired)).toBe(expiredBefore - -40);
+    expect(await lotsOf(walletCode(5))).toEqual([{ expiresAt: feb.toISOString(), amountMb: 60 }]);
+    expect(await inTransaction(dataSource, (sql) => ledger.sweepExpiredLots(sql))).toBe(0);
+  });
+
+  it('keeps transfers immutable in the database itself', async () => {
+    await expect(dataSource.query('UPDATE transfers SET amount_mb = amount_mb + 1')).rejects.toThrow(/immutable/);
+    await expect(dataSource.query('DELETE FROM transfers')).rejects.toThrow(/immutable/);
+  });
+
+  it('stays exact under 200 parallel transfers between the same wallets', async () => {
+    await bank(1, 1000, feb);
+    await bank(2, 1000, feb);
+    const moves = Array.from({ length: 200 }, (_, i) =>
+      inTransaction(dataSource, (sql) =>
+        ledger.transfer(sql, { fromCode: walletCode(i % 2 ? 1 : 2), toCode: walletCode(i % 2 ? 2 : 1), amountMb: 7, kind: 'gift' }),
+      ).then(() => 'ok', (e: { code?: string }) => e.code ?? 'crash'),
+    );
+    const outcomes = await Promise.all(moves);
+    expect(outcomes.filter((o) => o !== 'ok' && o !== 'INSUFFICIENT_BALANCE')).toEqual([]);
+    expect(await auditLedger(dataSource.manager)).toEqual([]);
+  });
+
+  it('reports a breach when the books do not balance', async () => {
+    await dataSource.query(`UPDATE accounts SET balance_mb = balance_mb + 1 WHERE code = ?`, [walletCode(5)]);
+    const breaches = await auditLedger(dataSource.manager);
+    expect(breaches.map((b) => b.invariant)).toEqual(
+      expect.arrayContaining(['sum of all balances is zero', 'each balance equals credits minus debits', 'each internal balance equals the sum of its lots']),
+    );
+    await dataSource.query(`UPDATE accounts SET balance_mb = balance_mb - 1 WHERE code = ?`, [walletCode(5)]);
+  });
+});

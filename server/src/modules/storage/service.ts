@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import type { Deposit, Storage, User } from '@liuliang/shared';
+import { notFound, ruleBroken } from '../../http/app-error';
+import { inTransaction, toInt, type Sql } from '../../db/sql';
+import type { Deps } from '../../deps';
+import { endOfShanghaiMonth, shanghaiMonthKey } from '../../platform/shanghai-time';
+import { EXTERNAL_ACCOUNTS, walletCode } from '../ledger/accounts';
+
+/** Pending deposits older than this many carrier timeouts are settled by asking the carrier. */
+const RECONCILE_AFTER_TIMEOUTS = 2;
+export const RECONCILE_BATCH = 100;
+
+interface DepositRow {
+  id: string;
+  user_id: string;
+  request_id: string;
+  amount_mb: string;
+  status: Deposit['status'];
+  expires_at: Date;
+}
+
+const toDeposit = (r: DepositRow): Deposit => ({
+  id: String(r.id),
+  amountMb: toInt(r.amount_mb),
+  status: r.status,
+  expiresAt: r.status === 'failed' ? null : new Date(r.expires_at).toISOString(),
+});
+
+/**
+ * Banking unused plan data (SPEC §3.1). The carrier deducts first; the wallet is credited only
+ * on its confirmation. A deposit whose answer is lost stays pending until reconciliation asks
+ * the carrier about the same request id: never deducted twice, never credited twice.
+ */
+export class StorageService {
+  constructor(private readonly deps: Deps) {}
+
+  async view(user: User): Promise<Storage> {
+    const plan = await this.deps.carrier.queryPlan(user.phone);
+    const bankedThisMonthMb = await this.bankedThisMonth(this.deps.dataSource.manager, user.id);
+    const capLeftMb = Math.max(0, this.deps.config.DEPOSIT_MONTHLY_CAP_MB - bankedThisMonthMb);
+    return {
+      plan: { totalMb: plan.totalMb, usedMb: plan.usedMb, remainingMb: plan.remainingMb },
+      bankedThisMonthMb,
+      bankableMb: Math.min(capLeftMb, plan.remainingMb),
+    };
+  }
+
+  async deposit(user: User, amountMb: number): Promise<Deposit> {
+    const { config, clock, dataSource, carrier } = this.deps;
+    if (amountMb < config.DEPOSIT_MIN_MB) throw ruleBroken('LIMIT_EXCEEDED', `Bank at least ${config.DEPOSIT_MIN_MB} MB at a time.`);
+    const now = clock.now();
+    const requestId = randomUUID();
+    const depositId = await inTransaction(dataSource, async (sql) => {
+      // The user's row is the lock that serialises their deposits while the monthly cap is checked.
+      await sql.query('SELECT id FROM users WHERE id = ? FOR UPDATE', [user.id]);
+      const bankedMb = await this.bankedThisMonth(sql, user.id);
+      if (bankedMb + amountMb > config.DEPOSIT_MONTHLY_CAP_MB) {
+        throw ruleBroken('LIMIT_EXCEEDED', `At most ${config.DEPOSIT_MONTHLY_CAP_MB} MB may be banked a month; ${Math.max(0, config.DEPOSIT_MONTHLY_CAP_MB - bankedMb)} MB left this month.`);
+      }
+      const result = await sql.query(
+        `INSERT INTO deposits (user_id, request_id, amount_mb, month, status, expires_at, created_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
+        [user.id, requestId, amountMb, shanghaiMonthKey(now), endOfShanghaiMonth(now, config.DEPOSIT_EXPIRY_MONTHS), now],
+      );
+      return String(result.insertId);
+    });
+
+    const answer = await carrier.deduct({ requestId, phone: user.phone, amountMb });
+    if (answer.outcome === 'succeeded') await this.complete(depositId);
+    else if (answer.outcome === 'rejected') {
+      await this.fail(depositId);
+      throw ruleBroken('PLAN_INSUFFICIENT', 'Your carrier plan does not have that much data left this month.');
+    }
+    // 'unknown': the carrier may or may not have deducted; reconciliation settles it.
+    return this.get(user, depositId);
+  }
+
+  async get(user: User, id: string): Promise<Deposit> {
+    const [row] = await this.deps.dataSource.query('SELECT * FROM deposits WHERE id = ? AND user_id = ?', [id, user.id]);
+    if (!row) throw notFound('No such deposit.');
+    return toDeposit(row);
+  }
+
+  /** Settles pending deposits whose answer never came, by the same request id. Returns how many settled. */
+  async reconcilePending(): Promise<number> {
+    const { dataSource, clock, config, carrier, logger } = this.deps;
+    const olderThan = new Date(clock.now().getTime() - RECONCILE_AFTER_TIMEOUTS * config.CARRIER_TIMEOUT_MS);
+    const rows: DepositRow[] = await dataSource.query(
+      `SELECT * FROM deposits WHERE status = 'pending' AND created_at <= ? ORDER BY id LIMIT ?`,
+      [olderThan, RECONCILE_BATCH],
+    );
+    let settled = 0;
+    for (const row of rows) {
+      try {
+        const answer = await carrier.queryDeduction(row.request_id);
+        if (answer.status === 'succeeded') settled += (await this.complete(String(row.id))) ? 1 : 0;
+        else settled += (await this.fail(String(row.id))) ? 1 : 0;
+      } catch (error) {
+        // The carrier is still unreachable: the deposit stays pending for the next round.
+        logger.warn({ err: error, depositId: row.id }, 'could not reconcile deposit yet');
+      }
+    }
+    return settled;
+  }
+
+  /** Credits the wallet once: the status guard and the transfer commit together. */
+  private async complete(depositId: string): Promise<boolean> {
+    const { dataSource, clock, ledger } = this.deps;
+    return inTransaction(dataSource, async (sql) => {
+      const [row]: DepositRow[] = await sql.query('SELECT * FROM deposits WHERE id = ? FOR UPDATE', [depositId]);
+      if (row.status !== 'pending') return false;
+      await sql.query(`UPDATE deposits SET status = 'completed', settled_at = ? WHERE id = ?`, [clock.now(), depositId]);
+      await ledger.transfer(sql, {
+        fromCode: EXTERNAL_ACCOUNTS.carrierPlan,
+        toCode: walletCode(row.user_id),
+        amountMb: toInt(row.amount_mb),
+        kind: 'deposit',
+        ref: { type: 'deposit', id: depositId },
+        expiresAt: new Date(row.expires_at),
+      });
+      return true;
+    });
+  }
+
+  private async fail(depositId: string): Promise<boolean> {
+    const result = await this.deps.dataSource.query(`UPDATE deposits SET status = 'failed', settled_at = ? WHERE id = ? AND status = 'pending'`, [
+      this.deps.clock.now(),
+      depositId,
+    ]);
+    return toInt(result.affectedRows) === 1;
+  }
+
+  private async bankedThisMonth(sql: Sql, userId: string): Promise<number> {
+    const [row] = await sql.query(`SELECT COALESCE(SUM(amount_mb), 0) AS total FROM deposits WHERE user_id = ? AND month = ? AND status <> 'failed'`, [
+      userId,
+      shanghaiMonthKey(this.deps.clock.now()),
+    ]);
+    return toInt(row.total);
+  }
+}

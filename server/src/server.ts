@@ -1,0 +1,62 @@
+import http from 'node:http';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import type { Config } from './config';
+import type { Deps } from './deps';
+import { createApp, createServices } from './app';
+import { createDataSource } from './db/data-source';
+import { Ledger } from './modules/ledger/ledger';
+import { createCarrierGateway } from './carrier/gateway';
+import { createMessageProvider } from './carrier/sms-provider';
+import { systemClock, type Clock } from './platform/clock';
+import { maintenanceTasks, startMaintenance } from './jobs/maintenance';
+
+export interface RunningServer {
+  url: string;
+  deps: Deps;
+  services: ReturnType<typeof createServices>;
+  close(): Promise<void>;
+}
+
+export async function buildDeps(config: Config, clock: Clock = systemClock): Promise<Deps> {
+  const logger = pino({ level: config.LOG_LEVEL, base: { pid: process.pid } });
+  const dataSource = createDataSource(config.DATABASE_URL);
+  await dataSource.initialize();
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false });
+  return {
+    config,
+    clock,
+    logger,
+    dataSource,
+    redis,
+    ledger: new Ledger(clock),
+    carrier: createCarrierGateway({ baseUrl: config.CARRIER_URL, secret: config.CARRIER_SECRET, timeoutMs: config.CARRIER_TIMEOUT_MS }),
+  };
+}
+
+/** The whole service: HTTP API, background jobs; one call so tests start exactly what production runs. */
+export async function startServer(config: Config, clock: Clock = systemClock): Promise<RunningServer> {
+  const deps = await buildDeps(config, clock);
+  const services = createServices(deps);
+  const { app } = createApp(deps, services);
+  const server = http.createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(config.PORT, '0.0.0.0', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+
+  const provider = createMessageProvider({ baseUrl: config.MESSAGE_PROVIDER_URL, secret: config.CARRIER_SECRET, timeoutMs: config.CARRIER_TIMEOUT_MS });
+  const stopJobs = config.JOBS_ENABLED ? await startMaintenance(deps, maintenanceTasks(deps, services, provider)) : async () => {};
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    deps,
+    services,
+    async close() {
+      await stopJobs();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      deps.redis.disconnect();
+      await deps.dataSource.destroy();
+    },
+  };
+}

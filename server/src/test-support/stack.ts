@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig, type Config } from '../config';
+import { startServer, type RunningServer } from '../server';
+import { startCarrierSim } from '../carrier-sim/sim';
+import { createCarrierSimAdmin, type CarrierSimAdmin } from '../carrier-sim/admin-client';
+import { manualClock, systemClock, type Clock } from '../platform/clock';
+import { createTestDatabase, expectLedgerIntact, TEST_REDIS_URL } from './database';
+import { httpClient, type HttpClient } from './http-client';
+
+export const TEST_CARRIER_SECRET = 'test-carrier-secret';
+
+export interface TestStack {
+  url: string;
+  client: HttpClient;
+  server: RunningServer;
+  sim: CarrierSimAdmin;
+  simUrl: string;
+  databaseUrl: string;
+  config: Config;
+  /** Audits the ledger (fails the suite on any breach), then stops everything and drops the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * The real stack for one test file: its own migrated database, its own Redis key prefix, the
+ * carrier simulator over HTTP, and the service listening on a free port.
+ */
+export async function startTestStack(overrides: Partial<Config> = {}, clock: Clock = systemClock): Promise<TestStack> {
+  const database = await createTestDatabase();
+  const sim = await startCarrierSim({ port: 0, secret: TEST_CARRIER_SECRET });
+  const config = loadConfig(
+    {},
+    {
+      NODE_ENV: 'test',
+      PORT: 0,
+      DATABASE_URL: database.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: `lltest:${randomBytes(4).toString('hex')}`,
+      CARRIER_URL: sim.url,
+      MESSAGE_PROVIDER_URL: sim.url,
+      CARRIER_SECRET: TEST_CARRIER_SECRET,
+      CARRIER_TIMEOUT_MS: 500,
+      LOG_LEVEL: 'silent',
+      JOBS_ENABLED: false,
+      ...overrides,
+    },
+  );
+  const server = await startServer(config, clock);
+  return {
+    url: server.url,
+    client: httpClient(server.url),
+    server,
+    sim: createCarrierSimAdmin(sim.url),
+    simUrl: sim.url,
+    databaseUrl: database.url,
+    config,
+    async close() {
+      try {
+        await expectLedgerIntact(database.url);
+      } finally {
+        await server.close();
+        await sim.close();
+        await database.drop();
+      }
+    },
+  };
+}
+
+export { manualClock };
