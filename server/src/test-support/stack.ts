@@ -40,7 +40,7 @@ export async function startTestStack(overrides: Partial<Config> = {}, clock: Clo
       MESSAGE_PROVIDER_URL: sim.url,
       CARRIER_SECRET: TEST_CARRIER_SECRET,
       CARRIER_TIMEOUT_MS: 500,
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: (process.env.TEST_LOG_LEVEL as Config['LOG_LEVEL'] | undefined) ?? 'silent',
       JOBS_ENABLED: false,
       ...overrides,
     },

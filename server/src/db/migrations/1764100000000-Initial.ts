@@ -56,6 +56,12 @@ export class Initial1764100000000 implements MigrationInterface {
       CONSTRAINT fk_transfers_from FOREIGN KEY (from_account_id) REFERENCES accounts (id),
       CONSTRAINT fk_transfers_to FOREIGN KEY (to_account_id) REFERENCES accounts (id)
     ) ENGINE=InnoDB`);
+    // External accounts exist from the start: creating them on demand inside busy transactions
+    // (INSERT IGNORE takes a shared lock, then FOR UPDATE wants an exclusive one) deadlocks.
+    for (const code of ['ext:carrier_plan', 'ext:expired', 'ext:recharged', 'ext:sponsor_budget', 'ext:exchanged']) {
+      await q.query(`INSERT INTO accounts (code, type, balance_mb, created_at) VALUES (?, 'external', 0, NOW(3))`, [code]);
+    }
+
     // Transfers are written once: corrections are new transfers (SPEC §2).
     await q.query(`CREATE TRIGGER transfers_are_immutable_update BEFORE UPDATE ON transfers FOR EACH ROW
       SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'transfers are immutable'`);

@@ -54,8 +54,6 @@ export class Ledger {
   async transfer(sql: Sql, spec: TransferSpec): Promise<TransferResult> {
     assertAmount(spec.amountMb);
     if (spec.fromCode === spec.toCode) throw new Error(`a transfer needs two accounts, got ${spec.fromCode} twice`);
-    if (isExternalCode(spec.fromCode)) await this.ensureAccount(sql, spec.fromCode);
-    if (isExternalCode(spec.toCode)) await this.ensureAccount(sql, spec.toCode);
     const { from, to } = await lockPair(sql, spec.fromCode, spec.toCode);
     const now = this.clock.now();
 
@@ -83,7 +81,6 @@ export class Ledger {
       [now, batchLots],
     );
     let movedMb = 0;
-    await this.ensureAccount(sql, EXTERNAL_ACCOUNTS.expired);
     for (const { account_id } of due) {
       const [account] = await sql.query('SELECT code FROM accounts WHERE id = ?', [account_id]);
       const { from, to } = await lockPair(sql, account.code, EXTERNAL_ACCOUNTS.expired);

@@ -1,0 +1,78 @@
+import { manualClock } from '../../platform/clock';
+import { signIn } from '../../test-support/http-client';
+import { startTestStack, type TestStack } from '../../test-support/stack';
+
+describe('gifts', () => {
+  let stack: TestStack;
+  const clock = manualClock(new Date());
+  const phones = { alice: '13800000001', bob: '13900000002', newcomer: '13700000003', late: '13600000004' };
+  let alice: { token: string; userId: string };
+
+  beforeAll(async () => {
+    stack = await startTestStack({ GIFT_DAILY_LIMIT: 3, GIFT_WEEKLY_LIMIT: 5, GIFT_MONTHLY_LIMIT: 10 }, clock);
+    await stack.sim.setPlan({ phone: phones.alice, totalMb: 20480, usedMb: 0 });
+    alice = await signIn(stack.client, phones.alice);
+    const deposit = await stack.client.post('/api/v1/storage/deposits', { amountMb: 2000 }, { token: alice.token, idempotencyKey: true });
+    expect(deposit.body.status).toBe('completed');
+  });
+  afterAll(() => stack.close());
+
+  const balance = async (token: string) => (await stack.client.get('/api/v1/wallet', { token })).body.balanceMb;
+  const give = (token: string, body: object) => stack.client.post('/api/v1/gifts', body, { token, idempotencyKey: true });
+
+  it('credits a registered recipient at once and tells them by SMS', async () => {
+    const bob = await signIn(stack.client, phones.bob);
+    const gift = await give(alice.token, { toPhone: phones.bob, amountMb: 100, message: '生日快乐' });
+    expect(gift.status).toBe(201);
+    expect(gift.body).toMatchObject({ status: 'delivered', amountMb: 100, message: '生日快乐' });
+    expect(await balance(bob.token)).toBe(100);
+    expect(await balance(alice.token)).toBe(1900);
+    const outbox = await stack.client.get(`/api/v1/dev/outbox?to=${phones.bob}`);
+    expect(outbox.body.items[0].text).toContain('100 MB');
+    const bobHistory = await stack.client.get('/api/v1/wallet/entries', { token: bob.token });
+    expect(bobHistory.body.items[0]).toMatchObject({ kind: 'gift', direction: 'in', amountMb: 100, memo: '生日快乐' });
+    expect(bobHistory.body.items[0].counterparty).toContain('138****0001');
+  });
+
+  it('keeps a gift to a new number in escrow and credits it when that number first signs in', async () => {
+    const gift = await give(alice.token, { toPhone: phones.newcomer, amountMb: 50 });
+    expect(gift.body).toMatchObject({ status: 'pending_claim' });
+    expect(await balance(alice.token)).toBe(1850);
+    const newcomer = await signIn(stack.client, phones.newcomer);
+    expect(await balance(newcomer.token)).toBe(50);
+    expect((await stack.client.get(`/api/v1/gifts/${gift.body.id}`, { token: alice.token })).body.status).toBe('delivered');
+  });
+
+  it('refunds an unclaimed gift to the sender exactly once after the claim window', async () => {
+    // A new day, so the daily limit of the earlier tests does not apply.
+    clock.advanceMs(24 * 3600_000);
+    const gift = await give(alice.token, { toPhone: phones.late, amountMb: 70 });
+    expect(gift.body.status).toBe('pending_claim');
+    const before = await balance(alice.token);
+    clock.advanceMs(72 * 3600_000 + 1);
+    const gifts = stack.server.services.gifts;
+    const refunds = await Promise.all([gifts.refundExpiredGifts(), gifts.refundExpiredGifts(), gifts.refundExpiredGifts()]);
+    expect(refunds.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(await balance(alice.token)).toBe(before + 70);
+    // Signing in late claims nothing.
+    const late = await signIn(stack.client, phones.late);
+    expect(await balance(late.token)).toBe(0);
+    expect((await stack.client.get(`/api/v1/gifts/${gift.body.id}`, { token: alice.token })).body.status).toBe('refunded');
+  });
+
+  it('holds a sender to three gifts a day', async () => {
+    clock.advanceMs(24 * 3600_000);
+    for (let i = 0; i < 3; i++) expect((await give(alice.token, { toPhone: phones.bob, amountMb: 10 })).status).toBe(201);
+    const fourth = await give(alice.token, { toPhone: phones.bob, amountMb: 10 });
+    expect(fourth.status).toBe(422);
+    expect(fourth.body.error).toMatchObject({ code: 'LIMIT_EXCEEDED' });
+    expect(fourth.body.error.message).toMatch(/3 gifts a day/);
+  });
+
+  it('refuses a gift to oneself and amounts outside 10 … 10240 MB', async () => {
+    clock.advanceMs(24 * 3600_000);
+    expect((await give(alice.token, { toPhone: phones.alice, amountMb: 10 })).body.error.code).toBe('SELF_GIFT');
+    expect((await give(alice.token, { toPhone: phones.bob, amountMb: 9 })).body.error.code).toBe('LIMIT_EXCEEDED');
+    expect((await give(alice.token, { toPhone: phones.bob, amountMb: 10241 })).body.error.code).toBe('LIMIT_EXCEEDED');
+  });
+});
