@@ -66,7 +66,18 @@ export function createApp(deps: Deps, services: Services = createServices(deps))
   });
   app.use(renderErrors(deps.logger));
   app.use(requireJson);
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.config.BODY_LIMIT_BYTES, encoding: 'utf-8' }));
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      jsonLimit: deps.config.BODY_LIMIT_BYTES,
+      encoding: 'utf-8',
+      onError: (error) => {
+        const status = (error as { status?: number }).status;
+        if (status === 413) throw new AppError(413, 'BODY_TOO_LARGE', `The request body is larger than ${deps.config.BODY_LIMIT_BYTES} bytes.`);
+        throw new AppError(400, 'VALIDATION_FAILED', 'The request body is not valid JSON.');
+      },
+    }),
+  );
 
   const ops = new Router();
   ops.get(['/healthz', '/livez'], (ctx) => {

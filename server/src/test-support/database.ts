@@ -16,6 +16,8 @@ export async function createTestDatabase(): Promise<{ url: string; name: string;
     url,
     name,
     async drop() {
+      // `npm test` keeps them so that `npm run audit` can check every one after the whole suite.
+      if (process.env.LL_KEEP_TEST_DATABASES === '1') return;
       const admin = new DataSource({ type: 'mysql', url: `${TEST_DATABASE_SERVER}/`, synchronize: false });
       await admin.initialize();
       await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);

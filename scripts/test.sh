@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `npm test`: every test of every package against real MariaDB and Redis, then the ledger
+# audit over every database the suite used.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-installed.sh
+export DATABASE_URL=${TEST_DATABASE_SERVER_URL:-mysql://root@127.0.0.1:3306}/liuliang_test_probe
+bash scripts/ensure-services.sh
+echo "==> building"
+npm run build --silent
+export LL_KEEP_TEST_DATABASES=1
+node server/dist/cli/audit.js --drop-test-databases >/dev/null
+status=0
+npx jest "$@" || status=$?
+echo "==> npm run audit over every test database"
+node server/dist/cli/audit.js --test-databases || status=$?
+node server/dist/cli/audit.js --drop-test-databases >/dev/null
+exit $status

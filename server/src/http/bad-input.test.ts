@@ -1,0 +1,88 @@
+import jwt from 'jsonwebtoken';
+import { signIn } from '../test-support/http-client';
+import { startTestStack, type TestStack } from '../test-support/stack';
+
+/** Every bad request gets the right 4xx JSON error and changes nothing (checked after the table). */
+describe('bad input', () => {
+  let stack: TestStack;
+  let token: string;
+  let otherToken: string;
+  let snapshot: () => Promise<string>;
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+    await stack.sim.setPlan({ phone: '13200000001', totalMb: 10240, usedMb: 0 });
+    ({ token } = await signIn(stack.client, '13200000001'));
+    ({ token: otherToken } = await signIn(stack.client, '13200000002'));
+    await stack.client.post('/api/v1/storage/deposits', { amountMb: 500 }, { token, idempotencyKey: true });
+    const db = stack.server.deps.dataSource;
+    snapshot = async () =>
+      JSON.stringify([
+        await db.query('SELECT code, balance_mb FROM accounts ORDER BY id'),
+        await db.query('SELECT COUNT(*) AS n FROM transfers'),
+        await db.query('SELECT COUNT(*) AS n FROM gifts'),
+        await db.query('SELECT COUNT(*) AS n FROM deposits'),
+        await stack.sim.listDeductions(),
+      ]);
+  });
+  afterAll(() => stack.close());
+
+  const amounts: Array<[string, unknown]> = [
+    ['missing', undefined],
+    ['negative', -10],
+    ['zero', 0],
+    ['fractional', 10.5],
+    ['a string', '100'],
+    ['beyond 2^53', 2 ** 53 + 2],
+    ['null', null],
+    ['an object', { mb: 10 }],
+  ];
+
+  const cases: Array<[string, () => Promise<{ status: number; body: any }>, number, string]> = [
+    ...amounts.map(([name, amountMb]): [string, () => Promise<any>, number, string] => [
+      `a gift with ${name} amountMb`,
+      () => stack.client.post('/api/v1/gifts', { toPhone: '13200000002', amountMb }, { token, idempotencyKey: true }),
+      400,
+      'VALIDATION_FAILED',
+    ]),
+    ...amounts.map(([name, amountMb]): [string, () => Promise<any>, number, string] => [
+      `a deposit with ${name} amountMb`,
+      () => stack.client.post('/api/v1/storage/deposits', { amountMb }, { token, idempotencyKey: true }),
+      400,
+      'VALIDATION_FAILED',
+    ]),
+    ['a gift to a malformed phone', () => stack.client.post('/api/v1/gifts', { toPhone: '12345', amountMb: 10 }, { token, idempotencyKey: true }), 400, 'VALIDATION_FAILED'],
+    ['a gift to a phone starting 12', () => stack.client.post('/api/v1/gifts', { toPhone: '12000000000', amountMb: 10 }, { token, idempotencyKey: true }), 400, 'VALIDATION_FAILED'],
+    ['a gift with a 61-character message', () => stack.client.post('/api/v1/gifts', { toPhone: '13200000002', amountMb: 10, message: 'x'.repeat(61) }, { token, idempotencyKey: true }), 400, 'VALIDATION_FAILED'],
+    ['a gift with an unknown field', () => stack.client.post('/api/v1/gifts', { toPhone: '13200000002', amountMb: 10, fromPhone: '13200000002' }, { token, idempotencyKey: true }), 400, 'VALIDATION_FAILED'],
+    ['a gift without an Idempotency-Key', () => stack.client.post('/api/v1/gifts', { toPhone: '13200000002', amountMb: 10 }, { token }), 400, 'IDEMPOTENCY_KEY_MISSING'],
+    ['a gift with a 256-character Idempotency-Key', () => stack.client.post('/api/v1/gifts', { toPhone: '13200000002', amountMb: 10 }, { token, idempotencyKey: 'k'.repeat(256) }), 400, 'VALIDATION_FAILED'],
+    ['a gift with no token', () => stack.client.post('/api/v1/gifts', { toPhone: '13200000002', amountMb: 10 }, { idempotencyKey: true }), 401, 'UNAUTHENTICATED'],
+    ['a gift with a token signed by someone else', () => stack.client.post('/api/v1/gifts', { toPhone: '13200000002', amountMb: 10 }, { token: jwt.sign({}, 'not-our-secret-at-all', { subject: '1' }), idempotencyKey: true }), 401, 'UNAUTHENTICATED'],
+    ['a gift with a garbage token', () => stack.client.post('/api/v1/gifts', { toPhone: '13200000002', amountMb: 10 }, { token: 'garbage', idempotencyKey: true }), 401, 'UNAUTHENTICATED'],
+    ['a gift with a wrong bot token', () => stack.client.post('/api/v1/gifts', { toPhone: '13200000002', amountMb: 10 }, { headers: { authorization: 'Bot wrong-token', 'x-acting-user': '1' }, idempotencyKey: true }), 401, 'UNAUTHENTICATED'],
+    ['a gift as text/plain', () => stack.client.post('/api/v1/gifts', undefined, { token, idempotencyKey: true, rawBody: '{"toPhone":"13200000002","amountMb":10}', headers: { 'content-type': 'text/plain' } }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['a gift with malformed JSON', () => stack.client.post('/api/v1/gifts', undefined, { token, idempotencyKey: true, rawBody: '{"toPhone": "132', headers: { 'content-type': 'application/json' } }), 400, 'VALIDATION_FAILED'],
+    ['a gift with an oversized body', () => stack.client.post('/api/v1/gifts', undefined, { token, idempotencyKey: true, rawBody: JSON.stringify({ toPhone: '13200000002', amountMb: 10, message: 'x'.repeat(100_000) }), headers: { 'content-type': 'application/json' } }), 413, 'BODY_TOO_LARGE'],
+    ['a gift whose body is a JSON array', () => stack.client.post('/api/v1/gifts', [1, 2], { token, idempotencyKey: true }), 400, 'VALIDATION_FAILED'],
+    ['someone else\'s deposit', () => stack.client.get('/api/v1/storage/deposits/1', { token: otherToken }), 404, 'NOT_FOUND'],
+    ['someone else\'s gift', () => stack.client.get('/api/v1/gifts/1', { token: otherToken }), 404, 'NOT_FOUND'],
+    ['a deposit id that is not a number', () => stack.client.get('/api/v1/storage/deposits/abc', { token }), 404, 'NOT_FOUND'],
+    ['the wallet with no token', () => stack.client.get('/api/v1/wallet'), 401, 'UNAUTHENTICATED'],
+    ['entries with limit 0', () => stack.client.get('/api/v1/wallet/entries?limit=0', { token }), 400, 'VALIDATION_FAILED'],
+    ['entries with limit 1000', () => stack.client.get('/api/v1/wallet/entries?limit=1000', { token }), 400, 'VALIDATION_FAILED'],
+    ['an sms code for a malformed phone', () => stack.client.post('/api/v1/auth/sms-code', { phone: '1380013800' }), 400, 'VALIDATION_FAILED'],
+    ['a login with a five-digit code', () => stack.client.post('/api/v1/auth/login', { phone: '13200000001', code: '12345' }), 400, 'VALIDATION_FAILED'],
+    ['a login with no code ever sent', () => stack.client.post('/api/v1/auth/login', { phone: '13200000009', code: '123456' }), 422, 'CODE_EXPIRED'],
+    ['an unknown route', () => stack.client.get('/api/v1/nothing-here', { token }), 404, 'NOT_FOUND'],
+  ];
+
+  it.each(cases)('%s → %i %s', async (_name, send, status, code) => {
+    const before = await snapshot();
+    const answer = await send();
+    expect({ status: answer.status, code: answer.body?.error?.code }).toEqual({ status, code });
+    expect(typeof answer.body.error.message).toBe('string');
+    expect(JSON.stringify(answer.body)).not.toMatch(/at .*\.ts:\d+|QueryFailedError|node_modules/);
+    expect(await snapshot()).toBe(before);
+  });
+});

@@ -1,0 +1,13 @@
+import { loadConfig } from '../config';
+import type { Deps } from '../deps';
+import { createApi, type Services } from '../app';
+import { buildOpenApi } from './openapi';
+
+/** The OpenAPI document from the route declarations alone: no database or Redis needed. */
+export function currentOpenApiDocument(): Record<string, unknown> {
+  // Route declarations only close over their dependencies; nothing is called while declaring.
+  const deps = { config: loadConfig({}, { NODE_ENV: 'development' }) } as unknown as Deps;
+  return buildOpenApi(createApi(deps, {} as Services).routes);
+}
+
+export const OPENAPI_FILE = 'openapi.json';
