@@ -1,0 +1,63 @@
+import { PendingBinds, PENDING_BIND_TTL_MS, RepeatSuppressor } from './limits';
+import { stripMentionsOf } from './mentions';
+import { BindingCache, UNBOUND_CACHE_TTL_MS } from '../service/bindings';
+import type { Binding } from '../service/schemas';
+
+function fakeClock() {
+  let nowMs = 0;
+  return { now: () => nowMs, advance: (ms: number) => void (nowMs += ms) };
+}
+
+describe('stripMentionsOf', () => {
+  it.each([
+    ['@流量小助手\u2005余额', ['流量小助手'], '余额'],
+    ['@流量小助手 /give @小红 100M', ['流量小助手'], '/give @小红 100M'],
+    ['余额 @流量小助手', ['流量小助手'], '余额'],
+    ['@Liuliang Bot help', ['Liuliang Bot'], 'help'],
+    ['@小助手 余额', ['流量小助手', '小助手'], '余额'],
+    ['@流量小助手们 好', ['流量小助手'], '@流量小助手们 好'],
+  ])('reads %j without the bot\'s own mention', (text, names, expected) => {
+    expect(stripMentionsOf(text, names)).toBe(expected);
+  });
+});
+
+describe('RepeatSuppressor', () => {
+  it('lets the same complaint through once per window', () => {
+    const clock = fakeClock();
+    const suppressor = new RepeatSuppressor(10_000, clock.now);
+    expect(suppressor.allow('room:SOLD_OUT')).toBe(true);
+    expect(suppressor.allow('room:SOLD_OUT')).toBe(false);
+    expect(suppressor.allow('other:SOLD_OUT')).toBe(true);
+    clock.advance(10_000);
+    expect(suppressor.allow('room:SOLD_OUT')).toBe(true);
+  });
+});
+
+describe('PendingBinds', () => {
+  it('forgets a phone waiting for its code after a while', () => {
+    const clock = fakeClock();
+    const pending = new PendingBinds(clock.now);
+    pending.set('c1', '13800138000', 'zh');
+    expect(pending.get('c1')?.phone).toBe('13800138000');
+    clock.advance(PENDING_BIND_TTL_MS);
+    expect(pending.get('c1')).toBeNull();
+  });
+});
+
+describe('BindingCache', () => {
+  it('asks the service once per contact while the answer is fresh', async () => {
+    const clock = fakeClock();
+    const binding: Binding = { contactId: 'c1', userId: 'u1', phone: '13800138000', nickname: '小明' };
+    const asked: string[] = [];
+    const cache = new BindingCache(async (contactId) => {
+      asked.push(contactId);
+      return contactId === 'c1' ? binding : null;
+    }, clock.now);
+    await expect(cache.find('c1')).resolves.toEqual(binding);
+    await expect(cache.find('c1')).resolves.toEqual(binding);
+    await expect(cache.find('c2')).resolves.toBeNull();
+    clock.advance(UNBOUND_CACHE_TTL_MS);
+    await expect(cache.find('c2')).resolves.toBeNull();
+    expect(asked).toEqual(['c1', 'c2', 'c2']);
+  });
+});

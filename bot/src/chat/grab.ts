@@ -1,0 +1,109 @@
+import type { Lang } from '../commands/command';
+import type { LiveReporter } from '../live/reporter';
+import type { Logger } from '../logger';
+import { bindFirstText, grabbedText, grabOnlyInRoomsText } from '../replies/commands';
+import { serviceErrorText } from '../replies/service-errors';
+import type { BindingCache } from '../service/bindings';
+import { idempotencyKeyFor, type ServiceClient } from '../service/client';
+import { hasCode, ServiceError } from '../service/errors';
+import type { Binding, RoomGrabResult } from '../service/schemas';
+import type { RepeatSuppressor } from './limits';
+import type { ChatTurn } from './turn';
+
+export interface GrabFlowDeps {
+  service: ServiceClient;
+  bindings: BindingCache;
+  reporter: LiveReporter;
+  /** Puts the room's current members on the service's list again. */
+  resyncRoom: (roomId: string) => Promise<void>;
+  suppressor: RepeatSuppressor;
+  logger: Logger;
+}
+
+/** Errors that say the same thing to everyone in the room, so the room hears them once per window. */
+const ROOM_WIDE_CODES = new Set(['SOLD_OUT', 'EXPIRED', 'NOT_FOUND']);
+
+/**
+ * Grabbing in a room: "抢" grabs the newest plain packet; saying a passphrase grabs the packet it
+ * opens. Successful grabs are not answered one by one; the live report sums them up at a steady
+ * pace, so a packet with two hundred shares does not become two hundred messages.
+ */
+export class GrabFlow {
+  constructor(private readonly deps: GrabFlowDeps) {}
+
+  async grabPlain(binding: Binding, turn: ChatTurn, lang: Lang): Promise<void> {
+    if (turn.roomId === null) return turn.reply(grabOnlyInRoomsText(lang));
+    try {
+      const result = await this.grabWithResync(binding, turn.roomId, undefined, turn.messageId);
+      await this.reportGrab(result, binding, turn, lang);
+    } catch (error) {
+      await this.replyToFailure(error, turn, lang);
+    }
+  }
+
+  /**
+   * Ordinary room chat that may be a passphrase. Silence unless it opened a packet: chat that is
+   * just chat must never get an answer.
+   */
+  async tryPassphrase(text: string, turn: ChatTurn, lang: Lang): Promise<void> {
+    if (turn.roomId === null) return;
+    const known = this.deps.reporter.isKnownPassphrase(turn.roomId, text);
+    const binding = await this.deps.bindings.find(turn.talker.id);
+    if (binding === null) {
+      // Only a passphrase the bot knows is worth a hint; anything else is ordinary chat.
+      if (known && this.deps.suppressor.allow(`bind-hint:${turn.talker.id}`)) await turn.reply(bindFirstText(lang));
+      return;
+    }
+    this.deps.reporter.rememberName(binding.userId, turn.talker.name);
+    try {
+      const result = await this.grabWithResync(binding, turn.roomId, text, turn.messageId);
+      await this.reportGrab(result, binding, turn, lang);
+    } catch (error) {
+      if (hasCode(error, 'NOT_FOUND', 'WRONG_PASSPHRASE')) return;
+      await this.replyToFailure(error, turn, lang);
+    }
+  }
+
+  private async grabWithResync(binding: Binding, roomId: string, passphrase: string | undefined, messageId: string): Promise<RoomGrabResult> {
+    try {
+      return await this.deps.service.grabInRoom(binding.userId, roomId, passphrase, idempotencyKeyFor(messageId));
+    } catch (error) {
+      if (!hasCode(error, 'NOT_IN_ROOM')) throw error;
+      // The service's member list may lag the room (a join the bot missed while offline):
+      // refresh it and try once more, under a new key since the first attempt was refused.
+      await this.deps.resyncRoom(roomId);
+      return this.deps.service.grabInRoom(binding.userId, roomId, passphrase, idempotencyKeyFor(messageId, 'after-resync'));
+    }
+  }
+
+  private async reportGrab(result: RoomGrabResult, binding: Binding, turn: ChatTurn, lang: Lang): Promise<void> {
+    const grab: { userId: string; nickname: string; amountMb: number; remainingCount?: number } = {
+      userId: binding.userId,
+      nickname: turn.talker.name || binding.nickname,
+      amountMb: result.amountMb,
+    };
+    if (!this.deps.reporter.isTracking(result.packetId) && turn.roomId !== null) {
+      // A packet sent before this bot started: follow it from now on.
+      try {
+        const packet = await this.deps.service.getRedPacket(result.packetId);
+        grab.remainingCount = packet.remainingCount;
+        if (packet.status === 'open') this.deps.reporter.track(packet, turn.roomId, lang);
+      } catch (error) {
+        this.deps.logger.warn(`grab: cannot look up packet ${result.packetId}: ${String(error)}`);
+      }
+    }
+    if (this.deps.reporter.isTracking(result.packetId)) {
+      this.deps.reporter.recordGrab(result.packetId, grab);
+    } else {
+      await turn.reply(grabbedText(result.amountMb, lang));
+    }
+  }
+
+  private async replyToFailure(error: unknown, turn: ChatTurn, lang: Lang): Promise<void> {
+    if (!(error instanceof ServiceError)) throw error;
+    const key = ROOM_WIDE_CODES.has(error.code) ? `${turn.roomId}:${error.code}` : `${turn.roomId}:${turn.talker.id}:${error.code}`;
+    if (!this.deps.suppressor.allow(key)) return;
+    if (error.status === 0 || error.status >= 500) this.deps.logger.error(`grab for ${turn.talker.id} failed: ${error.code} ${error.message}`);
+    await turn.reply(serviceErrorText(error, 'grab', lang));
+  }
+}

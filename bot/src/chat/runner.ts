@@ -1,0 +1,159 @@
+import type { RedPacketCreate } from '@liuliang/shared';
+import type { Command, Lang, ParseError } from '../commands/command';
+import type { Logger } from '../logger';
+import {
+  balanceText,
+  bindFirstText,
+  bindStartFirstText,
+  boundText,
+  depositText,
+  giftText,
+  helpText,
+  mentionNotFoundText,
+  packetAnnouncementText,
+  packetOnlyInRoomsText,
+  parseErrorText,
+  recipientUnboundText,
+  smsSentText,
+} from '../replies/commands';
+import { maskPhone, unitNote } from '../replies/format';
+import { serviceErrorText } from '../replies/service-errors';
+import type { BindingCache } from '../service/bindings';
+import { idempotencyKeyFor, type ServiceClient } from '../service/client';
+import { ServiceError } from '../service/errors';
+import type { Binding } from '../service/schemas';
+import type { GrabFlow } from './grab';
+import type { PendingBinds } from './limits';
+import type { ChatTurn } from './turn';
+import type { LiveReporter } from '../live/reporter';
+
+export interface CommandRunnerDeps {
+  service: ServiceClient;
+  bindings: BindingCache;
+  pendingBinds: PendingBinds;
+  reporter: LiveReporter;
+  grabs: GrabFlow;
+  logger: Logger;
+}
+
+type BoundCommand = Exclude<Command, { kind: 'help' } | { kind: 'bind-phone' } | { kind: 'bind-code' }>;
+
+/** Carries out one parsed command for one chat turn: access first (is the talker bound?), then the service call, then the reply. */
+export class CommandRunner {
+  constructor(private readonly deps: CommandRunnerDeps) {}
+
+  async run(command: Command, turn: ChatTurn, lang: Lang): Promise<void> {
+    try {
+      await this.dispatch(command, turn, lang);
+    } catch (error) {
+      if (!(error instanceof ServiceError)) throw error;
+      if (error.status === 0 || error.status >= 500 || error.code === 'BAD_RESPONSE') {
+        this.deps.logger.error(`${command.kind} for ${turn.talker.id} failed: ${error.code} ${error.message}`);
+      }
+      await turn.reply(serviceErrorText(error, command.kind, lang));
+    }
+  }
+
+  /**
+   * A misread command. Binding and help are for everyone; for the rest an unbound talker hears
+   * how to bind (what they would hear for the well-formed command), not the finer points of it.
+   */
+  async replyToParseError(error: ParseError, turn: ChatTurn, lang: Lang): Promise<void> {
+    const forEveryone = error.command === null || error.command === 'bind' || error.command === 'help';
+    if (!forEveryone) {
+      try {
+        if ((await this.deps.bindings.find(turn.talker.id)) === null) return turn.reply(bindFirstText(lang));
+      } catch (lookUpError) {
+        // The parse error is worth saying even when the binding cannot be checked.
+        this.deps.logger.warn(`binding of ${turn.talker.id}: ${String(lookUpError)}`);
+      }
+    }
+    await turn.reply(parseErrorText(error, lang));
+  }
+
+  private async dispatch(command: Command, turn: ChatTurn, lang: Lang): Promise<void> {
+    switch (command.kind) {
+      case 'help':
+        return turn.reply(helpText(lang));
+      case 'bind-phone':
+        return this.startBinding(command.phone, turn, lang);
+      case 'bind-code':
+        return this.finishBinding(command.code, turn, lang);
+      default: {
+        // Everything else acts for a bound user; an unbound talker learns how to bind, and nothing happens.
+        const binding = await this.deps.bindings.find(turn.talker.id);
+        if (binding === null) return turn.reply(bindFirstText(lang));
+        this.deps.reporter.rememberName(binding.userId, turn.talker.name);
+        return this.runBound(command, binding, turn, lang);
+      }
+    }
+  }
+
+  private async runBound(command: BoundCommand, binding: Binding, turn: ChatTurn, lang: Lang): Promise<void> {
+    const key = idempotencyKeyFor(turn.messageId);
+    switch (command.kind) {
+      case 'balance':
+        return turn.reply(balanceText(await this.deps.service.getWallet(binding.userId), lang));
+      case 'give':
+        return this.give(command, binding, turn, lang);
+      case 'bank': {
+        const outcome = await this.deps.service.bankPlanData(binding.userId, command.amount.amountMb, key);
+        return turn.reply(depositText(outcome, lang) + unitNote([command.amount], lang));
+      }
+      case 'hongbao':
+        return this.sendRedPacket(command, binding, turn, lang);
+      case 'grab':
+        return this.deps.grabs.grabPlain(binding, turn, lang);
+    }
+  }
+
+  private async startBinding(phone: string, turn: ChatTurn, lang: Lang): Promise<void> {
+    await this.deps.service.sendSmsCode(phone, idempotencyKeyFor(turn.messageId));
+    this.deps.pendingBinds.set(turn.talker.id, phone, lang);
+    await turn.reply(smsSentText(phone, lang));
+  }
+
+  private async finishBinding(code: string, turn: ChatTurn, lang: Lang): Promise<void> {
+    const pending = this.deps.pendingBinds.get(turn.talker.id);
+    if (pending === null) return turn.reply(bindStartFirstText(lang));
+    const request = { contactId: turn.talker.id, phone: pending.phone, code };
+    const binding = await this.deps.service.bindContact(request, idempotencyKeyFor(turn.messageId));
+    this.deps.pendingBinds.delete(turn.talker.id);
+    this.deps.bindings.remember(turn.talker.id, binding);
+    await turn.reply(boundText(binding, lang));
+  }
+
+  private async give(command: Extract<Command, { kind: 'give' }>, binding: Binding, turn: ChatTurn, lang: Lang): Promise<void> {
+    let toPhone: string;
+    let recipientName: string;
+    if (command.recipient.kind === 'phone') {
+      toPhone = command.recipient.phone;
+      recipientName = maskPhone(toPhone);
+    } else {
+      const friend = await turn.findMentioned(command.recipient.name);
+      if (friend === null) return turn.reply(mentionNotFoundText(command.recipient.name, lang));
+      const friendBinding = await this.deps.bindings.find(friend.id);
+      if (friendBinding === null) return turn.reply(recipientUnboundText(friend.name, lang));
+      toPhone = friendBinding.phone;
+      recipientName = friend.name;
+    }
+    const gift = { toPhone, amountMb: command.amount.amountMb, ...(command.message === undefined ? {} : { message: command.message }) };
+    const outcome = await this.deps.service.sendGift(binding.userId, gift, idempotencyKeyFor(turn.messageId));
+    await turn.reply(giftText(outcome, command.amount.amountMb, recipientName, command.message, lang) + unitNote([command.amount], lang));
+  }
+
+  private async sendRedPacket(command: Extract<Command, { kind: 'hongbao' }>, binding: Binding, turn: ChatTurn, lang: Lang): Promise<void> {
+    // A room packet is only grabbed by that room's members; a packet from a direct chat would have nobody to grab it.
+    if (turn.roomId === null) return turn.reply(packetOnlyInRoomsText(lang));
+    const common = { count: command.count, roomId: turn.roomId, ...(command.passphrase === undefined ? {} : { passphrase: command.passphrase }) };
+    const request: RedPacketCreate =
+      command.mode === 'random'
+        ? { mode: 'random', totalMb: command.total.amountMb, ...common }
+        : { mode: 'equal', perShareMb: command.perShare.amountMb, ...common };
+    const created = await this.deps.service.createRedPacket(binding.userId, request, idempotencyKeyFor(turn.messageId));
+    const packet = { ...created, senderNickname: turn.talker.name || created.senderNickname };
+    this.deps.reporter.track(packet, turn.roomId, lang, command.passphrase);
+    const amount = command.mode === 'random' ? command.total : command.perShare;
+    await turn.announce(packetAnnouncementText(packet, command.passphrase, lang) + unitNote([amount], lang));
+  }
+}

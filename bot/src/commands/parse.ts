@@ -1,0 +1,236 @@
+import { GIFT_MESSAGE_MAX_CHARS, RED_PACKET_MAX_COUNT } from '@liuliang/shared';
+import { readAmount, type ParsedAmount } from './amount';
+import type { Command, CommandName, Lang, ParseError, ParseErrorCode, ParseOutcome, Recipient } from './command';
+
+/** Where a message was said: a direct message, or a room message that @mentions the bot, is "addressed". */
+export interface ParseContext {
+  addressed: boolean;
+  /** Display names of the contacts @mentioned in the message, so "@Anna Lee" is read as one name. */
+  mentionNames?: readonly string[];
+}
+
+/** The server refuses longer passphrases (RedPacketCreateSchema); refusing here gives a better reply. */
+export const PASSPHRASE_MAX_CHARS = 32;
+/** Bounds the work on one message; no command is anywhere near this long. */
+export const COMMAND_MAX_CHARS = 500;
+
+interface Keyword {
+  word: string;
+  command: CommandName;
+  lang: Lang;
+  /**
+   * Chinese keywords work in a room without a slash or an @mention ("余额", "抢"), the way people
+   * talk to such bots; English words need "/" or an @mention, since "help" or "balance" is as
+   * likely to be ordinary chat.
+   */
+  bare: boolean;
+}
+
+function keywords(command: CommandName, bareWords: readonly string[], addressedWords: readonly string[] = []): Keyword[] {
+  const langOf = (word: string): Lang => (/[^\x00-\x7f]/.test(word) ? 'zh' : 'en');
+  return [
+    ...bareWords.map((word) => ({ word, command, lang: langOf(word), bare: true })),
+    ...addressedWords.map((word) => ({ word, command, lang: langOf(word), bare: false })),
+  ];
+}
+
+/** Longest first, so that "普通红包" wins over "红包" and "/hongbao-equal" over "/hongbao". */
+const KEYWORDS: readonly Keyword[] = [
+  ...keywords('help', ['/help', '/h', '/?', '/帮助', '帮助', '菜单'], ['help']),
+  ...keywords('bind', ['/bind', '/绑定', '绑定', '绑定手机'], ['bind']),
+  ...keywords('balance', ['/balance', '/bal', '/wallet', '/余额', '余额', '查余额', '查流量'], ['balance', 'wallet']),
+  ...keywords('give', ['/give', '/gift', '/转赠', '转赠', '赠送'], ['give', 'gift']),
+  ...keywords('hongbao-equal', ['/hongbao-equal', '/hb-equal', '/hbe', '/普通红包', '普通红包', '均分红包'], ['hongbao-equal']),
+  ...keywords('hongbao', ['/hongbao', '/hb', '/红包', '/拼手气红包', '红包', '发红包', '拼手气红包'], ['hongbao']),
+  // "grab" alone is how English speakers answer a packet, so it works bare, like "抢".
+  ...keywords('grab', ['/grab', '/抢', 'grab', '抢', '抢红包']),
+  ...keywords('bank', ['/bank', '/deposit', '/转存', '转存', '存流量'], ['bank', 'deposit']),
+].sort((a, b) => b.word.length - a.word.length);
+
+const CJK = /[\u3400-\u9fff]/;
+const PHONE = /^1[3-9]\d{9}$/;
+const PHONE_AT_START = /^(?:\+?86)?(1[3-9]\d{9})(?=\s|$)/;
+const SMS_CODE = /^\d{6}$/;
+const COUNT_AT_START = /^([+-]?\d{1,12})\s*个?(?=\s|$)/;
+const WORD_AT_START = /^\S+/;
+
+/**
+ * Reads one chat message as a bot command. Pure: the same text and context always give the same
+ * outcome. `none` means ordinary chat, which the bot must leave alone.
+ */
+export function parseCommand(text: string, context: ParseContext): ParseOutcome {
+  const normalized = normalizeText(text);
+  if (normalized === '' || normalized.length > COMMAND_MAX_CHARS) return { kind: 'none' };
+  const hasSlash = normalized.startsWith('/');
+  const found = findKeyword(normalized);
+  if (found === null) {
+    if (!hasSlash && !context.addressed) return { kind: 'none' };
+    return { kind: 'error', lang: CJK.test(normalized) ? 'zh' : 'en', error: { code: 'UNKNOWN_COMMAND', command: null, input: firstWord(normalized) } };
+  }
+  const { keyword, rest } = found;
+  const explicit = hasSlash || context.addressed;
+  if (!keyword.bare && !explicit) return { kind: 'none' };
+
+  const result = parseArguments(keyword.command, rest, context);
+  // Commands carry `kind`, errors do not (a bind code command has a `code` field of its own).
+  if (!('kind' in result)) {
+    // Unaddressed chat that merely starts with a keyword ("红包 来了") is not an attempt at a
+    // command; an argument with a digit or an @mention in it is, and deserves a reply.
+    const attempted = explicit || /[\d@]/.test(rest);
+    if (!attempted) return { kind: 'none' };
+    return { kind: 'error', lang: keyword.lang, error: result };
+  }
+  // A bare keyword followed by chatter ("余额 不够了") is chat, not a command.
+  if (!explicit && rest !== '' && takesNoArguments(keyword.command)) return { kind: 'none' };
+  return { kind: 'command', lang: keyword.lang, command: result };
+}
+
+/** Full-width digits and letters become ASCII (１００Ｍ → 100M), every run of spaces one space. */
+export function normalizeText(text: string): string {
+  return text.slice(0, COMMAND_MAX_CHARS * 2).normalize('NFKC').replace(/\s+/g, ' ').trim();
+}
+
+function findKeyword(text: string): { keyword: Keyword; rest: string } | null {
+  const lower = text.toLowerCase();
+  for (const keyword of KEYWORDS) {
+    if (!lower.startsWith(keyword.word)) continue;
+    const next = text.charAt(keyword.word.length);
+    // "绑定13800138000" and "红包1G 10" are fine in Chinese, where words are not spaced.
+    const boundary = next === '' || next === ' ' || (CJK.test(keyword.word) && /[\d@]/.test(next));
+    if (boundary) return { keyword, rest: text.slice(keyword.word.length).trim() };
+  }
+  return null;
+}
+
+function takesNoArguments(command: CommandName): boolean {
+  return command === 'help' || command === 'balance' || command === 'grab';
+}
+
+function parseArguments(command: CommandName, rest: string, context: ParseContext): Command | ParseError {
+  switch (command) {
+    case 'help':
+      return { kind: 'help' };
+    case 'balance':
+      return { kind: 'balance' };
+    case 'grab':
+      return { kind: 'grab' };
+    case 'bind':
+      return parseBind(rest);
+    case 'give':
+      return parseGive(rest, context.mentionNames ?? []);
+    case 'hongbao':
+    case 'hongbao-equal':
+      return parseHongbao(command, rest);
+    case 'bank':
+      return parseBank(rest);
+  }
+}
+
+function fail(code: ParseErrorCode, command: CommandName, input?: string, suggestionMb?: number): ParseError {
+  const error: ParseError = { code, command };
+  if (input !== undefined) error.input = input;
+  if (suggestionMb !== undefined) error.suggestionMb = suggestionMb;
+  return error;
+}
+
+function parseBind(rest: string): Command | ParseError {
+  if (rest === '') return fail('BIND_ARGUMENT_MISSING', 'bind');
+  // People write numbers as "138 0013 8000", "138-0013-8000" or "+86 13800138000".
+  let compact = rest.replace(/[\s-]/g, '');
+  if (/^\+?86\d{11}$/.test(compact)) compact = compact.slice(compact.length - 11);
+  if (PHONE.test(compact)) return { kind: 'bind-phone', phone: compact };
+  if (SMS_CODE.test(compact)) return { kind: 'bind-code', code: compact };
+  return fail('BIND_ARGUMENT_INVALID', 'bind', rest);
+}
+
+function readRecipient(text: string, mentionNames: readonly string[]): { recipient: Recipient; rest: string } | null {
+  if (text.startsWith('@')) {
+    const longestFirst = [...mentionNames].map(normalizeText).sort((a, b) => b.length - a.length);
+    for (const name of longestFirst) {
+      const next = text.charAt(name.length + 1);
+      if (name !== '' && text.startsWith(`@${name}`) && (next === '' || next === ' ')) {
+        return { recipient: { kind: 'mention', name }, rest: text.slice(name.length + 1).trim() };
+      }
+    }
+    const word = firstWord(text).slice(1);
+    if (word === '') return null;
+    return { recipient: { kind: 'mention', name: word }, rest: text.slice(word.length + 1).trim() };
+  }
+  const phone = PHONE_AT_START.exec(text);
+  if (phone !== null && phone[1] !== undefined) {
+    return { recipient: { kind: 'phone', phone: phone[1] }, rest: text.slice(phone[0].length).trim() };
+  }
+  return null;
+}
+
+type AmountStep = { amount: ParsedAmount; rest: string } | ParseError;
+
+function readRequiredAmount(text: string, command: CommandName): AmountStep {
+  if (text === '') return fail('AMOUNT_MISSING', command);
+  const reading = readAmount(text);
+  if (!reading.ok) return fail(reading.error.code, command, reading.error.input, reading.error.suggestionMb);
+  return { amount: reading.amount, rest: reading.rest };
+}
+
+function parseGive(rest: string, mentionNames: readonly string[]): Command | ParseError {
+  // Either order reads naturally: "转赠 @小红 100M" and "转赠 100M 给 @小红" are both common.
+  let recipientFirst = readRecipient(rest, mentionNames);
+  let recipient: Recipient;
+  let amount: ParsedAmount;
+  let remainder: string;
+  if (recipientFirst !== null) {
+    const step = readRequiredAmount(recipientFirst.rest, 'give');
+    if ('code' in step) return step;
+    ({ recipient } = recipientFirst);
+    ({ amount, rest: remainder } = step);
+  } else {
+    const step = readRequiredAmount(rest, 'give');
+    // Neither an @mention, a phone number nor an amount first: most likely a name without "@".
+    if ('code' in step) return step.code === 'AMOUNT_MISSING' || step.code === 'AMOUNT_INVALID' ? fail('RECIPIENT_MISSING', 'give', step.input) : step;
+    const afterAmount = step.rest.replace(/^给\s*/, '');
+    recipientFirst = readRecipient(afterAmount, mentionNames);
+    if (recipientFirst === null) return fail('RECIPIENT_MISSING', 'give');
+    ({ recipient, rest: remainder } = recipientFirst);
+    ({ amount } = step);
+  }
+  const command: Command = { kind: 'give', recipient, amount };
+  if (remainder !== '') {
+    if (remainder.length > GIFT_MESSAGE_MAX_CHARS) return fail('MESSAGE_TOO_LONG', 'give');
+    command.message = remainder;
+  }
+  return command;
+}
+
+function parseHongbao(command: 'hongbao' | 'hongbao-equal', rest: string): Command | ParseError {
+  const amountStep = readRequiredAmount(rest, command);
+  if ('code' in amountStep) return amountStep;
+  if (amountStep.rest === '') return fail('COUNT_MISSING', command);
+  const countMatch = COUNT_AT_START.exec(amountStep.rest);
+  if (countMatch === null || countMatch[1] === undefined) return fail('COUNT_INVALID', command, firstWord(amountStep.rest));
+  const count = Number(countMatch[1]);
+  if (!Number.isSafeInteger(count) || count < 1 || count > RED_PACKET_MAX_COUNT) {
+    return fail('COUNT_OUT_OF_RANGE', command, countMatch[1]);
+  }
+  const passphrase = amountStep.rest.slice(countMatch[0].length).trim();
+  if (passphrase.length > PASSPHRASE_MAX_CHARS) return fail('PASSPHRASE_TOO_LONG', command);
+  // Saying the passphrase grabs; a passphrase the bot would read as a command could never be said.
+  if (passphrase !== '' && parseCommand(passphrase, { addressed: false }).kind !== 'none') {
+    return fail('PASSPHRASE_IS_COMMAND', command, passphrase);
+  }
+  const shared = passphrase === '' ? {} : { passphrase };
+  return command === 'hongbao'
+    ? { kind: 'hongbao', mode: 'random', total: amountStep.amount, count, ...shared }
+    : { kind: 'hongbao', mode: 'equal', perShare: amountStep.amount, count, ...shared };
+}
+
+function parseBank(rest: string): Command | ParseError {
+  const step = readRequiredAmount(rest, 'bank');
+  if ('code' in step) return step;
+  // Moving data on a half-understood sentence is worse than asking again.
+  if (step.rest !== '') return fail('AMOUNT_INVALID', 'bank', rest);
+  return { kind: 'bank', amount: step.amount };
+}
+
+function firstWord(text: string): string {
+  return WORD_AT_START.exec(text)?.[0] ?? '';
+}

@@ -1,0 +1,14 @@
+export { createBot, quietWechatyLog, DEFAULT_SUMMARY_INTERVAL_MS, type CreateBotOptions, type LiuliangBot } from './bot';
+export { readBotConfig, MOCK_PUPPET, type BotConfig } from './config';
+export { loadPuppet } from './puppet';
+export { parseCommand, normalizeText, PASSPHRASE_MAX_CHARS } from './commands/parse';
+export { parseAmount, readAmount, type ParsedAmount, type AmountError } from './commands/amount';
+export type { Command, CommandKind, CommandName, Lang, ParseError, ParseErrorCode, ParseOutcome, Recipient } from './commands/command';
+export { GrabSummaryPacer, type GrabSummary, type GrabLine } from './live/pacer';
+export { LiveReporter, type LiveSocket } from './live/reporter';
+export { OutboxPoller, DEFAULT_OUTBOX_BATCH_SIZE, DEFAULT_OUTBOX_POLL_INTERVAL_MS } from './outbox/poller';
+export { ServiceClient, idempotencyKeyFor } from './service/client';
+export { ServiceError, type ServiceErrorCode } from './service/errors';
+export type { Binding } from './service/schemas';
+export { createDemoWorld, runConsoleDemo, DEMO_BOT_NAME, DEMO_PEOPLE, DEMO_ROOM_ID, type DemoWorld } from './demo/console';
+export { consoleLogger, silentLogger, type Logger } from './logger';

@@ -1,0 +1,182 @@
+import { formatMb, GIFT_MESSAGE_MAX_CHARS, RED_PACKET_MAX_COUNT, type RedPacket, type Wallet } from '@liuliang/shared';
+import type { CommandName, Lang, ParseError } from '../commands/command';
+import { PASSPHRASE_MAX_CHARS } from '../commands/parse';
+import type { Binding, DepositOutcome, GiftOutcome } from '../service/schemas';
+import { formatDay, maskPhone, pick } from './format';
+
+const USAGE: Readonly<Record<CommandName, { zh: string; en: string }>> = {
+  help: { zh: '帮助', en: '/help' },
+  bind: { zh: '绑定 手机号，收到短信后再发 绑定 验证码', en: '/bind <phone>, then /bind <code from the SMS>' },
+  balance: { zh: '余额', en: '/balance' },
+  give: { zh: '转赠 @好友 100M 留言（也可以写手机号）', en: '/give @friend 100M [message] (or a phone number)' },
+  hongbao: { zh: '红包 总额 个数 [口令]，例如 红包 1G 10 恭喜发财', en: '/hongbao <total> <count> [passphrase], e.g. /hongbao 1G 10' },
+  'hongbao-equal': { zh: '普通红包 每个金额 个数 [口令]，例如 普通红包 10M 5', en: '/hongbao-equal <each> <count> [passphrase], e.g. /hongbao-equal 10M 5' },
+  grab: { zh: '抢（口令红包：直接说出口令）', en: 'grab (for a passphrase packet: say the passphrase)' },
+  bank: { zh: '转存 100M（把本月套餐没用完的流量存进钱包）', en: '/bank 100M (move unused plan data into the wallet)' },
+};
+
+export function usageOf(command: CommandName, lang: Lang): string {
+  return USAGE[command][lang];
+}
+
+export function helpText(lang: Lang): string {
+  const order: CommandName[] = ['bind', 'balance', 'give', 'hongbao', 'hongbao-equal', 'grab', 'bank'];
+  const lines = order.map((command) => `· ${usageOf(command, lang)}`);
+  const title = pick(lang, '流量小助手能做这些：', 'Liuliang bot commands:');
+  const amounts = pick(lang, '金额可写 100M、100MB、100兆、1.5G、1GB（1 GB = 1024 MB）', 'Amounts: 100M, 100MB, 1.5G, 1GB (1 GB = 1024 MB)');
+  return [title, ...lines, amounts].join('\n');
+}
+
+/** The one reply an unbound contact gets for anything but binding and help. */
+export function bindFirstText(lang: Lang): string {
+  return pick(
+    lang,
+    '你还没有绑定手机号。请发送：绑定 手机号（建议私聊我），收到验证码后再发送：绑定 验证码',
+    'You have not bound a phone number yet. Send /bind <phone> (best in a private chat), then /bind <code>.',
+  );
+}
+
+export function parseErrorText(error: ParseError, lang: Lang): string {
+  const quoted = error.input ?? '';
+  const message = describeParseError(error, lang, quoted);
+  if (error.command === null || error.code === 'UNKNOWN_COMMAND') return message;
+  return `${message}\n${pick(lang, '用法：', 'Usage: ')}${usageOf(error.command, lang)}`;
+}
+
+function describeParseError(error: ParseError, lang: Lang, quoted: string): string {
+  switch (error.code) {
+    case 'UNKNOWN_COMMAND':
+      return pick(lang, `没看懂「${quoted}」。发送「帮助」看看我能做什么。`, `I don't know "${quoted}". Send /help to see what I can do.`);
+    case 'BIND_ARGUMENT_MISSING':
+      return pick(lang, '请写上手机号或验证码。', 'Please add your phone number or the code.');
+    case 'BIND_ARGUMENT_INVALID':
+      return pick(lang, `「${quoted}」既不是 11 位手机号，也不是 6 位验证码。`, `"${quoted}" is neither an 11-digit phone number nor a 6-digit code.`);
+    case 'RECIPIENT_MISSING':
+      return pick(lang, '要转赠给谁？请 @好友，或者写对方手机号。', 'Who to? @mention a friend or write their phone number.');
+    case 'AMOUNT_MISSING':
+      return pick(lang, '请写上流量数量，例如 100M 或 1.5G。', 'Please add an amount, e.g. 100M or 1.5G.');
+    case 'AMOUNT_INVALID':
+      return pick(lang, `没看懂流量数量「${quoted}」，可以写 100M、100MB、100兆、1.5G、1GB。`, `I can't read the amount "${quoted}"; write 100M, 100MB, 1.5G or 1GB.`);
+    case 'AMOUNT_ZERO':
+      return pick(lang, '流量数量不能是 0。', 'The amount cannot be zero.');
+    case 'AMOUNT_NEGATIVE':
+      return pick(lang, '流量数量不能是负数。', 'The amount cannot be negative.');
+    case 'AMOUNT_FRACTIONAL': {
+      const hint = error.suggestionMb === undefined ? '' : pick(lang, `，试试 ${error.suggestionMb}M`, `; try ${error.suggestionMb}M`);
+      return pick(lang, `「${quoted}」不是整数 MB（1 GB = 1024 MB）${hint}。`, `"${quoted}" is not a whole number of MB (1 GB = 1024 MB)${hint}.`);
+    }
+    case 'AMOUNT_TOO_LARGE':
+      return pick(lang, `「${quoted}」太大了。`, `"${quoted}" is far too much.`);
+    case 'COUNT_MISSING':
+      return pick(lang, '请写上红包个数。', 'Please add how many shares.');
+    case 'COUNT_INVALID':
+      return pick(lang, `红包个数「${quoted}」要写成整数，例如 10。`, `The count "${quoted}" must be a whole number, e.g. 10.`);
+    case 'COUNT_OUT_OF_RANGE':
+      return pick(lang, `红包个数要在 1 到 ${RED_PACKET_MAX_COUNT} 之间。`, `The count must be between 1 and ${RED_PACKET_MAX_COUNT}.`);
+    case 'MESSAGE_TOO_LONG':
+      return pick(lang, `留言最多 ${GIFT_MESSAGE_MAX_CHARS} 个字。`, `The message can be at most ${GIFT_MESSAGE_MAX_CHARS} characters.`);
+    case 'PASSPHRASE_TOO_LONG':
+      return pick(lang, `口令最多 ${PASSPHRASE_MAX_CHARS} 个字。`, `The passphrase can be at most ${PASSPHRASE_MAX_CHARS} characters.`);
+    case 'PASSPHRASE_IS_COMMAND':
+      return pick(lang, `口令「${quoted}」和我的指令撞了，换一个吧。`, `The passphrase "${quoted}" looks like one of my commands; pick another.`);
+  }
+}
+
+export function smsSentText(phone: string, lang: Lang): string {
+  return pick(lang, `验证码已发送到 ${maskPhone(phone)}，请在 5 分钟内发送：绑定 验证码`, `A code was sent to ${maskPhone(phone)}. Within 5 minutes, send /bind <code>.`);
+}
+
+export function bindStartFirstText(lang: Lang): string {
+  return pick(lang, '请先发送：绑定 手机号，收到短信验证码后再发送：绑定 验证码', 'First send /bind <phone>; then /bind <code> with the code from the SMS.');
+}
+
+export function boundText(binding: Binding, lang: Lang): string {
+  return pick(
+    lang,
+    `绑定成功！${binding.nickname}（${maskPhone(binding.phone)}）。发送「余额」查看流量钱包。`,
+    `Bound: ${binding.nickname} (${maskPhone(binding.phone)}). Send /balance to see your wallet.`,
+  );
+}
+
+export function balanceText(wallet: Wallet, lang: Lang): string {
+  const lines = [pick(lang, `余额：${formatMb(wallet.balanceMb)}`, `Balance: ${formatMb(wallet.balanceMb)}`)];
+  if (wallet.expiringSoonMb > 0) {
+    const earliest = [...wallet.lots].filter((lot) => lot.amountMb > 0).sort((a, b) => a.expiresAt.localeCompare(b.expiresAt))[0];
+    const when = earliest === undefined ? '' : pick(lang, `，最早 ${formatDay(earliest.expiresAt, lang)} 到期`, `, the first on ${formatDay(earliest.expiresAt, lang)}`);
+    lines.push(
+      pick(
+        lang,
+        `其中 ${formatMb(wallet.expiringSoonMb)} 即将过期${when}。发个红包分给大家吧～`,
+        `${formatMb(wallet.expiringSoonMb)} of it expires soon${when}. Why not send a red packet?`,
+      ),
+    );
+  }
+  return lines.join('\n');
+}
+
+export function giftText(outcome: GiftOutcome, amountMb: number, recipientName: string, message: string | undefined, lang: Lang): string {
+  const amount = formatMb(amountMb);
+  const note = message === undefined ? '' : `\n「${message}」`;
+  if (outcome.status === 'pending_claim') {
+    return pick(
+      lang,
+      `已转赠 ${amount} 给 ${recipientName}。对方还没注册，已短信通知；逾期未领取会退回给你。${note}`,
+      `Sent ${amount} to ${recipientName}. They are not registered yet and got an SMS; unclaimed data comes back to you.${note}`,
+    );
+  }
+  return pick(lang, `已转赠 ${amount} 给 ${recipientName} 🎁${note}`, `Gave ${amount} to ${recipientName} 🎁${note}`);
+}
+
+export function depositText(outcome: DepositOutcome, lang: Lang): string {
+  const amount = formatMb(outcome.amountMb);
+  switch (outcome.status) {
+    case 'completed': {
+      const until = outcome.expiresAt ? pick(lang, `，${formatDay(outcome.expiresAt, lang)} 前有效`, `, good until ${formatDay(outcome.expiresAt, lang)}`) : '';
+      return pick(lang, `已把 ${amount} 套餐流量转存进钱包${until}。`, `Banked ${amount} of plan data into your wallet${until}.`);
+    }
+    case 'pending':
+      return pick(lang, `转存 ${amount} 已提交，运营商确认后到账。`, `Banking ${amount}: waiting for the carrier to confirm.`);
+    case 'failed':
+      return pick(lang, `转存 ${amount} 没有成功，运营商没有扣减套餐流量。`, `Banking ${amount} failed; the carrier did not take any plan data.`);
+  }
+}
+
+/** What the bot posts in the room when a packet is sent: who, how much, how to grab. */
+export function packetAnnouncementText(packet: RedPacket, passphrase: string | undefined, lang: Lang): string {
+  const size =
+    packet.mode === 'random'
+      ? pick(lang, `拼手气红包：共 ${formatMb(packet.totalMb)}，${packet.count} 个`, `a lucky-draw red packet: ${formatMb(packet.totalMb)} in ${packet.count} shares`)
+      : pick(lang, `普通红包：每个 ${formatMb(packet.totalMb / packet.count)}，共 ${packet.count} 个`, `a red packet: ${packet.count} shares of ${formatMb(packet.totalMb / packet.count)}`);
+  const lines = [pick(lang, `🧧 ${packet.senderNickname} 发了一个${size}`, `🧧 ${packet.senderNickname} sent ${size}`)];
+  if (packet.greeting) lines.push(`「${packet.greeting}」`);
+  lines.push(
+    passphrase === undefined
+      ? pick(lang, '发送「抢」领取！', 'Say "grab" (or 抢) to take a share!')
+      : pick(lang, `口令红包：发送口令「${passphrase}」领取！`, `Passphrase packet: say "${passphrase}" to take a share!`),
+  );
+  return lines.join('\n');
+}
+
+export function grabbedText(amountMb: number, lang: Lang): string {
+  return pick(lang, `抢到 ${formatMb(amountMb)} 🎉`, `You got ${formatMb(amountMb)} 🎉`);
+}
+
+export function mentionNotFoundText(name: string, lang: Lang): string {
+  return pick(lang, `在这里没找到 @${name}。`, `I can't find @${name} here.`);
+}
+
+export function recipientUnboundText(name: string, lang: Lang): string {
+  return pick(
+    lang,
+    `${name} 还没有绑定手机号，请 TA 先给我发送「绑定 手机号」；也可以直接写 TA 的手机号转赠。`,
+    `${name} has not bound a phone number yet: they can send me /bind <phone> first, or you can give to their phone number.`,
+  );
+}
+
+export function packetOnlyInRoomsText(lang: Lang): string {
+  return pick(lang, '红包要在群里发哦。', 'Red packets are sent in group chats.');
+}
+
+export function grabOnlyInRoomsText(lang: Lang): string {
+  return pick(lang, '抢红包要在群里哦。', 'Grab red packets in the group chat.');
+}

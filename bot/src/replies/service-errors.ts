@@ -1,0 +1,82 @@
+import type { CommandKind, Lang } from '../commands/command';
+import type { ServiceError } from '../service/errors';
+import { bindFirstText } from './commands';
+import { pick } from './format';
+
+/** Service messages are shown only when short; a long one is more likely a leak than a help. */
+const DETAIL_MAX_CHARS = 80;
+
+/**
+ * The reply to a service error, by its stable code (never by its message), worded for the
+ * command that caused it. Codes that only a bug or an outage can cause get one calm sentence;
+ * the details go to the log.
+ */
+export function serviceErrorText(error: ServiceError, command: CommandKind, lang: Lang): string {
+  const detail = error.message !== '' && error.message.length <= DETAIL_MAX_CHARS ? `（${error.message}）` : '';
+  const detailEn = detail === '' ? '' : ` (${error.message})`;
+  switch (error.code) {
+    case 'CONTACT_NOT_BOUND':
+      return bindFirstText(lang);
+    case 'INSUFFICIENT_BALANCE':
+      return pick(lang, '余额不足。发送「余额」看看还有多少。', 'Not enough data in your wallet. Send /balance to check.');
+    case 'LIMIT_EXCEEDED':
+      return limitText(command, lang) + pick(lang, detail, detailEn);
+    case 'VALIDATION_FAILED':
+      return pick(lang, `这个请求不符合规则${detail}。`, `That request breaks a rule${detailEn}.`);
+    case 'RATE_LIMITED':
+      return command === 'bind-phone'
+        ? pick(lang, '验证码发得太频繁了，请 1 分钟后再试。', 'Codes were sent too often; try again in a minute.')
+        : pick(lang, '操作太频繁了，请稍后再试。', 'Too many requests; try again shortly.');
+    case 'CODE_INVALID':
+      return pick(lang, '验证码不对，请核对短信后重新发送：绑定 验证码', 'That code is wrong; check the SMS and send /bind <code> again.');
+    case 'CODE_EXPIRED':
+      return pick(lang, '验证码已过期，请重新发送：绑定 手机号', 'The code has expired; send /bind <phone> for a new one.');
+    case 'CODE_TOO_MANY_TRIES':
+      return pick(lang, '验证码输错太多次了，请重新发送：绑定 手机号', 'Too many wrong codes; send /bind <phone> for a new one.');
+    case 'SELF_GIFT':
+      return pick(lang, '不能转赠给自己哦。', "You can't give data to yourself.");
+    case 'PLAN_INSUFFICIENT':
+      return pick(lang, '本月套餐剩下的流量不够转存这么多。', 'Your plan has not that much data left this month.');
+    case 'CARRIER_UNAVAILABLE':
+      return pick(lang, '运营商暂时无法处理，请稍后再试。', 'The carrier is not answering; try again later.');
+    case 'SOLD_OUT':
+      return pick(lang, '手慢了，红包已经被抢完了。', 'Too late: the red packet is all gone.');
+    case 'ALREADY_GRABBED':
+      return pick(lang, '你已经抢过这个红包了。', 'You have already grabbed this red packet.');
+    case 'EXPIRED':
+      return pick(lang, '红包已经过期了。', 'That red packet has expired.');
+    case 'WRONG_PASSPHRASE':
+      return pick(lang, '口令不对哦。', 'Wrong passphrase.');
+    case 'NOT_IN_ROOM':
+      return pick(lang, '你还不在这个群的成员名单里，稍后再试。', 'You are not on this room\'s member list yet; try again shortly.');
+    case 'NOT_FOUND':
+      return command === 'grab'
+        ? pick(lang, '现在没有可以抢的红包。', 'There is no open red packet here right now.')
+        : pick(lang, '没有找到。', 'Not found.');
+    case 'IDEMPOTENCY_IN_FLIGHT':
+      return pick(lang, '上一条还在处理中，请稍等。', 'Still working on that; one moment.');
+    case 'UNAUTHENTICATED':
+    case 'FORBIDDEN':
+    case 'IDEMPOTENCY_KEY_MISSING':
+    case 'IDEMPOTENCY_KEY_REUSED':
+    case 'BODY_TOO_LARGE':
+    case 'UNSUPPORTED_MEDIA_TYPE':
+    case 'INTERNAL':
+    case 'SERVICE_UNREACHABLE':
+    case 'BAD_RESPONSE':
+      return pick(lang, '服务开小差了，请稍后再试。', 'The service is having trouble; please try again later.');
+  }
+}
+
+function limitText(command: CommandKind, lang: Lang): string {
+  switch (command) {
+    case 'give':
+      return pick(lang, '超出了转赠限额（单笔金额或每天、每周、每月次数）', 'That is over a gift limit (the amount, or gifts per day, week or month)');
+    case 'bank':
+      return pick(lang, '超出了转存限额（单笔最少金额或本月转存上限）', 'That is over a banking limit (the minimum, or this month\'s cap)');
+    case 'hongbao':
+      return pick(lang, '超出了红包限额（个数或总额）', 'That is over a red packet limit (count or total)');
+    default:
+      return pick(lang, '超出了限额', 'That is over a limit');
+  }
+}
