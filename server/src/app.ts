@@ -16,28 +16,40 @@ import { addStorageRoutes } from './modules/storage/routes';
 import { GiftService } from './modules/gifts/service';
 import { addGiftRoutes } from './modules/gifts/routes';
 import { addDevOutboxRoutes } from './modules/outbox/routes';
+import { serveStatic } from './http/static-files';
+import { RedPacketService } from './modules/red-packets/service';
+import { addRedPacketRoutes } from './modules/red-packets/routes';
+import { silentEvents, type RedPacketEvents } from './modules/red-packets/live-events';
+import { mysqlIdempotencyStore, redisIdempotencyStore } from './http/idempotency-stores';
 
 export interface Services {
   auth: AuthService;
   storage: StorageService;
   gifts: GiftService;
+  redPackets: RedPacketService;
 }
 
-export function createServices(deps: Deps): Services {
+export function createServices(deps: Deps, events: RedPacketEvents = silentEvents): Services {
   const gifts = new GiftService(deps);
   const auth = new AuthService(deps);
   auth.onSignIn(async (user) => {
     await gifts.claimPendingGifts(user);
   });
-  return { auth, gifts, storage: new StorageService(deps) };
+  return { auth, gifts, storage: new StorageService(deps), redPackets: new RedPacketService(deps, Math.random, events) };
 }
 
 export function createApi(deps: Deps, services: Services): Api {
-  const api = new Api({ dataSource: deps.dataSource, clock: deps.clock, jwtSecret: deps.config.JWT_SECRET, botToken: deps.config.BOT_TOKEN });
+  const api = new Api({
+    dataSource: deps.dataSource,
+    jwtSecret: deps.config.JWT_SECRET,
+    botToken: deps.config.BOT_TOKEN,
+    idempotencyStores: { mysql: mysqlIdempotencyStore(deps.dataSource, deps.clock), redis: redisIdempotencyStore(deps.redis, deps.config.REDIS_PREFIX) },
+  });
   addAuthRoutes(api, services.auth);
   addWalletRoutes(api, deps);
   addStorageRoutes(api, services.storage);
   addGiftRoutes(api, services.gifts);
+  addRedPacketRoutes(api, services.redPackets);
   addDevOutboxRoutes(api, deps);
   return api;
 }
@@ -97,6 +109,7 @@ export function createApp(deps: Deps, services: Services = createServices(deps))
     ctx.body = openApi;
   });
   app.use(ops.routes());
+  if (deps.config.H5_DIR) app.use(serveStatic(deps.config.H5_DIR));
   app.use(api.router.routes());
   app.use(api.router.allowedMethods());
   return { app, api, services, openApi };

@@ -10,6 +10,7 @@ import { createCarrierGateway } from './carrier/gateway';
 import { createMessageProvider } from './carrier/sms-provider';
 import { systemClock, type Clock } from './platform/clock';
 import { maintenanceTasks, startMaintenance } from './jobs/maintenance';
+import { startLiveServer } from './live/live-server';
 
 export interface RunningServer {
   url: string;
@@ -37,9 +38,14 @@ export async function buildDeps(config: Config, clock: Clock = systemClock): Pro
 /** The whole service: HTTP API, background jobs; one call so tests start exactly what production runs. */
 export async function startServer(config: Config, clock: Clock = systemClock): Promise<RunningServer> {
   const deps = await buildDeps(config, clock);
-  const services = createServices(deps);
+  // socket.io wraps the server's request listener (taking /socket.io/ for itself), so the
+  // listener exists before it attaches and forwards to the app once the app is built.
+  let handle: http.RequestListener = (_req, res) => res.writeHead(503).end();
+  const server = http.createServer((req, res) => handle(req, res));
+  const live = startLiveServer(server, deps);
+  const services = createServices(deps, live.events);
   const { app } = createApp(deps, services);
-  const server = http.createServer(app.callback());
+  handle = app.callback();
   await new Promise<void>((resolve) => server.listen(config.PORT, '0.0.0.0', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -53,6 +59,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
     services,
     async close() {
       await stopJobs();
+      await live.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       deps.redis.disconnect();

@@ -4,8 +4,7 @@ import { z } from 'zod';
 import { badRequest } from './app-error';
 import { requireAccess, type Access, type AuthDeps } from './auth';
 import { idempotent } from './idempotency';
-import type { DataSource } from 'typeorm';
-import type { Clock } from '../platform/clock';
+import type { IdempotencyStore } from './idempotency-stores';
 
 export interface RouteSpec {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -16,6 +15,8 @@ export interface RouteSpec {
   access: Access;
   /** Moves data: needs an Idempotency-Key (SPEC §4). */
   movesData?: boolean;
+  /** Where its idempotency records live: MySQL unless the route is a hot path. */
+  idempotencyStore?: 'mysql' | 'redis';
   body?: z.ZodType;
   query?: z.ZodType;
   response?: z.ZodType;
@@ -38,12 +39,12 @@ export class Api {
   readonly router = new Router({ prefix: '/api/v1' });
   readonly routes: RouteSpec[] = [];
 
-  constructor(private readonly deps: AuthDeps & { dataSource: DataSource; clock: Clock }) {}
+  constructor(private readonly deps: AuthDeps & { idempotencyStores: Record<'mysql' | 'redis', IdempotencyStore> }) {}
 
   add<S extends RouteSpec>(spec: S, handler: (ctx: Context, input: RouteInput<Infer<S['body']>, Infer<S['query']>>) => Promise<unknown>): void {
     this.routes.push(spec);
     const chain: Middleware[] = [requireAccess(this.deps, spec.access)];
-    if (spec.movesData) chain.push(idempotent(this.deps.dataSource, this.deps.clock));
+    if (spec.movesData) chain.push(idempotent(this.deps.idempotencyStores[spec.idempotencyStore ?? 'mysql']));
     chain.push(async (ctx) => {
       const body = spec.body ? parse(spec.body, ctx.request.body ?? {}, 'body') : undefined;
       const query = spec.query ? parse(spec.query, ctx.query, 'query') : undefined;

@@ -18,6 +18,22 @@ export interface AuthDeps {
   botToken: string;
 }
 
+/** Users looked up by id, kept briefly: a grab storm must not cost one MySQL read per request. */
+const USER_CACHE_TTL_MS = 30_000;
+const USER_CACHE_MAX = 20_000;
+const userCache = new Map<string, { user: User; until: number }>();
+
+async function cachedUser(dataSource: DataSource, id: string): Promise<User | null> {
+  const hit = userCache.get(id);
+  if (hit && hit.until > Date.now()) return hit.user;
+  const user = await findUserById(dataSource.manager, id);
+  if (user) {
+    if (userCache.size >= USER_CACHE_MAX) userCache.delete(userCache.keys().next().value as string);
+    userCache.set(id, { user, until: Date.now() + USER_CACHE_TTL_MS });
+  }
+  return user;
+}
+
 export function issueToken(jwtSecret: string, userId: string): string {
   return jwt.sign({}, jwtSecret, { subject: userId, expiresIn: TOKEN_LIFETIME, algorithm: 'HS256' });
 }
@@ -48,13 +64,13 @@ export async function identifyCaller(deps: AuthDeps, ctx: Context): Promise<Call
   if (!credential) return null;
   if (scheme === 'Bearer') {
     const userId = verifyToken(deps.jwtSecret, credential);
-    const user = userId ? await findUserById(deps.dataSource.manager, userId) : null;
+    const user = userId ? await cachedUser(deps.dataSource, userId) : null;
     return user ? { kind: 'user', user, viaBot: false } : null;
   }
   if (scheme === 'Bot' && isBotToken(deps.botToken, credential)) {
     const acting = ctx.get('x-acting-user');
     if (!acting) return { kind: 'bot' };
-    const user = /^\d{1,20}$/.test(acting) ? await findUserById(deps.dataSource.manager, acting) : null;
+    const user = /^\d{1,20}$/.test(acting) ? await cachedUser(deps.dataSource, acting) : null;
     if (!user) throw new AppError(403, 'FORBIDDEN', 'X-Acting-User names no user.');
     return { kind: 'user', user, viaBot: true };
   }

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Context, Next } from 'koa';
-import type { DataSource } from 'typeorm';
 import { AppError } from './app-error';
 import type { Caller } from './auth';
-import { isDuplicateKey } from '../db/sql';
-import type { Clock } from '../platform/clock';
+import type { IdempotencyStore } from './idempotency-stores';
 
 export const IDEMPOTENCY_KEY_MAX_CHARS = 255;
 
@@ -27,9 +25,9 @@ function scopeOf(caller: Caller | undefined): string {
 /**
  * SPEC §4 idempotency for every request that moves data: the first response is stored and
  * replayed for the same key and body; another body is refused; a second request while the
- * first runs is refused. The key is claimed with an INSERT, so two processes cannot both win.
+ * first runs is refused. The store's claim is atomic, so two processes cannot both win.
  */
-export function idempotent(dataSource: DataSource, clock: Clock) {
+export function idempotent(store: IdempotencyStore) {
   return async function replayOrRun(ctx: Context, next: Next): Promise<void> {
     const key = ctx.get('idempotency-key');
     if (!key) throw new AppError(400, 'IDEMPOTENCY_KEY_MISSING', 'Send an Idempotency-Key header with every request that moves data.');
@@ -37,21 +35,13 @@ export function idempotent(dataSource: DataSource, clock: Clock) {
     const scope = scopeOf(ctx.state.caller as Caller | undefined);
     const keyHash = sha256(key);
     const requestHash = sha256(`${ctx.method} ${ctx.path} ${canonical(ctx.request.body ?? {})}`);
-    const now = clock.now();
 
-    try {
-      await dataSource.query(
-        `INSERT INTO idempotency_keys (scope, key_hash, request_hash, status, created_at, updated_at) VALUES (?, ?, ?, 'in_flight', ?, ?)`,
-        [scope, keyHash, requestHash, now, now],
-      );
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      const [row] = await dataSource.query('SELECT request_hash, status, response_status, response_body FROM idempotency_keys WHERE scope = ? AND key_hash = ?', [scope, keyHash]);
-      if (!row) throw new AppError(409, 'IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still running.');
-      if (row.request_hash !== requestHash) throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with another request.');
-      if (row.status === 'in_flight') throw new AppError(409, 'IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still running.');
-      ctx.status = row.response_status;
-      ctx.body = JSON.parse(row.response_body);
+    const stored = await store.claim(scope, keyHash, requestHash);
+    if (stored) {
+      if (stored.requestHash !== requestHash) throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with another request.');
+      if (stored.status === 'in_flight') throw new AppError(409, 'IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still running.');
+      ctx.status = stored.responseStatus ?? 200;
+      ctx.body = JSON.parse(stored.responseBody ?? 'null');
       ctx.set('Idempotency-Replayed', 'true');
       return;
     }
@@ -61,19 +51,12 @@ export function idempotent(dataSource: DataSource, clock: Clock) {
     } catch (error) {
       // A client error is an answer too, and is replayed; anything else frees the key for a retry.
       if (error instanceof AppError && error.status < 500) {
-        await complete(dataSource, clock, scope, keyHash, error.status, { error: { code: error.code, message: error.message } });
+        await store.complete(scope, keyHash, error.status, JSON.stringify({ error: { code: error.code, message: error.message } }));
       } else {
-        await dataSource.query('DELETE FROM idempotency_keys WHERE scope = ? AND key_hash = ?', [scope, keyHash]);
+        await store.release(scope, keyHash);
       }
       throw error;
     }
-    await complete(dataSource, clock, scope, keyHash, ctx.status, ctx.body);
+    await store.complete(scope, keyHash, ctx.status, JSON.stringify(ctx.body ?? null));
   };
-}
-
-async function complete(dataSource: DataSource, clock: Clock, scope: string, keyHash: string, status: number, body: unknown): Promise<void> {
-  await dataSource.query(
-    `UPDATE idempotency_keys SET status = 'completed', response_status = ?, response_body = ?, updated_at = ? WHERE scope = ? AND key_hash = ?`,
-    [status, JSON.stringify(body ?? null), clock.now(), scope, keyHash],
-  );
 }

@@ -14,6 +14,8 @@ export function maintenanceTasks(deps: Deps, services: Services, provider: Messa
     'sweep-expired-lots': { everyMs: every * 2, run: () => inTransaction(deps.dataSource, (sql) => deps.ledger.sweepExpiredLots(sql)) },
     'refund-expired-gifts': { everyMs: every, run: () => services.gifts.refundExpiredGifts() },
     'reconcile-deposits': { everyMs: every, run: () => services.storage.reconcilePending() },
+    'refund-expired-red-packets': { everyMs: Math.max(1000, Math.floor(every / 3)), run: () => services.redPackets.refundExpiredPackets() },
+    'settle-orphan-grabs': { everyMs: Math.max(1000, Math.floor(every / 3)), run: () => services.redPackets.settleOrphanGrabs() },
     'deliver-messages': { everyMs: Math.max(500, Math.floor(every / 6)), run: () => deliverDueMessages(deps, provider) },
   };
 }

@@ -127,6 +127,7 @@ export class GiftService {
         kind: toRecipient ? 'gift_claim' : 'gift_refund',
         ref: { type: 'gift', id: giftId },
         memo: row.message,
+        spendExpired: !toRecipient,
       });
       return true;
     });

@@ -15,6 +15,22 @@ export const FINISHED_ESCROW_CHECKS: Array<{ name: string; sql: string }> = [
     sql: `SELECT a.code, a.balance_mb FROM gifts g JOIN accounts a ON a.code = CONCAT('escrow:gift:', g.id)
            WHERE g.status <> 'pending_claim' AND a.balance_mb <> 0`,
   },
+  {
+    name: 'red packet escrow empty once finished or expired',
+    sql: `SELECT a.code, a.balance_mb FROM red_packets p JOIN accounts a ON a.code = CONCAT('escrow:red_packet:', p.id)
+           WHERE p.status <> 'open' AND a.balance_mb <> 0`,
+  },
+  {
+    name: 'red packet escrow holds exactly what is left to grab',
+    sql: `SELECT a.code, a.balance_mb, p.remaining_mb FROM red_packets p JOIN accounts a ON a.code = CONCAT('escrow:red_packet:', p.id)
+           WHERE p.status = 'open' AND a.balance_mb <> p.remaining_mb`,
+  },
+  {
+    name: 'red packet grabs sum to what left the packet',
+    sql: `SELECT p.id, p.total_mb, p.remaining_mb, p.refunded_mb, COALESCE(SUM(g.amount_mb), 0) AS grabbed_mb
+            FROM red_packets p LEFT JOIN red_packet_grabs g ON g.packet_id = p.id
+           GROUP BY p.id HAVING p.total_mb <> grabbed_mb + p.remaining_mb + p.refunded_mb`,
+  },
 ];
 
 /** Checks every invariant of SPEC §2 from the database alone. An empty list means all hold. */

@@ -20,6 +20,11 @@ export interface TransferSpec {
   mustOutlive?: Date;
   /** Expiry of data entering from an external account (an external account has no lots). */
   expiresAt?: Date;
+  /**
+   * Settling an escrow after its deadline (a refund) moves its lots even if they have expired
+   * since: the data goes back as it is, and the sweep takes it from the wallet.
+   */
+  spendExpired?: boolean;
 }
 
 export interface TransferResult {
@@ -59,7 +64,7 @@ export class Ledger {
 
     let pieces: Piece[];
     if (from.type === 'internal') {
-      const notBefore = spec.mustOutlive && spec.mustOutlive > now ? spec.mustOutlive : now;
+      const notBefore = spec.spendExpired ? new Date(0) : spec.mustOutlive && spec.mustOutlive > now ? spec.mustOutlive : now;
       pieces = await spendLots(sql, from, spec.amountMb, notBefore);
     } else {
       if (!spec.expiresAt) throw new Error(`data entering from ${from.code} needs an expiry`);
@@ -77,7 +82,9 @@ export class Ledger {
   async sweepExpiredLots(sql: Sql, batchLots = SWEEP_BATCH_LOTS): Promise<number> {
     const now = this.clock.now();
     const due: Array<{ account_id: string }> = await sql.query(
-      'SELECT DISTINCT account_id FROM lots WHERE expires_at <= ? AND remaining_mb > 0 LIMIT ?',
+      // Wallets only: an escrow's lots stay until the escrow settles (a refund moves them, expired or not).
+      `SELECT DISTINCT l.account_id FROM lots l JOIN accounts a ON a.id = l.account_id
+        WHERE l.expires_at <= ? AND l.remaining_mb > 0 AND a.code LIKE 'wallet:%' LIMIT ?`,
       [now, batchLots],
     );
     let movedMb = 0;

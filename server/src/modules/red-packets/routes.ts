@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { GrabRequestSchema, GrabResultSchema, RedPacketCreateSchema, RedPacketSchema, pageOf } from '@liuliang/shared';
+import type { Api } from '../../http/api';
+import { callerUser, type Caller } from '../../http/auth';
+import type { RedPacketService } from './service';
+
+const PacketId = z.string().regex(/^\d{1,20}$/).catch('0');
+
+export function addRedPacketRoutes(api: Api, packets: RedPacketService): void {
+  api.add(
+    { method: 'post', path: '/red-packets', tag: 'red-packets', summary: 'Send a red packet (random or equal split), shared by link or into a chat room', access: 'user', movesData: true, body: RedPacketCreateSchema, response: RedPacketSchema, status: 201 },
+    async (ctx, { body }) => packets.create(callerUser(ctx), body, (ctx.state.caller as Caller & { viaBot?: boolean }).viaBot === true),
+  );
+  api.add(
+    { method: 'get', path: '/red-packets/:id', tag: 'red-packets', summary: 'A red packet with its grabs and, once finished, the luckiest grabber', access: 'user-or-bot', response: RedPacketSchema },
+    async (_ctx, { params }) => packets.view(PacketId.parse(params.id)),
+  );
+  api.add(
+    {
+      method: 'get', path: '/red-packets', tag: 'red-packets', summary: "A chat room's packets, newest first", access: 'user-or-bot',
+      query: z.object({ roomId: z.string().min(1).max(128), status: z.enum(['open', 'finished', 'expired']).optional(), limit: z.coerce.number().int().min(1).max(50).optional() }),
+      response: pageOf(RedPacketSchema),
+    },
+    async (_ctx, { query }) => ({ items: await packets.listInRoom(query.roomId, query.status, query.limit ?? 10), nextCursor: null }),
+  );
+  api.add(
+    { method: 'post', path: '/red-packets/:id/grab', tag: 'red-packets', summary: 'Grab a share: 409 SOLD_OUT / ALREADY_GRABBED / EXPIRED, 403 WRONG_PASSPHRASE / NOT_IN_ROOM', access: 'user', movesData: true, idempotencyStore: 'redis', body: GrabRequestSchema, response: GrabResultSchema },
+    async (ctx, { body, params }) => packets.grab(callerUser(ctx), PacketId.parse(params.id), body.passphrase),
+  );
+}

@@ -1,0 +1,255 @@
+import type { GrabResult, RedPacket, RedPacketCreate, User } from '@liuliang/shared';
+import { AppError, badRequest, conflict, forbidden, notFound, ruleBroken } from '../../http/app-error';
+import { inTransaction, toInt } from '../../db/sql';
+import { redisKey, type Deps } from '../../deps';
+import { escrowCode, walletCode } from '../ledger/accounts';
+import { findPacket, freeShares, grabOf, grabsOf, insertGrab, insertPacket, isShareTaken, luckiestOf, packetView, type PacketRow } from './repository';
+import { splitEqual, splitRandom, type RandomSource } from './split';
+import { RedPacketStore, type Share } from './store';
+import { silentEvents, type RedPacketEvents } from './live-events';
+
+const HOUR_MS = 60 * 60 * 1000;
+/** Bound on retries when MySQL refuses a share Redis gave out (only after Redis lost its state). */
+const MAX_GRAB_ATTEMPTS = 5;
+export const EXPIRY_BATCH = 100;
+
+type Commit = { kind: 'granted'; rank: number; remainingCount: number; remainingMb: number; finished: boolean } | { kind: 'user_has_one' | 'share_taken' | 'closed' | 'finished' };
+
+/**
+ * Red packets (SPEC §3.3). Redis decides who gets which share (one Lua script per grab);
+ * MySQL records it with the ledger transfer in one transaction and refuses doubles by unique
+ * keys, so Redis can be flushed or a process killed between the two without losing or
+ * doubling a share.
+ */
+export class RedPacketService {
+  private readonly store: RedPacketStore;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly random: RandomSource = Math.random,
+    private readonly events: RedPacketEvents = silentEvents,
+  ) {
+    this.store = new RedPacketStore(deps.redis, deps.config.REDIS_PREFIX);
+  }
+
+  async create(sender: User, request: RedPacketCreate, viaBot: boolean): Promise<RedPacket> {
+    const { config, clock, dataSource, ledger } = this.deps;
+    if (request.roomId && !viaBot) throw forbidden('FORBIDDEN', 'Room packets are sent from the chat bot; share a link packet instead.');
+    const totalMb = request.mode === 'random' ? request.totalMb : request.perShareMb * request.count;
+    if (request.mode === 'random' && request.totalMb < request.count) throw badRequest(`A random packet of ${request.count} shares needs at least ${request.count} MB: every share is at least 1 MB.`);
+    if (totalMb > config.RED_PACKET_MAX_TOTAL_MB) throw ruleBroken('LIMIT_EXCEEDED', `A red packet holds at most ${config.RED_PACKET_MAX_TOTAL_MB} MB.`);
+    const shares = request.mode === 'random' ? splitRandom(request.totalMb, request.count, this.random) : splitEqual(request.perShareMb, request.count);
+    const now = clock.now();
+    const expiresAt = new Date(now.getTime() + config.RED_PACKET_VALID_HOURS * HOUR_MS);
+    const passphrase = request.passphrase?.trim() || null;
+
+    const packetId = await inTransaction(dataSource, async (sql) => {
+      const id = await insertPacket(sql, { senderId: sender.id, mode: request.mode, shares, greeting: request.greeting?.trim() || null, passphrase, roomId: request.roomId ?? null, expiresAt, now });
+      await ledger.ensureAccount(sql, escrowCode('red_packet', id));
+      // Only data that outlives the packet may fund it: every share must still be alive when grabbed.
+      await ledger.transfer(sql, { fromCode: walletCode(sender.id), toCode: escrowCode('red_packet', id), amountMb: totalMb, kind: 'red_packet_fund', ref: { type: 'red_packet', id }, memo: request.greeting ?? null, mustOutlive: expiresAt });
+      return id;
+    });
+    // Committed first, loaded second: if this load is lost, the first grab rebuilds it from MySQL.
+    await this.store.load(packetId, { status: 'open', expiresAt, passphrase, roomId: request.roomId ?? null, shares: shares.map((amountMb, seq) => ({ seq, amountMb })), grabbed: [] });
+    return this.view(packetId);
+  }
+
+  async view(packetId: string): Promise<RedPacket> {
+    const row = await findPacket(this.deps.dataSource.manager, packetId);
+    if (!row) throw notFound('No such red packet.');
+    return packetView(this.deps.dataSource.manager, row);
+  }
+
+  async listInRoom(roomId: string, status: RedPacket['status'] | undefined, limit: number): Promise<RedPacket[]> {
+    const sql = this.deps.dataSource.manager;
+    const rows: PacketRow[] = status
+      ? await sql.query('SELECT * FROM red_packets WHERE room_id = ? AND status = ? ORDER BY id DESC LIMIT ?', [roomId, status, limit])
+      : await sql.query('SELECT * FROM red_packets WHERE room_id = ? ORDER BY id DESC LIMIT ?', [roomId, limit]);
+    return Promise.all(rows.map((r) => packetView(sql, r)));
+  }
+
+  async grab(user: User, packetId: string, passphrase: string | undefined): Promise<GrabResult> {
+    const { clock } = this.deps;
+    let checkedRoom = '';
+    for (let attempt = 1; attempt <= MAX_GRAB_ATTEMPTS; attempt++) {
+      const decision = await this.store.decide(packetId, user.id, clock.now().getTime(), passphrase?.trim() ?? '', checkedRoom);
+      switch (decision.kind) {
+        case 'MISSING':
+          await this.rebuild(packetId);
+          continue;
+        case 'ROOM':
+          await this.requireRoomMember(decision.roomId, user.id);
+          checkedRoom = decision.roomId;
+          continue;
+        case 'EXPIRED':
+          throw await this.closedError(packetId);
+        case 'WRONG_PASSPHRASE':
+          throw forbidden('WRONG_PASSPHRASE', 'That is not the passphrase of this packet.');
+        case 'SOLD_OUT':
+          throw conflict('SOLD_OUT', 'Every share of this packet has been grabbed.');
+        case 'ALREADY': {
+          // Redis gave this user a share; if MySQL never recorded it (a process died), finish it now.
+          if (await grabOf(this.deps.dataSource.manager, packetId, user.id)) throw conflict('ALREADY_GRABBED', 'You have already grabbed this packet.');
+          const result = await this.settleDecided(packetId, user, decision.share);
+          if (result) return result;
+          continue;
+        }
+        case 'OK': {
+          const result = await this.settleDecided(packetId, user, decision.share);
+          if (result) return result;
+          continue;
+        }
+      }
+    }
+    throw new AppError(503, 'INTERNAL', 'The packet is busy; please try again.');
+  }
+
+  /** Writes a share Redis decided into MySQL. Returns null when the caller should ask Redis again. */
+  private async settleDecided(packetId: string, user: Pick<User, 'id'>, share: Share): Promise<GrabResult | null> {
+    const outcome = await this.commitGrab(packetId, user.id, share);
+    if (outcome.kind === 'granted') {
+      await this.store.settled(packetId, user.id, share);
+      this.announceGrab(packetId, user.id, share, outcome);
+      return { amountMb: share.amountMb, rank: outcome.rank };
+    }
+    if (outcome.kind === 'user_has_one') {
+      const held = await grabOf(this.deps.dataSource.manager, packetId, user.id);
+      await this.store.release(packetId, user.id, share, held, !(await isShareTaken(this.deps.dataSource.manager, packetId, share.seq)));
+      throw conflict('ALREADY_GRABBED', 'You have already grabbed this packet.');
+    }
+    if (outcome.kind === 'share_taken') {
+      // Redis handed out a share MySQL already gave (state rebuilt mid-grab): forget it and ask again.
+      await this.store.release(packetId, user.id, share, null, false);
+      return null;
+    }
+    await this.store.close(packetId);
+    throw await this.closedError(packetId);
+  }
+
+  private async commitGrab(packetId: string, userId: string, share: Share): Promise<Commit> {
+    const { dataSource, clock, ledger } = this.deps;
+    return inTransaction(dataSource, async (sql): Promise<Commit> => {
+      // The packet row is the lock every grab of this packet queues on, and the status it guards.
+      const packet = await findPacket(sql, packetId, true);
+      const now = clock.now();
+      if (!packet || packet.status === 'expired' || now >= new Date(packet.expires_at)) return { kind: 'closed' };
+      if (packet.status === 'finished') return { kind: 'finished' };
+      const inserted = await insertGrab(sql, packetId, userId, share, now);
+      if (inserted !== 'inserted') return { kind: inserted };
+      await ledger.transfer(sql, { fromCode: escrowCode('red_packet', packetId), toCode: walletCode(userId), amountMb: share.amountMb, kind: 'red_packet_grab', ref: { type: 'red_packet', id: packetId } });
+      const remainingCount = Number(packet.remaining_count) - 1;
+      const remainingMb = toInt(packet.remaining_mb) - share.amountMb;
+      if (remainingCount < 0 || remainingMb < 0 || (remainingCount === 0) !== (remainingMb === 0)) {
+        throw new Error(`red packet ${packetId} would be left with ${remainingCount} shares of ${remainingMb} MB`);
+      }
+      await sql.query(`UPDATE red_packets SET remaining_count = ?, remaining_mb = ?, status = ?, settled_at = ? WHERE id = ?`, [
+        remainingCount,
+        remainingMb,
+        remainingCount === 0 ? 'finished' : 'open',
+        remainingCount === 0 ? now : null,
+        packetId,
+      ]);
+      return { kind: 'granted', rank: Number(packet.count) - remainingCount, remainingCount, remainingMb, finished: remainingCount === 0 };
+    });
+  }
+
+  private announceGrab(packetId: string, userId: string, share: Share, outcome: Extract<Commit, { kind: 'granted' }>): void {
+    void (async () => {
+      const grabs = await grabsOf(this.deps.dataSource.manager, packetId);
+      const mine = grabs.find((g) => g.userId === userId);
+      this.events.grabbed({ packetId, userId, nickname: mine?.nickname ?? '', amountMb: share.amountMb, remainingCount: outcome.remainingCount, remainingMb: outcome.remainingMb, at: (mine?.at ?? new Date()).toISOString() });
+      if (outcome.finished) this.events.finished({ packetId, luckiest: luckiestOf(grabs) });
+    })().catch((error: unknown) => this.deps.logger.warn({ err: error, packetId }, 'could not announce a grab'));
+  }
+
+  /** Loads a packet's Redis state from MySQL, the source of truth (after a restart or FLUSHALL). */
+  private async rebuild(packetId: string): Promise<void> {
+    const { dataSource, redis, config } = this.deps;
+    const lock = redisKey(config, `{rp:${packetId}}`, 'rebuild');
+    if ((await redis.set(lock, '1', 'PX', 5_000, 'NX')) !== 'OK') {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return;
+    }
+    try {
+      const sql = dataSource.manager;
+      const packet = await findPacket(sql, packetId);
+      if (!packet) throw notFound('No such red packet.');
+      const grabs = await grabsOf(sql, packetId);
+      await this.store.load(packetId, {
+        status: packet.status === 'open' ? 'open' : 'closed',
+        expiresAt: new Date(packet.expires_at),
+        passphrase: packet.passphrase,
+        roomId: packet.room_id,
+        shares: packet.status === 'open' ? await freeShares(sql, packetId) : [],
+        grabbed: grabs.map((g) => ({ userId: g.userId, share: g.share })),
+      });
+    } finally {
+      await redis.del(lock);
+    }
+  }
+
+  private async requireRoomMember(roomId: string, userId: string): Promise<void> {
+    const rows = await this.deps.dataSource.query(
+      `SELECT 1 FROM room_members m JOIN bot_bindings b ON b.contact_id = m.contact_id WHERE m.room_id = ? AND b.user_id = ? LIMIT 1`,
+      [roomId, userId],
+    );
+    if (rows.length === 0) throw forbidden('NOT_IN_ROOM', 'Only members of the chat room can grab this packet.');
+  }
+
+  private async closedError(packetId: string): Promise<AppError> {
+    const packet = await findPacket(this.deps.dataSource.manager, packetId);
+    if (!packet) return notFound('No such red packet.');
+    if (packet.status === 'finished') return conflict('SOLD_OUT', 'Every share of this packet has been grabbed.');
+    return conflict('EXPIRED', 'This packet has expired.');
+  }
+
+  /** Refunds what is left of expired packets to their senders, each exactly once. */
+  async refundExpiredPackets(): Promise<number> {
+    const { dataSource, clock } = this.deps;
+    const due: Array<{ id: string }> = await dataSource.query(`SELECT id FROM red_packets WHERE status = 'open' AND expires_at <= ? ORDER BY expires_at LIMIT ?`, [clock.now(), EXPIRY_BATCH]);
+    let refunded = 0;
+    for (const { id } of due) {
+      const packetId = String(id);
+      await this.store.close(packetId);
+      const refundedMb = await this.refundOne(packetId);
+      if (refundedMb === null) continue;
+      refunded++;
+      this.events.expired({ packetId, refundedMb });
+    }
+    return refunded;
+  }
+
+  private async refundOne(packetId: string): Promise<number | null> {
+    const { dataSource, clock, ledger } = this.deps;
+    return inTransaction(dataSource, async (sql) => {
+      const packet = await findPacket(sql, packetId, true);
+      if (!packet || packet.status !== 'open' || new Date(packet.expires_at) > clock.now()) return null;
+      const leftMb = toInt(packet.remaining_mb);
+      if (leftMb > 0) {
+        // The escrow's lots may have expired since the deadline; they go back as they are and the sweep takes them.
+        await ledger.transfer(sql, { fromCode: escrowCode('red_packet', packetId), toCode: walletCode(packet.sender_id), amountMb: leftMb, kind: 'red_packet_refund', ref: { type: 'red_packet', id: packetId }, spendExpired: true });
+      }
+      await sql.query(`UPDATE red_packets SET status = 'expired', remaining_mb = 0, refunded_mb = ?, settled_at = ? WHERE id = ?`, [leftMb, clock.now(), packetId]);
+      return leftMb;
+    });
+  }
+
+  /** Grabs Redis decided whose MySQL write never came (a process died mid-grab): finish them. */
+  async settleOrphanGrabs(): Promise<number> {
+    const { dataSource, clock } = this.deps;
+    const open: Array<{ id: string }> = await dataSource.query(`SELECT id FROM red_packets WHERE status = 'open' ORDER BY id DESC LIMIT ?`, [EXPIRY_BATCH]);
+    let settled = 0;
+    for (const { id } of open) {
+      for (const orphan of await this.store.stalePending(String(id), clock.now().getTime())) {
+        try {
+          if (await this.settleDecided(String(id), { id: orphan.userId }, orphan.share)) settled++;
+        } catch (error) {
+          // ALREADY_GRABBED / SOLD_OUT / EXPIRED: the orphan has been resolved one way or the other.
+          if (!(error instanceof AppError)) throw error;
+        }
+      }
+    }
+    return settled;
+  }
+}
