@@ -1,0 +1,68 @@
+import type { HttpRequest, HttpResponse } from './client';
+import { createApiClient } from './client';
+import { ApiError } from './errors';
+
+function clientAnswering(response: HttpResponse | Error, token: string | null = 'session-token') {
+  const requests: HttpRequest[] = [];
+  const onUnauthenticated = jest.fn();
+  const api = createApiClient({
+    baseUrl: 'http://service',
+    readToken: () => token,
+    onUnauthenticated,
+    transport: async (request) => {
+      requests.push(request);
+      if (response instanceof Error) throw response;
+      return response;
+    },
+  });
+  return { api, requests, onUnauthenticated };
+}
+
+describe('the API client', () => {
+  it('sends the session token and the action key with a request that moves data', async () => {
+    const gift = { id: 'g-1', toPhone: '13800000002', amountMb: 100, message: null, status: 'delivered', claimDeadline: null };
+    const { api, requests } = clientAnswering({ status: 201, body: gift });
+    await expect(api.giveData({ toPhone: '13800000002', amountMb: 100 }, 'key-1')).resolves.toEqual(gift);
+    expect(requests[0]).toMatchObject({
+      method: 'POST',
+      url: 'http://service/api/v1/gifts',
+      headers: { Authorization: 'Bearer session-token', 'Idempotency-Key': 'key-1', 'Content-Type': 'application/json' },
+      body: { toPhone: '13800000002', amountMb: 100 },
+    });
+  });
+
+  it('asks for history pages by cursor', async () => {
+    const { api, requests } = clientAnswering({ status: 200, body: { items: [], nextCursor: null } });
+    await api.listWalletEntries({ limit: 20, cursor: 'abc/def' });
+    expect(requests[0].url).toBe('http://service/api/v1/wallet/entries?limit=20&cursor=abc%2Fdef');
+  });
+
+  it('throws the service error code from an error body', async () => {
+    const { api } = clientAnswering({ status: 422, body: { error: { code: 'INSUFFICIENT_BALANCE', message: 'balance 10 MB' } } });
+    await expect(api.bankPlanData({ amountMb: 100 }, 'k')).rejects.toMatchObject({ code: 'INSUFFICIENT_BALANCE', status: 422 });
+  });
+
+  it('forgets the session when the service refuses the token', async () => {
+    const { api, onUnauthenticated } = clientAnswering({ status: 401, body: { error: { code: 'UNAUTHENTICATED', message: '' } } });
+    await expect(api.getWallet()).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(onUnauthenticated).toHaveBeenCalledTimes(1);
+  });
+
+  it('reports a request that got no answer as a network failure', async () => {
+    const { api } = clientAnswering(new Error('Failed to fetch'));
+    await expect(api.getWallet()).rejects.toMatchObject({ code: 'NETWORK_FAILURE', status: 0 });
+  });
+
+  it('refuses an answer that does not have the shape of the shared schema', async () => {
+    const { api } = clientAnswering({ status: 200, body: { balanceMb: '12' } });
+    const failure = await api.getWallet().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ApiError);
+    expect(failure).toMatchObject({ code: 'UNEXPECTED_RESPONSE' });
+  });
+
+  it('sends no Authorization header before sign-in', async () => {
+    const { api, requests } = clientAnswering({ status: 200, body: { sent: true, resendAfterSeconds: 60 } }, null);
+    await api.requestSmsCode('13800000001');
+    expect(requests[0].headers.Authorization).toBeUndefined();
+  });
+});

@@ -1,0 +1,134 @@
+import {
+  DepositSchema,
+  GiftSchema,
+  GrabResultSchema,
+  LoginResponseSchema,
+  RedPacketSchema,
+  SmsCodeResponseSchema,
+  StorageSchema,
+  UserSchema,
+  WalletEntrySchema,
+  WalletSchema,
+  pageOf,
+  type Deposit,
+  type DepositRequest,
+  type Gift,
+  type GiftRequest,
+  type GrabRequest,
+  type GrabResult,
+  type LoginRequest,
+  type LoginResponse,
+  type Page,
+  type RedPacket,
+  type RedPacketCreate,
+  type Storage,
+  type User,
+  type Wallet,
+  type WalletEntry,
+} from '@liuliang/shared';
+import { ApiError } from './errors';
+
+export const API_PREFIX = '/api/v1';
+/** The service caps pages at 100; the history screen asks for fewer to stay quick on a phone. */
+export const HISTORY_PAGE_SIZE = 20;
+
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+export interface HttpResponse {
+  status: number;
+  body: unknown;
+}
+/** Sends one request. Resolves for every HTTP answer; rejects only when no answer arrived. */
+export type HttpTransport = (request: HttpRequest) => Promise<HttpResponse>;
+
+export interface ApiClientOptions {
+  transport: HttpTransport;
+  /** '' on H5 (same origin as the page), the service's address on weapp. */
+  baseUrl: string;
+  readToken: () => string | null;
+  /** Called once a request is refused for a missing or stale token, before the error is thrown. */
+  onUnauthenticated?: () => void;
+}
+
+/** Anything with zod's safeParse: the shared schemas validate every answer before a page sees it. */
+interface AnswerSchema<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false };
+}
+
+interface CallOptions {
+  body?: unknown;
+  idempotencyKey?: string;
+}
+
+/** The service's error body, `{"error": {"code", "message"}}`, or null if the body is something else. */
+function readErrorBody(body: unknown): { code: string; message: string } | null {
+  if (typeof body !== 'object' || body === null) return null;
+  const error = (body as { error?: unknown }).error;
+  if (typeof error !== 'object' || error === null) return null;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code !== 'string') return null;
+  return { code, message: typeof message === 'string' ? message : '' };
+}
+
+function queryString(params: Record<string, string | number | undefined>): string {
+  const parts = Object.entries(params)
+    .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
+    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`);
+  return parts.length === 0 ? '' : `?${parts.join('&')}`;
+}
+
+/** The one typed client of `/api/v1` that every page uses (SPEC §4). */
+export function createApiClient(options: ApiClientOptions) {
+  const { transport, baseUrl, readToken, onUnauthenticated } = options;
+
+  async function call<T>(method: HttpRequest['method'], path: string, schema: AnswerSchema<T>, callOptions: CallOptions = {}): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (callOptions.body !== undefined) headers['Content-Type'] = 'application/json';
+    const token = readToken();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (callOptions.idempotencyKey) headers['Idempotency-Key'] = callOptions.idempotencyKey;
+
+    let response: HttpResponse;
+    try {
+      response = await transport({ method, url: `${baseUrl}${API_PREFIX}${path}`, headers, body: callOptions.body });
+    } catch (cause) {
+      throw new ApiError('NETWORK_FAILURE', 0, cause instanceof Error ? cause.message : 'no answer');
+    }
+
+    if (response.status < 200 || response.status >= 300) {
+      const failure = readErrorBody(response.body);
+      const code = failure?.code ?? (response.status >= 500 ? 'INTERNAL' : 'UNEXPECTED_RESPONSE');
+      if (code === 'UNAUTHENTICATED' || response.status === 401) onUnauthenticated?.();
+      throw new ApiError(code, response.status, failure?.message ?? `HTTP ${response.status}`);
+    }
+    const parsed = schema.safeParse(response.body);
+    if (!parsed.success) throw new ApiError('UNEXPECTED_RESPONSE', response.status, `unexpected answer to ${method} ${path}`);
+    return parsed.data;
+  }
+
+  const walletPage = pageOf(WalletEntrySchema) as unknown as AnswerSchema<Page<WalletEntry>>;
+
+  return {
+    requestSmsCode: (phone: string) => call('POST', '/auth/sms-code', SmsCodeResponseSchema, { body: { phone } }),
+    login: (request: LoginRequest): Promise<LoginResponse> => call('POST', '/auth/login', LoginResponseSchema, { body: request }),
+    getMe: (): Promise<User> => call('GET', '/me', UserSchema),
+    getWallet: (): Promise<Wallet> => call('GET', '/wallet', WalletSchema),
+    listWalletEntries: (page: { limit?: number; cursor?: string | null } = {}): Promise<Page<WalletEntry>> =>
+      call('GET', `/wallet/entries${queryString({ limit: page.limit ?? HISTORY_PAGE_SIZE, cursor: page.cursor ?? undefined })}`, walletPage),
+    getStorage: (): Promise<Storage> => call('GET', '/storage', StorageSchema),
+    bankPlanData: (request: DepositRequest, idempotencyKey: string): Promise<Deposit> =>
+      call('POST', '/storage/deposits', DepositSchema, { body: request, idempotencyKey }),
+    giveData: (request: GiftRequest, idempotencyKey: string): Promise<Gift> => call('POST', '/gifts', GiftSchema, { body: request, idempotencyKey }),
+    sendRedPacket: (request: RedPacketCreate, idempotencyKey: string): Promise<RedPacket> =>
+      call('POST', '/red-packets', RedPacketSchema, { body: request, idempotencyKey }),
+    getRedPacket: (packetId: string): Promise<RedPacket> => call('GET', `/red-packets/${encodeURIComponent(packetId)}`, RedPacketSchema),
+    grabRedPacket: (packetId: string, request: GrabRequest, idempotencyKey: string): Promise<GrabResult> =>
+      call('POST', `/red-packets/${encodeURIComponent(packetId)}/grab`, GrabResultSchema, { body: request, idempotencyKey }),
+  };
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;

@@ -1,0 +1,125 @@
+import { Button, Input, Text, View } from '@tarojs/components';
+import { formatMb, GIFT_MESSAGE_MAX_CHARS, MB_PER_GB, type Gift } from '@liuliang/shared';
+import { useState } from 'react';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { GIFT_MAX_MB, GIFT_MIN_MB } from '../../forms/limits';
+import { checkAmountMb, checkGiftMessage, checkPhone, parseWholeMb } from '../../forms/validation';
+import { maskPhone } from '../../format/phone';
+import { formatShortTime } from '../../format/time';
+import { useSubmission } from '../../hooks/useSubmission';
+import { PAGES } from '../../navigation';
+import { failureMessage, useSignedIn } from '../../session/guard';
+import { useServices } from '../../services';
+
+function GiftOutcome({ gift }: { gift: Gift }) {
+  const friend = maskPhone(gift.toPhone);
+  if (gift.status === 'delivered') {
+    return (
+      <View className='notice notice-success' data-testid='gift-result'>
+        <Text>{`已送给 ${friend} ${formatMb(gift.amountMb)}，已经到账。`}</Text>
+      </View>
+    );
+  }
+  if (gift.status === 'pending_claim') {
+    const deadline = gift.claimDeadline ? `（${formatShortTime(gift.claimDeadline)} 前）` : '';
+    return (
+      <View className='notice' data-testid='gift-result'>
+        <Text>
+          {`${friend} 还没有注册流量钱包，我们已短信通知 TA。TA 在 72 小时内${deadline}用这个手机号登录就能收下 ${formatMb(gift.amountMb)}；过期没领，流量会退回你的钱包。`}
+        </Text>
+      </View>
+    );
+  }
+  return (
+    <View className='notice' data-testid='gift-result'>
+      <Text>{`这份流量已退回你的钱包。`}</Text>
+    </View>
+  );
+}
+
+/** Give data to a phone number, with an optional message (SPEC §3.2). */
+export default function GiftPage() {
+  const { api } = useServices();
+  const signedIn = useSignedIn(PAGES.gift);
+  const [phone, setPhone] = useState('');
+  const [amountText, setAmountText] = useState('');
+  const [message, setMessage] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [gift, setGift] = useState<Gift | null>(null);
+  const { submitting, submit } = useSubmission();
+  const typedMb = parseWholeMb(amountText);
+
+  async function give() {
+    const checkedPhone = checkPhone(phone);
+    if (!checkedPhone.ok) return setError(checkedPhone.error);
+    const checkedAmount = checkAmountMb(amountText, { minMb: GIFT_MIN_MB, maxMb: GIFT_MAX_MB }, '转赠流量');
+    if (!checkedAmount.ok) return setError(checkedAmount.error);
+    const checkedMessage = checkGiftMessage(message);
+    if (!checkedMessage.ok) return setError(checkedMessage.error);
+    setError(null);
+    setGift(null);
+    const request = {
+      toPhone: checkedPhone.value,
+      amountMb: checkedAmount.value,
+      ...(checkedMessage.value === undefined ? {} : { message: checkedMessage.value }),
+    };
+    try {
+      setGift(await submit(request, (key) => api.giveData(request, key)));
+      setAmountText('');
+      setMessage('');
+    } catch (failure) {
+      setError(failureMessage(failure, PAGES.gift));
+    }
+  }
+
+  if (!signedIn) return <View className='page' />;
+
+  return (
+    <View className='page'>
+      <View className='card'>
+        <ErrorMessage message={error} />
+        <View className='field'>
+          <Text className='field-label'>朋友的手机号</Text>
+          <Input
+            className='input'
+            data-testid='gift-phone-input'
+            type='number'
+            maxlength={11}
+            placeholder='对方没注册也能送，TA 登录后领取'
+            value={phone}
+            onInput={(event) => setPhone(event.detail.value)}
+          />
+        </View>
+        <View className='field'>
+          <Text className='field-label'>送多少（MB）</Text>
+          <Input
+            className='input'
+            data-testid='gift-amount-input'
+            type='number'
+            placeholder={`${GIFT_MIN_MB} – ${GIFT_MAX_MB} MB`}
+            value={amountText}
+            onInput={(event) => setAmountText(event.detail.value)}
+          />
+          {typedMb !== null && typedMb >= MB_PER_GB && <Text className='field-hint'>{`约 ${formatMb(typedMb)}`}</Text>}
+        </View>
+        <View className='field'>
+          <Text className='field-label'>留言（选填）</Text>
+          <Input
+            className='input'
+            data-testid='gift-message-input'
+            placeholder='说点什么'
+            maxlength={GIFT_MESSAGE_MAX_CHARS}
+            value={message}
+            onInput={(event) => setMessage(event.detail.value)}
+          />
+          <Text className='field-hint'>{`${message.length}/${GIFT_MESSAGE_MAX_CHARS}`}</Text>
+        </View>
+        <Button className='btn-primary' data-testid='gift-button' disabled={submitting} onClick={give}>
+          {submitting ? '正在送出…' : '送出'}
+        </Button>
+        {gift && <GiftOutcome gift={gift} />}
+      </View>
+      <Text className='muted'>每天最多送 3 次，每周 5 次，每月 10 次；不能送给自己。</Text>
+    </View>
+  );
+}

@@ -1,0 +1,80 @@
+import { Button, Text, View } from '@tarojs/components';
+import Taro, { useDidShow } from '@tarojs/taro';
+import { formatMb, type Wallet } from '@liuliang/shared';
+import { useState } from 'react';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { formatDate } from '../../format/time';
+import { PAGES } from '../../navigation';
+import { failureMessage, useSignedIn } from '../../session/guard';
+import { useServices } from '../../services';
+import { History } from './History';
+
+/** The wallet: balance, what expires soon, the history, and the ways to move data. */
+export default function HomePage() {
+  const { api, session } = useServices();
+  const signedIn = useSignedIn(PAGES.home);
+  const [wallet, setWallet] = useState<Wallet | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  // Bumped on every show so the history reloads after data moved on another page.
+  const [shownTimes, setShownTimes] = useState(0);
+
+  useDidShow(() => {
+    if (!session.readToken()) return;
+    setShownTimes((times) => times + 1);
+    api.getWallet().then(
+      (loaded) => {
+        setWallet(loaded);
+        setError(null);
+      },
+      (failure: unknown) => setError(failureMessage(failure, PAGES.home)),
+    );
+  });
+
+  if (!signedIn) return <View className='page' />;
+
+  function signOut() {
+    session.clear();
+    void Taro.reLaunch({ url: PAGES.login });
+  }
+
+  const earliestLot = wallet?.lots.filter((lot) => lot.amountMb > 0).sort((a, b) => a.expiresAt.localeCompare(b.expiresAt))[0];
+  const user = session.readUser();
+
+  return (
+    <View className='page'>
+      <ErrorMessage message={error} />
+      <View className='card hero'>
+        <Text className='hero-label'>{user ? `${user.nickname} 的流量钱包` : '我的流量钱包'}</Text>
+        <Text className='hero-amount' data-testid='balance'>
+          {wallet ? formatMb(wallet.balanceMb) : '…'}
+        </Text>
+        {wallet && wallet.expiringSoonMb > 0 && (
+          <Text className='hero-note' data-testid='expiring-soon'>
+            {`${formatMb(wallet.expiringSoonMb)} 即将过期，记得用掉或送人`}
+          </Text>
+        )}
+        {earliestLot && (
+          <Text className='hero-note'>{`最早一批 ${formatMb(earliestLot.amountMb)} 于 ${formatDate(earliestLot.expiresAt)} 过期`}</Text>
+        )}
+      </View>
+
+      <View className='actions'>
+        <View className='action' data-testid='go-storage' onClick={() => Taro.navigateTo({ url: PAGES.storage })}>
+          <Text>转存流量</Text>
+        </View>
+        <View className='action' data-testid='go-gift' onClick={() => Taro.navigateTo({ url: PAGES.gift })}>
+          <Text>送流量</Text>
+        </View>
+        <View className='action' data-testid='go-send-packet' onClick={() => Taro.navigateTo({ url: PAGES.sendPacket })}>
+          <Text>发红包</Text>
+        </View>
+      </View>
+
+      {shownTimes > 0 && <History key={shownTimes} />}
+
+      <Button className='btn-link' data-testid='sign-out' onClick={signOut}>
+        退出登录
+      </Button>
+    </View>
+  );
+}

@@ -1,0 +1,116 @@
+import { Button, Input, Text, View } from '@tarojs/components';
+import Taro, { useRouter } from '@tarojs/taro';
+import { useState } from 'react';
+import { describeFailure } from '../../api/errors';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { SMS_RESEND_SECONDS } from '../../forms/limits';
+import { checkPhone, checkSmsCode } from '../../forms/validation';
+import { maskPhone } from '../../format/phone';
+import { useCountdown } from '../../hooks/useCountdown';
+import { PAGES, safeReturnPath } from '../../navigation';
+import { useServices } from '../../services';
+
+type Busy = 'sending-code' | 'signing-in' | null;
+
+/** Sign in with phone and SMS code; the first sign-in registers and collects waiting gifts. */
+export default function LoginPage() {
+  const { api, session } = useServices();
+  const router = useRouter();
+  const returnTo = safeReturnPath(router.params.redirect) ?? PAGES.home;
+  const [phone, setPhone] = useState('');
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [busy, setBusy] = useState<Busy>(null);
+  const resend = useCountdown();
+
+  async function sendCode() {
+    const checkedPhone = checkPhone(phone);
+    if (!checkedPhone.ok) return setError(checkedPhone.error);
+    setError(null);
+    setBusy('sending-code');
+    try {
+      const answer = await api.requestSmsCode(checkedPhone.value);
+      resend.start(answer.resendAfterSeconds > 0 ? answer.resendAfterSeconds : SMS_RESEND_SECONDS);
+      setNotice(`验证码已发送到 ${maskPhone(checkedPhone.value)}，5 分钟内有效`);
+    } catch (failure) {
+      setError(describeFailure(failure));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function signIn() {
+    const checkedPhone = checkPhone(phone);
+    if (!checkedPhone.ok) return setError(checkedPhone.error);
+    const checkedCode = checkSmsCode(code);
+    if (!checkedCode.ok) return setError(checkedCode.error);
+    setError(null);
+    setBusy('signing-in');
+    try {
+      const { token, user } = await api.login({ phone: checkedPhone.value, code: checkedCode.value });
+      session.save({ token, user });
+      void Taro.redirectTo({ url: returnTo });
+    } catch (failure) {
+      setError(describeFailure(failure));
+      setBusy(null);
+    }
+  }
+
+  const codeButtonText = resend.secondsLeft > 0 ? `${resend.secondsLeft} 秒后重发` : '获取验证码';
+
+  return (
+    <View className='page'>
+      <View className='login-header'>
+        <Text className='login-title'>流量钱包</Text>
+        <Text className='login-subtitle'>转存、转赠、抢红包，流量不再过期浪费</Text>
+      </View>
+      <View className='card'>
+        <ErrorMessage message={error} />
+        <View className='field'>
+          <Text className='field-label'>手机号</Text>
+          <Input
+            className='input'
+            data-testid='phone-input'
+            type='number'
+            maxlength={11}
+            placeholder='请输入手机号'
+            value={phone}
+            onInput={(event) => setPhone(event.detail.value)}
+          />
+        </View>
+        <View className='field'>
+          <Text className='field-label'>验证码</Text>
+          <View className='field-row'>
+            <Input
+              className='input'
+              data-testid='code-input'
+              type='number'
+              maxlength={6}
+              placeholder='6 位数字'
+              value={code}
+              onInput={(event) => setCode(event.detail.value)}
+            />
+            <Button
+              className='btn-plain'
+              data-testid='send-code-button'
+              disabled={busy !== null || resend.secondsLeft > 0}
+              onClick={sendCode}
+            >
+              {busy === 'sending-code' ? '发送中…' : codeButtonText}
+            </Button>
+          </View>
+        </View>
+        <Button className='btn-primary' data-testid='login-button' disabled={busy !== null} onClick={signIn}>
+          {busy === 'signing-in' ? '登录中…' : '登录'}
+        </Button>
+        {notice && (
+          <View className='notice notice-success' data-testid='code-sent'>
+            <Text>{notice}</Text>
+          </View>
+        )}
+      </View>
+      <Text className='muted'>未注册的手机号登录后自动注册，好友送你的流量会一并到账。</Text>
+    </View>
+  );
+}

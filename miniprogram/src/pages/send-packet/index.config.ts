@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '发红包', navigationBarBackgroundColor: '#d9363e' });

@@ -1,0 +1,115 @@
+import { Button, Input, Text, View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
+import { formatMb } from '@liuliang/shared';
+import { useState } from 'react';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { RED_PACKET_GREETING_MAX_CHARS, RED_PACKET_PASSPHRASE_MAX_CHARS } from '../../forms/limits';
+import { useSubmission } from '../../hooks/useSubmission';
+import { PAGES, packetPagePath } from '../../navigation';
+import { failureMessage, useSignedIn } from '../../session/guard';
+import { useServices } from '../../services';
+import { packetRequestFrom, packetTotalMb, type PacketMode } from './packetForm';
+
+const MODE_LABELS: Record<PacketMode, string> = { random: '拼手气红包', equal: '普通红包' };
+const DEFAULT_GREETING = '恭喜发财，大吉大利';
+
+/** Send a red packet shared by link (SPEC §3.3); the packet's own page follows. */
+export default function SendPacketPage() {
+  const { api } = useServices();
+  const signedIn = useSignedIn(PAGES.sendPacket);
+  const [mode, setMode] = useState<PacketMode>('random');
+  const [amountText, setAmountText] = useState('');
+  const [countText, setCountText] = useState('');
+  const [greeting, setGreeting] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const { submitting, submit } = useSubmission();
+
+  const form = { mode, amountText, countText, greeting: greeting || DEFAULT_GREETING, passphrase };
+  const totalMb = packetTotalMb(form);
+
+  async function send() {
+    const checked = packetRequestFrom(form);
+    if (!checked.ok) return setError(checked.error);
+    setError(null);
+    try {
+      const packet = await submit(checked.value, (key) => api.sendRedPacket(checked.value, key));
+      void Taro.redirectTo({ url: packetPagePath(packet.id) });
+    } catch (failure) {
+      setError(failureMessage(failure, PAGES.sendPacket));
+    }
+  }
+
+  if (!signedIn) return <View className='page' />;
+
+  return (
+    <View className='page'>
+      <View className='segmented'>
+        {(Object.keys(MODE_LABELS) as PacketMode[]).map((option) => (
+          <View
+            key={option}
+            className={option === mode ? 'segment segment-active' : 'segment'}
+            data-testid={`mode-${option}`}
+            onClick={() => setMode(option)}
+          >
+            <Text>{MODE_LABELS[option]}</Text>
+          </View>
+        ))}
+      </View>
+      <View className='card'>
+        <ErrorMessage message={error} />
+        <View className='field'>
+          <Text className='field-label'>{mode === 'random' ? '总流量（MB）' : '每个红包（MB）'}</Text>
+          <Input
+            className='input'
+            data-testid='packet-amount-input'
+            type='number'
+            placeholder={mode === 'random' ? '大家拼手气分这么多' : '每人都拿这么多'}
+            value={amountText}
+            onInput={(event) => setAmountText(event.detail.value)}
+          />
+        </View>
+        <View className='field'>
+          <Text className='field-label'>红包个数</Text>
+          <Input
+            className='input'
+            data-testid='packet-count-input'
+            type='number'
+            placeholder='1 – 200 个'
+            value={countText}
+            onInput={(event) => setCountText(event.detail.value)}
+          />
+        </View>
+        <View className='field'>
+          <Text className='field-label'>祝福语（选填）</Text>
+          <Input
+            className='input'
+            data-testid='packet-greeting-input'
+            placeholder={DEFAULT_GREETING}
+            maxlength={RED_PACKET_GREETING_MAX_CHARS}
+            value={greeting}
+            onInput={(event) => setGreeting(event.detail.value)}
+          />
+        </View>
+        <View className='field'>
+          <Text className='field-label'>口令（选填）</Text>
+          <Input
+            className='input'
+            data-testid='packet-passphrase-input'
+            placeholder='设置后，朋友要输入口令才能抢'
+            maxlength={RED_PACKET_PASSPHRASE_MAX_CHARS}
+            value={passphrase}
+            onInput={(event) => setPassphrase(event.detail.value)}
+          />
+        </View>
+        <Text className='packet-total' data-testid='packet-total'>
+          {totalMb === null ? '共 0 MB' : `共 ${formatMb(totalMb)}`}
+        </Text>
+        <Button className='btn-primary' data-testid='send-packet-button' disabled={submitting} onClick={send}>
+          {submitting ? '正在塞进红包…' : '塞进红包'}
+        </Button>
+      </View>
+      <Text className='muted'>红包 24 小时内有效，没抢完的流量会自动退回你的钱包。</Text>
+    </View>
+  );
+}

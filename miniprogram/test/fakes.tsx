@@ -1,0 +1,102 @@
+import { render } from '@testing-library/react';
+import type { RedPacket, User } from '@liuliang/shared';
+import type { ReactElement } from 'react';
+import type { ApiClient } from '../src/api/client';
+import type { LiveListeners, LiveSocket } from '../src/live/live';
+import { taroSessionStore } from '../src/session/session';
+import { ServicesProvider, type Services } from '../src/services';
+
+export const ALICE: User = {
+  id: 'u-alice',
+  phone: '13800000001',
+  nickname: '张三',
+  carrier: 'cmcc',
+  province: '广东',
+  createdAt: '2025-11-01T00:00:00.000Z',
+};
+
+/** An ApiClient whose every method fails loudly unless the test gives it an answer. */
+export function fakeApi(answers: Partial<{ [K in keyof ApiClient]: jest.Mock }> = {}): { [K in keyof ApiClient]: jest.Mock } {
+  const unexpected = (name: string) => jest.fn(() => Promise.reject(new Error(`unexpected call of ${name}`)));
+  const names: (keyof ApiClient)[] = [
+    'requestSmsCode',
+    'login',
+    'getMe',
+    'getWallet',
+    'listWalletEntries',
+    'getStorage',
+    'bankPlanData',
+    'giveData',
+    'sendRedPacket',
+    'getRedPacket',
+    'grabRedPacket',
+  ];
+  const api = {} as { [K in keyof ApiClient]: jest.Mock };
+  for (const name of names) api[name] = answers[name] ?? unexpected(name);
+  return api;
+}
+
+/** A socket that the test drives: `serverSends` plays an event from the service. */
+export class FakeLiveSocket implements LiveSocket {
+  connected = true;
+  readonly emitted: { event: string; args: unknown[] }[] = [];
+  private readonly listeners = new Map<string, Set<(payload: never) => void>>();
+
+  on<E extends keyof LiveListeners>(event: E, listener: LiveListeners[E]): void {
+    if (!this.listeners.has(event)) this.listeners.set(event, new Set());
+    this.listeners.get(event)?.add(listener as (payload: never) => void);
+  }
+
+  off<E extends keyof LiveListeners>(event: E, listener: LiveListeners[E]): void {
+    this.listeners.get(event)?.delete(listener as (payload: never) => void);
+  }
+
+  emit(event: string, ...args: unknown[]): void {
+    this.emitted.push({ event, args });
+    const ack = args[1];
+    if (event === 'subscribe' && typeof ack === 'function') ack({ ok: true });
+  }
+
+  disconnect(): void {
+    this.connected = false;
+  }
+
+  serverSends<E extends keyof LiveListeners>(event: E, ...payload: Parameters<LiveListeners[E]>): void {
+    this.listeners.get(event)?.forEach((listener) => (listener as (...args: unknown[]) => void)(...payload));
+  }
+}
+
+export function signIn(user: User = ALICE): void {
+  taroSessionStore.save({ token: 'token-of-alice', user });
+}
+
+export function renderWithServices(ui: ReactElement, services: Partial<Services> & { api: unknown }) {
+  const value: Services = {
+    session: taroSessionStore,
+    connectLive: () => new FakeLiveSocket(),
+    ...services,
+    api: services.api as ApiClient,
+  };
+  return render(<ServicesProvider value={value}>{ui}</ServicesProvider>);
+}
+
+export function aPacket(overrides: Partial<RedPacket> = {}): RedPacket {
+  return {
+    id: 'p-1',
+    mode: 'random',
+    status: 'open',
+    senderId: 'u-bob',
+    senderNickname: '李四',
+    greeting: '周末快乐',
+    hasPassphrase: false,
+    roomId: null,
+    count: 3,
+    totalMb: 300,
+    remainingCount: 3,
+    remainingMb: 300,
+    expiresAt: '2025-11-27T04:00:00.000Z',
+    grabs: [],
+    luckiest: null,
+    ...overrides,
+  };
+}

@@ -1,0 +1,10 @@
+import '@testing-library/jest-dom';
+import { resetTaroStub } from './stubs/taro';
+
+// Pages read TARO_ENV to choose H5 behaviour (share links with the page's URL).
+process.env.TARO_ENV = 'h5';
+
+beforeEach(() => {
+  localStorage.clear();
+  resetTaroStub();
+});

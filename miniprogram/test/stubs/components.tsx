@@ -1,0 +1,47 @@
+/**
+ * Taro's components as plain DOM elements for jsdom, with Taro's event shapes: an Input reports
+ * `event.detail.value` to `onInput`, a Button ignores clicks while disabled.
+ */
+import type { ReactNode } from 'react';
+
+type Props = Record<string, unknown> & { children?: ReactNode; className?: string };
+
+function domProps(props: Props, omitted: string[]): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(props)) {
+    if (!omitted.includes(name)) kept[name] = value;
+  }
+  return kept;
+}
+
+export function View(props: Props) {
+  return <div {...domProps(props, ['hoverClass'])} />;
+}
+
+export function Text(props: Props) {
+  return <span {...domProps(props, ['selectable', 'userSelect'])} />;
+}
+
+export function Input(props: Props & { value?: string; maxlength?: number; onInput?: (event: { detail: { value: string } }) => void }) {
+  const { onInput, maxlength, password, type, ...rest } = props;
+  return (
+    <input
+      {...domProps(rest, [])}
+      type={password ? 'password' : type === 'number' || type === 'digit' ? 'text' : (type as string | undefined)}
+      maxLength={typeof maxlength === 'number' ? maxlength : undefined}
+      value={props.value ?? ''}
+      onChange={(event) => onInput?.({ detail: { value: event.target.value } })}
+    />
+  );
+}
+
+export function Button(props: Props & { disabled?: boolean; onClick?: (event: unknown) => void }) {
+  const { onClick, disabled, loading, openType, ...rest } = props;
+  void loading;
+  void openType;
+  return <button type='button' {...domProps(rest, [])} disabled={disabled} onClick={(event) => !disabled && onClick?.(event)} />;
+}
+
+export function ScrollView(props: Props) {
+  return <div {...domProps(props, ['scrollY', 'scrollX', 'onScrollToLower'])} />;
+}
