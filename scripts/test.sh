@@ -6,8 +6,10 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-installed.sh
 export DATABASE_URL=${TEST_DATABASE_SERVER_URL:-mysql://root@127.0.0.1:3306}/liuliang_test_probe
 bash scripts/ensure-services.sh
-echo "==> building"
+echo "==> building (shared, server, bot, mini-program H5)"
 npm run build --silent
+echo "==> building the mini-program for weapp (it must keep building)"
+npm run build:weapp --silent -w miniprogram
 export LL_KEEP_TEST_DATABASES=1
 node server/dist/cli/audit.js --drop-test-databases >/dev/null
 status=0

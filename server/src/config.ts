@@ -42,7 +42,7 @@ export const ConfigSchema = z.object({
 
   // Red packets (SPEC §3.3)
   RED_PACKET_MAX_TOTAL_MB: int(102_400),
-  RED_PACKET_VALID_HOURS: int(24),
+  RED_PACKET_VALID_SECONDS: int(24 * 60 * 60),
 
   // Wallet view: lots expiring within this many days count as "expiring soon".
   EXPIRING_SOON_DAYS: int(7),

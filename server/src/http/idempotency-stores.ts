@@ -10,6 +10,13 @@ export interface StoredRequest {
   responseBody: string | null;
 }
 
+/**
+ * How long a request may stay in flight before its key can be claimed again: a process that
+ * died mid-request must not block its key for ever. The business rules behind every route
+ * (status guards, unique keys) still refuse to move data twice.
+ */
+export const IN_FLIGHT_LEASE_MS = 60_000;
+
 /** Where idempotency records live. A claim is atomic: exactly one caller wins a key. */
 export interface IdempotencyStore {
   /** null when this call claimed the key; otherwise what is stored under it. */
@@ -32,6 +39,11 @@ export function mysqlIdempotencyStore(dataSource: DataSource, clock: Clock): Ide
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
       }
+      const taken = await dataSource.query(
+        `UPDATE idempotency_keys SET updated_at = ? WHERE scope = ? AND key_hash = ? AND request_hash = ? AND status = 'in_flight' AND updated_at < ?`,
+        [now, scope, keyHash, requestHash, new Date(now.getTime() - IN_FLIGHT_LEASE_MS)],
+      );
+      if (Number(taken.affectedRows) === 1) return null;
       const [row] = await dataSource.query('SELECT request_hash, status, response_status, response_body FROM idempotency_keys WHERE scope = ? AND key_hash = ?', [scope, keyHash]);
       // Released between our insert and this read: report it as still running; a retry will claim it.
       if (!row) return { requestHash, status: 'in_flight', responseStatus: null, responseBody: null };
@@ -64,7 +76,8 @@ export function redisIdempotencyStore(redis: Redis, prefix: string): Idempotency
   return {
     async claim(scope, keyHash, requestHash) {
       const fresh: StoredRequest = { requestHash, status: 'in_flight', responseStatus: null, responseBody: null };
-      const won = await redis.set(key(scope, keyHash), JSON.stringify(fresh), 'EX', REDIS_RECORD_TTL_SECONDS, 'NX');
+      // In flight, the record lives only as long as the lease; completed, it is kept for a day.
+      const won = await redis.set(key(scope, keyHash), JSON.stringify(fresh), 'PX', IN_FLIGHT_LEASE_MS, 'NX');
       if (won === 'OK') return null;
       const stored = await redis.get(key(scope, keyHash));
       return stored ? (JSON.parse(stored) as StoredRequest) : fresh;

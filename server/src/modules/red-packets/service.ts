@@ -8,7 +8,6 @@ import { splitEqual, splitRandom, type RandomSource } from './split';
 import { RedPacketStore, type Share } from './store';
 import { silentEvents, type RedPacketEvents } from './live-events';
 
-const HOUR_MS = 60 * 60 * 1000;
 /** Bound on retries when MySQL refuses a share Redis gave out (only after Redis lost its state). */
 const MAX_GRAB_ATTEMPTS = 5;
 export const EXPIRY_BATCH = 100;
@@ -40,7 +39,7 @@ export class RedPacketService {
     if (totalMb > config.RED_PACKET_MAX_TOTAL_MB) throw ruleBroken('LIMIT_EXCEEDED', `A red packet holds at most ${config.RED_PACKET_MAX_TOTAL_MB} MB.`);
     const shares = request.mode === 'random' ? splitRandom(request.totalMb, request.count, this.random) : splitEqual(request.perShareMb, request.count);
     const now = clock.now();
-    const expiresAt = new Date(now.getTime() + config.RED_PACKET_VALID_HOURS * HOUR_MS);
+    const expiresAt = new Date(now.getTime() + config.RED_PACKET_VALID_SECONDS * 1000);
     const passphrase = request.passphrase?.trim() || null;
 
     const packetId = await inTransaction(dataSource, async (sql) => {
