@@ -22,18 +22,6 @@ export const NO_FAULTS: FaultSettings = { errorRate: 0, latencyMs: 0, timeoutRat
 /** Bounds a demo's `latencyMs`, so that a typo cannot park connections for hours. */
 export const MAX_LATENCY_MS = 60_000;
 
-/** mulberry32: tiny, fast, good enough to spread faults; returns floats in [0, 1). */
-export function createSeededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * One draw per request, the rates stacked in the order error, timeout, lost: a request suffers
  * at most one fault, and rates that add up to 1 or more leave no request untouched.

@@ -1,6 +1,7 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../carrier/signing';
-import { createSeededRandom, drawFault, FaultSettings, NO_FAULTS } from './faults';
+import { drawFault, FaultSettings, NO_FAULTS } from './faults';
+import { seededRandom } from '../platform/random';
 import { Answer, errorAnswer, parseJson, readBody, sendAnswer } from './http-io';
 import { adminGetRoute, adminPostRoute, BUSINESS_ROUTES } from './routes';
 import { CarrierWorld } from './world';
@@ -31,10 +32,10 @@ export async function startCarrierSim(options: CarrierSimOptions): Promise<Carri
   const clock = options.clock ?? Date.now;
   const world = new CarrierWorld(clock);
   let faults: FaultSettings = NO_FAULTS;
-  let random = createSeededRandom(NO_FAULTS.seed);
+  let random = seededRandom(NO_FAULTS.seed);
   const setFaults = (next: FaultSettings): void => {
     faults = next;
-    random = createSeededRandom(next.seed);
+    random = seededRandom(next.seed);
   };
   const pendingTimers = new Set<NodeJS.Timeout>();
 

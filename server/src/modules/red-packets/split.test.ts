@@ -1,4 +1,5 @@
-import { doubleMeanUpperBound, seededRandom, splitEqual, splitRandom } from './split';
+import { seededRandom } from '../../platform/random';
+import { doubleMeanUpperBound, splitEqual, splitRandom } from './split';
 
 describe('the double-mean split', () => {
   it('holds its properties over 5 000 seeded draws of every shape', () => {

@@ -1,5 +1,6 @@
-/** A random source in [0, 1), injected so the split is testable with a seeded generator. */
-export type RandomSource = () => number;
+import type { RandomSource } from '../../platform/random';
+
+export type { RandomSource };
 
 /**
  * 拼手气 shares by the double-mean method: each draw is uniform in [1, 2 × mean of what is
@@ -43,16 +44,4 @@ function assertShares(shares: number[], totalMb: number, count: number): void {
   if (shares.length !== count || sum !== totalMb || shares.some((s) => !Number.isSafeInteger(s) || s < 1)) {
     throw new Error(`split invariant broken: ${count} shares of ${totalMb} MB gave ${JSON.stringify(shares)}`);
   }
-}
-
-/** A small seeded generator (mulberry32) for repeatable draws in tests and benchmarks. */
-export function seededRandom(seed: number): RandomSource {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
