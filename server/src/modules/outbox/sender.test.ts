@@ -1,0 +1,40 @@
+import { createMessageProvider } from '../../carrier/sms-provider';
+import { manualClock } from '../../platform/clock';
+import { startTestStack, TEST_CARRIER_SECRET, type TestStack } from '../../test-support/stack';
+import { enqueueMessage } from './outbox';
+import { deliverDueMessages, OUTBOX_MAX_ATTEMPTS } from './sender';
+
+describe('delivering the outbox to the SMS provider', () => {
+  let stack: TestStack;
+  const clock = manualClock(new Date());
+  beforeAll(async () => {
+    stack = await startTestStack({}, clock);
+  });
+  afterEach(() => stack.sim.reset());
+  afterAll(() => stack.close());
+
+  const provider = () => createMessageProvider({ baseUrl: stack.simUrl, secret: TEST_CARRIER_SECRET, timeoutMs: 1000 });
+  const statusOf = async (id: string) => (await stack.server.deps.dataSource.query('SELECT status, attempts FROM outbox WHERE id = ?', [id]))[0];
+
+  it('sends each due message once, even with two senders racing', async () => {
+    const id = await enqueueMessage(stack.server.deps.dataSource.manager, { channel: 'sms', to: '13600000001', template: 'test', text: '【流量】你好' }, clock.now());
+    const sent = await Promise.all([deliverDueMessages(stack.server.deps, provider()), deliverDueMessages(stack.server.deps, provider())]);
+    expect(sent[0] + sent[1]).toBe(1);
+    expect(await stack.sim.listMessages('13600000001')).toEqual([expect.objectContaining({ channel: 'sms', text: '【流量】你好' })]);
+    expect(await statusOf(id)).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+
+  it('retries with backoff while the provider fails, then gives up after the last attempt', async () => {
+    const id = await enqueueMessage(stack.server.deps.dataSource.manager, { channel: 'sms', to: '13600000002', template: 'test', text: '重试' }, clock.now());
+    await stack.sim.setFaults({ errorRate: 1 });
+    for (let attempt = 1; attempt <= OUTBOX_MAX_ATTEMPTS; attempt++) {
+      await deliverDueMessages(stack.server.deps, provider());
+      expect(await statusOf(id)).toMatchObject({ attempts: attempt, status: attempt < OUTBOX_MAX_ATTEMPTS ? 'pending' : 'failed' });
+      // Not due again until its backoff has passed.
+      expect(await deliverDueMessages(stack.server.deps, provider())).toBe(0);
+      expect((await statusOf(id)).attempts).toBe(attempt);
+      clock.advanceMs(10 * 60_000);
+    }
+    expect(await stack.sim.listMessages('13600000002')).toEqual([]);
+  });
+});
