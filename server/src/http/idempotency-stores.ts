@@ -21,7 +21,7 @@ export const IN_FLIGHT_LEASE_MS = 60_000;
 export interface IdempotencyStore {
   /** null when this call claimed the key; otherwise what is stored under it. */
   claim(scope: string, keyHash: string, requestHash: string): Promise<StoredRequest | null>;
-  complete(scope: string, keyHash: string, status: number, body: string): Promise<void>;
+  complete(scope: string, keyHash: string, requestHash: string, status: number, body: string): Promise<void>;
   release(scope: string, keyHash: string): Promise<void>;
 }
 
@@ -49,7 +49,7 @@ export function mysqlIdempotencyStore(dataSource: DataSource, clock: Clock): Ide
       if (!row) return { requestHash, status: 'in_flight', responseStatus: null, responseBody: null };
       return { requestHash: row.request_hash, status: row.status, responseStatus: row.response_status, responseBody: row.response_body };
     },
-    async complete(scope, keyHash, status, body) {
+    async complete(scope, keyHash, _requestHash, status, body) {
       await dataSource.query(`UPDATE idempotency_keys SET status = 'completed', response_status = ?, response_body = ?, updated_at = ? WHERE scope = ? AND key_hash = ?`, [
         status,
         body,
@@ -82,9 +82,7 @@ export function redisIdempotencyStore(redis: Redis, prefix: string): Idempotency
       const stored = await redis.get(key(scope, keyHash));
       return stored ? (JSON.parse(stored) as StoredRequest) : fresh;
     },
-    async complete(scope, keyHash, status, body) {
-      const stored = await redis.get(key(scope, keyHash));
-      const requestHash = stored ? (JSON.parse(stored) as StoredRequest).requestHash : '';
+    async complete(scope, keyHash, requestHash, status, body) {
       const done: StoredRequest = { requestHash, status: 'completed', responseStatus: status, responseBody: body };
       await redis.set(key(scope, keyHash), JSON.stringify(done), 'EX', REDIS_RECORD_TTL_SECONDS);
     },

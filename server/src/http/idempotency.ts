@@ -51,12 +51,12 @@ export function idempotent(store: IdempotencyStore) {
     } catch (error) {
       // A client error is an answer too, and is replayed; anything else frees the key for a retry.
       if (error instanceof AppError && error.status < 500) {
-        await store.complete(scope, keyHash, error.status, JSON.stringify({ error: { code: error.code, message: error.message } }));
+        await store.complete(scope, keyHash, requestHash, error.status, JSON.stringify({ error: { code: error.code, message: error.message } }));
       } else {
         await store.release(scope, keyHash);
       }
       throw error;
     }
-    await store.complete(scope, keyHash, ctx.status, JSON.stringify(ctx.body ?? null));
+    await store.complete(scope, keyHash, requestHash, ctx.status, JSON.stringify(ctx.body ?? null));
   };
 }
