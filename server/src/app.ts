@@ -21,12 +21,15 @@ import { RedPacketService } from './modules/red-packets/service';
 import { addRedPacketRoutes } from './modules/red-packets/routes';
 import { silentEvents, type RedPacketEvents } from './modules/red-packets/live-events';
 import { mysqlIdempotencyStore, redisIdempotencyStore } from './http/idempotency-stores';
+import { BotService } from './modules/bot/service';
+import { addBotRoutes } from './modules/bot/routes';
 
 export interface Services {
   auth: AuthService;
   storage: StorageService;
   gifts: GiftService;
   redPackets: RedPacketService;
+  bot: BotService;
 }
 
 export function createServices(deps: Deps, events: RedPacketEvents = silentEvents): Services {
@@ -35,7 +38,8 @@ export function createServices(deps: Deps, events: RedPacketEvents = silentEvent
   auth.onSignIn(async (user) => {
     await gifts.claimPendingGifts(user);
   });
-  return { auth, gifts, storage: new StorageService(deps), redPackets: new RedPacketService(deps, Math.random, events) };
+  const redPackets = new RedPacketService(deps, Math.random, events);
+  return { auth, gifts, storage: new StorageService(deps), redPackets, bot: new BotService(deps, auth, redPackets) };
 }
 
 export function createApi(deps: Deps, services: Services): Api {
@@ -51,6 +55,7 @@ export function createApi(deps: Deps, services: Services): Api {
   addGiftRoutes(api, services.gifts);
   addRedPacketRoutes(api, services.redPackets);
   addDevOutboxRoutes(api, deps);
+  addBotRoutes(api, services.bot);
   return api;
 }
 

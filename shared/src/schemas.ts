@@ -122,12 +122,6 @@ export const RedPacketSchema = z.object({
 export const GrabRequestSchema = z.strictObject({ passphrase: z.string().max(32).optional() });
 export const GrabResultSchema = z.object({ amountMb: z.number().int(), rank: z.number().int() });
 
-export const BotBindingRequestSchema = z.strictObject({
-  contactId: z.string().min(1).max(128),
-  phone: PhoneSchema,
-  code: z.string().regex(/^\d{6}$/, "six digits"),
-});
-
 export const OutboxItemSchema = z.object({
   id: z.string(),
   channel: z.enum(['sms', 'wechat', 'email']),
@@ -153,5 +147,62 @@ export type RedPacketCreate = z.infer<typeof RedPacketCreateSchema>;
 export type RedPacket = z.infer<typeof RedPacketSchema>;
 export type GrabRequest = z.infer<typeof GrabRequestSchema>;
 export type GrabResult = z.infer<typeof GrabResultSchema>;
-export type BotBindingRequest = z.infer<typeof BotBindingRequestSchema>;
 export type OutboxItem = z.infer<typeof OutboxItemSchema>;
+
+// ─── Bot ───────────────────────────────────────────────────────────────────────────────────
+// The endpoints only the chat bot calls (`Authorization: Bot <token>`): binding chat contacts
+// to users, room member lists, grabbing in a room, and delivering the `wechat` outbox channel.
+
+/** The id columns of bot_bindings and room_members are VARCHAR(128). */
+export const CHAT_ID_MAX_CHARS = 128;
+/** Bound on one room's member list; a WeChat group holds at most 500, so this is generous. */
+export const ROOM_MEMBERS_MAX = 5000;
+/** Bound on one outbox claim. */
+export const BOT_OUTBOX_CLAIM_MAX = 100;
+/** What the bot may report of a failed delivery; the service keeps the first 255 characters. */
+export const BOT_OUTBOX_ERROR_MAX_CHARS = 500;
+
+export const ChatIdSchema = z.string().min(1).max(CHAT_ID_MAX_CHARS).regex(/^\S+$/, 'no spaces');
+
+export const BotBindingRequestSchema = z.strictObject({
+  contactId: ChatIdSchema,
+  phone: PhoneSchema,
+  code: z.string().regex(/^\d{6}$/, 'six digits'),
+});
+export const BotBindingSchema = z.object({
+  contactId: z.string(),
+  userId: z.string(),
+  phone: PhoneSchema,
+  nickname: z.string(),
+});
+
+export const RoomMembersReplaceSchema = z.strictObject({ contactIds: z.array(ChatIdSchema).max(ROOM_MEMBERS_MAX) });
+export const RoomMemberAddSchema = z.strictObject({ contactId: ChatIdSchema });
+export const RoomMembersSchema = z.object({ roomId: z.string(), memberCount: z.number().int() });
+
+export const RoomGrabRequestSchema = z.strictObject({
+  /** Absent: the newest open packet without a passphrase. Present: the newest open packet with exactly this one (trimmed). */
+  passphrase: z.string().max(32).refine((text) => text.trim() !== '', 'not blank').optional(),
+});
+export const RoomGrabResultSchema = z.object({ packetId: z.string(), amountMb: z.number().int(), rank: z.number().int() });
+
+export const BotOutboxClaimRequestSchema = z.strictObject({ limit: z.number().int().min(1).max(BOT_OUTBOX_CLAIM_MAX) });
+export const BotOutboxItemSchema = z.object({ id: z.string(), contactId: z.string(), text: z.string() });
+export const BotOutboxClaimSchema = z.object({ items: z.array(BotOutboxItemSchema) });
+export const BotOutboxResultRequestSchema = z.strictObject({
+  status: z.enum(['sent', 'failed']),
+  error: z.string().max(BOT_OUTBOX_ERROR_MAX_CHARS).optional(),
+});
+/** The message after the report: `pending` means it will be offered again after a backoff. */
+export const BotOutboxResultSchema = z.object({ id: z.string(), status: z.enum(['pending', 'sent', 'failed']), attempts: z.number().int() });
+
+export type BotBindingRequest = z.infer<typeof BotBindingRequestSchema>;
+export type BotBinding = z.infer<typeof BotBindingSchema>;
+export type RoomMembersReplace = z.infer<typeof RoomMembersReplaceSchema>;
+export type RoomMembers = z.infer<typeof RoomMembersSchema>;
+export type RoomGrabRequest = z.infer<typeof RoomGrabRequestSchema>;
+export type RoomGrabResult = z.infer<typeof RoomGrabResultSchema>;
+export type BotOutboxItem = z.infer<typeof BotOutboxItemSchema>;
+export type BotOutboxClaim = z.infer<typeof BotOutboxClaimSchema>;
+export type BotOutboxResultRequest = z.infer<typeof BotOutboxResultRequestSchema>;
+export type BotOutboxResult = z.infer<typeof BotOutboxResultSchema>;

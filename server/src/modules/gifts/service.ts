@@ -7,6 +7,7 @@ import { escrowCode, walletCode } from '../ledger/accounts';
 import { findUserByPhone } from '../auth/users';
 import { maskPhone } from '../ledger/wallet';
 import { enqueueMessage } from '../outbox/outbox';
+import { enqueueWechatIfBound } from '../bot/wechat-outbox';
 import { brokenGiftLimit, giftWindows } from './limits';
 
 export const GIFT_SWEEP_BATCH = 200;
@@ -64,6 +65,7 @@ export class GiftService {
       if (recipient) {
         await ledger.transfer(sql, { fromCode: walletCode(sender.id), toCode: walletCode(recipient.id), amountMb: request.amountMb, kind: 'gift', ref, memo: message });
         await enqueueMessage(sql, { channel: 'sms', to: request.toPhone, template: 'gift_delivered', text: `【流量】${from} 送给你 ${formatMb(request.amountMb)} 流量，已存入你的钱包。${message ? `留言：${message}` : ''}` }, now);
+        await enqueueWechatIfBound(sql, recipient, 'gift_delivered', `${recipient.nickname}，${from} 送给你 ${formatMb(request.amountMb)} 流量，已存入你的钱包。${message ? `留言：${message}` : ''}`, now);
       } else {
         await ledger.ensureAccount(sql, escrowCode('gift', giftId));
         // Only data that outlives the claim window may wait in escrow (SPEC §3.2).
@@ -129,8 +131,17 @@ export class GiftService {
         memo: row.message,
         spendExpired: !toRecipient,
       });
+      if (toRecipient) await this.tellSenderOfClaim(sql, row, outcome.recipientId, now);
       return true;
     });
+  }
+
+  /** The sender of a gift that waited for a new number hears, in the chat, that it arrived. */
+  private async tellSenderOfClaim(sql: Sql, gift: GiftRow, recipientId: string, now: Date): Promise<void> {
+    const [sender] = await sql.query('SELECT id, phone, nickname FROM users WHERE id = ?', [gift.sender_id]);
+    const [recipient] = await sql.query('SELECT nickname, phone FROM users WHERE id = ?', [recipientId]);
+    const text = `${sender.nickname}，你送给 ${recipient.nickname}（${maskPhone(recipient.phone)}）的 ${formatMb(toInt(gift.amount_mb))} 流量已被领取。`;
+    await enqueueWechatIfBound(sql, { id: String(sender.id), phone: sender.phone }, 'gift_claimed', text, now);
   }
 
   private async checkLimits(sql: Sql, senderId: string, now: Date): Promise<void> {

@@ -1,0 +1,70 @@
+import type { BotBinding } from '@liuliang/shared';
+import type { Sql } from '../../db/sql';
+
+/**
+ * The data layer of the bot's view of the chat: which chat contact stands for which user
+ * (bot_bindings), and which contacts are in which room (room_members). Membership is kept by
+ * contact, not by user, so a member who binds later can grab at once.
+ */
+
+/** Rows per INSERT when a room's member list is written: keeps each statement small. */
+const MEMBER_INSERT_CHUNK = 500;
+
+interface BindingRow {
+  contact_id: string;
+  user_id: string;
+  phone: string;
+  nickname: string;
+}
+
+const toBinding = (r: BindingRow): BotBinding => ({ contactId: r.contact_id, userId: String(r.user_id), phone: r.phone, nickname: r.nickname });
+
+export async function findBinding(sql: Sql, contactId: string): Promise<BotBinding | null> {
+  const [row]: BindingRow[] = await sql.query(
+    'SELECT b.contact_id, b.user_id, u.phone, u.nickname FROM bot_bindings b JOIN users u ON u.id = b.user_id WHERE b.contact_id = ?',
+    [contactId],
+  );
+  return row ? toBinding(row) : null;
+}
+
+/**
+ * Makes `contactId` the one contact of `userId`: the contact's earlier binding (to another
+ * phone) is replaced, and any other contact bound to this user is released. Call with the
+ * user's row locked, so two bindings of one user cannot interleave.
+ */
+export async function bindContact(sql: Sql, contactId: string, userId: string, now: Date): Promise<void> {
+  await sql.query('DELETE FROM bot_bindings WHERE user_id = ? AND contact_id <> ?', [userId, contactId]);
+  await sql.query(
+    'INSERT INTO bot_bindings (contact_id, user_id, created_at) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE user_id = VALUES(user_id), created_at = VALUES(created_at)',
+    [contactId, userId, now],
+  );
+}
+
+export async function countMembers(sql: Sql, roomId: string): Promise<number> {
+  const [row] = await sql.query('SELECT COUNT(*) AS n FROM room_members WHERE room_id = ?', [roomId]);
+  return Number(row.n);
+}
+
+/** Replaces a room's member list; members who stay keep their joined_at. */
+export async function replaceMembers(sql: Sql, roomId: string, contactIds: readonly string[], now: Date): Promise<void> {
+  if (contactIds.length === 0) {
+    await sql.query('DELETE FROM room_members WHERE room_id = ?', [roomId]);
+    return;
+  }
+  await sql.query(`DELETE FROM room_members WHERE room_id = ? AND contact_id NOT IN (${contactIds.map(() => '?').join(',')})`, [roomId, ...contactIds]);
+  for (let start = 0; start < contactIds.length; start += MEMBER_INSERT_CHUNK) {
+    const chunk = contactIds.slice(start, start + MEMBER_INSERT_CHUNK);
+    await sql.query(
+      `INSERT IGNORE INTO room_members (room_id, contact_id, joined_at) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
+      chunk.flatMap((contactId) => [roomId, contactId, now]),
+    );
+  }
+}
+
+export async function addMember(sql: Sql, roomId: string, contactId: string, now: Date): Promise<void> {
+  await sql.query('INSERT IGNORE INTO room_members (room_id, contact_id, joined_at) VALUES (?, ?, ?)', [roomId, contactId, now]);
+}
+
+export async function removeMember(sql: Sql, roomId: string, contactId: string): Promise<void> {
+  await sql.query('DELETE FROM room_members WHERE room_id = ? AND contact_id = ?', [roomId, contactId]);
+}

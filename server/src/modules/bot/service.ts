@@ -1,0 +1,113 @@
+import { ROOM_MEMBERS_MAX, type BotBinding, type BotBindingRequest, type BotOutboxItem, type BotOutboxResult, type RoomGrabResult, type RoomMembers, type User } from '@liuliang/shared';
+import { AppError, conflict, notFound, ruleBroken } from '../../http/app-error';
+import { inTransaction } from '../../db/sql';
+import type { Deps } from '../../deps';
+import type { AuthService } from '../auth/service';
+import type { RedPacketService } from '../red-packets/service';
+import { addMember, bindContact, countMembers, findBinding, removeMember, replaceMembers } from './bindings';
+import { claimWechatMessages, recordWechatResult } from './wechat-outbox';
+
+/** Open packets of one room looked at for a grab; a room never has nearly this many open at once. */
+export const ROOM_GRAB_CANDIDATES_MAX = 50;
+
+/**
+ * What the chat bot asks of the service beyond the ordinary API (SPEC §4, §3.3, §6): binding a
+ * chat contact to a user by the SMS code of their phone, keeping room member lists, grabbing
+ * "the packet in this room" by 抢 or by saying its passphrase, and delivering wechat messages.
+ */
+export class BotService {
+  constructor(
+    private readonly deps: Deps,
+    private readonly auth: AuthService,
+    private readonly redPackets: RedPacketService,
+  ) {}
+
+  /**
+   * Binds a contact to the user of a phone, proven by the code sent to that phone; the first
+   * binding registers the number, as a first sign-in does (waiting gifts are credited). A user
+   * has one contact: binding from a new contact releases the old one, so a recycled or moved
+   * phone number never leaves a stranger's account acting for its owner.
+   */
+  async bind(request: BotBindingRequest): Promise<BotBinding> {
+    const { dataSource, clock } = this.deps;
+    await this.auth.consumeCode(request.phone, request.code);
+    const user = await this.auth.findOrRegister(request.phone);
+    await inTransaction(dataSource, async (sql) => {
+      // The user's row serialises bindings of one user, so "one contact per user" holds under races.
+      await sql.query('SELECT id FROM users WHERE id = ? FOR UPDATE', [user.id]);
+      await bindContact(sql, request.contactId, user.id, clock.now());
+    });
+    return { contactId: request.contactId, userId: user.id, phone: user.phone, nickname: user.nickname };
+  }
+
+  async binding(contactId: string): Promise<BotBinding> {
+    const binding = await findBinding(this.deps.dataSource.manager, contactId);
+    if (!binding) throw new AppError(404, 'CONTACT_NOT_BOUND', 'This contact has not bound a phone number.');
+    return binding;
+  }
+
+  async replaceRoomMembers(roomId: string, contactIds: readonly string[]): Promise<RoomMembers> {
+    const { dataSource, clock } = this.deps;
+    const unique = [...new Set(contactIds)];
+    return inTransaction(dataSource, async (sql) => {
+      await replaceMembers(sql, roomId, unique, clock.now());
+      return { roomId, memberCount: await countMembers(sql, roomId) };
+    });
+  }
+
+  async addRoomMember(roomId: string, contactId: string): Promise<RoomMembers> {
+    const { dataSource, clock } = this.deps;
+    return inTransaction(dataSource, async (sql) => {
+      await addMember(sql, roomId, contactId, clock.now());
+      const memberCount = await countMembers(sql, roomId);
+      // Checked after the insert, inside the transaction: a refused join leaves nothing behind.
+      if (memberCount > ROOM_MEMBERS_MAX) throw ruleBroken('LIMIT_EXCEEDED', `A room holds at most ${ROOM_MEMBERS_MAX} members.`);
+      return { roomId, memberCount };
+    });
+  }
+
+  async removeRoomMember(roomId: string, contactId: string): Promise<RoomMembers> {
+    const { dataSource } = this.deps;
+    return inTransaction(dataSource, async (sql) => {
+      await removeMember(sql, roomId, contactId);
+      return { roomId, memberCount: await countMembers(sql, roomId) };
+    });
+  }
+
+  /**
+   * Grabs "the" packet of a room for a chat message: without a passphrase, the newest open
+   * packet that has none; with one, the newest open packet whose passphrase is exactly it.
+   * Packets the user already holds a share of are passed over, so after grabbing the newest
+   * packet "抢" grabs the one before it; only when every match is already theirs is the answer
+   * ALREADY_GRABBED. The grab itself is RedPacketService.grab, with all its answers.
+   */
+  async grabInRoom(user: User, roomId: string, passphrase: string | undefined): Promise<RoomGrabResult> {
+    const wanted = passphrase?.trim();
+    const sql = this.deps.dataSource.manager;
+    const rows: Array<{ id: string; passphrase: string | null; grabbed: number | string }> = await sql.query(
+      `SELECT p.id, p.passphrase, EXISTS (SELECT 1 FROM red_packet_grabs g WHERE g.packet_id = p.id AND g.user_id = ?) AS grabbed
+         FROM red_packets p
+        WHERE p.room_id = ? AND p.status = 'open' AND ${wanted === undefined ? 'p.passphrase IS NULL' : 'p.passphrase = ?'}
+        ORDER BY p.id DESC LIMIT ?`,
+      wanted === undefined ? [user.id, roomId, ROOM_GRAB_CANDIDATES_MAX] : [user.id, roomId, wanted, ROOM_GRAB_CANDIDATES_MAX],
+    );
+    // The column's collation ignores case and trailing spaces; a passphrase must match exactly, as the grab checks it.
+    const matches = rows.filter((row) => (wanted === undefined ? row.passphrase === null : row.passphrase === wanted));
+    const packet = matches.find((row) => Number(row.grabbed) === 0);
+    if (!packet) {
+      if (matches.length > 0) throw conflict('ALREADY_GRABBED', 'You have already grabbed the red packets open in this room.');
+      throw notFound(wanted === undefined ? 'No open red packet in this room.' : 'No open red packet in this room has that passphrase.');
+    }
+    const packetId = String(packet.id);
+    const result = await this.redPackets.grab(user, packetId, wanted);
+    return { packetId, ...result };
+  }
+
+  claimOutbox(limit: number): Promise<BotOutboxItem[]> {
+    return claimWechatMessages(this.deps, limit);
+  }
+
+  reportOutboxResult(messageId: string, result: { status: 'sent' | 'failed'; error?: string }): Promise<BotOutboxResult> {
+    return recordWechatResult(this.deps, messageId, result);
+  }
+}
