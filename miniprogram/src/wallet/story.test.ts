@@ -12,6 +12,13 @@ describe('tellEntry', () => {
     ['送给 138****0001 100 MB：“生日快乐”', entry('gift', 'out', 100, '13800000001', '生日快乐')],
     ['收到 139****0002 送的 2 GB', entry('gift', 'in', 2048, '13900000002')],
     ['领取了 138****0001 送的 100 MB', entry('gift_claim', 'in', 100, '13800000001')],
+    // The words the real service answers for accounts that are not a person (server describeCounterparty).
+    ['转存了 800 MB 套餐流量', entry('deposit', 'in', 800, '套餐流量')],
+    ['送给 用户0002 (139****0002) 100 MB', entry('gift', 'out', 100, '用户0002 (139****0002)')],
+    ['送出 100 MB，等待对方领取：“生日快乐”', entry('gift_escrow', 'out', 100, '转赠', '生日快乐')],
+    ['领取了转赠 100 MB', entry('gift_claim', 'in', 100, '转赠')],
+    ['转赠无人领取，退回 100 MB', entry('gift_refund', 'in', 100, '转赠')],
+    ['支出 30 MB', entry('cash_out', 'out', 30, 'escrow:cash_out:7')],
     ['138****0001 未在 72 小时内领取，退回 100 MB', entry('gift_refund', 'in', 100, '13800000001')],
     ['发出红包 1.5 GB', entry('red_packet_fund', 'out', 1536, '红包')],
     ['抢到 张三 的红包 23 MB', entry('red_packet_grab', 'in', 23, '张三')],

@@ -1,12 +1,18 @@
 import { formatMb, type WalletEntry } from '@liuliang/shared';
 import { maskPhone } from '../format/phone';
 
-/** Counterparty words the service uses for "no person": not worth repeating in a sentence. */
-const GENERIC_COUNTERPARTIES = new Set(['', '红包', '流量转存', '系统']);
+/**
+ * Counterparty words the service uses for "no person" (server `describeCounterparty`: the
+ * external accounts and the escrows of gifts and packets): not worth repeating in a sentence.
+ */
+const GENERIC_COUNTERPARTIES = new Set(['', '红包', '转赠', '套餐流量', '过期', '充值到手机', '赞助商', '兑换', '流量转存', '系统']);
+/** An account the service has no words for yet comes as its raw code (`escrow:crowdfund:7`): no person either. */
+const RAW_ACCOUNT_CODE = /^(wallet|escrow|ext):/;
 
 function personOf(entry: WalletEntry): string | null {
   const counterparty = entry.counterparty.trim();
-  return GENERIC_COUNTERPARTIES.has(counterparty) ? null : maskPhone(counterparty);
+  if (GENERIC_COUNTERPARTIES.has(counterparty) || RAW_ACCOUNT_CODE.test(counterparty)) return null;
+  return maskPhone(counterparty);
 }
 
 type StoryTeller = (amount: string, person: string | null, entry: WalletEntry) => string;
@@ -19,6 +25,10 @@ const STORIES: Record<string, { in?: StoryTeller; out?: StoryTeller }> = {
   gift: {
     out: (amount, person) => (person ? `送给 ${person} ${amount}` : `送出 ${amount}`),
     in: (amount, person) => (person ? `收到 ${person} 送的 ${amount}` : `收到转赠 ${amount}`),
+  },
+  // A gift to a number not yet registered waits in escrow, so the entry names no person.
+  gift_escrow: {
+    out: (amount) => `送出 ${amount}，等待对方领取`,
   },
   gift_claim: {
     in: (amount, person) => (person ? `领取了 ${person} 送的 ${amount}` : `领取了转赠 ${amount}`),
