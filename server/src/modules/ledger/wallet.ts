@@ -31,7 +31,8 @@ export async function readWalletEntries(sql: Sql, userId: string, limit: number,
   const before = cursor && /^\d+$/.test(cursor) ? cursor : '18446744073709551615';
   const rows: Array<Record<string, string | Date | null>> = await sql.query(
     `SELECT t.id, t.kind, t.amount_mb, t.ref_type, t.ref_id, t.memo, t.created_at, t.direction,
-            other.code AS other_code, u.nickname AS other_nickname, u.phone AS other_phone
+            other.code AS other_code, u.nickname AS other_nickname, u.phone AS other_phone,
+            ps.nickname AS packet_sender_nickname, ps.phone AS packet_sender_phone
        FROM (
          (SELECT *, 'out' AS direction, to_account_id AS other_id FROM transfers WHERE from_account_id = ? AND id < ? ORDER BY id DESC LIMIT ?)
          UNION ALL
@@ -39,6 +40,9 @@ export async function readWalletEntries(sql: Sql, userId: string, limit: number,
        ) t
        JOIN accounts other ON other.id = t.other_id
        LEFT JOIN users u ON u.id = other.owner_user_id
+       -- A grabbed share reads better as "from the sender" than "from the packet's escrow".
+       LEFT JOIN red_packets p ON t.kind = 'red_packet_grab' AND t.ref_type = 'red_packet' AND p.id = t.ref_id
+       LEFT JOIN users ps ON ps.id = p.sender_id
       ORDER BY t.id DESC LIMIT ?`,
     [account.id, before, limit + 1, account.id, before, limit + 1, limit + 1],
   );
@@ -49,7 +53,9 @@ export async function readWalletEntries(sql: Sql, userId: string, limit: number,
       kind: String(r.kind),
       direction: r.direction === 'in' ? 'in' : 'out',
       amountMb: toInt(r.amount_mb),
-      counterparty: describeCounterparty(String(r.other_code), r.other_nickname as string | null, r.other_phone as string | null),
+      counterparty: r.packet_sender_nickname
+        ? `${r.packet_sender_nickname} (${maskPhone(String(r.packet_sender_phone))})`
+        : describeCounterparty(String(r.other_code), r.other_nickname as string | null, r.other_phone as string | null),
       refType: (r.ref_type as string | null) ?? null,
       refId: (r.ref_id as string | null) ?? null,
       memo: (r.memo as string | null) ?? null,
