@@ -11,6 +11,8 @@ export const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: int(3000),
   DATABASE_URL: z.string().default('mysql://root@127.0.0.1:3306/liuliang'),
+  /** Connections per process; processes × pool must stay under the server's max_connections. */
+  DB_POOL_SIZE: int(20),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   /** Prefix of every Redis key and BullMQ queue, so several stacks (tests) can share one Redis. */
   REDIS_PREFIX: z.string().default('ll'),

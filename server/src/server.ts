@@ -12,6 +12,9 @@ import { systemClock, type Clock } from './platform/clock';
 import { maintenanceTasks, startMaintenance } from './jobs/maintenance';
 import { startLiveServer } from './live/live-server';
 
+/** How long a stopping server waits for requests in flight. */
+const SHUTDOWN_DRAIN_MS = 5_000;
+
 export interface RunningServer {
   url: string;
   deps: Deps;
@@ -21,7 +24,7 @@ export interface RunningServer {
 
 export async function buildDeps(config: Config, clock: Clock = systemClock): Promise<Deps> {
   const logger = pino({ level: config.LOG_LEVEL, base: { pid: process.pid } });
-  const dataSource = createDataSource(config.DATABASE_URL);
+  const dataSource = createDataSource(config.DATABASE_URL, config.DB_POOL_SIZE);
   await dataSource.initialize();
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false });
   return {
@@ -45,6 +48,16 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   const live = startLiveServer(server, deps);
   const services = createServices(deps, live.events);
   const { app } = createApp(deps, services);
+  // Requests still running when the server stops are let finish before Redis and MySQL close.
+  let inFlight = 0;
+  app.middleware.unshift(async (_ctx, next) => {
+    inFlight++;
+    try {
+      await next();
+    } finally {
+      inFlight--;
+    }
+  });
   handle = app.callback();
   await new Promise<void>((resolve) => server.listen(config.PORT, '0.0.0.0', resolve));
   const address = server.address();
@@ -58,11 +71,14 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
     deps,
     services,
     async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const drainDeadline = Date.now() + SHUTDOWN_DRAIN_MS;
+      while (inFlight > 0 && Date.now() < drainDeadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      server.closeAllConnections();
+      await closed;
       await stopJobs();
       await live.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      deps.redis.disconnect();
+      await deps.redis.quit().catch(() => deps.redis.disconnect());
       await deps.dataSource.destroy();
     },
   };

@@ -208,6 +208,10 @@ async function main(): Promise<void> {
   const watchdog = setTimeout(() => abort(`it ran past ${RUN_TIMEOUT_MS / 60_000} minutes`), RUN_TIMEOUT_MS);
   process.once('SIGINT', () => abort('SIGINT'));
   process.once('SIGTERM', () => abort('SIGTERM'));
+  process.once('uncaughtException', (error) => abort(`uncaught ${error.stack ?? error.message}`));
+  // A reader that goes away (`| head`) must not crash the bench before it has cleaned up.
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
   let status = 1;
   try {
     status = await run(options, stack);

@@ -53,13 +53,17 @@ export function startLiveServer(httpServer: http.Server, deps: Deps): { events: 
     });
   });
 
+  // Once closing, late announcements (a grab committed as the process stops) are dropped
+  // rather than published on a Redis connection that is going away.
+  let closed = false;
   return {
     events: {
-      grabbed: (event) => live.to(roomOf(event.packetId)).emit('grabbed', event),
-      finished: (event) => live.to(roomOf(event.packetId)).emit('finished', event),
-      expired: (event) => live.to(roomOf(event.packetId)).emit('expired', event),
+      grabbed: (event) => closed || live.to(roomOf(event.packetId)).emit('grabbed', event),
+      finished: (event) => closed || live.to(roomOf(event.packetId)).emit('finished', event),
+      expired: (event) => closed || live.to(roomOf(event.packetId)).emit('expired', event),
     },
     async close() {
+      closed = true;
       await new Promise<void>((resolve) => io.close(() => resolve()));
       pub.disconnect();
       sub.disconnect();

@@ -42,6 +42,9 @@ export async function startTestStack(overrides: Partial<Config> = {}, clock: Clo
       CARRIER_TIMEOUT_MS: 500,
       LOG_LEVEL: (process.env.TEST_LOG_LEVEL as Config['LOG_LEVEL'] | undefined) ?? 'silent',
       JOBS_ENABLED: false,
+      // Test files run in parallel, several with extra server processes: keep well under
+      // MariaDB's default of 151 connections.
+      DB_POOL_SIZE: 6,
       ...overrides,
     },
   );

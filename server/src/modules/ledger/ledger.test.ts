@@ -18,7 +18,7 @@ describe('the ledger', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    dataSource = createDataSource(database.url, 20);
+    dataSource = createDataSource(database.url, 8);
     await dataSource.initialize();
     await inTransaction(dataSource, async (sql) => {
       for (const id of [1, 2, 3, 4, 5]) await ledger.ensureAccount(sql, walletCode(id));
