@@ -11,6 +11,9 @@ import { silentEvents, type RedPacketEvents } from './live-events';
 /** Bound on retries when MySQL refuses a share Redis gave out (only after Redis lost its state). */
 const MAX_GRAB_ATTEMPTS = 5;
 export const EXPIRY_BATCH = 100;
+/** A rebuild holds its lock this long at most; waiters give up after REBUILD_WAIT_MS. */
+const REBUILD_LOCK_MS = 5_000;
+const REBUILD_WAIT_MS = 10_000;
 
 type Commit = { kind: 'granted'; rank: number; remainingCount: number; remainingMb: number; finished: boolean } | { kind: 'user_has_one' | 'share_taken' | 'closed' | 'finished' };
 
@@ -162,16 +165,22 @@ export class RedPacketService {
     })().catch((error: unknown) => this.deps.logger.warn({ err: error, packetId }, 'could not announce a grab'));
   }
 
-  /** Loads a packet's Redis state from MySQL, the source of truth (after a restart or FLUSHALL). */
+  /**
+   * Loads a packet's Redis state from MySQL, the source of truth (after a restart or FLUSHALL).
+   * One process rebuilds under a short lock; the others wait for its result rather than
+   * stampeding MySQL, and take over if the lock holder dies.
+   */
   private async rebuild(packetId: string): Promise<void> {
-    const { dataSource, redis, config } = this.deps;
+    const { redis, config } = this.deps;
     const lock = redisKey(config, `{rp:${packetId}}`, 'rebuild');
-    if ((await redis.set(lock, '1', 'PX', 5_000, 'NX')) !== 'OK') {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      return;
+    const deadline = Date.now() + REBUILD_WAIT_MS;
+    while ((await redis.set(lock, '1', 'PX', REBUILD_LOCK_MS, 'NX')) !== 'OK') {
+      if (await this.store.exists(packetId)) return;
+      if (Date.now() > deadline) throw new AppError(503, 'INTERNAL', 'The packet is being restored; please try again.');
+      await new Promise((resolve) => setTimeout(resolve, 25));
     }
     try {
-      const sql = dataSource.manager;
+      const sql = this.deps.dataSource.manager;
       const packet = await findPacket(sql, packetId);
       if (!packet) throw notFound('No such red packet.');
       const grabs = await grabsOf(sql, packetId);

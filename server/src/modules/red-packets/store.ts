@@ -124,6 +124,10 @@ export class RedPacketStore {
     await this.redis.eval(RELEASE, 4, ...this.keys(packetId), userId, encode(share), usersShare ? encode(usersShare) : '', returnShare ? '1' : '0');
   }
 
+  async exists(packetId: string): Promise<boolean> {
+    return (await this.redis.exists(this.keys(packetId)[0])) === 1;
+  }
+
   async close(packetId: string): Promise<void> {
     const [meta] = this.keys(packetId);
     // Only an existing state is marked; a missing one is rebuilt from MySQL, which says closed.
