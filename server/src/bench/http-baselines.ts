@@ -5,7 +5,7 @@ import type { ServerProcess } from '../test-support/processes';
 import { spawnBenchChild, stopWithin } from './children';
 import { runLoad, type LoadResult } from './load';
 import { watchCpu, type CpuShares } from './cpu';
-import { grabRequest, stormAndCheck, type StormRun, type StormShape } from './storm';
+import { grabRequest, recordedSpan, stormAndCheck, warmUp, type StormRun, type StormShape } from './storm';
 import type { BenchStack } from './stack';
 
 /**
@@ -17,8 +17,8 @@ export async function runBareKoa(shape: StormShape, processes: number): Promise<
   const servers = await Promise.all(Array.from({ length: processes }, () => spawnBenchChild('bare-koa-server.js', {})));
   try {
     const targets = servers.map((s) => s.url);
+    await warmUp(shape, servers, '0', 'bare-warm');
     const build = grabRequest(shape, '0', 'bare');
-    await runLoad({ targets, total: Math.min(2 * shape.concurrency, shape.attempts), concurrency: shape.concurrency, build });
     const cpu = watchCpu(pidsOf(servers));
     const load = await runLoad({ targets, total: shape.attempts, concurrency: shape.concurrency, build });
     const cpuShares = cpu.stop();
@@ -52,21 +52,21 @@ async function insertNaivePacket(db: DataSource, count: number, totalMb: number)
 /** Connections per naive process: the same pool size a service process has (createDataSource). */
 const NAIVE_POOL_SIZE = 20;
 
-export async function runNaiveGrab(stack: BenchStack, shape: StormShape, processes: number): Promise<StormRun> {
+export async function runNaiveGrab(stack: BenchStack, shape: StormShape, processes: number): Promise<StormRun & { recorded: Awaited<ReturnType<typeof recordedSpan>> }> {
   for (const ddl of NAIVE_TABLES) await stack.db.query(ddl);
   const env = { DATABASE_URL: stack.config.DATABASE_URL, JWT_SECRET: stack.config.JWT_SECRET, POOL_SIZE: String(NAIVE_POOL_SIZE) };
   const servers = await Promise.all(Array.from({ length: processes }, () => spawnBenchChild('naive-grab-server.js', env)));
   try {
-    const warmId = await insertNaivePacket(stack.db, 1, 1);
-    await runLoad({ targets: servers.map((s) => s.url), total: Math.min(2 * shape.concurrency, shape.attempts), concurrency: shape.concurrency, build: grabRequest(shape, warmId, 'naive-warm') });
+    await warmUp(shape, servers, await insertNaivePacket(stack.db, 1, 1), 'naive-warm');
     const packetId = await insertNaivePacket(stack.db, shape.shares, shape.totalMb);
-    return await stormAndCheck(shape, servers, packetId, 'naive', async () => {
+    const run = await stormAndCheck(shape, servers, packetId, 'naive', async () => {
       const [row] = await stack.db.query(
         'SELECT COUNT(*) AS grants, COUNT(DISTINCT user_id) AS users, COUNT(DISTINCT seq) AS shares, COALESCE(SUM(amount_mb), 0) AS sum_mb FROM bench_naive_grabs WHERE packet_id = ?',
         [packetId],
       );
       return { grants: toInt(row.grants), distinctUsers: toInt(row.users), distinctShares: toInt(row.shares), sumMb: toInt(row.sum_mb) };
     });
+    return { ...run, recorded: await recordedSpan(stack.db, 'bench_naive_grabs', packetId, run.startedAtMs) };
   } finally {
     await stopWithin(servers);
   }

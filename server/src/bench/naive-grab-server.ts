@@ -33,7 +33,7 @@ async function grab(packetId: string, userId: string): Promise<Answer> {
     const seq = Number(packets[0].count) - remaining;
     const [shares] = await connection.query<RowDataPacket[]>('SELECT amount_mb FROM bench_naive_shares WHERE packet_id = ? AND seq = ?', [packetId, seq]);
     const amountMb = Number(shares[0].amount_mb);
-    await connection.query('INSERT INTO bench_naive_grabs (packet_id, user_id, seq, amount_mb, created_at) VALUES (?, ?, ?, ?, NOW(3))', [packetId, userId, seq, amountMb]);
+    await connection.query('INSERT INTO bench_naive_grabs (packet_id, user_id, seq, amount_mb, created_at) VALUES (?, ?, ?, ?, ?)', [packetId, userId, seq, amountMb, new Date()]);
     await connection.query('UPDATE bench_naive_packets SET remaining_count = remaining_count - 1, remaining_mb = remaining_mb - ? WHERE id = ?', [amountMb, packetId]);
     await connection.commit();
     return { status: 200, body: { amountMb, rank: seq + 1 } };

@@ -8,6 +8,8 @@ import { describeCpu, type CpuShares } from './cpu';
  * same run, every target with whether it was met) and the same figures as JSON for machines.
  */
 
+/** Share of all cores busy above which a run counts as CPU-bound (the kernel's own network work is not attributed). */
+const CPU_BOUND_SHARE = 0.85;
 /** CPU taken by processes outside the bench above which a figure is flagged as disturbed. */
 const OTHER_CPU_WARNING_PERCENT = 20;
 
@@ -34,9 +36,9 @@ export function limitOf(cpu: CpuShares): string {
   const busy = Object.values(cpu).reduce((a, b) => a + b, 0);
   const top = Object.entries(cpu).sort((a, b) => b[1] - a[1]);
   const verdict =
-    busy >= cores * 100 * 0.9
+    busy >= cores * 100 * CPU_BOUND_SHARE
       ? `CPU-bound: ${Math.round(busy)}% of ${cores * 100}% busy, most of it ${top[0][0]}`
-      : `not CPU-bound (${Math.round(busy)}% of ${cores * 100}%): waiting on locks, round trips or commits`;
+      : `not CPU-bound (${Math.round(busy)}% of ${cores * 100}% busy): the rest is waiting on locks, round trips or commits`;
   const shared = (cpu.other ?? 0) >= OTHER_CPU_WARNING_PERCENT ? ` — WARNING: other processes took ${Math.round(cpu.other)}% of a core, this figure is disturbed` : '';
   return `${verdict} [${describeCpu(cpu)}]${shared}`;
 }

@@ -14,13 +14,20 @@ export interface StormShape {
   totalMb: number;
   /** The grabbers: attempt i is made by users[i % users.length]. */
   users: readonly BenchUser[];
+  /** Users of the warm-up only, so that no grabber is known to a server before the storm. */
+  warmUsers: readonly BenchUser[];
 }
 
 export interface StormRun {
   load: LoadResult;
+  /** When the storm's first request left (epoch ms): grab timestamps in MySQL are read against it. */
+  startedAtMs: number;
   /** Winners queue on MySQL, losers should not: their latencies tell the two paths apart. */
   winners: { p50Ms: number; p99Ms: number };
   losers: { p50Ms: number; p99Ms: number };
+  /** Losers on their first attempt (the service looks the user up in MySQL) and on a later one (cached). */
+  losersFirst: { p50Ms: number; p99Ms: number };
+  losersLater: { p50Ms: number; p99Ms: number };
   cpu: CpuShares;
   grants: GrantCheck;
 }
@@ -61,15 +68,19 @@ export async function stormAndCheck(
   let answeredSumMb = 0;
   const winnerMs: number[] = [];
   const loserMs: number[] = [];
+  const loserFirstMs: number[] = [];
+  const loserLaterMs: number[] = [];
   const cpu = watchCpu({ servers: targets.map((t) => t.child.pid ?? 0) });
+  const startedAtMs = Date.now();
   const load = await runLoad({
     targets: targets.map((t) => t.url),
     total: shape.attempts,
     concurrency: shape.concurrency,
     build: grabRequest(shape, packetId, label),
-    onAnswer: ({ status, body, latencyMs }) => {
+    onAnswer: ({ index, status, body, latencyMs }) => {
       if (status === 200) answeredSumMb += (JSON.parse(body) as { amountMb: number }).amountMb;
       (status === 200 ? winnerMs : loserMs).push(latencyMs);
+      if (status !== 200) (index < shape.users.length ? loserFirstMs : loserLaterMs).push(latencyMs);
     },
   });
   const cpuShares = cpu.stop();
@@ -83,7 +94,7 @@ export async function stormAndCheck(
   if (counted.distinctUsers !== counted.grants) problems.push(`MySQL holds ${counted.grants} grabs by only ${counted.distinctUsers} users`);
   if (counted.distinctShares !== counted.grants) problems.push(`MySQL holds ${counted.grants} grabs of only ${counted.distinctShares} shares`);
   if (counted.sumMb !== shape.totalMb) problems.push(`MySQL's grabs add up to ${counted.sumMb} MB, expected ${shape.totalMb}`);
-  return { load, winners: percentilesOf(winnerMs), losers: percentilesOf(loserMs), cpu: cpuShares, grants: { ...counted, answeredSumMb, problems } };
+  return { load, startedAtMs, winners: percentilesOf(winnerMs), losers: percentilesOf(loserMs), losersFirst: percentilesOf(loserFirstMs), losersLater: percentilesOf(loserLaterMs), cpu: cpuShares, grants: { ...counted, answeredSumMb, problems } };
 }
 
 function percentilesOf(latenciesMs: number[]): { p50Ms: number; p99Ms: number } {
@@ -91,15 +102,28 @@ function percentilesOf(latenciesMs: number[]): { p50Ms: number; p99Ms: number } 
   return { p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99) };
 }
 
-/** A warm-up on a packet of its own: sockets open, code paths compiled, before the clock runs. */
+/** A warm-up on a packet of its own, by users of its own: sockets open, code compiled, before the clock runs. */
 export async function warmUp(shape: StormShape, targets: readonly ServerProcess[], packetId: string, label: string): Promise<void> {
-  await runLoad({ targets: targets.map((t) => t.url), total: Math.min(2 * shape.concurrency, shape.attempts), concurrency: shape.concurrency, build: grabRequest(shape, packetId, label) });
+  const warm = { ...shape, users: shape.warmUsers };
+  await runLoad({ targets: targets.map((t) => t.url), total: shape.warmUsers.length, concurrency: shape.concurrency, build: grabRequest(warm, packetId, label) });
 }
 
 export async function createPacket(url: string, sender: BenchUser, count: number, totalMb: number): Promise<string> {
   const answer = await httpClient(url).post('/api/v1/red-packets', { mode: 'random', totalMb, count, greeting: 'bench' }, { token: sender.token, idempotencyKey: true });
   if (answer.status !== 201) throw new Error(`creating a red packet answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   return String(answer.body.id);
+}
+
+/**
+ * When MySQL recorded the first and the last grant, from the storm's start. Redis hands out
+ * every share within the first few hundred attempts; the spread of these times is how long
+ * MySQL took to record them one after another under the packet's row lock.
+ */
+export async function recordedSpan(db: DataSource, table: 'red_packet_grabs' | 'bench_naive_grabs', packetId: string, startedAtMs: number): Promise<{ firstMs: number; lastMs: number; perGrantMs: number }> {
+  const [row] = await db.query(`SELECT MIN(created_at) AS first, MAX(created_at) AS last, COUNT(*) AS n FROM ${table} WHERE packet_id = ?`, [packetId]);
+  const firstMs = new Date(row.first).getTime() - startedAtMs;
+  const lastMs = new Date(row.last).getTime() - startedAtMs;
+  return { firstMs, lastMs, perGrantMs: (lastMs - firstMs) / Math.max(1, toInt(row.n) - 1) };
 }
 
 async function countServerGrants(db: DataSource, packetId: string) {
@@ -111,7 +135,12 @@ async function countServerGrants(db: DataSource, packetId: string) {
 }
 
 /** The real grab path: Redis decides, MySQL records, on the service's own processes. */
-export async function runRealStorm(stack: BenchStack, servers: readonly ServerProcess[], sender: BenchUser, shape: StormShape): Promise<StormRun & { packetId: string; packetStatus: string }> {
+export async function runRealStorm(
+  stack: BenchStack,
+  servers: readonly ServerProcess[],
+  sender: BenchUser,
+  shape: StormShape,
+): Promise<StormRun & { packetId: string; packetStatus: string; recorded: Awaited<ReturnType<typeof recordedSpan>> }> {
   await warmUp(shape, servers, await createPacket(servers[0].url, sender, 1, 1), 'warm');
   const packetId = await createPacket(servers[0].url, sender, shape.shares, shape.totalMb);
   const run = await stormAndCheck(shape, servers, packetId, `storm-${packetId}`, () => countServerGrants(stack.db, packetId));
@@ -119,5 +148,5 @@ export async function runRealStorm(stack: BenchStack, servers: readonly ServerPr
   if (packet.status !== 'finished' || toInt(packet.remaining_count) !== 0 || toInt(packet.remaining_mb) !== 0) {
     run.grants.problems.push(`the packet is ${packet.status} with ${packet.remaining_count} shares / ${packet.remaining_mb} MB left`);
   }
-  return { ...run, packetId, packetStatus: String(packet.status) };
+  return { ...run, packetId, packetStatus: String(packet.status), recorded: await recordedSpan(stack.db, 'red_packet_grabs', packetId, run.startedAtMs) };
 }
