@@ -42,9 +42,9 @@ export async function readWalletEntries(sql: Sql, userId: string, limit: number,
        LEFT JOIN users u ON u.id = other.owner_user_id
        -- A grabbed share reads better as "from the sender" than "from the packet's escrow".
        LEFT JOIN red_packets p ON t.kind = 'red_packet_grab' AND t.ref_type = 'red_packet' AND p.id = t.ref_id
-       LEFT JOIN users ps ON ps.id = p.sender_id
+       LEFT JOIN users ps ON ps.id = p.sender_id AND ps.id <> ?
       ORDER BY t.id DESC LIMIT ?`,
-    [account.id, before, limit + 1, account.id, before, limit + 1, limit + 1],
+    [account.id, before, limit + 1, account.id, before, limit + 1, userId, limit + 1],
   );
   const page = rows.slice(0, limit);
   return {
