@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort, type ServerProcess } from '../test-support/processes';
 
@@ -7,6 +7,21 @@ const START_TIMEOUT_MS = 30_000;
 /** Bound on a polite stop; past it the child is killed. */
 export const STOP_TIMEOUT_MS = 5_000;
 
+/** Every child the bench started and that is still running. */
+const running = new Set<ChildProcess>();
+
+/**
+ * Whatever way the bench ends (an abort racing a scenario that is still starting processes,
+ * an exception), no child outlives it: on exit, the survivors are killed.
+ */
+export function killOnExit(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /**
  * Starts one of the bench's own servers (`bare-koa-server.js`, `naive-grab-server.js`) as a
  * child process on a free loopback port, and waits until `GET /healthz` answers 200.
@@ -14,6 +29,7 @@ export const STOP_TIMEOUT_MS = 5_000;
 export async function spawnBenchChild(script: string, env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [join(__dirname, script)], { env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  killOnExit(child);
   let output = '';
   child.stdout!.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
   child.stderr!.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));

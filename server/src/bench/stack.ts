@@ -11,7 +11,7 @@ import { spawnServer, type ServerProcess } from '../test-support/processes';
 import { expectLedgerIntact } from '../test-support/database';
 import type { TestStack } from '../test-support/stack';
 import { seedUsers } from '../test-support/users';
-import { stopWithin } from './children';
+import { killOnExit, stopWithin } from './children';
 
 /** The servers the bench talks to: loopback only. */
 export const BENCH_DATABASE_SERVER = process.env.BENCH_DATABASE_SERVER_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -102,6 +102,7 @@ export async function startBenchStack(): Promise<BenchStack> {
       db,
       async spawnServers(count) {
         const started = await Promise.all(Array.from({ length: count }, () => spawnServer(config, { JOBS_ENABLED: false, LOG_LEVEL: 'warn' })));
+        for (const server of started) killOnExit(server.child);
         spawned.push(...started);
         return started;
       },
