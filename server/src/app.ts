@@ -73,13 +73,14 @@ export function createApp(deps: Deps, services: Services = createServices(deps))
   const openApi = buildOpenApi(api.routes);
 
   app.use(metrics.middleware);
+  const logRequests = deps.logger.isLevelEnabled('info');
   app.use(async (ctx, next) => {
     const requestId = ctx.get('x-request-id').slice(0, 64) || randomUUID();
     ctx.set('X-Request-Id', requestId);
-    ctx.state.log = deps.logger.child({ requestId });
+    ctx.state.requestId = requestId;
     const started = Date.now();
     await next();
-    (ctx.state.log as Deps['logger']).info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Date.now() - started }, 'request');
+    if (logRequests) deps.logger.info({ requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Date.now() - started }, 'request');
   });
   app.use(renderErrors(deps.logger));
   app.use(requireJson);

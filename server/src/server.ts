@@ -26,7 +26,8 @@ export async function buildDeps(config: Config, clock: Clock = systemClock): Pro
   const logger = pino({ level: config.LOG_LEVEL, base: { pid: process.pid } });
   const dataSource = createDataSource(config.DATABASE_URL, config.DB_POOL_SIZE);
   await dataSource.initialize();
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false });
+  // Auto-pipelining batches the commands of concurrent requests into one write per tick.
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
   return {
     config,
     clock,

@@ -5,14 +5,21 @@ import type { ErrorCode } from '@liuliang/shared';
  * to show a client. Anything thrown that is not an AppError renders as a bare 500.
  */
 export class AppError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    message: string,
-    readonly details?: unknown,
-  ) {
+  readonly status: number;
+  readonly code: ErrorCode;
+  readonly details?: unknown;
+
+  constructor(status: number, code: ErrorCode, message: string, details?: unknown) {
+    // A client error is an answer, not a fault: no stack trace to capture. In a grab storm
+    // nearly every request ends in a 409, and capturing stacks was a visible share of its CPU.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (status < 500) Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = 'AppError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
   }
 }
 

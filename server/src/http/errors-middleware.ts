@@ -16,7 +16,7 @@ export function renderErrors(logger: Logger) {
     } catch (error) {
       const appError = toAppError(error);
       if (appError.status >= 500) {
-        (ctx.state.log as Logger | undefined ?? logger).error({ err: error }, 'request failed');
+        logger.error({ err: error, requestId: ctx.state.requestId }, 'request failed');
       }
       ctx.status = appError.status;
       const body: ErrorBody = { error: { code: appError.code, message: appError.message } };

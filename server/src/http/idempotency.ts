@@ -19,7 +19,8 @@ function canonical(value: unknown): string {
 
 function scopeOf(caller: Caller | undefined): string {
   if (!caller) return 'anonymous';
-  return caller.kind === 'user' ? `user:${caller.user.id}` : 'bot';
+  if (caller.kind === 'user') return `user:${caller.user.id}`;
+  return caller.kind === 'user-id' ? `user:${caller.userId}` : 'bot';
 }
 
 /**

@@ -17,8 +17,8 @@ const MAX_SUBSCRIPTIONS_PER_SOCKET = 50;
  */
 export function startLiveServer(httpServer: http.Server, deps: Deps): { events: RedPacketEvents; close(): Promise<void> } {
   const io = new Server(httpServer, { cors: { origin: true }, serveClient: false });
-  const pub: Redis = deps.redis.duplicate();
-  const sub: Redis = deps.redis.duplicate();
+  const pub: Redis = deps.redis.duplicate({ enableAutoPipelining: false });
+  const sub: Redis = deps.redis.duplicate({ enableAutoPipelining: false });
   io.adapter(createAdapter(pub, sub, { key: `${deps.config.REDIS_PREFIX}:socket.io` }));
   const live: Namespace<LiveClientToServer, LiveServerToClient> = io.of(LIVE_NAMESPACE);
 

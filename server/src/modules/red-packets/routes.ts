@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { GrabRequestSchema, GrabResultSchema, RedPacketCreateSchema, RedPacketSchema, pageOf } from '@liuliang/shared';
 import type { Api } from '../../http/api';
-import { callerUser, type Caller } from '../../http/auth';
+import { callerUser, callerUserId, type Caller } from '../../http/auth';
 import type { RedPacketService } from './service';
 
 const PacketId = z.string().regex(/^\d{1,20}$/).catch('0');
@@ -24,7 +24,7 @@ export function addRedPacketRoutes(api: Api, packets: RedPacketService): void {
     async (_ctx, { query }) => ({ items: await packets.listInRoom(query.roomId, query.status, query.limit ?? 10), nextCursor: null }),
   );
   api.add(
-    { method: 'post', path: '/red-packets/:id/grab', tag: 'red-packets', summary: 'Grab a share: 409 SOLD_OUT / ALREADY_GRABBED / EXPIRED, 403 WRONG_PASSPHRASE / NOT_IN_ROOM', access: 'user', movesData: true, idempotencyStore: 'redis', body: GrabRequestSchema, response: GrabResultSchema },
-    async (ctx, { body, params }) => packets.grab(callerUser(ctx), PacketId.parse(params.id), body.passphrase),
+    { method: 'post', path: '/red-packets/:id/grab', tag: 'red-packets', summary: 'Grab a share: 409 SOLD_OUT / ALREADY_GRABBED / EXPIRED, 403 WRONG_PASSPHRASE / NOT_IN_ROOM', access: 'user-id', movesData: true, idempotencyStore: 'redis', body: GrabRequestSchema, response: GrabResultSchema },
+    async (ctx, { body, params }) => packets.grab({ id: callerUserId(ctx) }, PacketId.parse(params.id), body.passphrase),
   );
 }

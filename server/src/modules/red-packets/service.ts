@@ -15,7 +15,7 @@ export const EXPIRY_BATCH = 100;
 const REBUILD_LOCK_MS = 5_000;
 const REBUILD_WAIT_MS = 10_000;
 
-type Commit = { kind: 'granted'; rank: number; remainingCount: number; remainingMb: number; finished: boolean } | { kind: 'user_has_one' | 'share_taken' | 'closed' | 'finished' };
+type Commit = { kind: 'granted'; rank: number; remainingCount: number; remainingMb: number; finished: boolean; nickname: string } | { kind: 'user_has_one' | 'share_taken' | 'closed' | 'finished' };
 
 /**
  * Red packets (SPEC §3.3). Redis decides who gets which share (one Lua script per grab);
@@ -25,6 +25,7 @@ type Commit = { kind: 'granted'; rank: number; remainingCount: number; remaining
  */
 export class RedPacketService {
   private readonly store: RedPacketStore;
+  private readonly commitQueues = new Map<string, Promise<void>>();
 
   constructor(
     private readonly deps: Deps,
@@ -71,7 +72,7 @@ export class RedPacketService {
     return Promise.all(rows.map((r) => packetView(sql, r)));
   }
 
-  async grab(user: User, packetId: string, passphrase: string | undefined): Promise<GrabResult> {
+  async grab(user: Pick<User, 'id'>, packetId: string, passphrase: string | undefined): Promise<GrabResult> {
     const { clock } = this.deps;
     let checkedRoom = '';
     for (let attempt = 1; attempt <= MAX_GRAB_ATTEMPTS; attempt++) {
@@ -112,7 +113,6 @@ export class RedPacketService {
     const outcome = await this.commitGrab(packetId, user.id, share);
     if (outcome.kind === 'granted') {
       await this.store.settled(packetId, user.id, share);
-      this.announceGrab(packetId, user.id, share, outcome);
       return { amountMb: share.amountMb, rank: outcome.rank };
     }
     if (outcome.kind === 'user_has_one') {
@@ -129,7 +129,35 @@ export class RedPacketService {
     throw await this.closedError(packetId);
   }
 
-  private async commitGrab(packetId: string, userId: string, share: Share): Promise<Commit> {
+  /**
+   * Winners of one packet queue on its row lock anyway; queueing them here first means a
+   * process holds one database connection per packet, not one per waiting winner, so the
+   * rest of its traffic keeps its connections.
+   */
+  private serialisePerPacket<T>(packetId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.commitQueues.get(packetId) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.commitQueues.set(packetId, tail);
+    void tail.then(() => {
+      if (this.commitQueues.get(packetId) === tail) this.commitQueues.delete(packetId);
+    });
+    return run;
+  }
+
+  private commitGrab(packetId: string, userId: string, share: Share): Promise<Commit> {
+    return this.serialisePerPacket(packetId, async () => {
+      const outcome = await this.writeGrab(packetId, userId, share);
+      // Announced in commit order: a live client sees remainingCount count down.
+      if (outcome.kind === 'granted') this.announceGrab(packetId, userId, share, outcome);
+      return outcome;
+    });
+  }
+
+  private async writeGrab(packetId: string, userId: string, share: Share): Promise<Commit> {
     const { dataSource, clock, ledger } = this.deps;
     return inTransaction(dataSource, async (sql): Promise<Commit> => {
       // The packet row is the lock every grab of this packet queues on, and the status it guards.
@@ -152,17 +180,19 @@ export class RedPacketService {
         remainingCount === 0 ? now : null,
         packetId,
       ]);
-      return { kind: 'granted', rank: Number(packet.count) - remainingCount, remainingCount, remainingMb, finished: remainingCount === 0 };
+      const [grabber] = await sql.query('SELECT nickname FROM users WHERE id = ?', [userId]);
+      return { kind: 'granted', rank: Number(packet.count) - remainingCount, remainingCount, remainingMb, finished: remainingCount === 0, nickname: grabber?.nickname ?? '' };
     });
   }
 
   private announceGrab(packetId: string, userId: string, share: Share, outcome: Extract<Commit, { kind: 'granted' }>): void {
-    void (async () => {
-      const grabs = await grabsOf(this.deps.dataSource.manager, packetId);
-      const mine = grabs.find((g) => g.userId === userId);
-      this.events.grabbed({ packetId, userId, nickname: mine?.nickname ?? '', amountMb: share.amountMb, remainingCount: outcome.remainingCount, remainingMb: outcome.remainingMb, at: (mine?.at ?? new Date()).toISOString() });
-      if (outcome.finished) this.events.finished({ packetId, luckiest: luckiestOf(grabs) });
-    })().catch((error: unknown) => this.deps.logger.warn({ err: error, packetId }, 'could not announce a grab'));
+    // `at` is when the grab committed: what a live client measures its delay against.
+    const at = this.deps.clock.now().toISOString();
+    this.events.grabbed({ packetId, userId, nickname: outcome.nickname, amountMb: share.amountMb, remainingCount: outcome.remainingCount, remainingMb: outcome.remainingMb, at });
+    if (!outcome.finished) return;
+    grabsOf(this.deps.dataSource.manager, packetId)
+      .then((grabs) => this.events.finished({ packetId, luckiest: luckiestOf(grabs) }))
+      .catch((error: unknown) => this.deps.logger.warn({ err: error, packetId }, 'could not announce a finished packet'));
   }
 
   /**

@@ -77,11 +77,26 @@ export function decodeShare(text: string): Share {
   return { seq, amountMb };
 }
 
+type ScriptCall = (...args: Array<string | number>) => Promise<unknown>;
+
 export class RedPacketStore {
+  private readonly scripts: Record<'grab' | 'load' | 'release', ScriptCall>;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    // Defined commands run by EVALSHA: the script body crosses the wire once, not per grab.
+    redis.defineCommand('llRedPacketGrab', { numberOfKeys: 4, lua: GRAB });
+    redis.defineCommand('llRedPacketLoad', { numberOfKeys: 4, lua: LOAD });
+    redis.defineCommand('llRedPacketRelease', { numberOfKeys: 4, lua: RELEASE });
+    const commands = redis as unknown as Record<string, ScriptCall>;
+    this.scripts = {
+      grab: (...args) => commands.llRedPacketGrab.apply(redis, args),
+      load: (...args) => commands.llRedPacketLoad.apply(redis, args),
+      release: (...args) => commands.llRedPacketRelease.apply(redis, args),
+    };
+  }
 
   private keys(packetId: string): string[] {
     const tag = `${this.prefix}:{rp:${packetId}}`;
@@ -90,7 +105,7 @@ export class RedPacketStore {
 
   /** `checkedRoomId` is the room the caller has verified membership of ('' when none yet). */
   async decide(packetId: string, userId: string, nowMs: number, passphrase: string, checkedRoomId: string): Promise<GrabDecision> {
-    const answer = (await this.redis.eval(GRAB, 4, ...this.keys(packetId), userId, nowMs, passphrase, checkedRoomId)) as string[];
+    const answer = (await this.scripts.grab(...this.keys(packetId), userId, nowMs, passphrase, checkedRoomId)) as string[];
     const [kind, value] = answer;
     if (kind === 'OK' || kind === 'ALREADY') return { kind, share: decodeShare(value) };
     if (kind === 'ROOM') return { kind, roomId: value };
@@ -108,7 +123,7 @@ export class RedPacketStore {
       ...state.shares.map(encode),
       ...state.grabbed.flatMap((g) => [g.userId, encode(g.share)]),
     ];
-    return (await this.redis.eval(LOAD, 4, ...this.keys(packetId), ...args)) === 1;
+    return (await this.scripts.load(...this.keys(packetId), ...args)) === 1;
   }
 
   /** The grab is in MySQL: it is no longer pending. */
@@ -121,7 +136,7 @@ export class RedPacketStore {
    * null); `returnShare` puts the share back for others when it is still free in MySQL.
    */
   async release(packetId: string, userId: string, share: Share, usersShare: Share | null, returnShare: boolean): Promise<void> {
-    await this.redis.eval(RELEASE, 4, ...this.keys(packetId), userId, encode(share), usersShare ? encode(usersShare) : '', returnShare ? '1' : '0');
+    await this.scripts.release(...this.keys(packetId), userId, encode(share), usersShare ? encode(usersShare) : '', returnShare ? '1' : '0');
   }
 
   async exists(packetId: string): Promise<boolean> {
