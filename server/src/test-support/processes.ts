@@ -28,21 +28,36 @@ export interface ServerProcess {
 
 /** Starts `node server/dist/main.js` with the stack's configuration on a port of its own. */
 export async function spawnServer(config: Config, overrides: Partial<Record<keyof Config, string | number | boolean>> = {}): Promise<ServerProcess> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries({ ...config, ...overrides })) if (value !== undefined) env[key] = String(value);
+  return startNodeProcess(MAIN, env, '/readyz');
+}
+
+/** Bound on waiting for a started process to answer its health check. */
+const START_TIMEOUT_MS = 30_000;
+
+/**
+ * Runs a Node script as a child process on a free loopback port (`PORT`) and waits until
+ * `readyPath` answers 200. `onSpawn` sees the child at once (e.g. to kill it on exit).
+ */
+export async function startNodeProcess(script: string, env: Record<string, string>, readyPath: string, onSpawn?: (child: ChildProcess) => void): Promise<ServerProcess> {
   const port = await freePort();
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '' };
-  for (const [key, value] of Object.entries({ ...config, ...overrides, PORT: port })) if (value !== undefined) env[key] = String(value);
-  const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  onSpawn?.(child);
   let output = '';
   child.stdout!.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
   child.stderr!.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 30_000;
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server process exited while starting:\n${output}`);
-    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
-    if (ready) break;
-    if (Date.now() > deadline) throw new Error(`server process did not become ready:\n${output}`);
+    if (!running()) throw new Error(`${script} exited while starting:\n${output}`);
+    if (await fetch(`${url}${readyPath}`).then((r) => r.ok, () => false)) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${script} did not become ready:\n${output}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
@@ -50,11 +65,11 @@ export async function spawnServer(config: Config, overrides: Partial<Record<keyo
     child,
     log: () => output,
     async kill() {
-      child.kill('SIGKILL');
+      if (running()) child.kill('SIGKILL');
       await exited;
     },
     async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
+      if (running()) child.kill('SIGTERM');
       await exited;
     },
   };
