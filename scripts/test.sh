@@ -13,8 +13,11 @@ npm run build:weapp --silent -w miniprogram
 export LL_KEEP_TEST_DATABASES=1
 node server/dist/cli/audit.js --drop-test-databases >/dev/null
 status=0
-npx jest "$@" || status=$?
+mkdir -p .run
+npx jest --json --outputFile=.run/jest-results.json "$@" || status=$?
 echo "==> npm run audit over every test database"
 node server/dist/cli/audit.js --test-databases || status=$?
 node server/dist/cli/audit.js --drop-test-databases >/dev/null
+# One plain closing line for CI: counts from jest's own results.
+node -e 'const r = require("./.run/jest-results.json"); console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`)' 2>/dev/null || true
 exit $status
