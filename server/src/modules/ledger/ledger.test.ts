@@ -102,6 +102,33 @@ describe('the ledger', () => {
     expect(await inTransaction(dataSource, (sql) => ledger.sweepExpiredLots(sql))).toBe(0);
   });
 
+  it('pays one escrow out to many wallets at once, earliest-expiring data first, expiry kept', async () => {
+    await inTransaction(dataSource, (sql) => ledger.ensureAccount(sql, escrowCode('red_packet', 7)));
+    await inTransaction(dataSource, async (sql) => {
+      await ledger.ensureAccount(sql, walletCode(6));
+      await ledger.transfer(sql, { fromCode: EXTERNAL_ACCOUNTS.carrierPlan, toCode: walletCode(6), amountMb: 30, kind: 'deposit', expiresAt: jan });
+      await ledger.transfer(sql, { fromCode: EXTERNAL_ACCOUNTS.carrierPlan, toCode: walletCode(6), amountMb: 30, kind: 'deposit', expiresAt: feb });
+      await ledger.transfer(sql, { fromCode: walletCode(6), toCode: escrowCode('red_packet', 7), amountMb: 60, kind: 'red_packet_fund' });
+    });
+    await inTransaction(dataSource, async (sql) => {
+      for (const id of [7, 8]) await ledger.ensureAccount(sql, walletCode(id));
+    });
+    await inTransaction(dataSource, (sql) =>
+      ledger.payOut(sql, { fromCode: escrowCode('red_packet', 7), payouts: [{ toCode: walletCode(7), amountMb: 20 }, { toCode: walletCode(8), amountMb: 25 }], kind: 'red_packet_grab', ref: { type: 'red_packet', id: 7 } }),
+    );
+    expect(await lotsOf(walletCode(7))).toEqual([{ expiresAt: jan.toISOString(), amountMb: 20 }]);
+    expect(await lotsOf(walletCode(8))).toEqual([
+      { expiresAt: jan.toISOString(), amountMb: 10 },
+      { expiresAt: feb.toISOString(), amountMb: 15 },
+    ]);
+    expect(await lotsOf(escrowCode('red_packet', 7))).toEqual([{ expiresAt: feb.toISOString(), amountMb: 15 }]);
+    const rows = await dataSource.query(`SELECT amount_mb FROM transfers WHERE kind = 'red_packet_grab' ORDER BY id`);
+    expect(rows.map((r: { amount_mb: string }) => Number(r.amount_mb))).toEqual([20, 25]);
+    await expect(
+      inTransaction(dataSource, (sql) => ledger.payOut(sql, { fromCode: escrowCode('red_packet', 7), payouts: [{ toCode: walletCode(7), amountMb: 5 }, { toCode: walletCode(7), amountMb: 5 }], kind: 'red_packet_grab', ref: { type: 'red_packet', id: 7 } })),
+    ).rejects.toThrow(/once per call/);
+  });
+
   it('keeps transfers immutable in the database itself', async () => {
     await expect(dataSource.query('UPDATE transfers SET amount_mb = amount_mb + 1')).rejects.toThrow(/immutable/);
     await expect(dataSource.query('DELETE FROM transfers')).rejects.toThrow(/immutable/);

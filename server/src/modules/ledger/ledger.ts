@@ -1,11 +1,8 @@
-import { ruleBroken } from '../../http/app-error';
 import { type Sql, type InsertResult, toInt } from '../../db/sql';
 import type { Clock } from '../../platform/clock';
 import { isExternalCode, EXTERNAL_ACCOUNTS, type TransferKind } from './accounts';
-import { planSpend, type Piece } from './lots';
-
-/** Bound on the lots one spend may touch; an account holds one lot per distinct expiry. */
-const MAX_LOTS_PER_SPEND = 1000;
+import type { Piece } from './lots';
+import { assertAmount, creditLots, lockAccounts, spendLots, type LockedAccount } from './rows';
 /** Bound on the lots one sweep batch moves to `expired`. */
 export const SWEEP_BATCH_LOTS = 500;
 
@@ -30,13 +27,6 @@ export interface TransferSpec {
 export interface TransferResult {
   transferId: string;
   pieces: Piece[];
-}
-
-interface LockedAccount {
-  id: number;
-  code: string;
-  type: 'internal' | 'external';
-  balanceMb: number;
 }
 
 /**
@@ -70,8 +60,40 @@ export class Ledger {
       if (!spec.expiresAt) throw new Error(`data entering from ${from.code} needs an expiry`);
       pieces = [{ expiresAt: spec.expiresAt, amountMb: spec.amountMb }];
     }
-    if (to.type === 'internal') await creditLots(sql, to.id, pieces);
+    if (to.type === 'internal') await creditLots(sql, [{ accountId: to.id, pieces }]);
     return { transferId: await this.record(sql, from, to, spec, now), pieces };
+  }
+
+  /**
+   * Pays one internal account (an escrow) out to many, in one go: one lock statement, one
+   * spend of the source's lots (earliest-first, split among the payees in order), one insert
+   * of all lots and one of all transfers. For the winners of a red packet, who would
+   * otherwise each repeat the whole sequence while holding the packet's lock.
+   */
+  async payOut(sql: Sql, spec: { fromCode: string; payouts: ReadonlyArray<{ toCode: string; amountMb: number }>; kind: TransferKind; ref: { type: string; id: string | number } }): Promise<void> {
+    if (spec.payouts.length === 0) return;
+    for (const p of spec.payouts) {
+      assertAmount(p.amountMb);
+      if (p.toCode === spec.fromCode) throw new Error(`a transfer needs two accounts, got ${p.toCode} twice`);
+    }
+    if (new Set(spec.payouts.map((p) => p.toCode)).size !== spec.payouts.length) throw new Error('payOut pays each account once per call');
+    const totalMb = spec.payouts.reduce((sum, p) => sum + p.amountMb, 0);
+    const locked = await lockAccounts(sql, [...new Set([spec.fromCode, ...spec.payouts.map((p) => p.toCode)])]);
+    const from = locked.get(spec.fromCode)!;
+    if (from.type !== 'internal' || spec.payouts.some((p) => locked.get(p.toCode)!.type !== 'internal')) throw new Error('payOut moves data between internal accounts only');
+    const now = this.clock.now();
+    const pieces = [...(await spendLots(sql, from, totalMb, now))];
+    const credits = spec.payouts.map((p) => ({ accountId: locked.get(p.toCode)!.id, pieces: takePieces(pieces, p.amountMb) }));
+    await creditLots(sql, credits);
+    await sql.query('UPDATE accounts SET balance_mb = balance_mb - ? WHERE id = ?', [totalMb, from.id]);
+    await sql.query(
+      `UPDATE accounts SET balance_mb = balance_mb + CASE id ${credits.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (${credits.map(() => '?').join(', ')})`,
+      [...spec.payouts.flatMap((p, i) => [credits[i].accountId, p.amountMb]), ...credits.map((c) => c.accountId)],
+    );
+    await sql.query(
+      `INSERT INTO transfers (from_account_id, to_account_id, amount_mb, kind, ref_type, ref_id, memo, created_at) VALUES ${spec.payouts.map(() => '(?, ?, ?, ?, ?, ?, NULL, ?)').join(', ')}`,
+      spec.payouts.flatMap((p, i) => [from.id, credits[i].accountId, p.amountMb, spec.kind, spec.ref.type, String(spec.ref.id), now]),
+    );
   }
 
   /**
@@ -116,53 +138,24 @@ export class Ledger {
   }
 }
 
-function assertAmount(amountMb: number): void {
-  if (!Number.isSafeInteger(amountMb) || amountMb <= 0) throw new Error(`transfer amount must be a positive integer MB, got ${amountMb}`);
-}
-
-/** Locks both accounts in one statement; InnoDB takes the row locks in index order, the same for every caller. */
+/** Locks the two accounts of a transfer. */
 async function lockPair(sql: Sql, fromCode: string, toCode: string): Promise<{ from: LockedAccount; to: LockedAccount }> {
-  const rows: Array<{ id: string; code: string; type: 'internal' | 'external'; balance_mb: string }> = await sql.query(
-    'SELECT id, code, type, balance_mb FROM accounts WHERE code IN (?, ?) ORDER BY code FOR UPDATE',
-    [fromCode, toCode],
-  );
-  const find = (code: string): LockedAccount => {
-    const row = rows.find((r) => r.code === code);
-    if (!row) throw new Error(`no such account: ${code}`);
-    return { id: toInt(row.id), code: row.code, type: row.type, balanceMb: toInt(row.balance_mb) };
-  };
-  return { from: find(fromCode), to: find(toCode) };
+  const locked = await lockAccounts(sql, [fromCode, toCode]);
+  return { from: locked.get(fromCode)!, to: locked.get(toCode)! };
 }
 
-async function spendLots(sql: Sql, from: LockedAccount, amountMb: number, notBefore: Date): Promise<Piece[]> {
-  const rows: Array<{ id: string; expires_at: Date; remaining_mb: string }> = await sql.query(
-    `SELECT id, expires_at, remaining_mb FROM lots
-      WHERE account_id = ? AND remaining_mb > 0 AND expires_at > ?
-      ORDER BY expires_at LIMIT ? FOR UPDATE`,
-    [from.id, notBefore, MAX_LOTS_PER_SPEND],
-  );
-  const plan = planSpend(
-    rows.map((r) => ({ id: toInt(r.id), expiresAt: new Date(r.expires_at), remainingMb: toInt(r.remaining_mb) })),
-    amountMb,
-  );
-  if (!plan) {
-    // An escrow pays out only what it was funded with: a shortfall there is a bug, not a user error.
-    if (from.code.startsWith('escrow:')) throw new Error(`escrow ${from.code} cannot cover ${amountMb} MB`);
-    throw ruleBroken('INSUFFICIENT_BALANCE', 'The wallet does not hold enough data that lasts long enough for this.');
+/** Takes `amountMb` off the front of `pieces` (earliest expiry first), shrinking the list in place. */
+function takePieces(pieces: Piece[], amountMb: number): Piece[] {
+  const taken: Piece[] = [];
+  let missingMb = amountMb;
+  while (missingMb > 0) {
+    const head = pieces[0];
+    if (!head) throw new Error('payOut pieces do not cover the payouts');
+    const takeMb = Math.min(head.amountMb, missingMb);
+    taken.push({ expiresAt: head.expiresAt, amountMb: takeMb });
+    missingMb -= takeMb;
+    if (takeMb === head.amountMb) pieces.shift();
+    else pieces[0] = { expiresAt: head.expiresAt, amountMb: head.amountMb - takeMb };
   }
-  for (const take of plan.takes) {
-    await sql.query('UPDATE lots SET remaining_mb = remaining_mb - ? WHERE id = ?', [take.takeMb, take.lotId]);
-  }
-  await sql.query('DELETE FROM lots WHERE account_id = ? AND remaining_mb = 0', [from.id]);
-  return plan.pieces;
-}
-
-async function creditLots(sql: Sql, accountId: number, pieces: readonly Piece[]): Promise<void> {
-  for (const piece of pieces) {
-    await sql.query(
-      `INSERT INTO lots (account_id, expires_at, remaining_mb) VALUES (?, ?, ?)
-       ON DUPLICATE KEY UPDATE remaining_mb = remaining_mb + VALUES(remaining_mb)`,
-      [accountId, piece.expiresAt, piece.amountMb],
-    );
-  }
+  return taken;
 }

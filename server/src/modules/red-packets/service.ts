@@ -3,10 +3,11 @@ import { AppError, badRequest, conflict, forbidden, notFound, ruleBroken } from 
 import { inTransaction, toInt } from '../../db/sql';
 import { redisKey, type Deps } from '../../deps';
 import { escrowCode, walletCode } from '../ledger/accounts';
-import { findPacket, freeShares, grabOf, grabsOf, insertGrab, insertPacket, isShareTaken, luckiestOf, packetView, type PacketRow } from './repository';
+import { findPacket, freeShares, grabOf, grabsOf, insertPacket, isShareTaken, luckiestOf, packetView, type PacketRow } from './repository';
 import { splitEqual, splitRandom, type RandomSource } from './split';
 import { RedPacketStore, type Share } from './store';
 import { silentEvents, type RedPacketEvents } from './live-events';
+import { GrabWriter, type Commit } from './grab-writer';
 
 /** Bound on retries when MySQL refuses a share Redis gave out (only after Redis lost its state). */
 const MAX_GRAB_ATTEMPTS = 5;
@@ -15,7 +16,6 @@ export const EXPIRY_BATCH = 100;
 const REBUILD_LOCK_MS = 5_000;
 const REBUILD_WAIT_MS = 10_000;
 
-type Commit = { kind: 'granted'; rank: number; remainingCount: number; remainingMb: number; finished: boolean; nickname: string } | { kind: 'user_has_one' | 'share_taken' | 'closed' | 'finished' };
 
 /**
  * Red packets (SPEC §3.3). Redis decides who gets which share (one Lua script per grab);
@@ -25,7 +25,7 @@ type Commit = { kind: 'granted'; rank: number; remainingCount: number; remaining
  */
 export class RedPacketService {
   private readonly store: RedPacketStore;
-  private readonly commitQueues = new Map<string, Promise<void>>();
+  private readonly writer: GrabWriter;
 
   constructor(
     private readonly deps: Deps,
@@ -33,6 +33,7 @@ export class RedPacketService {
     private readonly events: RedPacketEvents = silentEvents,
   ) {
     this.store = new RedPacketStore(deps.redis, deps.config.REDIS_PREFIX);
+    this.writer = new GrabWriter(deps, (packetId, userId, share, commit) => this.announceGrab(packetId, userId, share, commit));
   }
 
   async create(sender: User, request: RedPacketCreate, viaBot: boolean): Promise<RedPacket> {
@@ -110,7 +111,7 @@ export class RedPacketService {
 
   /** Writes a share Redis decided into MySQL. Returns null when the caller should ask Redis again. */
   private async settleDecided(packetId: string, user: Pick<User, 'id'>, share: Share): Promise<GrabResult | null> {
-    const outcome = await this.commitGrab(packetId, user.id, share);
+    const outcome = await this.writer.write(packetId, user.id, share);
     if (outcome.kind === 'granted') {
       await this.store.settled(packetId, user.id, share);
       return { amountMb: share.amountMb, rank: outcome.rank };
@@ -127,62 +128,6 @@ export class RedPacketService {
     }
     await this.store.close(packetId);
     throw await this.closedError(packetId);
-  }
-
-  /**
-   * Winners of one packet queue on its row lock anyway; queueing them here first means a
-   * process holds one database connection per packet, not one per waiting winner, so the
-   * rest of its traffic keeps its connections.
-   */
-  private serialisePerPacket<T>(packetId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.commitQueues.get(packetId) ?? Promise.resolve();
-    const run = previous.then(work, work);
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.commitQueues.set(packetId, tail);
-    void tail.then(() => {
-      if (this.commitQueues.get(packetId) === tail) this.commitQueues.delete(packetId);
-    });
-    return run;
-  }
-
-  private commitGrab(packetId: string, userId: string, share: Share): Promise<Commit> {
-    return this.serialisePerPacket(packetId, async () => {
-      const outcome = await this.writeGrab(packetId, userId, share);
-      // Announced in commit order: a live client sees remainingCount count down.
-      if (outcome.kind === 'granted') this.announceGrab(packetId, userId, share, outcome);
-      return outcome;
-    });
-  }
-
-  private async writeGrab(packetId: string, userId: string, share: Share): Promise<Commit> {
-    const { dataSource, clock, ledger } = this.deps;
-    return inTransaction(dataSource, async (sql): Promise<Commit> => {
-      // The packet row is the lock every grab of this packet queues on, and the status it guards.
-      const packet = await findPacket(sql, packetId, true);
-      const now = clock.now();
-      if (!packet || packet.status === 'expired' || now >= new Date(packet.expires_at)) return { kind: 'closed' };
-      if (packet.status === 'finished') return { kind: 'finished' };
-      const inserted = await insertGrab(sql, packetId, userId, share, now);
-      if (inserted !== 'inserted') return { kind: inserted };
-      await ledger.transfer(sql, { fromCode: escrowCode('red_packet', packetId), toCode: walletCode(userId), amountMb: share.amountMb, kind: 'red_packet_grab', ref: { type: 'red_packet', id: packetId } });
-      const remainingCount = Number(packet.remaining_count) - 1;
-      const remainingMb = toInt(packet.remaining_mb) - share.amountMb;
-      if (remainingCount < 0 || remainingMb < 0 || (remainingCount === 0) !== (remainingMb === 0)) {
-        throw new Error(`red packet ${packetId} would be left with ${remainingCount} shares of ${remainingMb} MB`);
-      }
-      await sql.query(`UPDATE red_packets SET remaining_count = ?, remaining_mb = ?, status = ?, settled_at = ? WHERE id = ?`, [
-        remainingCount,
-        remainingMb,
-        remainingCount === 0 ? 'finished' : 'open',
-        remainingCount === 0 ? now : null,
-        packetId,
-      ]);
-      const [grabber] = await sql.query('SELECT nickname FROM users WHERE id = ?', [userId]);
-      return { kind: 'granted', rank: Number(packet.count) - remainingCount, remainingCount, remainingMb, finished: remainingCount === 0, nickname: grabber?.nickname ?? '' };
-    });
   }
 
   private announceGrab(packetId: string, userId: string, share: Share, outcome: Extract<Commit, { kind: 'granted' }>): void {

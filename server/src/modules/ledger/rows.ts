@@ -1,0 +1,67 @@
+import { ruleBroken } from '../../http/app-error';
+import { type Sql, toInt } from '../../db/sql';
+import { planSpend, type Piece } from './lots';
+
+/**
+ * The row-level steps every ledger write is made of: lock accounts, spend lots earliest-first,
+ * credit lots keeping their expiry. Only the ledger module calls these.
+ */
+
+/** Bound on the lots one spend may touch; an account holds one lot per distinct expiry. */
+const MAX_LOTS_PER_SPEND = 1000;
+
+export interface LockedAccount {
+  id: number;
+  code: string;
+  type: 'internal' | 'external';
+  balanceMb: number;
+}
+
+export function assertAmount(amountMb: number): void {
+  if (!Number.isSafeInteger(amountMb) || amountMb <= 0) throw new Error(`transfer amount must be a positive integer MB, got ${amountMb}`);
+}
+
+/** Locks the accounts in one statement; InnoDB takes the row locks in index order, the same for every caller. */
+export async function lockAccounts(sql: Sql, codes: readonly string[]): Promise<Map<string, LockedAccount>> {
+  const rows: Array<{ id: string; code: string; type: 'internal' | 'external'; balance_mb: string }> = await sql.query(
+    `SELECT id, code, type, balance_mb FROM accounts WHERE code IN (${codes.map(() => '?').join(', ')}) ORDER BY code FOR UPDATE`,
+    [...codes],
+  );
+  const locked = new Map(rows.map((r) => [r.code, { id: toInt(r.id), code: r.code, type: r.type, balanceMb: toInt(r.balance_mb) }]));
+  for (const code of codes) if (!locked.has(code)) throw new Error(`no such account: ${code}`);
+  return locked;
+}
+
+export async function spendLots(sql: Sql, from: LockedAccount, amountMb: number, notBefore: Date): Promise<Piece[]> {
+  const rows: Array<{ id: string; expires_at: Date; remaining_mb: string }> = await sql.query(
+    `SELECT id, expires_at, remaining_mb FROM lots
+      WHERE account_id = ? AND remaining_mb > 0 AND expires_at > ?
+      ORDER BY expires_at LIMIT ? FOR UPDATE`,
+    [from.id, notBefore, MAX_LOTS_PER_SPEND],
+  );
+  const plan = planSpend(
+    rows.map((r) => ({ id: toInt(r.id), expiresAt: new Date(r.expires_at), remainingMb: toInt(r.remaining_mb) })),
+    amountMb,
+  );
+  if (!plan) {
+    // An escrow pays out only what it was funded with: a shortfall there is a bug, not a user error.
+    if (from.code.startsWith('escrow:')) throw new Error(`escrow ${from.code} cannot cover ${amountMb} MB`);
+    throw ruleBroken('INSUFFICIENT_BALANCE', 'The wallet does not hold enough data that lasts long enough for this.');
+  }
+  for (const take of plan.takes) {
+    await sql.query('UPDATE lots SET remaining_mb = remaining_mb - ? WHERE id = ?', [take.takeMb, take.lotId]);
+  }
+  await sql.query('DELETE FROM lots WHERE account_id = ? AND remaining_mb = 0', [from.id]);
+  return plan.pieces;
+}
+
+/** Adds pieces to accounts' lots, merging into the lot of the same expiry; one statement for all. */
+export async function creditLots(sql: Sql, credits: ReadonlyArray<{ accountId: number; pieces: readonly Piece[] }>): Promise<void> {
+  const values = credits.flatMap((c) => c.pieces.map((p) => [c.accountId, p.expiresAt, p.amountMb]));
+  if (values.length === 0) return;
+  await sql.query(
+    `INSERT INTO lots (account_id, expires_at, remaining_mb) VALUES ${values.map(() => '(?, ?, ?)').join(', ')}
+     ON DUPLICATE KEY UPDATE remaining_mb = remaining_mb + VALUES(remaining_mb)`,
+    values.flat(),
+  );
+}
