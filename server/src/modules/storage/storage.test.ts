@@ -1,4 +1,5 @@
-import { signIn } from '../../test-support/http-client';
+import { httpClient, signIn } from '../../test-support/http-client';
+import { spawnServer } from '../../test-support/processes';
 import { startTestStack, type TestStack } from '../../test-support/stack';
 
 describe('banking plan data', () => {
@@ -57,6 +58,28 @@ describe('banking plan data', () => {
     expect(await balance(user.token)).toBe(1000);
     const deductions = await stack.sim.listDeductions('13500000003');
     expect(deductions.filter((d) => d.status === 'succeeded')).toHaveLength(50);
+  });
+
+  it('holds the plan and the monthly cap across two server processes', async () => {
+    const processes = await Promise.all([spawnServer(stack.config, { LOG_LEVEL: 'warn' }), spawnServer(stack.config, { LOG_LEVEL: 'warn' })]);
+    try {
+      const user = await signIn(stack.client, '13500000008');
+      await stack.sim.setPlan({ phone: '13500000008', totalMb: 40960, usedMb: 0 });
+      // 60 deposits of 200 MB against a monthly cap of 10 240 MB: exactly 51 fit.
+      const answers = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => httpClient(processes[i % 2].url).post('/api/v1/storage/deposits', { amountMb: 200 }, { token: user.token, idempotencyKey: true })),
+      );
+      expect(answers.filter((a) => a.status !== 201 && !(a.status === 422 && a.body.error.code === 'LIMIT_EXCEEDED'))).toEqual([]);
+      await reconcile();
+      const statuses = await Promise.all(
+        answers.filter((a) => a.status === 201).map(async (a) => (await stack.client.get(`/api/v1/storage/deposits/${a.body.id}`, { token: user.token })).body.status),
+      );
+      expect(statuses.filter((s) => s === 'completed')).toHaveLength(51);
+      expect(await balance(user.token)).toBe(10200);
+      expect((await stack.sim.listDeductions('13500000008')).filter((d) => d.status === 'succeeded')).toHaveLength(51);
+    } finally {
+      await Promise.all(processes.map((p) => p.stop()));
+    }
   });
 
   it.each([
