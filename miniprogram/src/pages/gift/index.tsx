@@ -1,7 +1,8 @@
-import { Button, Input, Text, View } from '@tarojs/components';
+import { Button, Text, View } from '@tarojs/components';
 import { formatMb, GIFT_MESSAGE_MAX_CHARS, MB_PER_GB, type Gift } from '@liuliang/shared';
 import { useState } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { TextField } from '../../components/TextField';
 import { GIFT_MAX_MB, GIFT_MIN_MB } from '../../forms/limits';
 import { checkAmountMb, checkGiftMessage, checkPhone, parseWholeMb } from '../../forms/validation';
 import { maskPhone } from '../../format/phone';
@@ -78,42 +79,21 @@ export default function GiftPage() {
     <View className='page'>
       <View className='card'>
         <ErrorMessage message={error} />
-        <View className='field'>
-          <Text className='field-label'>朋友的手机号</Text>
-          <Input
-            className='input'
-            data-testid='gift-phone-input'
-            type='number'
-            maxlength={11}
-            placeholder='对方没注册也能送，TA 登录后领取'
-            value={phone}
-            onInput={(event) => setPhone(event.detail.value)}
-          />
-        </View>
-        <View className='field'>
-          <Text className='field-label'>送多少（MB）</Text>
-          <Input
-            className='input'
-            data-testid='gift-amount-input'
-            type='number'
-            placeholder={`${GIFT_MIN_MB} – ${GIFT_MAX_MB} MB`}
-            value={amountText}
-            onInput={(event) => setAmountText(event.detail.value)}
-          />
+        <TextField
+          label='朋友的手机号'
+          testId='gift-phone-input'
+          numeric
+          maxLength={11}
+          placeholder='对方没注册也能送，TA 登录后领取'
+          value={phone}
+          onChange={setPhone}
+        />
+        <TextField label='送多少（MB）' testId='gift-amount-input' numeric placeholder={`${GIFT_MIN_MB} – ${GIFT_MAX_MB} MB`} value={amountText} onChange={setAmountText}>
           {typedMb !== null && typedMb >= MB_PER_GB && <Text className='field-hint'>{`约 ${formatMb(typedMb)}`}</Text>}
-        </View>
-        <View className='field'>
-          <Text className='field-label'>留言（选填）</Text>
-          <Input
-            className='input'
-            data-testid='gift-message-input'
-            placeholder='说点什么'
-            maxlength={GIFT_MESSAGE_MAX_CHARS}
-            value={message}
-            onInput={(event) => setMessage(event.detail.value)}
-          />
+        </TextField>
+        <TextField label='留言（选填）' testId='gift-message-input' placeholder='说点什么' maxLength={GIFT_MESSAGE_MAX_CHARS} value={message} onChange={setMessage}>
           <Text className='field-hint'>{`${message.length}/${GIFT_MESSAGE_MAX_CHARS}`}</Text>
-        </View>
+        </TextField>
         <Button className='btn-primary' data-testid='gift-button' disabled={submitting} onClick={give}>
           {submitting ? '正在送出…' : '送出'}
         </Button>

@@ -3,6 +3,7 @@ import Taro, { useRouter } from '@tarojs/taro';
 import { useState } from 'react';
 import { describeFailure } from '../../api/errors';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { TextField } from '../../components/TextField';
 import { SMS_RESEND_SECONDS } from '../../forms/limits';
 import { checkPhone, checkSmsCode } from '../../forms/validation';
 import { maskPhone } from '../../format/phone';
@@ -67,18 +68,7 @@ export default function LoginPage() {
       </View>
       <View className='card'>
         <ErrorMessage message={error} />
-        <View className='field'>
-          <Text className='field-label'>手机号</Text>
-          <Input
-            className='input'
-            data-testid='phone-input'
-            type='number'
-            maxlength={11}
-            placeholder='请输入手机号'
-            value={phone}
-            onInput={(event) => setPhone(event.detail.value)}
-          />
-        </View>
+        <TextField label='手机号' testId='phone-input' numeric maxLength={11} placeholder='请输入手机号' value={phone} onChange={setPhone} />
         <View className='field'>
           <Text className='field-label'>验证码</Text>
           <View className='field-row'>

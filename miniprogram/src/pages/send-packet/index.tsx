@@ -1,8 +1,9 @@
-import { Button, Input, Text, View } from '@tarojs/components';
+import { Button, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { formatMb } from '@liuliang/shared';
 import { useState } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { TextField } from '../../components/TextField';
 import { RED_PACKET_GREETING_MAX_CHARS, RED_PACKET_PASSPHRASE_MAX_CHARS } from '../../forms/limits';
 import { useSubmission } from '../../hooks/useSubmission';
 import { PAGES, packetPagePath } from '../../navigation';
@@ -58,50 +59,31 @@ export default function SendPacketPage() {
       </View>
       <View className='card'>
         <ErrorMessage message={error} />
-        <View className='field'>
-          <Text className='field-label'>{mode === 'random' ? '总流量（MB）' : '每个红包（MB）'}</Text>
-          <Input
-            className='input'
-            data-testid='packet-amount-input'
-            type='number'
-            placeholder={mode === 'random' ? '大家拼手气分这么多' : '每人都拿这么多'}
-            value={amountText}
-            onInput={(event) => setAmountText(event.detail.value)}
-          />
-        </View>
-        <View className='field'>
-          <Text className='field-label'>红包个数</Text>
-          <Input
-            className='input'
-            data-testid='packet-count-input'
-            type='number'
-            placeholder='1 – 200 个'
-            value={countText}
-            onInput={(event) => setCountText(event.detail.value)}
-          />
-        </View>
-        <View className='field'>
-          <Text className='field-label'>祝福语（选填）</Text>
-          <Input
-            className='input'
-            data-testid='packet-greeting-input'
-            placeholder={DEFAULT_GREETING}
-            maxlength={RED_PACKET_GREETING_MAX_CHARS}
-            value={greeting}
-            onInput={(event) => setGreeting(event.detail.value)}
-          />
-        </View>
-        <View className='field'>
-          <Text className='field-label'>口令（选填）</Text>
-          <Input
-            className='input'
-            data-testid='packet-passphrase-input'
-            placeholder='设置后，朋友要输入口令才能抢'
-            maxlength={RED_PACKET_PASSPHRASE_MAX_CHARS}
-            value={passphrase}
-            onInput={(event) => setPassphrase(event.detail.value)}
-          />
-        </View>
+        <TextField
+          label={mode === 'random' ? '总流量（MB）' : '每个红包（MB）'}
+          testId='packet-amount-input'
+          numeric
+          placeholder={mode === 'random' ? '大家拼手气分这么多' : '每人都拿这么多'}
+          value={amountText}
+          onChange={setAmountText}
+        />
+        <TextField label='红包个数' testId='packet-count-input' numeric placeholder='1 – 200 个' value={countText} onChange={setCountText} />
+        <TextField
+          label='祝福语（选填）'
+          testId='packet-greeting-input'
+          placeholder={DEFAULT_GREETING}
+          maxLength={RED_PACKET_GREETING_MAX_CHARS}
+          value={greeting}
+          onChange={setGreeting}
+        />
+        <TextField
+          label='口令（选填）'
+          testId='packet-passphrase-input'
+          placeholder='设置后，朋友要输入口令才能抢'
+          maxLength={RED_PACKET_PASSPHRASE_MAX_CHARS}
+          value={passphrase}
+          onChange={setPassphrase}
+        />
         <Text className='packet-total' data-testid='packet-total'>
           {totalMb === null ? '共 0 MB' : `共 ${formatMb(totalMb)}`}
         </Text>
