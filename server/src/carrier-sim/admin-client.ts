@@ -1,36 +1,15 @@
 import type { FaultSettings } from './faults';
+import type { DeductionRecord, MessageRecord, PlanView } from './world';
 
 /**
  * A typed client of the simulator's unsigned admin endpoints, for tests and demo scripts that
  * need to set up plans, inject faults and look at what the "outside world" saw.
  */
 
-export interface SimDeduction {
-  requestId: string;
-  phone: string;
-  amountMb: number;
-  status: 'succeeded' | 'failed';
-  at: string;
-}
-
-export interface SimMessage {
-  messageId: string;
-  channel: 'sms' | 'email';
-  to: string;
-  subject?: string;
-  text: string;
-  at: string;
-}
-
-export interface SimPlan {
-  phone: string;
-  carrier: string;
-  province: string;
-  month: string;
-  totalMb: number;
-  usedMb: number;
-  remainingMb: number;
-}
+/** What the admin endpoints list: the simulator's own records, as JSON. */
+export type SimDeduction = DeductionRecord;
+export type SimMessage = MessageRecord;
+export type SimPlan = PlanView;
 
 export interface CarrierSimAdmin {
   setFaults(faults: Partial<FaultSettings>): Promise<void>;
