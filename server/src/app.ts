@@ -67,7 +67,7 @@ async function requireJson(ctx: Context, next: Next): Promise<void> {
 }
 
 export function createApp(deps: Deps, services: Services = createServices(deps)) {
-  const app = new Koa({ proxy: true });
+  const app = new Koa({ proxy: deps.config.TRUST_PROXY });
   const metrics = createMetrics();
   const api = createApi(deps, services);
   const openApi = buildOpenApi(api.routes);

@@ -4,6 +4,23 @@ import { z } from 'zod';
  * Configuration, read and validated once at start-up and passed explicitly (STYLE: no module
  * reads process.env on its own). Numbers marked (config) in SPEC are defaults here.
  */
+/**
+ * Development values of every secret: public (they are in this file), so production refuses
+ * to start while any secret still has one of them.
+ */
+export const DEV_SECRETS = {
+  JWT_SECRET: 'dev-jwt-secret-change-me-please',
+  BOT_TOKEN: 'dev-bot-token',
+  CODE_HASH_KEY: 'dev-code-hash-key-change-me',
+  COUPON_KEK: 'dev-coupon-kek-change-me-please',
+  CARRIER_SECRET: 'dev-carrier-secret',
+  MESSAGE_PROVIDER_SECRET: 'dev-message-provider-secret',
+} as const;
+type SecretName = keyof typeof DEV_SECRETS;
+const SECRET_NAMES = Object.keys(DEV_SECRETS) as SecretName[];
+/** A secret shorter than this is guessable offline from one signed token. */
+export const MIN_SECRET_BYTES = 32;
+
 const boolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (fallback: number) => z.coerce.number().int().default(fallback);
 
@@ -16,12 +33,31 @@ export const ConfigSchema = z.object({
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   /** Prefix of every Redis key and BullMQ queue, so several stacks (tests) can share one Redis. */
   REDIS_PREFIX: z.string().default('ll'),
-  JWT_SECRET: z.string().min(16).default('dev-jwt-secret-change-me-please'),
-  BOT_TOKEN: z.string().min(8).default('dev-bot-token'),
+  /** Where the service listens; development defaults to loopback so a laptop's service is not on the network. */
+  HOST: z.string().optional(),
+  /** Serve the message outbox (live sign-in codes) at /api/v1/dev/outbox: opt-in, never in production. */
+  DEV_OUTBOX: boolean.default(false),
+  /** Believe X-Forwarded-For for the client's address: only behind a proxy that sets it. */
+  TRUST_PROXY: boolean.default(false),
+  JWT_SECRET: z.string().min(16).default(DEV_SECRETS.JWT_SECRET),
+  BOT_TOKEN: z.string().min(8).default(DEV_SECRETS.BOT_TOKEN),
+  /** Keys the HMAC under which sign-in codes are stored, and seals them in the outbox. */
+  CODE_HASH_KEY: z.string().min(16).default(DEV_SECRETS.CODE_HASH_KEY),
+  /** Wraps the data key of each coupon batch (SPEC §3.8). */
+  COUPON_KEK: z.string().min(16).default(DEV_SECRETS.COUPON_KEK),
   CARRIER_URL: z.string().default('http://127.0.0.1:4010'),
-  CARRIER_SECRET: z.string().default('dev-carrier-secret'),
+  CARRIER_SECRET: z.string().default(DEV_SECRETS.CARRIER_SECRET),
   CARRIER_TIMEOUT_MS: int(3000),
   MESSAGE_PROVIDER_URL: z.string().default('http://127.0.0.1:4010'),
+  MESSAGE_PROVIDER_SECRET: z.string().default(DEV_SECRETS.MESSAGE_PROVIDER_SECRET),
+
+  // Sign-in codes (SPEC §4 "Identifiers, secrets and limits")
+  /** Seconds between two codes to one number; 0 turns the interval off (tests of the daily cap). */
+  SMS_CODE_RESEND_SECONDS: int(60),
+  SMS_CODES_PER_PHONE_PER_DAY: int(10),
+  SMS_CODES_PER_IP_PER_HOUR: int(60),
+  /** Wrong codes one requester may try against one number's code before it must wait. */
+  SMS_CODE_GUESSES_PER_REQUESTER: int(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JOBS_ENABLED: boolean.default(true),
   /** Scale of the background jobs' repeat intervals; tests shrink it to see sweeps quickly. */
@@ -52,11 +88,44 @@ export const ConfigSchema = z.object({
 
 export type Config = z.infer<typeof ConfigSchema>;
 
+/** A configuration the service will not run with: its message is for the operator, one line, no stack. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
   const parsed = ConfigSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Invalid configuration: ${problems}`);
+    throw new ConfigError(`Invalid configuration: ${problems}`);
   }
-  return { ...parsed.data, ...overrides };
+  const config = { ...parsed.data, ...overrides };
+  if (config.NODE_ENV === 'production') requireProductionSafety(config);
+  return config;
+}
+
+/**
+ * Production refuses development secrets, short ones, and one value serving two purposes (a
+ * leaked carrier secret must not also sign user tokens), and never serves the dev outbox. The
+ * message names the variable, never its value.
+ */
+export function requireProductionSafety(config: Config): void {
+  const problems: string[] = [];
+  const seen = new Map<string, SecretName>();
+  const devValues = new Set<string>(Object.values(DEV_SECRETS));
+  for (const name of SECRET_NAMES) {
+    const value = config[name];
+    if (devValues.has(value)) problems.push(`${name} is unset or a development default`);
+    else if (Buffer.byteLength(value) < MIN_SECRET_BYTES) problems.push(`${name} is shorter than ${MIN_SECRET_BYTES} bytes`);
+    const other = seen.get(value);
+    if (other) problems.push(`${name} is the same value as ${other}: each secret needs its own`);
+    seen.set(value, name);
+  }
+  if (config.DEV_OUTBOX) problems.push('DEV_OUTBOX is on: the development outbox shows live sign-in codes and is never served in production');
+  if (problems.length > 0) throw new ConfigError(`Refusing to start in production: ${problems.join('; ')}.`);
+}
+
+/** Where to listen: loopback in development unless HOST says otherwise, every interface elsewhere. */
+export function listenHost(config: Config): string {
+  return config.HOST ?? (config.NODE_ENV === 'development' ? '127.0.0.1' : '0.0.0.0');
 }

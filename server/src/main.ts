@@ -1,4 +1,4 @@
-import { loadConfig } from './config';
+import { ConfigError, loadConfig } from './config';
 import { migrate } from './db/data-source';
 import { startServer } from './server';
 
@@ -17,6 +17,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error('Liuliang failed to start:', error);
+  // A configuration problem is the operator's to fix: one line naming the variable, no stack.
+  if (error instanceof ConfigError) console.error(`Liuliang did not start: ${error.message}`);
+  else console.error('Liuliang failed to start:', error);
   process.exit(1);
 });

@@ -60,7 +60,8 @@ export async function startBenchStack(): Promise<BenchStack> {
     const config = loadConfig(
       {},
       {
-        NODE_ENV: 'production',
+        // Production's secrets checks are for deployments; the bench measures the same code in test mode.
+        NODE_ENV: 'test',
         PORT: 0,
         DATABASE_URL: databaseUrl,
         REDIS_URL: BENCH_REDIS_URL,
