@@ -5,6 +5,7 @@ import type { Config } from './config';
 import type { Clock } from './platform/clock';
 import type { Ledger } from './modules/ledger/ledger';
 import type { CarrierGateway } from './carrier/gateway';
+import type { RateLimits } from './platform/rate-limits';
 
 /** What every service is built from: passed explicitly, never imported as globals. */
 export interface Deps {
@@ -15,6 +16,7 @@ export interface Deps {
   ledger: Ledger;
   carrier: CarrierGateway;
   logger: Logger;
+  limits: RateLimits;
 }
 
 /** Every Redis key starts with the configured prefix, so stacks sharing a Redis never collide. */

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import type { Config } from './config';
+import { listenHost, type Config } from './config';
 import type { Deps } from './deps';
 import { createApp, createServices } from './app';
 import { createDataSource } from './db/data-source';
@@ -11,6 +11,7 @@ import { createMessageProvider } from './carrier/sms-provider';
 import { systemClock, type Clock } from './platform/clock';
 import { maintenanceTasks, startMaintenance } from './jobs/maintenance';
 import { startLiveServer } from './live/live-server';
+import { RateLimits } from './platform/rate-limits';
 
 /** How long a stopping server waits for requests in flight. */
 const SHUTDOWN_DRAIN_MS = 5_000;
@@ -34,6 +35,7 @@ export async function buildDeps(config: Config, clock: Clock = systemClock): Pro
     logger,
     dataSource,
     redis,
+    limits: new RateLimits(redis, config.REDIS_PREFIX),
     ledger: new Ledger(clock),
     carrier: createCarrierGateway({ baseUrl: config.CARRIER_URL, secret: config.CARRIER_SECRET, timeoutMs: config.CARRIER_TIMEOUT_MS }),
   };
@@ -60,7 +62,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
     }
   });
   handle = app.callback();
-  await new Promise<void>((resolve) => server.listen(config.PORT, '0.0.0.0', resolve));
+  await new Promise<void>((resolve) => server.listen(config.PORT, listenHost(config), resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
 

@@ -8,8 +8,10 @@ export class AppError extends Error {
   readonly status: number;
   readonly code: ErrorCode;
   readonly details?: unknown;
+  /** Sent as Retry-After: when a 429 or 503 may be tried again. */
+  readonly retryAfterSeconds?: number;
 
-  constructor(status: number, code: ErrorCode, message: string, details?: unknown) {
+  constructor(status: number, code: ErrorCode, message: string, details?: unknown, retryAfterSeconds?: number) {
     // A client error is an answer, not a fault: no stack trace to capture. In a grab storm
     // nearly every request ends in a 409, and capturing stacks was a visible share of its CPU.
     const stackTraceLimit = Error.stackTraceLimit;
@@ -20,6 +22,7 @@ export class AppError extends Error {
     this.status = status;
     this.code = code;
     this.details = details;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -29,4 +32,4 @@ export const forbidden = (code: ErrorCode, message: string) => new AppError(403,
 export const notFound = (message = 'Not found.') => new AppError(404, 'NOT_FOUND', message);
 export const conflict = (code: ErrorCode, message: string) => new AppError(409, code, message);
 export const ruleBroken = (code: ErrorCode, message: string, details?: unknown) => new AppError(422, code, message, details);
-export const rateLimited = (message: string) => new AppError(429, 'RATE_LIMITED', message);
+export const rateLimited = (message: string, retryAfterSeconds?: number) => new AppError(429, 'RATE_LIMITED', message, undefined, retryAfterSeconds);

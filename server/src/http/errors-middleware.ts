@@ -19,6 +19,7 @@ export function renderErrors(logger: Logger) {
         logger.error({ err: error, requestId: ctx.state.requestId }, 'request failed');
       }
       ctx.status = appError.status;
+      if (appError.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(appError.retryAfterSeconds));
       const body: ErrorBody = { error: { code: appError.code, message: appError.message } };
       if (appError.details !== undefined) body.error.details = appError.details;
       ctx.body = body;

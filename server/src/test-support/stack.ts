@@ -32,6 +32,9 @@ export async function startTestStack(overrides: Partial<Config> = {}, clock: Clo
     {},
     {
       NODE_ENV: 'test',
+      DEV_OUTBOX: true,
+      // Every test user signs in from 127.0.0.1; the per-address limit has tests of its own.
+      SMS_CODES_PER_IP_PER_HOUR: 1_000_000,
       PORT: 0,
       DATABASE_URL: database.url,
       REDIS_URL: TEST_REDIS_URL,

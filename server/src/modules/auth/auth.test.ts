@@ -1,4 +1,5 @@
 import { startTestStack, type TestStack } from '../../test-support/stack';
+import type { HttpClient } from '../../test-support/http-client';
 
 describe('signing in with an SMS code', () => {
   let stack: TestStack;
@@ -62,5 +63,76 @@ describe('signing in with an SMS code', () => {
     expect(metrics.body).toContain('http_request_duration_seconds_bucket{le="0.005",method="POST",route="/api/v1/auth/login"');
     const openapi = await stack.client.get('/api/v1/openapi.json');
     expect(openapi.body.paths['/api/v1/gifts'].post.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Idempotency-Key', required: true })]));
+  });
+
+  it('keeps no sign-in code in clear text in the database: the outbox holds it sealed', async () => {
+    await stack.client.post('/api/v1/auth/sms-code', { phone: '13800138005' });
+    const code = await latestCode('13800138005');
+    const [row] = await stack.server.deps.dataSource.query('SELECT text, sealed FROM outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1', ['13800138005']);
+    expect(row.text).not.toContain(code);
+    expect(row.sealed).toEqual(expect.any(String));
+    expect(Buffer.from(row.sealed, 'base64').toString('latin1')).not.toContain(code);
+  });
+});
+
+describe('limits on sign-in codes (SPEC §4)', () => {
+  /** Three stacks: one that believes X-Forwarded-For, one that does not, one without the dev outbox. */
+  let behindProxy: TestStack;
+  let direct: TestStack;
+  let noOutbox: TestStack;
+  beforeAll(async () => {
+    const limits = { SMS_CODE_RESEND_SECONDS: 0, SMS_CODES_PER_PHONE_PER_DAY: 3, SMS_CODES_PER_IP_PER_HOUR: 4 };
+    [behindProxy, direct, noOutbox] = await Promise.all([startTestStack({ ...limits, TRUST_PROXY: true }), startTestStack({ ...limits, TRUST_PROXY: false }), startTestStack({ DEV_OUTBOX: false })]);
+  });
+  afterAll(() => Promise.all([behindProxy.close(), direct.close(), noOutbox.close()]));
+
+  const from = (address: string) => ({ headers: { 'x-forwarded-for': address } });
+  const askCode = (client: HttpClient, phone: string, address: string) => client.post('/api/v1/auth/sms-code', { phone }, from(address));
+  const codeOf = async (s: TestStack, phone: string) => /(\d{6})/.exec((await s.client.get(`/api/v1/dev/outbox?to=${phone}`)).body.items[0].text)![1];
+
+  it('sends at most SMS_CODES_PER_PHONE_PER_DAY codes to one number, then 429 with Retry-After', async () => {
+    for (let i = 0; i < 3; i++) expect((await askCode(behindProxy.client, '13900000001', `10.0.0.${i}`)).status).toBe(200);
+    const refused = await askCode(behindProxy.client, '13900000001', '10.0.0.9');
+    expect(refused.status).toBe(429);
+    expect(refused.body.error).toMatchObject({ code: 'RATE_LIMITED', details: { rule: 'sms-phone-day', limit: 3 } });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(3600);
+  });
+
+  it('sends at most SMS_CODES_PER_IP_PER_HOUR codes for one client address, counted by X-Forwarded-For behind a trusted proxy', async () => {
+    for (let i = 0; i < 4; i++) expect((await askCode(behindProxy.client, `1390000010${i}`, '203.0.113.7')).status).toBe(200);
+    const refused = await askCode(behindProxy.client, '13900000109', '203.0.113.7');
+    expect(refused.body.error).toMatchObject({ code: 'RATE_LIMITED', details: { rule: 'sms-ip-hour' } });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await askCode(behindProxy.client, '13900000109', '203.0.113.8')).status).toBe(200);
+    const [row] = await behindProxy.server.deps.dataSource.query('SELECT COUNT(*) AS n FROM sms_codes WHERE phone = ?', ['13900000109']);
+    expect(Number(row.n)).toBe(1);
+  });
+
+  it('ignores X-Forwarded-For without TRUST_PROXY: a client cannot pick the address it is counted under', async () => {
+    for (let i = 0; i < 4; i++) expect((await askCode(direct.client, `1390000020${i}`, `198.51.100.${i}`)).status).toBe(200);
+    const refused = await askCode(direct.client, '13900000209', '198.51.100.99');
+    expect(refused.body.error).toMatchObject({ code: 'RATE_LIMITED', details: { rule: 'sms-ip-hour' } });
+  });
+
+  it("does not let a stranger's wrong guesses lock the owner out: tries are counted per requester", async () => {
+    expect((await askCode(behindProxy.client, '13900000301', '192.0.2.1')).status).toBe(200);
+    const code = await codeOf(behindProxy, '13900000301');
+    const wrong = code === '000000' ? '111111' : '000000';
+    for (let i = 0; i < 5; i++) {
+      const guess = await behindProxy.client.post('/api/v1/auth/login', { phone: '13900000301', code: wrong }, from('192.0.2.66'));
+      expect(guess.body.error.code).toBe('CODE_INVALID');
+    }
+    const sixth = await behindProxy.client.post('/api/v1/auth/login', { phone: '13900000301', code }, from('192.0.2.66'));
+    expect(sixth.status).toBe(429);
+    expect(sixth.body.error.code).toBe('CODE_TOO_MANY_TRIES');
+    const owner = await behindProxy.client.post('/api/v1/auth/login', { phone: '13900000301', code }, from('192.0.2.1'));
+    expect(owner.status).toBe(200);
+  });
+
+  it('serves the dev outbox only when DEV_OUTBOX is on', async () => {
+    expect((await noOutbox.client.post('/api/v1/auth/sms-code', { phone: '13900000401' })).status).toBe(200);
+    const outbox = await noOutbox.client.get('/api/v1/dev/outbox?to=13900000401');
+    expect(outbox.status).toBe(404);
+    expect(JSON.stringify(outbox.body)).not.toMatch(/\d{6}/);
   });
 });

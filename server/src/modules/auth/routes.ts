@@ -6,11 +6,11 @@ import type { AuthService } from './service';
 export function addAuthRoutes(api: Api, auth: AuthService): void {
   api.add(
     { method: 'post', path: '/auth/sms-code', tag: 'auth', summary: 'Send a six-digit sign-in code by SMS', access: 'none', body: SmsCodeRequestSchema, response: SmsCodeResponseSchema },
-    async (_ctx, { body }) => auth.sendCode(body.phone),
+    async (ctx, { body }) => auth.sendCode(body.phone, ctx.ip),
   );
   api.add(
     { method: 'post', path: '/auth/login', tag: 'auth', summary: 'Sign in with the code; the first sign-in registers and credits waiting gifts', access: 'none', body: LoginRequestSchema, response: LoginResponseSchema },
-    async (_ctx, { body }) => auth.login(body.phone, body.code),
+    async (ctx, { body }) => auth.login(body.phone, body.code, ctx.ip),
   );
   api.add(
     { method: 'get', path: '/me', tag: 'auth', summary: 'The signed-in user', access: 'user', response: UserSchema },

@@ -1,50 +1,82 @@
 import type { LoginResponse, User } from '@liuliang/shared';
-import { AppError, rateLimited } from '../../http/app-error';
+import { AppError } from '../../http/app-error';
 import { issueToken } from '../../http/auth';
 import { inTransaction, toInt } from '../../db/sql';
-import { redisKey, type Deps } from '../../deps';
+import type { Deps } from '../../deps';
+import type { LimitRule } from '../../platform/rate-limits';
 import { walletCode } from '../ledger/accounts';
-import { enqueueMessage } from '../outbox/outbox';
-import { CODE_LIFETIME_MS, CODE_MAX_TRIES, CODE_RESEND_INTERVAL_MS, hashCode, randomSixDigits, type DigitSource } from './codes';
+import { enqueueMessage, SECRET_PLACEHOLDER } from '../outbox/outbox';
+import { CODE_LIFETIME_MS, CODE_MAX_TRIES, hashCode, randomSixDigits, type DigitSource } from './codes';
 import { findUserByPhone, insertUser } from './users';
 
 /** What happens once when a phone number first signs in (gifts waiting for it are credited). */
 export type FirstSignInHook = (user: User) => Promise<void>;
 
+const DAY_SECONDS = 24 * 60 * 60;
+const HOUR_SECONDS = 60 * 60;
+
+/** The limits of SPEC §4 on sign-in codes, from configuration. */
+function codeLimits(config: Deps['config']) {
+  return {
+    resend: { name: 'sms-resend', points: 1, durationSeconds: config.SMS_CODE_RESEND_SECONDS, message: 'A code was sent less than a minute ago. Wait a moment before asking again.' },
+    perPhoneDay: { name: 'sms-phone-day', points: config.SMS_CODES_PER_PHONE_PER_DAY, durationSeconds: DAY_SECONDS, message: 'This number has been sent too many codes today. Try again tomorrow.' },
+    perIpHour: { name: 'sms-ip-hour', points: config.SMS_CODES_PER_IP_PER_HOUR, durationSeconds: HOUR_SECONDS, message: 'Too many codes were asked for from this address. Try again later.' },
+    guesses: { name: 'sms-guesses', points: config.SMS_CODE_GUESSES_PER_REQUESTER, durationSeconds: CODE_LIFETIME_MS / 1000, message: 'Too many wrong codes. Ask for a new one.', code: 'CODE_TOO_MANY_TRIES' },
+  } satisfies Record<string, LimitRule>;
+}
+
 export class AuthService {
   private readonly firstSignInHooks: FirstSignInHook[] = [];
+  private readonly limits: ReturnType<typeof codeLimits>;
 
   constructor(
     private readonly deps: Deps,
     private readonly digits: DigitSource = randomSixDigits,
-  ) {}
+  ) {
+    this.limits = codeLimits(deps.config);
+  }
 
   onSignIn(hook: FirstSignInHook): void {
     this.firstSignInHooks.push(hook);
   }
 
-  async sendCode(phone: string): Promise<{ sent: true; resendAfterSeconds: number }> {
-    const { redis, config, clock, dataSource } = this.deps;
-    // SET NX is atomic across every server process: one code per number per interval.
-    const allowed = await redis.set(redisKey(config, 'sms-throttle', phone), '1', 'PX', CODE_RESEND_INTERVAL_MS, 'NX');
-    if (allowed !== 'OK') throw rateLimited('A code was sent less than a minute ago. Wait a moment before asking again.');
+  /** `requester` is who asks (the client's address): codes per address are limited too. */
+  async sendCode(phone: string, requester: string): Promise<{ sent: true; resendAfterSeconds: number }> {
+    const { config, clock, dataSource, limits } = this.deps;
+    // Counted in Redis by one atomic script each, so every server process sees the same counts.
+    if (config.SMS_CODE_RESEND_SECONDS > 0) await limits.consume(this.limits.resend, phone);
+    await limits.consume(this.limits.perPhoneDay, phone);
+    await limits.consume(this.limits.perIpHour, requester);
+    // A new code is a fresh start for whoever asked for it; the limits above bound how often.
+    await limits.reset(this.limits.guesses, `${phone}:${requester}`);
     const code = this.digits();
     const now = clock.now();
     await inTransaction(dataSource, async (sql) => {
       await sql.query('INSERT INTO sms_codes (phone, code_hash, attempts, expires_at, created_at) VALUES (?, ?, 0, ?, ?)', [
         phone,
-        hashCode(config.JWT_SECRET, phone, code),
+        hashCode(config.CODE_HASH_KEY, phone, code),
         new Date(now.getTime() + CODE_LIFETIME_MS),
         now,
       ]);
-      await enqueueMessage(sql, { channel: 'sms', to: phone, template: 'sign_in_code', text: `【流量】您的验证码是 ${code}，5 分钟内有效。请勿告诉他人。` }, now);
+      await enqueueMessage(
+        sql,
+        { channel: 'sms', to: phone, template: 'sign_in_code', text: `【流量】您的验证码是 ${SECRET_PLACEHOLDER}，5 分钟内有效。请勿告诉他人。`, secret: { value: code, sealKey: config.CODE_HASH_KEY } },
+        now,
+      );
     });
-    return { sent: true, resendAfterSeconds: CODE_RESEND_INTERVAL_MS / 1000 };
+    return { sent: true, resendAfterSeconds: config.SMS_CODE_RESEND_SECONDS };
   }
 
-  /** Checks and consumes the newest code for the number; each wrong guess spends one of its tries. */
-  async consumeCode(phone: string, code: string): Promise<void> {
-    const { dataSource, clock, config } = this.deps;
+  /**
+   * Checks and consumes the newest code for the number. Tries are counted per requester (an
+   * address, or a chat contact): a stranger guessing does not spend the owner's tries. The
+   * code's own bound (CODE_MAX_TRIES) caps guessers with many addresses.
+   */
+  async consumeCode(phone: string, code: string, requester: string): Promise<void> {
+    const { dataSource, clock, config, limits } = this.deps;
+    // Every try is counted before the code is compared, atomically, so a burst of parallel
+    // guesses cannot slip past either bound.
+    await limits.consume(this.limits.guesses, `${phone}:${requester}`);
     const now = clock.now();
     const [row] = await dataSource.query(
       'SELECT id, code_hash, attempts, expires_at, consumed_at FROM sms_codes WHERE phone = ? ORDER BY id DESC LIMIT 1',
@@ -52,8 +84,8 @@ export class AuthService {
     );
     if (!row || row.consumed_at || new Date(row.expires_at) <= now) throw new AppError(422, 'CODE_EXPIRED', 'The code has expired or was already used. Ask for a new one.');
     const spent = await dataSource.query('UPDATE sms_codes SET attempts = attempts + 1 WHERE id = ? AND attempts < ?', [row.id, CODE_MAX_TRIES]);
-    if (toInt(spent.affectedRows) === 0) throw new AppError(429, 'CODE_TOO_MANY_TRIES', 'Too many wrong codes. Ask for a new one.');
-    if (row.code_hash !== hashCode(config.JWT_SECRET, phone, code)) throw new AppError(422, 'CODE_INVALID', 'The code is not right.');
+    if (toInt(spent.affectedRows) === 0) throw new AppError(429, 'CODE_TOO_MANY_TRIES', 'This code has been guessed at too often. Ask for a new one.');
+    if (row.code_hash !== hashCode(config.CODE_HASH_KEY, phone, code)) throw new AppError(422, 'CODE_INVALID', 'The code is not right.');
     const used = await dataSource.query('UPDATE sms_codes SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL', [now, row.id]);
     if (toInt(used.affectedRows) === 0) throw new AppError(422, 'CODE_EXPIRED', 'The code was already used. Ask for a new one.');
   }
@@ -76,8 +108,8 @@ export class AuthService {
     return user;
   }
 
-  async login(phone: string, code: string): Promise<LoginResponse> {
-    await this.consumeCode(phone, code);
+  async login(phone: string, code: string, requester: string): Promise<LoginResponse> {
+    await this.consumeCode(phone, code, requester);
     const user = await this.findOrRegister(phone);
     return { token: issueToken(this.deps.config.JWT_SECRET, user.id), user };
   }

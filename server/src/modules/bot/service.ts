@@ -30,7 +30,8 @@ export class BotService {
    */
   async bind(request: BotBindingRequest): Promise<BotBinding> {
     const { dataSource, clock } = this.deps;
-    await this.auth.consumeCode(request.phone, request.code);
+    // Guesses are counted per chat contact: every contact reaches us from the bot's one address.
+    await this.auth.consumeCode(request.phone, request.code, `contact:${request.contactId}`);
     const user = await this.auth.findOrRegister(request.phone);
     await inTransaction(dataSource, async (sql) => {
       // The user's row serialises bindings of one user, so "one contact per user" holds under races.
@@ -88,7 +89,7 @@ export class BotService {
       `SELECT p.id, p.passphrase, EXISTS (SELECT 1 FROM red_packet_grabs g WHERE g.packet_id = p.id AND g.user_id = ?) AS grabbed
          FROM red_packets p
         WHERE p.room_id = ? AND p.status = 'open' AND ${wanted === undefined ? 'p.passphrase IS NULL' : 'p.passphrase = ?'}
-        ORDER BY p.id DESC LIMIT ?`,
+        ORDER BY p.created_at DESC, p.id LIMIT ?`,
       wanted === undefined ? [user.id, roomId, ROOM_GRAB_CANDIDATES_MAX] : [user.id, roomId, wanted, ROOM_GRAB_CANDIDATES_MAX],
     );
     // The column's collation ignores case and trailing spaces; a passphrase must match exactly, as the grab checks it.

@@ -1,5 +1,9 @@
 import type { OutboxItem } from '@liuliang/shared';
 import type { Sql, InsertResult } from '../../db/sql';
+import { seal, unseal } from '../../platform/seal';
+
+/** Where a message's sealed secret (a sign-in code) stands in its stored text. */
+export const SECRET_PLACEHOLDER = '{secret}';
 
 export type Channel = OutboxItem['channel'];
 
@@ -9,6 +13,16 @@ export interface OutgoingMessage {
   to: string;
   template: string;
   text: string;
+  /**
+   * A secret the text carries (a sign-in code): stored sealed, never in clear text, and put in
+   * place of SECRET_PLACEHOLDER only when the message is delivered. Needs `sealKey`.
+   */
+  secret?: { value: string; sealKey: string };
+}
+
+/** The text as the recipient reads it: the sealed secret, if any, opened and put in place. */
+export function revealText(text: string, sealed: string | null, sealKey: string): string {
+  return sealed ? text.replace(SECRET_PLACEHOLDER, unseal(sealKey, sealed)) : text;
 }
 
 /**
@@ -17,25 +31,26 @@ export interface OutgoingMessage {
  */
 export async function enqueueMessage(sql: Sql, message: OutgoingMessage, now: Date): Promise<string> {
   const result: InsertResult = await sql.query(
-    `INSERT INTO outbox (channel, recipient, template, text, status, attempts, next_attempt_at, created_at)
-     VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)`,
-    [message.channel, message.to, message.template, message.text, now, now],
+    `INSERT INTO outbox (channel, recipient, template, text, sealed, status, attempts, next_attempt_at, created_at)
+     VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+    [message.channel, message.to, message.template, message.text, message.secret ? seal(message.secret.sealKey, message.secret.value) : null, now, now],
   );
   return String(result.insertId);
 }
 
 export const MAX_OUTBOX_PAGE = 100;
 
-export async function listOutbox(sql: Sql, to: string | undefined, limit: number): Promise<OutboxItem[]> {
-  const rows: Array<{ id: string; channel: Channel; recipient: string; text: string; status: OutboxItem['status']; created_at: Date }> =
+/** The outbox as the opt-in dev outbox shows it: texts as delivered, secrets opened. */
+export async function listOutbox(sql: Sql, to: string | undefined, limit: number, sealKey: string): Promise<OutboxItem[]> {
+  const rows: Array<{ id: string; channel: Channel; recipient: string; text: string; sealed: string | null; status: OutboxItem['status']; created_at: Date }> =
     to === undefined
-      ? await sql.query('SELECT id, channel, recipient, text, status, created_at FROM outbox ORDER BY id DESC LIMIT ?', [limit])
-      : await sql.query('SELECT id, channel, recipient, text, status, created_at FROM outbox WHERE recipient = ? ORDER BY id DESC LIMIT ?', [to, limit]);
+      ? await sql.query('SELECT id, channel, recipient, text, sealed, status, created_at FROM outbox ORDER BY id DESC LIMIT ?', [limit])
+      : await sql.query('SELECT id, channel, recipient, text, sealed, status, created_at FROM outbox WHERE recipient = ? ORDER BY id DESC LIMIT ?', [to, limit]);
   return rows.map((r) => ({
     id: String(r.id),
     channel: r.channel,
     to: r.recipient,
-    text: r.text,
+    text: revealText(r.text, r.sealed, sealKey),
     status: r.status,
     createdAt: new Date(r.created_at).toISOString(),
   }));

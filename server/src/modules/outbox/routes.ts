@@ -4,15 +4,18 @@ import type { Api } from '../../http/api';
 import type { Deps } from '../../deps';
 import { listOutbox, MAX_OUTBOX_PAGE } from './outbox';
 
-/** The outbox as developers and tests read it (SPEC §6): only in development and test mode. */
+/**
+ * The outbox as developers and tests read it (SPEC §6): it holds live sign-in codes, so it is
+ * served only when DEV_OUTBOX=1 asks for it (`npm start` and the tests do), and never in production.
+ */
 export function addDevOutboxRoutes(api: Api, deps: Deps): void {
-  if (deps.config.NODE_ENV === 'production') return;
+  if (!deps.config.DEV_OUTBOX || deps.config.NODE_ENV === 'production') return;
   api.add(
     {
       method: 'get', path: '/dev/outbox', tag: 'dev', summary: 'Messages the product sent (development and test only)', access: 'none',
       query: z.object({ to: z.string().max(128).optional(), limit: z.coerce.number().int().min(1).max(MAX_OUTBOX_PAGE).optional() }),
       response: z.object({ items: z.array(OutboxItemSchema) }),
     },
-    async (_ctx, { query }) => ({ items: await listOutbox(deps.dataSource.manager, query.to, query.limit ?? 20) }),
+    async (_ctx, { query }) => ({ items: await listOutbox(deps.dataSource.manager, query.to, query.limit ?? 20, deps.config.CODE_HASH_KEY) }),
   );
 }

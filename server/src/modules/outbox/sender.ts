@@ -1,6 +1,7 @@
 import type { Deps } from '../../deps';
 import { inTransaction, toInt } from '../../db/sql';
 import type { MessageProvider } from '../../carrier/sms-provider';
+import { revealText } from './outbox';
 
 export const OUTBOX_BATCH = 50;
 export const OUTBOX_MAX_ATTEMPTS = 5;
@@ -13,6 +14,7 @@ interface DueMessage {
   recipient: string;
   template: string;
   text: string;
+  sealed: string | null;
   attempts: string;
 }
 
@@ -25,7 +27,7 @@ export async function deliverDueMessages(deps: Deps, provider: MessageProvider):
   const now = clock.now();
   const due: DueMessage[] = await inTransaction(dataSource, async (sql) => {
     const rows: DueMessage[] = await sql.query(
-      `SELECT id, channel, recipient, template, text, attempts FROM outbox
+      `SELECT id, channel, recipient, template, text, sealed, attempts FROM outbox
         WHERE channel IN ('sms', 'email') AND status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
         ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,
       [now, now, OUTBOX_BATCH],
@@ -41,8 +43,9 @@ export async function deliverDueMessages(deps: Deps, provider: MessageProvider):
   let sent = 0;
   for (const message of due) {
     try {
-      if (message.channel === 'sms') await provider.sendSms(message.recipient, message.text);
-      else await provider.sendEmail(message.recipient, message.template, message.text);
+      const text = revealText(message.text, message.sealed, deps.config.CODE_HASH_KEY);
+      if (message.channel === 'sms') await provider.sendSms(message.recipient, text);
+      else await provider.sendEmail(message.recipient, message.template, text);
       await dataSource.query(`UPDATE outbox SET status = 'sent', sent_at = ?, lease_until = NULL WHERE id = ?`, [clock.now(), message.id]);
       sent++;
     } catch (error) {
