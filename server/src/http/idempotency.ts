@@ -1,10 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { Context, Next } from 'koa';
+import type { ErrorCode } from '@liuliang/shared';
 import { AppError } from './app-error';
 import type { Caller } from './auth';
 import type { IdempotencyStore } from './idempotency-stores';
 
 export const IDEMPOTENCY_KEY_MAX_CHARS = 255;
+
+/**
+ * Refusals that are not an outcome of the request but of the moment (a limit, a wrong guess):
+ * the key is freed instead of kept, so a guesser cycling keys leaves no record per guess, and
+ * the same key tried later is judged afresh.
+ */
+const MOMENTARY_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['RATE_LIMITED', 'WRONG_PASSPHRASE', 'CODE_TOO_MANY_TRIES']);
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -51,7 +59,7 @@ export function idempotent(store: IdempotencyStore) {
       await next();
     } catch (error) {
       // A client error is an answer too, and is replayed; anything else frees the key for a retry.
-      if (error instanceof AppError && error.status < 500) {
+      if (error instanceof AppError && error.status < 500 && !MOMENTARY_REFUSALS.has(error.code)) {
         await store.complete(scope, keyHash, requestHash, error.status, JSON.stringify({ error: { code: error.code, message: error.message } }));
       } else {
         await store.release(scope, keyHash);

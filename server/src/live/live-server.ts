@@ -6,6 +6,7 @@ import { LIVE_NAMESPACE, type LiveClientToServer, type LiveServerToClient } from
 import type { Deps } from '../deps';
 import { isBotToken, verifyToken } from '../http/auth';
 import type { RedPacketEvents } from '../modules/red-packets/live-events';
+import { OPAQUE_ID_PATTERN } from '../platform/ids';
 
 const roomOf = (packetId: string) => `packet:${packetId}`;
 /** Bound on the packets one connection follows at once. */
@@ -34,7 +35,7 @@ export function startLiveServer(httpServer: http.Server, deps: Deps): { events: 
   live.on('connection', (socket) => {
     socket.on('subscribe', async (request, ack) => {
       const reply = typeof ack === 'function' ? ack : () => {};
-      const packetId = typeof request?.packetId === 'string' && /^\d{1,20}$/.test(request.packetId) ? request.packetId : null;
+      const packetId = typeof request?.packetId === 'string' && OPAQUE_ID_PATTERN.test(request.packetId) ? request.packetId : null;
       if (!packetId) return reply({ ok: false, error: 'VALIDATION_FAILED' });
       if (socket.rooms.size > MAX_SUBSCRIPTIONS_PER_SOCKET) return reply({ ok: false, error: 'LIMIT_EXCEEDED' });
       try {

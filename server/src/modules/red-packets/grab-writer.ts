@@ -9,7 +9,7 @@ export const MAX_GRABS_PER_COMMIT = 50;
 
 export type Commit =
   | { kind: 'granted'; rank: number; remainingCount: number; remainingMb: number; finished: boolean; nickname: string }
-  | { kind: 'user_has_one' | 'share_taken' | 'closed' | 'finished' };
+  | { kind: 'user_has_one' | 'share_taken' | 'no_such_user' | 'closed' | 'finished' };
 
 interface PendingGrab {
   userId: string;

@@ -1,6 +1,7 @@
 import type { RedPacket } from '@liuliang/shared';
 import { errno, toInt, type Sql } from '../../db/sql';
 import type { Share } from './store';
+import { opaqueId } from '../../platform/ids';
 
 export interface PacketRow {
   id: string;
@@ -23,12 +24,12 @@ export async function insertPacket(
   p: { senderId: string; mode: 'random' | 'equal'; shares: number[]; greeting: string | null; passphrase: string | null; roomId: string | null; expiresAt: Date; now: Date },
 ): Promise<string> {
   const totalMb = p.shares.reduce((a, b) => a + b, 0);
-  const result = await sql.query(
-    `INSERT INTO red_packets (sender_id, mode, count, total_mb, greeting, passphrase, room_id, status, remaining_count, remaining_mb, expires_at, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)`,
-    [p.senderId, p.mode, p.shares.length, totalMb, p.greeting, p.passphrase, p.roomId, p.shares.length, totalMb, p.expiresAt, p.now],
+  const packetId = opaqueId();
+  await sql.query(
+    `INSERT INTO red_packets (id, sender_id, mode, count, total_mb, greeting, passphrase, room_id, status, remaining_count, remaining_mb, expires_at, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)`,
+    [packetId, p.senderId, p.mode, p.shares.length, totalMb, p.greeting, p.passphrase, p.roomId, p.shares.length, totalMb, p.expiresAt, p.now],
   );
-  const packetId = String(result.insertId);
   const rows = p.shares.map((amountMb, seq) => [packetId, seq, amountMb]);
   await sql.query(`INSERT INTO red_packet_shares (packet_id, seq, amount_mb) VALUES ${rows.map(() => '(?, ?, ?)').join(', ')}`, rows.flat());
   return packetId;
@@ -69,14 +70,19 @@ export async function isShareTaken(sql: Sql, packetId: string, seq: number): Pro
   return rows.length > 0;
 }
 
-export type GrabInsert = 'inserted' | 'user_has_one' | 'share_taken';
+export type GrabInsert = 'inserted' | 'user_has_one' | 'share_taken' | 'no_such_user';
 
-/** Inserts a grab; the two unique keys turn a double grab or a double share into an answer. */
+/**
+ * Inserts a grab; the two unique keys turn a double grab or a double share into an answer, and
+ * the user key a token for a user who does not exist (a forged or stale token). A refused
+ * statement leaves the rest of the batch's transaction as it was.
+ */
 export async function insertGrab(sql: Sql, packetId: string, userId: string, share: Share, now: Date): Promise<GrabInsert> {
   try {
     await sql.query('INSERT INTO red_packet_grabs (packet_id, user_id, seq, amount_mb, created_at) VALUES (?, ?, ?, ?, ?)', [packetId, userId, share.seq, share.amountMb, now]);
     return 'inserted';
   } catch (error) {
+    if (errno(error) === 1452) return 'no_such_user';
     if (errno(error) !== 1062) throw error;
     return String((error as Error).message).includes('uq_grab_user') ? 'user_has_one' : 'share_taken';
   }

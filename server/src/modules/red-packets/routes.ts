@@ -3,8 +3,10 @@ import { GrabRequestSchema, GrabResultSchema, RedPacketCreateSchema, RedPacketSc
 import type { Api } from '../../http/api';
 import { callerUser, callerUserId, type Caller } from '../../http/auth';
 import type { RedPacketService } from './service';
+import { OPAQUE_ID_PATTERN } from '../../platform/ids';
 
-const PacketId = z.string().regex(/^\d{1,20}$/).catch('0');
+/** An id that cannot name a packet becomes one that names none: the answer is 404 either way. */
+const PacketId = z.string().regex(OPAQUE_ID_PATTERN).catch('-');
 
 export function addRedPacketRoutes(api: Api, packets: RedPacketService): void {
   api.add(

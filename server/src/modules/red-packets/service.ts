@@ -1,5 +1,5 @@
 import type { GrabResult, RedPacket, RedPacketCreate, User } from '@liuliang/shared';
-import { AppError, badRequest, conflict, forbidden, notFound, ruleBroken } from '../../http/app-error';
+import { AppError, badRequest, conflict, forbidden, notFound, ruleBroken, unauthenticated } from '../../http/app-error';
 import { inTransaction, toInt } from '../../db/sql';
 import { redisKey, type Deps } from '../../deps';
 import { escrowCode, walletCode } from '../ledger/accounts';
@@ -8,6 +8,8 @@ import { splitEqual, splitRandom, type RandomSource } from './split';
 import { RedPacketStore, type Share } from './store';
 import { silentEvents, type RedPacketEvents } from './live-events';
 import { GrabWriter, type Commit } from './grab-writer';
+import type { LimitRule } from '../../platform/rate-limits';
+import { randomUUID } from 'node:crypto';
 
 /** Bound on retries when MySQL refuses a share Redis gave out (only after Redis lost its state). */
 const MAX_GRAB_ATTEMPTS = 5;
@@ -15,6 +17,15 @@ export const EXPIRY_BATCH = 100;
 /** A rebuild holds its lock this long at most; waiters give up after REBUILD_WAIT_MS. */
 const REBUILD_LOCK_MS = 5_000;
 const REBUILD_WAIT_MS = 10_000;
+const RELEASE_LOCK_IF_OURS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+/** Wrong passphrases one user may try on one packet (SPEC §4): a passphrase is short and said aloud. */
+export const PASSPHRASE_GUESSES: LimitRule = {
+  name: 'passphrase-guesses',
+  points: 5,
+  durationSeconds: 10 * 60,
+  message: 'Too many tries at the passphrase of this packet. Wait a few minutes.',
+};
 
 
 /**
@@ -68,16 +79,20 @@ export class RedPacketService {
   async listInRoom(roomId: string, status: RedPacket['status'] | undefined, limit: number): Promise<RedPacket[]> {
     const sql = this.deps.dataSource.manager;
     const rows: PacketRow[] = status
-      ? await sql.query('SELECT * FROM red_packets WHERE room_id = ? AND status = ? ORDER BY id DESC LIMIT ?', [roomId, status, limit])
-      : await sql.query('SELECT * FROM red_packets WHERE room_id = ? ORDER BY id DESC LIMIT ?', [roomId, limit]);
+      ? await sql.query('SELECT * FROM red_packets WHERE room_id = ? AND status = ? ORDER BY created_at DESC, id LIMIT ?', [roomId, status, limit])
+      : await sql.query('SELECT * FROM red_packets WHERE room_id = ? ORDER BY created_at DESC, id LIMIT ?', [roomId, limit]);
     return Promise.all(rows.map((r) => packetView(sql, r)));
   }
 
   async grab(user: Pick<User, 'id'>, packetId: string, passphrase: string | undefined): Promise<GrabResult> {
-    const { clock } = this.deps;
+    const { clock, limits } = this.deps;
+    const said = passphrase?.trim() ?? '';
+    // Every try that carries a passphrase is counted, right or wrong, before Redis compares it:
+    // counting first is what keeps a burst of parallel guesses inside the limit.
+    if (said !== '') await limits.consume(PASSPHRASE_GUESSES, `${packetId}:${user.id}`);
     let checkedRoom = '';
     for (let attempt = 1; attempt <= MAX_GRAB_ATTEMPTS; attempt++) {
-      const decision = await this.store.decide(packetId, user.id, clock.now().getTime(), passphrase?.trim() ?? '', checkedRoom);
+      const decision = await this.store.decide(packetId, user.id, clock.now().getTime(), said, checkedRoom);
       switch (decision.kind) {
         case 'MISSING':
           await this.rebuild(packetId);
@@ -121,6 +136,11 @@ export class RedPacketService {
       await this.store.release(packetId, user.id, share, held, !(await isShareTaken(this.deps.dataSource.manager, packetId, share.seq)));
       throw conflict('ALREADY_GRABBED', 'You have already grabbed this packet.');
     }
+    if (outcome.kind === 'no_such_user') {
+      // A valid signature over a user who does not exist: give the share back to the others.
+      await this.store.release(packetId, user.id, share, null, true);
+      throw unauthenticated('Your sign-in is no longer valid. Sign in again.');
+    }
     if (outcome.kind === 'share_taken') {
       // Redis handed out a share MySQL already gave (state rebuilt mid-grab): forget it and ask again.
       await this.store.release(packetId, user.id, share, null, false);
@@ -148,8 +168,10 @@ export class RedPacketService {
   private async rebuild(packetId: string): Promise<void> {
     const { redis, config } = this.deps;
     const lock = redisKey(config, `{rp:${packetId}}`, 'rebuild');
+    // Our own token: a rebuild that outlives its lock must not release another process's lock.
+    const token = randomUUID();
     const deadline = Date.now() + REBUILD_WAIT_MS;
-    while ((await redis.set(lock, '1', 'PX', REBUILD_LOCK_MS, 'NX')) !== 'OK') {
+    while ((await redis.set(lock, token, 'PX', REBUILD_LOCK_MS, 'NX')) !== 'OK') {
       if (await this.store.exists(packetId)) return;
       if (Date.now() > deadline) throw new AppError(503, 'INTERNAL', 'The packet is being restored; please try again.');
       await new Promise((resolve) => setTimeout(resolve, 25));
@@ -168,7 +190,7 @@ export class RedPacketService {
         grabbed: grabs.map((g) => ({ userId: g.userId, share: g.share })),
       });
     } finally {
-      await redis.del(lock);
+      await redis.eval(RELEASE_LOCK_IF_OURS, 1, lock, token);
     }
   }
 
@@ -194,11 +216,16 @@ export class RedPacketService {
     let refunded = 0;
     for (const { id } of due) {
       const packetId = String(id);
-      await this.store.close(packetId);
-      const refundedMb = await this.refundOne(packetId);
-      if (refundedMb === null) continue;
-      refunded++;
-      this.events.expired({ packetId, refundedMb });
+      try {
+        await this.store.close(packetId);
+        const refundedMb = await this.refundOne(packetId);
+        if (refundedMb === null) continue;
+        refunded++;
+        this.events.expired({ packetId, refundedMb });
+      } catch (error) {
+        // One packet that cannot be refunded now must not hold back the others; the next run retries it.
+        this.deps.logger.error({ err: error, packetId }, 'could not refund an expired packet');
+      }
     }
     return refunded;
   }
@@ -221,7 +248,7 @@ export class RedPacketService {
   /** Grabs Redis decided whose MySQL write never came (a process died mid-grab): finish them. */
   async settleOrphanGrabs(): Promise<number> {
     const { dataSource, clock } = this.deps;
-    const open: Array<{ id: string }> = await dataSource.query(`SELECT id FROM red_packets WHERE status = 'open' ORDER BY id DESC LIMIT ?`, [EXPIRY_BATCH]);
+    const open: Array<{ id: string }> = await dataSource.query(`SELECT id FROM red_packets WHERE status = 'open' ORDER BY created_at DESC LIMIT ?`, [EXPIRY_BATCH]);
     let settled = 0;
     for (const { id } of open) {
       for (const orphan of await this.store.stalePending(String(id), clock.now().getTime())) {
@@ -229,7 +256,8 @@ export class RedPacketService {
           if (await this.settleDecided(String(id), { id: orphan.userId }, orphan.share)) settled++;
         } catch (error) {
           // ALREADY_GRABBED / SOLD_OUT / EXPIRED: the orphan has been resolved one way or the other.
-          if (!(error instanceof AppError)) throw error;
+          // Anything else is logged and passed over: one bad item must never stop the sweep.
+          if (!(error instanceof AppError)) this.deps.logger.error({ err: error, packetId: String(id), userId: orphan.userId }, 'could not settle an orphan grab');
         }
       }
     }

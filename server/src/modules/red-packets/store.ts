@@ -11,8 +11,9 @@ const GRAB = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'MISSING'} end
 local meta = redis.call('HMGET', KEYS[1], 'status', 'expiresAtMs', 'passphrase', 'roomId')
 if meta[1] ~= 'open' or tonumber(ARGV[2]) >= tonumber(meta[2]) then return {'EXPIRED'} end
-if meta[3] ~= '' and meta[3] ~= ARGV[3] then return {'WRONG_PASSPHRASE'} end
+-- Membership first: a non-member must not learn whether a guessed passphrase is right.
 if meta[4] ~= '' and ARGV[4] ~= meta[4] then return {'ROOM', meta[4]} end
+if meta[3] ~= '' and meta[3] ~= ARGV[3] then return {'WRONG_PASSPHRASE'} end
 local mine = redis.call('HGET', KEYS[3], ARGV[1])
 if mine then return {'ALREADY', mine} end
 local share = redis.call('LPOP', KEYS[2])
