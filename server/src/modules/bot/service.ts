@@ -89,7 +89,7 @@ export class BotService {
       `SELECT p.id, p.passphrase, EXISTS (SELECT 1 FROM red_packet_grabs g WHERE g.packet_id = p.id AND g.user_id = ?) AS grabbed
          FROM red_packets p
         WHERE p.room_id = ? AND p.status = 'open' AND ${wanted === undefined ? 'p.passphrase IS NULL' : 'p.passphrase = ?'}
-        ORDER BY p.created_at DESC, p.id LIMIT ?`,
+        ORDER BY p.seq DESC LIMIT ?`,
       wanted === undefined ? [user.id, roomId, ROOM_GRAB_CANDIDATES_MAX] : [user.id, roomId, wanted, ROOM_GRAB_CANDIDATES_MAX],
     );
     // The column's collation ignores case and trailing spaces; a passphrase must match exactly, as the grab checks it.

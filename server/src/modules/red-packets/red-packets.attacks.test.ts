@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { issueToken } from '../../http/auth';
-import { createDataSource, migrate } from '../../db/data-source';
-import { createTestDatabase } from '../../test-support/database';
+import { ensureDatabase, migrate, MIGRATIONS } from '../../db/data-source';
+import { TEST_DATABASE_SERVER } from '../../test-support/database';
 import { signIn } from '../../test-support/http-client';
 import { startTestStack, type TestStack } from '../../test-support/stack';
 import { seedUsers } from '../../test-support/users';
@@ -101,26 +101,28 @@ describe('red packets under attack', () => {
 });
 
 describe('red packets made before ids were opaque', () => {
-  let database: { url: string; drop(): Promise<void> };
+  const name = `ll_test_${process.pid}_legacy_ids`;
+  const url = `${TEST_DATABASE_SERVER}/${name}`;
   let db: DataSource;
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = createDataSource(database.url, 2);
+    await ensureDatabase(url);
+    // The schema as it was before the opaque ids: every migration up to the one that brings them.
+    db = new DataSource({ type: 'mysql', url, synchronize: false, migrations: MIGRATIONS.filter((m) => m.name !== 'OpaqueRedPacketIds1764400000001'), timezone: 'Z', charset: 'utf8mb4' });
     await db.initialize();
+    await db.runMigrations({ transaction: 'each' });
   });
   afterAll(async () => {
+    await db.query(`DROP DATABASE IF EXISTS \`${name}\``);
     await db.destroy();
-    await database.drop();
   });
 
-  it('keeps their numeric ids, grabs and escrow after the migration', async () => {
-    await db.undoLastMigration({ transaction: 'each' });
+  it('keeps their numeric ids and shares after the migration', async () => {
     await db.query(`INSERT INTO users (phone, nickname, carrier, province, created_at) VALUES ('13600009999', 'old', 'cmcc', '广东', NOW(3))`);
     await db.query(`INSERT INTO red_packets (sender_id, mode, count, total_mb, status, remaining_count, remaining_mb, expires_at, created_at) VALUES (LAST_INSERT_ID(), 'equal', 1, 10, 'open', 1, 10, NOW(3), NOW(3))`);
     const [{ id }] = await db.query('SELECT id FROM red_packets');
     await db.query('INSERT INTO red_packet_shares (packet_id, seq, amount_mb) VALUES (?, 0, 10)', [id]);
-    await migrate(database.url);
-    const [row] = await db.query('SELECT id, (SELECT COUNT(*) FROM red_packet_shares s WHERE s.packet_id = p.id) AS shares FROM red_packets p');
-    expect({ id: row.id, shares: Number(row.shares) }).toEqual({ id: String(id), shares: 1 });
+    await migrate(url);
+    const [row] = await db.query('SELECT id, seq, (SELECT COUNT(*) FROM red_packet_shares s WHERE s.packet_id = p.id) AS shares FROM red_packets p');
+    expect({ id: row.id, seq: String(row.seq), shares: Number(row.shares) }).toEqual({ id: String(id), seq: String(id), shares: 1 });
   });
 });

@@ -79,8 +79,8 @@ export class RedPacketService {
   async listInRoom(roomId: string, status: RedPacket['status'] | undefined, limit: number): Promise<RedPacket[]> {
     const sql = this.deps.dataSource.manager;
     const rows: PacketRow[] = status
-      ? await sql.query('SELECT * FROM red_packets WHERE room_id = ? AND status = ? ORDER BY created_at DESC, id LIMIT ?', [roomId, status, limit])
-      : await sql.query('SELECT * FROM red_packets WHERE room_id = ? ORDER BY created_at DESC, id LIMIT ?', [roomId, limit]);
+      ? await sql.query('SELECT * FROM red_packets WHERE room_id = ? AND status = ? ORDER BY seq DESC LIMIT ?', [roomId, status, limit])
+      : await sql.query('SELECT * FROM red_packets WHERE room_id = ? ORDER BY seq DESC LIMIT ?', [roomId, limit]);
     return Promise.all(rows.map((r) => packetView(sql, r)));
   }
 
@@ -248,7 +248,7 @@ export class RedPacketService {
   /** Grabs Redis decided whose MySQL write never came (a process died mid-grab): finish them. */
   async settleOrphanGrabs(): Promise<number> {
     const { dataSource, clock } = this.deps;
-    const open: Array<{ id: string }> = await dataSource.query(`SELECT id FROM red_packets WHERE status = 'open' ORDER BY created_at DESC LIMIT ?`, [EXPIRY_BATCH]);
+    const open: Array<{ id: string }> = await dataSource.query(`SELECT id FROM red_packets WHERE status = 'open' ORDER BY seq DESC LIMIT ?`, [EXPIRY_BATCH]);
     let settled = 0;
     for (const { id } of open) {
       for (const orphan of await this.store.stalePending(String(id), clock.now().getTime())) {
