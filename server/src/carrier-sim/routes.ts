@@ -28,6 +28,7 @@ const EmailBody = z.object({
 });
 const FaultsBody = z.object({
   errorRate: Rate.optional(),
+  refusalRate: Rate.optional(),
   latencyMs: z.number().int().min(0).max(MAX_LATENCY_MS).optional(),
   timeoutRate: Rate.optional(),
   lostAnswerRate: Rate.optional(),

@@ -72,6 +72,7 @@ export async function startCarrierSim(options: CarrierSimOptions): Promise<Carri
     if (!signature.ok) return send(errorAnswer(401, signature.code, signature.message));
     const json = parseJson(read.rawBody);
     if (!json.ok) return send(json.answer);
+    if (fault === 'refusal') return send(errorAnswer(422, 'REFUSED', 'simulated refusal, nothing was done'));
 
     const answer = route(world, json.value);
     // Both faults below strike after the work is done: the caller cannot tell whether it was.
