@@ -22,6 +22,8 @@ export const ConfigSchema = z.object({
   CARRIER_SECRET: z.string().default('dev-carrier-secret'),
   CARRIER_TIMEOUT_MS: int(3000),
   MESSAGE_PROVIDER_URL: z.string().default('http://127.0.0.1:4010'),
+  /** The SMS/e-mail provider's own key: a leak at one party must not let anyone sign as us to the other. */
+  MESSAGE_PROVIDER_SECRET: z.string().default('dev-message-provider-secret'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JOBS_ENABLED: boolean.default(true),
   /** Scale of the background jobs' repeat intervals; tests shrink it to see sweeps quickly. */

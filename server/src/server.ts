@@ -64,7 +64,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
 
-  const provider = createMessageProvider({ baseUrl: config.MESSAGE_PROVIDER_URL, secret: config.CARRIER_SECRET, timeoutMs: config.CARRIER_TIMEOUT_MS });
+  const provider = createMessageProvider({ baseUrl: config.MESSAGE_PROVIDER_URL, secret: config.MESSAGE_PROVIDER_SECRET, timeoutMs: config.CARRIER_TIMEOUT_MS });
   const stopJobs = config.JOBS_ENABLED ? await startMaintenance(deps, maintenanceTasks(deps, services, provider)) : async () => {};
 
   return {

@@ -10,7 +10,7 @@ let nowMs = Date.parse('2025-03-31T15:00:00Z'); // 23:00 on 31 March in Shanghai
 let sim: CarrierSim;
 
 beforeAll(async () => {
-  sim = await startCarrierSim({ port: 0, secret: SECRET, clock: () => nowMs });
+  sim = await startCarrierSim({ port: 0, secret: SECRET, messageProviderSecret: 'sim-test-provider-secret', clock: () => nowMs });
 });
 afterAll(() => sim.close());
 beforeEach(() => createCarrierSimAdmin(sim.url).reset());
@@ -122,7 +122,7 @@ describe('the carrier simulator', () => {
 
 describe('closing the simulator', () => {
   it('releases answers held by a timeout fault at once', async () => {
-    const own = await startCarrierSim({ port: 0, secret: SECRET });
+    const own = await startCarrierSim({ port: 0, secret: SECRET, messageProviderSecret: 'sim-test-provider-secret' });
     await createCarrierSimAdmin(own.url).setFaults({ timeoutRate: 1 });
     const rawBody = JSON.stringify({ phone: PHONE });
     const held = fetch(`${own.url}/plans/query`, { method: 'POST', headers: signedHeaders(SECRET, Date.now(), rawBody), body: rawBody });

@@ -19,7 +19,10 @@ export interface CarrierSimOptions {
   port?: number;
   /** Interface to listen on; loopback unless the sim must be reachable from other hosts. */
   host?: string;
+  /** The carrier's secret: signs the /plans endpoints. */
   secret: string;
+  /** The SMS/e-mail provider's own secret: signs /sms and /email, never the carrier's. */
+  messageProviderSecret: string;
   clock?: () => number;
 }
 
@@ -29,6 +32,9 @@ export interface CarrierSim {
 }
 
 export async function startCarrierSim(options: CarrierSimOptions): Promise<CarrierSim> {
+  if (options.secret === options.messageProviderSecret) {
+    throw new Error('carrier sim: the carrier and the message provider must not share a secret');
+  }
   const clock = options.clock ?? Date.now;
   const world = new CarrierWorld(clock);
   let faults: FaultSettings = NO_FAULTS;
@@ -63,7 +69,7 @@ export async function startCarrierSim(options: CarrierSimOptions): Promise<Carri
     if (fault === 'error') return send(errorAnswer(503, 'CARRIER_BUSY', 'simulated outage, nothing was done'));
 
     const signature = verifySignature({
-      secret: options.secret,
+      secret: route.party === 'messageProvider' ? options.messageProviderSecret : options.secret,
       timestampHeader: headerValue(req, TIMESTAMP_HEADER),
       signatureHeader: headerValue(req, SIGNATURE_HEADER),
       rawBody: read.rawBody,
@@ -74,7 +80,7 @@ export async function startCarrierSim(options: CarrierSimOptions): Promise<Carri
     if (!json.ok) return send(json.answer);
     if (fault === 'refusal') return send(errorAnswer(422, 'REFUSED', 'simulated refusal, nothing was done'));
 
-    const answer = route(world, json.value);
+    const answer = route.answer(world, json.value);
     // Both faults below strike after the work is done: the caller cannot tell whether it was.
     if (fault === 'lost') {
       req.socket.destroy();

@@ -14,7 +14,7 @@ let admin: CarrierSimAdmin;
 let gateway: CarrierGateway;
 
 beforeAll(async () => {
-  sim = await startCarrierSim({ port: 0, secret: SECRET, clock: () => Date.parse('2025-03-15T04:00:00Z') });
+  sim = await startCarrierSim({ port: 0, secret: SECRET, messageProviderSecret: 'gateway-test-provider-secret', clock: () => Date.parse('2025-03-15T04:00:00Z') });
   admin = createCarrierSimAdmin(sim.url);
   gateway = createCarrierGateway({
     baseUrl: sim.url,

@@ -63,7 +63,7 @@ describe('the simulator over HTTP', () => {
   let sim: CarrierSim;
 
   beforeAll(async () => {
-    sim = await startCarrierSim({ port: 0, secret: SECRET, clock: () => NOW_MS });
+    sim = await startCarrierSim({ port: 0, secret: SECRET, messageProviderSecret: 'signing-test-provider-secret', clock: () => NOW_MS });
   });
   afterAll(() => sim.close());
 

@@ -1,6 +1,6 @@
 import { createMessageProvider } from '../../carrier/sms-provider';
 import { manualClock } from '../../platform/clock';
-import { startTestStack, TEST_CARRIER_SECRET, type TestStack } from '../../test-support/stack';
+import { startTestStack, type TestStack } from '../../test-support/stack';
 import { enqueueMessage } from './outbox';
 import { deliverDueMessages, OUTBOX_MAX_ATTEMPTS } from './sender';
 
@@ -13,7 +13,7 @@ describe('delivering the outbox to the SMS provider', () => {
   afterEach(() => stack.sim.reset());
   afterAll(() => stack.close());
 
-  const provider = () => createMessageProvider({ baseUrl: stack.simUrl, secret: TEST_CARRIER_SECRET, timeoutMs: 1000 });
+  const provider = () => createMessageProvider({ baseUrl: stack.simUrl, secret: stack.config.MESSAGE_PROVIDER_SECRET, timeoutMs: 1000 });
   const statusOf = async (id: string) => (await stack.server.deps.dataSource.query('SELECT status, attempts FROM outbox WHERE id = ?', [id]))[0];
   const nextAttemptOf = async (id: string): Promise<Date> =>
     new Date((await stack.server.deps.dataSource.query('SELECT next_attempt_at FROM outbox WHERE id = ?', [id]))[0].next_attempt_at);
@@ -57,7 +57,7 @@ describe('delivering the outbox to the SMS provider', () => {
   it('retries a message whose provider did not answer in time, after a backoff', async () => {
     const id = await enqueueMessage(stack.server.deps.dataSource.manager, { channel: 'sms', to: '13600000004', template: 'test', text: '超时' }, clock.now());
     await stack.sim.setFaults({ timeoutRate: 1 });
-    const impatient = createMessageProvider({ baseUrl: stack.simUrl, secret: TEST_CARRIER_SECRET, timeoutMs: 200 });
+    const impatient = createMessageProvider({ baseUrl: stack.simUrl, secret: stack.config.MESSAGE_PROVIDER_SECRET, timeoutMs: 200 });
     const attemptedAt = clock.now().getTime();
     await deliverDueMessages(stack.server.deps, impatient);
     expect(await statusOf(id)).toMatchObject({ status: 'pending', attempts: 1 });
