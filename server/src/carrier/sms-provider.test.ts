@@ -51,13 +51,21 @@ describe('the message provider client', () => {
     expect(await admin.listMessages()).toEqual([]);
   });
 
-  it('fails retryably during an outage, and for good when refused for a wrong secret', async () => {
+  it('fails retryably during an outage, and when it cannot verify the answer to a wrong secret', async () => {
     await admin.setFaults({ errorRate: 1 });
     await expect(provider.sendSms('13812345678', 'hello')).rejects.toMatchObject({ status: 503, retryable: true });
     await admin.setFaults({});
 
+    // The provider's 401 is signed with the key we do not hold: it may as well be forged, so it
+    // cannot be the definite refusal that would drop the message.
     const misconfigured = createMessageProvider({ baseUrl: sim.url, secret: 'wrong', timeoutMs: 1_000 });
-    await expect(misconfigured.sendSms('13812345678', 'hello')).rejects.toMatchObject({ status: 401, retryable: false });
+    await expect(misconfigured.sendSms('13812345678', 'hello')).rejects.toMatchObject({ retryable: true, reason: expect.stringMatching(/not trusted/) });
+    expect(await admin.listMessages()).toEqual([]);
+  });
+
+  it('fails for good when the provider refuses the message', async () => {
+    await admin.setFaults({ refusalRate: 1 });
+    await expect(provider.sendSms('13812345678', 'hello')).rejects.toMatchObject({ status: 422, retryable: false });
     expect(await admin.listMessages()).toEqual([]);
   });
 
