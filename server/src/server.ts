@@ -8,6 +8,7 @@ import { createDataSource } from './db/data-source';
 import { Ledger } from './modules/ledger/ledger';
 import { createCarrierGateway } from './carrier/gateway';
 import { createMessageProvider } from './carrier/sms-provider';
+import { requireHttpsEndpoints } from './carrier/endpoints';
 import { systemClock, type Clock } from './platform/clock';
 import { maintenanceTasks, startMaintenance } from './jobs/maintenance';
 import { startLiveServer } from './live/live-server';
@@ -23,6 +24,8 @@ export interface RunningServer {
 }
 
 export async function buildDeps(config: Config, clock: Clock = systemClock): Promise<Deps> {
+  // Before anything connects: the carrier gateway is built below, the message provider after.
+  requireHttpsEndpoints(config);
   const logger = pino({ level: config.LOG_LEVEL, base: { pid: process.pid } });
   const dataSource = createDataSource(config.DATABASE_URL, config.DB_POOL_SIZE);
   await dataSource.initialize();
