@@ -28,6 +28,9 @@ if [ -z "${CARRIER_URL:-}" ]; then
   export CARRIER_SIM_PORT=${CARRIER_SIM_PORT:-4010}
   export CARRIER_URL=http://127.0.0.1:$CARRIER_SIM_PORT
   export MESSAGE_PROVIDER_URL=${MESSAGE_PROVIDER_URL:-$CARRIER_URL}
+  # The simulator plays two parties with two secrets; the service must hold the same pair.
+  export CARRIER_SECRET=${CARRIER_SECRET:-dev-carrier-secret}
+  export MESSAGE_PROVIDER_SECRET=${MESSAGE_PROVIDER_SECRET:-dev-message-provider-secret}
   node server/dist/carrier-sim/main.js >.run/carrier-sim.log 2>&1 &
   pids+=($!)
 fi

@@ -49,6 +49,7 @@ export const ConfigSchema = z.object({
   CARRIER_SECRET: z.string().default(DEV_SECRETS.CARRIER_SECRET),
   CARRIER_TIMEOUT_MS: int(3000),
   MESSAGE_PROVIDER_URL: z.string().default('http://127.0.0.1:4010'),
+  /** The SMS/e-mail provider's own key: a leak at one party must not let anyone sign as us to the other. */
   MESSAGE_PROVIDER_SECRET: z.string().default(DEV_SECRETS.MESSAGE_PROVIDER_SECRET),
 
   // Sign-in codes (SPEC §4 "Identifiers, secrets and limits")

@@ -8,6 +8,7 @@ import { createDataSource } from './db/data-source';
 import { Ledger } from './modules/ledger/ledger';
 import { createCarrierGateway } from './carrier/gateway';
 import { createMessageProvider } from './carrier/sms-provider';
+import { requireHttpsEndpoints } from './carrier/endpoints';
 import { systemClock, type Clock } from './platform/clock';
 import { maintenanceTasks, startMaintenance } from './jobs/maintenance';
 import { startLiveServer } from './live/live-server';
@@ -24,6 +25,8 @@ export interface RunningServer {
 }
 
 export async function buildDeps(config: Config, clock: Clock = systemClock): Promise<Deps> {
+  // Before anything connects: the carrier gateway is built below, the message provider after.
+  requireHttpsEndpoints(config);
   const logger = pino({ level: config.LOG_LEVEL, base: { pid: process.pid } });
   const dataSource = createDataSource(config.DATABASE_URL, config.DB_POOL_SIZE);
   await dataSource.initialize();
@@ -66,7 +69,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
 
-  const provider = createMessageProvider({ baseUrl: config.MESSAGE_PROVIDER_URL, secret: config.CARRIER_SECRET, timeoutMs: config.CARRIER_TIMEOUT_MS });
+  const provider = createMessageProvider({ baseUrl: config.MESSAGE_PROVIDER_URL, secret: config.MESSAGE_PROVIDER_SECRET, timeoutMs: config.CARRIER_TIMEOUT_MS });
   const stopJobs = config.JOBS_ENABLED ? await startMaintenance(deps, maintenanceTasks(deps, services, provider)) : async () => {};
 
   return {

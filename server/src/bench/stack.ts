@@ -17,6 +17,7 @@ import { killOnExit, stopWithin } from './children';
 export const BENCH_DATABASE_SERVER = process.env.BENCH_DATABASE_SERVER_URL ?? 'mysql://root@127.0.0.1:3306';
 export const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const BENCH_CARRIER_SECRET = 'bench-carrier-secret';
+const BENCH_MESSAGE_PROVIDER_SECRET = 'bench-message-provider-secret';
 /** Limits set far above anything the bench does, so rules never stand in for speed. */
 const UNLIMITED = 100_000_000;
 /** Bound on parallel set-up calls (plans, deposits), which are not measured. */
@@ -55,7 +56,7 @@ export async function startBenchStack(): Promise<BenchStack> {
   try {
     cleanups.push(() => dropDatabase(databaseName));
     await migrate(databaseUrl);
-    const sim = await startCarrierSim({ port: 0, host: '127.0.0.1', secret: BENCH_CARRIER_SECRET });
+    const sim = await startCarrierSim({ port: 0, host: '127.0.0.1', secret: BENCH_CARRIER_SECRET, messageProviderSecret: BENCH_MESSAGE_PROVIDER_SECRET });
     cleanups.push(() => sim.close());
     const config = loadConfig(
       {},
@@ -69,6 +70,7 @@ export async function startBenchStack(): Promise<BenchStack> {
         CARRIER_URL: sim.url,
         MESSAGE_PROVIDER_URL: sim.url,
         CARRIER_SECRET: BENCH_CARRIER_SECRET,
+        MESSAGE_PROVIDER_SECRET: BENCH_MESSAGE_PROVIDER_SECRET,
         LOG_LEVEL: 'warn',
         JOBS_ENABLED: false,
         DEPOSIT_MONTHLY_CAP_MB: UNLIMITED,

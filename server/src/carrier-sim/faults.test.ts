@@ -18,6 +18,7 @@ describe('fault drawing', () => {
       expect(drawFault({ ...NO_FAULTS, timeoutRate: 1 }, random)).toBe('timeout');
       expect(drawFault({ ...NO_FAULTS, lostAnswerRate: 1 }, random)).toBe('lost');
       expect(drawFault({ ...NO_FAULTS, errorRate: 1 }, random)).toBe('error');
+      expect(drawFault({ ...NO_FAULTS, refusalRate: 1 }, random)).toBe('refusal');
     }
   });
 

@@ -57,13 +57,17 @@ export function parseJson(rawBody: string): JsonParse {
   }
 }
 
-/** Writes an answer unless the client is already gone (a held or delayed answer may outlive it). */
-export function sendAnswer(res: ServerResponse, answer: Answer): void {
+/**
+ * Writes an answer unless the client is already gone (a held or delayed answer may outlive it).
+ * `signatureFor` sees the exact bytes sent, at the moment they are sent.
+ */
+export function sendAnswer(res: ServerResponse, answer: Answer, signatureFor?: (status: number, rawBody: string) => Record<string, string>): void {
   if (res.destroyed || res.writableEnded) return;
   const payload = JSON.stringify(answer.body);
   const headers: Record<string, string | number> = {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(payload),
+    ...signatureFor?.(answer.status, payload),
   };
   // A 413 leaves the rest of the body unread on the socket; closing it is the only clean way on.
   if (answer.status === 413) headers.connection = 'close';

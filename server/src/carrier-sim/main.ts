@@ -7,6 +7,7 @@ import { startCarrierSim } from './sim';
 
 const DEFAULT_PORT = 4010;
 const DEFAULT_SECRET = 'dev-carrier-secret';
+const DEFAULT_MESSAGE_PROVIDER_SECRET = 'dev-message-provider-secret';
 
 function portFromEnv(raw: string | undefined): number {
   if (raw === undefined || raw === '') return DEFAULT_PORT;
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
     port: portFromEnv(process.env.CARRIER_SIM_PORT),
     host: process.env.CARRIER_SIM_HOST || '127.0.0.1',
     secret: process.env.CARRIER_SECRET || DEFAULT_SECRET,
+    messageProviderSecret: process.env.MESSAGE_PROVIDER_SECRET || DEFAULT_MESSAGE_PROVIDER_SECRET,
   });
   console.log(`carrier simulator listening on ${sim.url}`);
   const stop = (): void => {

@@ -28,6 +28,7 @@ const EmailBody = z.object({
 });
 const FaultsBody = z.object({
   errorRate: Rate.optional(),
+  refusalRate: Rate.optional(),
   latencyMs: z.number().int().min(0).max(MAX_LATENCY_MS).optional(),
   timeoutRate: Rate.optional(),
   lostAnswerRate: Rate.optional(),
@@ -50,37 +51,59 @@ function validated<S extends z.ZodType>(schema: S, body: unknown, run: (input: z
   }
 }
 
+/** Who plays an endpoint; each party holds its own secret, as two real companies would. */
+export type SimParty = 'carrier' | 'messageProvider';
+
+export interface BusinessRoute {
+  party: SimParty;
+  answer: Route;
+}
+
 /** Signed endpoints: the carrier's and the message provider's, subject to faults. */
-export const BUSINESS_ROUTES: Readonly<Record<string, Route>> = {
-  '/plans/query': (world, body) =>
-    validated(PlanQueryBody, body, ({ phone }) => ({ status: 200, body: world.queryPlan(phone) })),
+export const BUSINESS_ROUTES: Readonly<Record<string, BusinessRoute>> = {
+  '/plans/query': {
+    party: 'carrier',
+    answer: (world, body) => validated(PlanQueryBody, body, ({ phone }) => ({ status: 200, body: world.queryPlan(phone) })),
+  },
 
-  '/plans/deduct': (world, body) =>
-    validated(DeductBody, body, ({ requestId, phone, amountMb }) => {
-      const record = world.deduct(requestId, phone, amountMb);
-      return record.status === 'succeeded'
-        ? { status: 200, body: { requestId, status: 'succeeded', amountMb: record.amountMb, remainingMb: record.remainingMb } }
-        : { status: 422, body: { requestId, status: 'failed', code: record.code } };
-    }),
+  '/plans/deduct': {
+    party: 'carrier',
+    answer: (world, body) =>
+      validated(DeductBody, body, ({ requestId, phone, amountMb }) => {
+        const record = world.deduct(requestId, phone, amountMb);
+        return record.status === 'succeeded'
+          ? { status: 200, body: { requestId, status: 'succeeded', amountMb: record.amountMb, remainingMb: record.remainingMb } }
+          : { status: 422, body: { requestId, status: 'failed', code: record.code } };
+      }),
+  },
 
-  '/plans/deductions/query': (world, body) =>
-    validated(DeductionQueryBody, body, ({ requestId }) => {
-      const record = world.findDeduction(requestId);
-      if (!record) return { status: 200, body: { requestId, status: 'not_found' } };
-      return { status: 200, body: { requestId, status: record.status, amountMb: record.amountMb } };
-    }),
+  '/plans/deductions/query': {
+    party: 'carrier',
+    answer: (world, body) =>
+      validated(DeductionQueryBody, body, ({ requestId }) => {
+        const record = world.findDeduction(requestId);
+        if (!record) return { status: 200, body: { requestId, status: 'not_found' } };
+        return { status: 200, body: { requestId, status: record.status, amountMb: record.amountMb } };
+      }),
+  },
 
-  '/sms/send': (world, body) =>
-    validated(SmsBody, body, ({ to, text }) => {
-      const { messageId } = world.recordMessage({ channel: 'sms', to, text });
-      return { status: 200, body: { messageId } };
-    }),
+  '/sms/send': {
+    party: 'messageProvider',
+    answer: (world, body) =>
+      validated(SmsBody, body, ({ to, text }) => {
+        const { messageId } = world.recordMessage({ channel: 'sms', to, text });
+        return { status: 200, body: { messageId } };
+      }),
+  },
 
-  '/email/send': (world, body) =>
-    validated(EmailBody, body, ({ to, subject, text }) => {
-      const { messageId } = world.recordMessage({ channel: 'email', to, subject, text });
-      return { status: 200, body: { messageId } };
-    }),
+  '/email/send': {
+    party: 'messageProvider',
+    answer: (world, body) =>
+      validated(EmailBody, body, ({ to, subject, text }) => {
+        const { messageId } = world.recordMessage({ channel: 'email', to, subject, text });
+        return { status: 200, body: { messageId } };
+      }),
+  },
 };
 
 /** Unsigned POST endpoints for tests and demos; never subject to faults. */

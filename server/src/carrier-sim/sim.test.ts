@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { signedHeaders } from '../carrier/signing';
+import { newNonce, signedRequestHeaders } from '../carrier/signing';
 import { createCarrierSimAdmin } from './admin-client';
 import { derivePlan } from './plans';
 import { CarrierSim, startCarrierSim } from './sim';
@@ -10,13 +10,14 @@ let nowMs = Date.parse('2025-03-31T15:00:00Z'); // 23:00 on 31 March in Shanghai
 let sim: CarrierSim;
 
 beforeAll(async () => {
-  sim = await startCarrierSim({ port: 0, secret: SECRET, clock: () => nowMs });
+  sim = await startCarrierSim({ port: 0, secret: SECRET, messageProviderSecret: 'sim-test-provider-secret', clock: () => nowMs });
 });
 afterAll(() => sim.close());
 beforeEach(() => createCarrierSimAdmin(sim.url).reset());
 
 async function signedPost(path: string, rawBody: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${sim.url}${path}`, { method: 'POST', headers: signedHeaders(SECRET, nowMs, rawBody), body: rawBody });
+  const headers = signedRequestHeaders(SECRET, { method: 'POST', pathWithQuery: path, timestampMs: nowMs, nonce: newNonce(), rawBody });
+  const response = await fetch(`${sim.url}${path}`, { method: 'POST', headers, body: rawBody });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -122,10 +123,10 @@ describe('the carrier simulator', () => {
 
 describe('closing the simulator', () => {
   it('releases answers held by a timeout fault at once', async () => {
-    const own = await startCarrierSim({ port: 0, secret: SECRET });
+    const own = await startCarrierSim({ port: 0, secret: SECRET, messageProviderSecret: 'sim-test-provider-secret' });
     await createCarrierSimAdmin(own.url).setFaults({ timeoutRate: 1 });
     const rawBody = JSON.stringify({ phone: PHONE });
-    const held = fetch(`${own.url}/plans/query`, { method: 'POST', headers: signedHeaders(SECRET, Date.now(), rawBody), body: rawBody });
+    const held = fetch(`${own.url}/plans/query`, { method: 'POST', headers: signedRequestHeaders(SECRET, { method: 'POST', pathWithQuery: '/plans/query', timestampMs: Date.now(), nonce: newNonce(), rawBody }), body: rawBody });
     const outcome = held.then(
       () => 'answered',
       () => 'dropped',

@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../carrier/signing';
+import { NonceCache } from '../carrier/nonce-cache';
+import { isWellFormedNonce, NONCE_HEADER, SIGNATURE_HEADER, signedAnswerHeaders, TIMESTAMP_HEADER, verifyRequest } from '../carrier/signing';
 import { drawFault, FaultSettings, NO_FAULTS } from './faults';
 import { seededRandom } from '../platform/random';
 import { Answer, errorAnswer, parseJson, readBody, sendAnswer } from './http-io';
@@ -19,8 +20,13 @@ export interface CarrierSimOptions {
   port?: number;
   /** Interface to listen on; loopback unless the sim must be reachable from other hosts. */
   host?: string;
+  /** The carrier's secret: signs the /plans endpoints. */
   secret: string;
+  /** The SMS/e-mail provider's own secret: signs /sms and /email, never the carrier's. */
+  messageProviderSecret: string;
   clock?: () => number;
+  /** Bound on the nonces remembered for the replay window (both parties together). */
+  maxRememberedNonces?: number;
 }
 
 export interface CarrierSim {
@@ -29,8 +35,12 @@ export interface CarrierSim {
 }
 
 export async function startCarrierSim(options: CarrierSimOptions): Promise<CarrierSim> {
+  if (options.secret === options.messageProviderSecret) {
+    throw new Error('carrier sim: the carrier and the message provider must not share a secret');
+  }
   const clock = options.clock ?? Date.now;
   const world = new CarrierWorld(clock);
+  const seenNonces = new NonceCache(options.maxRememberedNonces);
   let faults: FaultSettings = NO_FAULTS;
   let random = seededRandom(NO_FAULTS.seed);
   const setFaults = (next: FaultSettings): void => {
@@ -56,30 +66,46 @@ export async function startCarrierSim(options: CarrierSimOptions): Promise<Carri
   const answerBusiness = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
     const route = Object.hasOwn(BUSINESS_ROUTES, path) ? BUSINESS_ROUTES[path] : undefined;
     if (!route || req.method !== 'POST') return sendAnswer(res, errorAnswer(404, 'NOT_FOUND', `no ${req.method} ${path}`));
+    const secret = route.party === 'messageProvider' ? options.messageProviderSecret : options.secret;
+    // The request line as received: what the client signed, and what our answer is bound to.
+    const target = { method: req.method, pathWithQuery: req.url ?? path };
+    const requestNonce = headerValue(req, NONCE_HEADER);
+    const boundTo = { ...target, nonce: isWellFormedNonce(requestNonce) ? requestNonce : '' };
+    const signatureFor = (status: number, rawBody: string): Record<string, string> =>
+      signedAnswerHeaders(secret, { request: boundTo, status, timestampMs: clock(), rawBody });
+    const sendNow = (answer: Answer): void => sendAnswer(res, answer, signatureFor);
+
     const read = await readBody(req);
-    if (!read.ok) return sendAnswer(res, read.answer);
+    if (!read.ok) return sendNow(read.answer);
     const fault = drawFault(faults, random);
-    const send = (answer: Answer): void => answerLater(res, faults.latencyMs, () => sendAnswer(res, answer));
+    const send = (answer: Answer): void => answerLater(res, faults.latencyMs, () => sendNow(answer));
     if (fault === 'error') return send(errorAnswer(503, 'CARRIER_BUSY', 'simulated outage, nothing was done'));
 
-    const signature = verifySignature({
-      secret: options.secret,
+    const signature = verifyRequest({
+      secret,
+      target,
       timestampHeader: headerValue(req, TIMESTAMP_HEADER),
+      nonceHeader: requestNonce,
       signatureHeader: headerValue(req, SIGNATURE_HEADER),
       rawBody: read.rawBody,
       nowMs: clock(),
+      seenNonces,
     });
-    if (!signature.ok) return send(errorAnswer(401, signature.code, signature.message));
+    if (!signature.ok) {
+      // A full nonce store is our own overload, not the caller's fault: busy, nothing done.
+      return send(errorAnswer(signature.code === 'REPLAY_STORE_FULL' ? 503 : 401, signature.code, signature.message));
+    }
     const json = parseJson(read.rawBody);
     if (!json.ok) return send(json.answer);
+    if (fault === 'refusal') return send(errorAnswer(422, 'REFUSED', 'simulated refusal, nothing was done'));
 
-    const answer = route(world, json.value);
+    const answer = route.answer(world, json.value);
     // Both faults below strike after the work is done: the caller cannot tell whether it was.
     if (fault === 'lost') {
       req.socket.destroy();
       return;
     }
-    if (fault === 'timeout') return answerLater(res, HELD_ANSWER_MS, () => sendAnswer(res, answer));
+    if (fault === 'timeout') return answerLater(res, HELD_ANSWER_MS, () => sendNow(answer));
     send(answer);
   };
 

@@ -1,7 +1,9 @@
+import { createServer, IncomingMessage } from 'node:http';
 import { createCarrierSimAdmin, CarrierSimAdmin } from '../carrier-sim/admin-client';
 import { derivePlan } from '../carrier-sim/plans';
 import { CarrierSim, startCarrierSim } from '../carrier-sim/sim';
 import { CarrierGateway, CarrierUnavailableError, createCarrierGateway } from './gateway';
+import { signAnswer } from './signing';
 
 const SECRET = 'gateway-test-secret';
 const PHONE = '13912345678';
@@ -14,7 +16,7 @@ let admin: CarrierSimAdmin;
 let gateway: CarrierGateway;
 
 beforeAll(async () => {
-  sim = await startCarrierSim({ port: 0, secret: SECRET, clock: () => Date.parse('2025-03-15T04:00:00Z') });
+  sim = await startCarrierSim({ port: 0, secret: SECRET, messageProviderSecret: 'gateway-test-provider-secret', clock: () => Date.parse('2025-03-15T04:00:00Z') });
   admin = createCarrierSimAdmin(sim.url);
   gateway = createCarrierGateway({
     baseUrl: sim.url,
@@ -153,5 +155,95 @@ describe('deducting when the carrier misbehaves', () => {
     expect((await gateway.deduct({ requestId: 'slow', phone: PHONE, amountMb: 300 })).outcome).toBe('unknown');
     await admin.setFaults({});
     expect(await gateway.queryDeduction('slow')).toEqual({ status: 'succeeded', amountMb: 300 });
+  });
+});
+
+/** What a man in the middle (or a fake carrier) sends back: status, extra headers and raw body. */
+interface ForgedAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body: string;
+}
+
+async function startFakeCarrier(answer: (req: IncomingMessage, rawBody: string) => Promise<ForgedAnswer>): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      answer(req, Buffer.concat(chunks).toString('utf8')).then(
+        (forged) => res.writeHead(forged.status, { 'content-type': 'application/json', ...forged.headers }).end(forged.body),
+        () => res.destroy(),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('answers the gateway cannot trust', () => {
+  const NOW_MS = Date.parse('2025-03-15T04:00:00Z');
+  const succeeded = (requestId: string): string => JSON.stringify({ requestId, status: 'succeeded', amountMb: 300, remainingMb: 1 });
+
+  async function gatewayBehind(fake: { url: string }): Promise<CarrierGateway> {
+    return createCarrierGateway({ baseUrl: fake.url, secret: SECRET, timeoutMs: CLIENT_TIMEOUT_MS, clock: () => NOW_MS });
+  }
+
+  it('reports unknown, never succeeded, for an unsigned or wrongly signed "ok", and for an unsigned refusal', async () => {
+    const answers: Array<(req: IncomingMessage) => ForgedAnswer> = [
+      () => ({ status: 200, body: succeeded('forged-ok') }),
+      (req) => {
+        const request = { method: 'POST', pathWithQuery: req.url ?? '/', nonce: String(req.headers['x-nonce']) };
+        const body = succeeded('forged-ok');
+        const signature = signAnswer('not-the-carrier-secret', { request, status: 200, timestampMs: NOW_MS, rawBody: body });
+        return { status: 200, headers: { 'x-timestamp': String(NOW_MS), 'x-signature': signature }, body };
+      },
+      // A forged "certainly not deducted" would fail a deposit the carrier may have deducted.
+      () => ({ status: 422, body: JSON.stringify({ requestId: 'forged-ok', status: 'failed', code: 'PLAN_INSUFFICIENT' }) }),
+    ];
+    for (const forge of answers) {
+      const fake = await startFakeCarrier(async (req) => forge(req));
+      try {
+        const result = await (await gatewayBehind(fake)).deduct({ requestId: 'forged-ok', phone: PHONE, amountMb: 300 });
+        expect(result).toMatchObject({ outcome: 'unknown', reason: expect.stringMatching(/not trusted/) });
+        await expect((await gatewayBehind(fake)).queryDeduction('forged-ok')).rejects.toBeInstanceOf(CarrierUnavailableError);
+      } finally {
+        await fake.close();
+      }
+    }
+  });
+
+  it('does not take a genuine answer replayed from an earlier exchange', async () => {
+    // In the middle: forwards the first query to the carrier, then replays its genuine answer.
+    let captured: ForgedAnswer | undefined;
+    const fake = await startFakeCarrier(async (req, rawBody) => {
+      if (captured) return captured;
+      const headers: Record<string, string> = {};
+      for (const name of ['content-type', 'x-timestamp', 'x-nonce', 'x-signature']) headers[name] = String(req.headers[name]);
+      const response = await fetch(`${sim.url}${req.url}`, { method: 'POST', headers, body: rawBody });
+      captured = {
+        status: response.status,
+        headers: { 'x-timestamp': response.headers.get('x-timestamp') ?? '', 'x-signature': response.headers.get('x-signature') ?? '' },
+        body: await response.text(),
+      };
+      return captured;
+    });
+    try {
+      const relayed = await gatewayBehind(fake);
+      expect(await relayed.queryDeduction('replayed')).toEqual({ status: 'not_found' });
+      expect((await gateway.deduct({ requestId: 'replayed', phone: PHONE, amountMb: 300 })).outcome).toBe('succeeded');
+      // The stale "not found" would let a deposit the carrier did deduct be failed.
+      await expect(relayed.queryDeduction('replayed')).rejects.toBeInstanceOf(CarrierUnavailableError);
+      expect(await gateway.queryDeduction('replayed')).toEqual({ status: 'succeeded', amountMb: 300 });
+    } finally {
+      await fake.close();
+    }
   });
 });

@@ -74,7 +74,7 @@ export function createCarrierGateway(options: {
   return {
     async queryPlan(phone) {
       const answer = await postSigned(endpoint, '/plans/query', { phone });
-      if (answer.kind === 'no_answer') throw new CarrierUnavailableError(answer.reason);
+      if (answer.kind !== 'answered') throw new CarrierUnavailableError(answer.reason);
       if (answer.status !== 200) throw new CarrierUnavailableError(`plan query answered ${answer.status}`);
       const plan = PlanAnswer.safeParse(answer.body);
       if (!plan.success || plan.data.phone !== phone) throw new CarrierUnavailableError('plan query answer is malformed');
@@ -84,13 +84,15 @@ export function createCarrierGateway(options: {
     async deduct(request) {
       assertDeductRequest(request);
       const answer = await postSigned(endpoint, '/plans/deduct', request);
-      if (answer.kind === 'no_answer') return { outcome: 'unknown', reason: answer.reason };
+      // An answer we cannot verify may be forged either way: a forged "ok" must not credit, and a
+      // forged refusal must not fail a deposit the carrier may have deducted. Ask again later.
+      if (answer.kind !== 'answered') return { outcome: 'unknown', reason: answer.reason };
       return readDeductAnswer(request, answer.status, answer.body);
     },
 
     async queryDeduction(requestId) {
       const answer = await postSigned(endpoint, '/plans/deductions/query', { requestId });
-      if (answer.kind === 'no_answer') throw new CarrierUnavailableError(answer.reason);
+      if (answer.kind !== 'answered') throw new CarrierUnavailableError(answer.reason);
       if (answer.status !== 200) throw new CarrierUnavailableError(`deduction query answered ${answer.status}`);
       const lookup = z
         .discriminatedUnion('status', [

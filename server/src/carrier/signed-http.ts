@@ -1,8 +1,8 @@
-import { signedHeaders } from './signing';
+import { newNonce, SIGNATURE_HEADER, signedRequestHeaders, TIMESTAMP_HEADER, verifyAnswer } from './signing';
 
 /**
  * One signed JSON POST to an outside party (carrier, message provider), reduced to what callers
- * must decide on: an answer with a status, or no answer at all (and why).
+ * must decide on: a verified answer with a status, an answer we cannot trust, or no answer at all.
  */
 
 /** Largest answer read from an outside party; a longer one is treated as no answer. */
@@ -16,26 +16,44 @@ export interface SignedEndpoint {
 }
 
 export type SignedPostOutcome =
-  /** `body` is the parsed JSON, or null when the answer was not JSON. */
+  /** Signed by the party for this very request. `body` is the parsed JSON, or null when not JSON. */
   | { kind: 'answered'; status: number; body: unknown }
+  /**
+   * Something answered, but not provably the party, or not to this request: as good as no answer.
+   * Callers must not read anything into it, a refusal included: the work may have been done.
+   */
+  | { kind: 'unverified'; status: number; reason: string }
   | { kind: 'no_answer'; reason: string };
 
 export async function postSigned(endpoint: SignedEndpoint, path: string, payload: unknown): Promise<SignedPostOutcome> {
   const rawBody = JSON.stringify(payload);
+  // Concatenated rather than resolved, so that a base URL with a path prefix keeps it.
+  const url = new URL(`${endpoint.baseUrl.replace(/\/+$/, '')}${path}`);
+  // Signed as fetch will send it on the request line: the prefix included, percent-encoded.
+  const request = { method: 'POST', pathWithQuery: `${url.pathname}${url.search}`, nonce: newNonce() };
   // One signal for the whole exchange, so a carrier that sends headers and then stalls the body
   // still ends within timeoutMs.
   const signal = AbortSignal.timeout(endpoint.timeoutMs);
   try {
-    // Concatenated rather than resolved, so that a base URL with a path prefix keeps it.
-    const response = await fetch(`${endpoint.baseUrl.replace(/\/+$/, '')}${path}`, {
-      method: 'POST',
-      headers: signedHeaders(endpoint.secret, endpoint.clock(), rawBody),
+    const response = await fetch(url, {
+      method: request.method,
+      headers: signedRequestHeaders(endpoint.secret, { ...request, timestampMs: endpoint.clock(), rawBody }),
       body: rawBody,
       signal,
       redirect: 'error',
     });
     const text = await readBoundedText(response);
     if (text === undefined) return { kind: 'no_answer', reason: `answer over ${MAX_ANSWER_BYTES} bytes` };
+    const check = verifyAnswer({
+      secret: endpoint.secret,
+      request,
+      status: response.status,
+      timestampHeader: response.headers.get(TIMESTAMP_HEADER),
+      signatureHeader: response.headers.get(SIGNATURE_HEADER),
+      rawBody: text,
+      nowMs: endpoint.clock(),
+    });
+    if (!check.ok) return { kind: 'unverified', status: response.status, reason: `answered ${response.status}, not trusted: ${check.message}` };
     return { kind: 'answered', status: response.status, body: parseJsonOrNull(text) };
   } catch (error) {
     return { kind: 'no_answer', reason: describeFailure(error, endpoint.timeoutMs) };

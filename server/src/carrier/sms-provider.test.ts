@@ -1,15 +1,17 @@
 import { createCarrierSimAdmin, CarrierSimAdmin } from '../carrier-sim/admin-client';
 import { CarrierSim, startCarrierSim } from '../carrier-sim/sim';
+import { createCarrierGateway } from './gateway';
 import { createMessageProvider, MessageProvider, MessageProviderError } from './sms-provider';
 
 const SECRET = 'provider-test-secret';
+const CARRIER_SECRET = 'carrier-of-provider-test-secret';
 
 let sim: CarrierSim;
 let admin: CarrierSimAdmin;
 let provider: MessageProvider;
 
 beforeAll(async () => {
-  sim = await startCarrierSim({ port: 0, secret: SECRET });
+  sim = await startCarrierSim({ port: 0, secret: CARRIER_SECRET, messageProviderSecret: SECRET });
   admin = createCarrierSimAdmin(sim.url);
   provider = createMessageProvider({ baseUrl: sim.url, secret: SECRET, timeoutMs: 1_000 });
 });
@@ -49,13 +51,21 @@ describe('the message provider client', () => {
     expect(await admin.listMessages()).toEqual([]);
   });
 
-  it('fails retryably during an outage, and for good when refused for a wrong secret', async () => {
+  it('fails retryably during an outage, and when it cannot verify the answer to a wrong secret', async () => {
     await admin.setFaults({ errorRate: 1 });
     await expect(provider.sendSms('13812345678', 'hello')).rejects.toMatchObject({ status: 503, retryable: true });
     await admin.setFaults({});
 
+    // The provider's 401 is signed with the key we do not hold: it may as well be forged, so it
+    // cannot be the definite refusal that would drop the message.
     const misconfigured = createMessageProvider({ baseUrl: sim.url, secret: 'wrong', timeoutMs: 1_000 });
-    await expect(misconfigured.sendSms('13812345678', 'hello')).rejects.toMatchObject({ status: 401, retryable: false });
+    await expect(misconfigured.sendSms('13812345678', 'hello')).rejects.toMatchObject({ retryable: true, reason: expect.stringMatching(/not trusted/) });
+    expect(await admin.listMessages()).toEqual([]);
+  });
+
+  it('fails for good when the provider refuses the message', async () => {
+    await admin.setFaults({ refusalRate: 1 });
+    await expect(provider.sendSms('13812345678', 'hello')).rejects.toMatchObject({ status: 422, retryable: false });
     expect(await admin.listMessages()).toEqual([]);
   });
 
@@ -63,5 +73,16 @@ describe('the message provider client', () => {
     const impatient = createMessageProvider({ baseUrl: sim.url, secret: SECRET, timeoutMs: 200 });
     await admin.setFaults({ timeoutRate: 1 });
     await expect(impatient.sendSms('13812345678', 'hello')).rejects.toMatchObject({ retryable: true });
+  });
+
+  it('is refused when it signs with the carrier secret, and the carrier refuses the provider secret', async () => {
+    const withCarrierSecret = createMessageProvider({ baseUrl: sim.url, secret: CARRIER_SECRET, timeoutMs: 1_000 });
+    await expect(withCarrierSecret.sendSms('13812345678', 'hello')).rejects.toBeInstanceOf(MessageProviderError);
+    expect(await admin.listMessages()).toEqual([]);
+
+    await admin.setPlan({ phone: '13812345678', totalMb: 1_000, usedMb: 0 });
+    const carrierWithProviderSecret = createCarrierGateway({ baseUrl: sim.url, secret: SECRET, timeoutMs: 1_000 });
+    expect((await carrierWithProviderSecret.deduct({ requestId: 'cross', phone: '13812345678', amountMb: 10 })).outcome).not.toBe('succeeded');
+    expect(await admin.listDeductions()).toEqual([]);
   });
 });

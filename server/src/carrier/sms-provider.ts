@@ -45,7 +45,8 @@ export function createMessageProvider(options: {
 
   const send = async (path: string, payload: Record<string, string>): Promise<SentMessage> => {
     const answer = await postSigned(endpoint, path, payload);
-    if (answer.kind === 'no_answer') throw new MessageProviderError(answer.reason);
+    // Unverified is retryable: only the provider itself may say "never send this again".
+    if (answer.kind !== 'answered') throw new MessageProviderError(answer.reason);
     if (answer.status !== 200) throw new MessageProviderError(`${path} answered ${answer.status}`, answer.status);
     const sent = SentAnswer.safeParse(answer.body);
     if (!sent.success) throw new MessageProviderError(`${path} answer is malformed`);

@@ -8,6 +8,7 @@ import { createTestDatabase, expectLedgerIntact, TEST_REDIS_URL } from './databa
 import { httpClient, type HttpClient } from './http-client';
 
 export const TEST_CARRIER_SECRET = 'test-carrier-secret';
+export const TEST_MESSAGE_PROVIDER_SECRET = 'test-message-provider-secret';
 
 export interface TestStack {
   url: string;
@@ -27,7 +28,7 @@ export interface TestStack {
  */
 export async function startTestStack(overrides: Partial<Config> = {}, clock: Clock = systemClock): Promise<TestStack> {
   const database = await createTestDatabase();
-  const sim = await startCarrierSim({ port: 0, secret: TEST_CARRIER_SECRET });
+  const sim = await startCarrierSim({ port: 0, secret: TEST_CARRIER_SECRET, messageProviderSecret: TEST_MESSAGE_PROVIDER_SECRET });
   const config = loadConfig(
     {},
     {
@@ -42,6 +43,7 @@ export async function startTestStack(overrides: Partial<Config> = {}, clock: Clo
       CARRIER_URL: sim.url,
       MESSAGE_PROVIDER_URL: sim.url,
       CARRIER_SECRET: TEST_CARRIER_SECRET,
+      MESSAGE_PROVIDER_SECRET: TEST_MESSAGE_PROVIDER_SECRET,
       CARRIER_TIMEOUT_MS: 500,
       LOG_LEVEL: (process.env.TEST_LOG_LEVEL as Config['LOG_LEVEL'] | undefined) ?? 'silent',
       JOBS_ENABLED: false,

@@ -1,6 +1,6 @@
 import { createMessageProvider } from '../../carrier/sms-provider';
 import { manualClock } from '../../platform/clock';
-import { startTestStack, TEST_CARRIER_SECRET, type TestStack } from '../../test-support/stack';
+import { startTestStack, type TestStack } from '../../test-support/stack';
 import { enqueueMessage } from './outbox';
 import { deliverDueMessages, OUTBOX_MAX_ATTEMPTS } from './sender';
 
@@ -13,8 +13,10 @@ describe('delivering the outbox to the SMS provider', () => {
   afterEach(() => stack.sim.reset());
   afterAll(() => stack.close());
 
-  const provider = () => createMessageProvider({ baseUrl: stack.simUrl, secret: TEST_CARRIER_SECRET, timeoutMs: 1000 });
+  const provider = () => createMessageProvider({ baseUrl: stack.simUrl, secret: stack.config.MESSAGE_PROVIDER_SECRET, timeoutMs: 1000 });
   const statusOf = async (id: string) => (await stack.server.deps.dataSource.query('SELECT status, attempts FROM outbox WHERE id = ?', [id]))[0];
+  const nextAttemptOf = async (id: string): Promise<Date> =>
+    new Date((await stack.server.deps.dataSource.query('SELECT next_attempt_at FROM outbox WHERE id = ?', [id]))[0].next_attempt_at);
 
   it('sends each due message once, even with two senders racing', async () => {
     const id = await enqueueMessage(stack.server.deps.dataSource.manager, { channel: 'sms', to: '13600000001', template: 'test', text: '【流量】你好' }, clock.now());
@@ -36,5 +38,36 @@ describe('delivering the outbox to the SMS provider', () => {
       clock.advanceMs(10 * 60_000);
     }
     expect(await stack.sim.listMessages('13600000002')).toEqual([]);
+  });
+
+  it('fails a message after exactly one attempt when the provider refuses it', async () => {
+    const id = await enqueueMessage(stack.server.deps.dataSource.manager, { channel: 'sms', to: '13600000003', template: 'test', text: '拒收' }, clock.now());
+    await stack.sim.setFaults({ refusalRate: 1 });
+    await deliverDueMessages(stack.server.deps, provider());
+    expect(await statusOf(id)).toMatchObject({ status: 'failed', attempts: 1 });
+
+    // A refusal is final: later runs, even once the provider would accept, do not send it again.
+    await stack.sim.setFaults({});
+    clock.advanceMs(60 * 60_000);
+    await deliverDueMessages(stack.server.deps, provider());
+    expect(await statusOf(id)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(await stack.sim.listMessages('13600000003')).toEqual([]);
+  });
+
+  it('retries a message whose provider did not answer in time, after a backoff', async () => {
+    const id = await enqueueMessage(stack.server.deps.dataSource.manager, { channel: 'sms', to: '13600000004', template: 'test', text: '超时' }, clock.now());
+    await stack.sim.setFaults({ timeoutRate: 1 });
+    const impatient = createMessageProvider({ baseUrl: stack.simUrl, secret: stack.config.MESSAGE_PROVIDER_SECRET, timeoutMs: 200 });
+    const attemptedAt = clock.now().getTime();
+    await deliverDueMessages(stack.server.deps, impatient);
+    expect(await statusOf(id)).toMatchObject({ status: 'pending', attempts: 1 });
+    expect((await nextAttemptOf(id)).getTime()).toBeGreaterThan(attemptedAt);
+
+    await stack.sim.setFaults({});
+    await deliverDueMessages(stack.server.deps, provider());
+    expect(await statusOf(id)).toMatchObject({ status: 'pending', attempts: 1 });
+    clock.set(await nextAttemptOf(id));
+    await deliverDueMessages(stack.server.deps, provider());
+    expect(await statusOf(id)).toMatchObject({ status: 'sent', attempts: 2 });
   });
 });

@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps';
 import { inTransaction, toInt } from '../../db/sql';
-import type { MessageProvider } from '../../carrier/sms-provider';
+import { MessageProviderError, type MessageProvider } from '../../carrier/sms-provider';
 import { revealText } from './outbox';
 
 export const OUTBOX_BATCH = 50;
@@ -50,7 +50,10 @@ export async function deliverDueMessages(deps: Deps, provider: MessageProvider):
       sent++;
     } catch (error) {
       const attempts = toInt(message.attempts) + 1;
-      const final = attempts >= OUTBOX_MAX_ATTEMPTS || (error as { retriable?: boolean }).retriable === false;
+      // Only the provider's own error type can say "sending again cannot help"; anything else
+      // (a bug, a dropped database connection) is treated as passing.
+      const refused = error instanceof MessageProviderError && !error.retryable;
+      const final = attempts >= OUTBOX_MAX_ATTEMPTS || refused;
       logger.warn({ err: error, messageId: message.id, attempts }, final ? 'message failed for good' : 'message will be retried');
       await dataSource.query(
         `UPDATE outbox SET status = ?, last_error = ?, lease_until = NULL, next_attempt_at = ? WHERE id = ?`,
