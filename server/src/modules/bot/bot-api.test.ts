@@ -5,6 +5,7 @@ import { enqueueMessage } from '../outbox/outbox';
 import { OUTBOX_MAX_ATTEMPTS } from '../outbox/sender';
 import { startTestStack, type TestStack } from '../../test-support/stack';
 import { signIn, type CallOptions } from '../../test-support/http-client';
+import { issueToken } from '../../http/auth';
 import { WECHAT_LEASE_MS, WECHAT_RETRY_BASE_MS } from './wechat-outbox';
 
 describe('the bot API', () => {
@@ -193,6 +194,25 @@ describe('the bot API', () => {
       expect((await roomGrab(member.contactId)).body).toMatchObject({ packetId: sent.body.id, amountMb: 10, rank: 2 });
       // Finish it, so later tests start from a room without open plain packets.
       expect((await roomGrab(sender.contactId)).body).toMatchObject({ packetId: sent.body.id, rank: 3 });
+    });
+
+    it("lists a room's packets only for the bot, the bot acting for a member, and a member's own token; others get 403 NOT_IN_ROOM", async () => {
+      await stack.client.put(`${roomPath()}/members`, { contactIds: [sender.contactId, member.contactId] }, asBot());
+      const sent = await sendPacket({ mode: 'equal', perShareMb: 10, count: 3 });
+      const list = (options: CallOptions) => stack.client.get(`/api/v1/red-packets?roomId=${encodeURIComponent(ROOM)}`, options);
+      const ids = (answer: { body: { items: Array<{ id: string }> } }) => answer.body.items.map((p) => p.id);
+      expect(ids(await list(asBot()))).toContain(sent.body.id);
+      expect(ids(await list(asBot({}, member.contactId)))).toContain(sent.body.id);
+      const memberToken = { token: issueToken(stack.config.JWT_SECRET, member.userId) };
+      expect(ids(await list(memberToken))).toContain(sent.body.id);
+      for (const options of [asBot({}, other.contactId), { token: issueToken(stack.config.JWT_SECRET, other.userId) }, { token: (await signIn(stack.client, '13800000034')).token }]) {
+        const refused = await list(options);
+        expect({ status: refused.status, code: refused.body.error.code, items: refused.body.items }).toEqual({ status: 403, code: 'NOT_IN_ROOM', items: undefined });
+      }
+      // Tidy: leave no open plain packet for the tests after this one.
+      for (const person of [sender, member]) await roomGrab(person.contactId);
+      await stack.client.post(`${roomPath()}/members`, { contactId: other.contactId }, asBot());
+      await roomGrab(other.contactId);
     });
 
     it('grabs the newest plain packet with 抢, then the one before it, and answers 409 ALREADY_GRABBED when all are taken', async () => {

@@ -6,6 +6,7 @@ import { escrowCode, walletCode } from '../ledger/accounts';
 import { findPacket, freeShares, grabOf, grabsOf, insertPacket, isShareTaken, luckiestOf, packetView, type PacketRow } from './repository';
 import { splitEqual, splitRandom, type RandomSource } from './split';
 import { RedPacketStore, type Share } from './store';
+import { isUserInRoom } from '../bot/bindings';
 import { silentEvents, type RedPacketEvents } from './live-events';
 import { GrabWriter, type Commit } from './grab-writer';
 
@@ -65,7 +66,9 @@ export class RedPacketService {
     return packetView(this.deps.dataSource.manager, row);
   }
 
-  async listInRoom(roomId: string, status: RedPacket['status'] | undefined, limit: number): Promise<RedPacket[]> {
+  /** `viewerUserId` null is the bot itself, which serves every room it is in; a user must be a member. */
+  async listInRoom(viewerUserId: string | null, roomId: string, status: RedPacket['status'] | undefined, limit: number): Promise<RedPacket[]> {
+    if (viewerUserId !== null) await this.requireRoomMember(roomId, viewerUserId, "see the room's packets");
     const sql = this.deps.dataSource.manager;
     const rows: PacketRow[] = status
       ? await sql.query('SELECT * FROM red_packets WHERE room_id = ? AND status = ? ORDER BY id DESC LIMIT ?', [roomId, status, limit])
@@ -172,12 +175,8 @@ export class RedPacketService {
     }
   }
 
-  private async requireRoomMember(roomId: string, userId: string): Promise<void> {
-    const rows = await this.deps.dataSource.query(
-      `SELECT 1 FROM room_members m JOIN bot_bindings b ON b.contact_id = m.contact_id WHERE m.room_id = ? AND b.user_id = ? LIMIT 1`,
-      [roomId, userId],
-    );
-    if (rows.length === 0) throw forbidden('NOT_IN_ROOM', 'Only members of the chat room can grab this packet.');
+  private async requireRoomMember(roomId: string, userId: string, what = 'grab this packet'): Promise<void> {
+    if (!(await isUserInRoom(this.deps.dataSource.manager, roomId, userId))) throw forbidden('NOT_IN_ROOM', `Only members of the chat room can ${what}.`);
   }
 
   private async closedError(packetId: string): Promise<AppError> {
