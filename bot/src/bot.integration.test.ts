@@ -49,8 +49,8 @@ describe('the bot with the real service', () => {
   // One message per 200 ms: slow enough that a restart lands in the middle of a backlog.
   const newBot = (): LiuliangBot =>
     createBot({ puppet, serviceUrl: stack.url, botToken: stack.config.BOT_TOKEN, logger: silentLogger, outboxPollIntervalMs: 200, outboxBatchSize: 1, summaryIntervalMs: 100 });
-  const asBot = (actingUserId?: string) => ({ headers: { authorization: `Bot ${stack.config.BOT_TOKEN}`, ...(actingUserId ? { 'x-acting-user': actingUserId } : {}) } });
-  const balance = async (userId: string): Promise<number> => (await stack.client.get('/api/v1/wallet', asBot(userId))).body.balanceMb;
+  const asBot = (actingContactId?: string) => ({ headers: { authorization: `Bot ${stack.config.BOT_TOKEN}`, ...(actingContactId ? { 'x-acting-contact': actingContactId } : {}) } });
+  const balance = async (person: Person): Promise<number> => (await stack.client.get('/api/v1/wallet', asBot(person.contact.id))).body.balanceMb;
   const packetsInRoom = async (): Promise<RedPacket[]> => (await stack.client.get(`/api/v1/red-packets?roomId=${encodeURIComponent(ROOM_ID)}`, asBot())).body.items;
   const said = (lines: readonly string[], pattern: RegExp) => lines.find((line) => pattern.test(line));
   const privately = (name: Name) => privateLines.get(people[name].contact.id) ?? [];
@@ -104,10 +104,10 @@ describe('the bot with the real service', () => {
     const { xiaoming, xiaohong } = people;
     await stack.sim.setPlan({ phone: xiaoming.phone, totalMb: 10240, usedMb: 0 });
     xiaoming.contact.say('转存 1G').to(room);
-    await eventually('1 GB in 小明\'s wallet', async () => (await balance(xiaoming.userId)) === 1024);
+    await eventually('1 GB in 小明\'s wallet', async () => (await balance(xiaoming)) === 1024);
     xiaoming.contact.say('转赠 @小红 100M 生日快乐', [xiaohong.contact]).to(room);
-    await eventually('the gift in 小红\'s wallet', async () => (await balance(xiaohong.userId)) === 100);
-    expect(await balance(xiaoming.userId)).toBe(924);
+    await eventually('the gift in 小红\'s wallet', async () => (await balance(xiaohong)) === 100);
+    expect(await balance(xiaoming)).toBe(924);
     const notice = await eventually('the gift notice to 小红', () => said(privately('xiaohong'), /送给你 100 MB 流量/));
     expect(notice).toMatch(/^用户0002，用户0001 .*留言：生日快乐$/);
   });
@@ -123,7 +123,7 @@ describe('the bot with the real service', () => {
 
     outsider.contact.say('抢').to(room);
     await eventually('the refusal', () => said(roomLines, /@小外.*不在这个群的成员名单里/));
-    expect(await balance(outsider.userId)).toBe(0);
+    expect(await balance(outsider)).toBe(0);
     const after = (await stack.client.get(`/api/v1/red-packets/${packet.id}`, asBot())).body as RedPacket;
     expect({ remainingCount: after.remainingCount, grabs: after.grabs }).toEqual({ remainingCount: 2, grabs: [] });
     // Leave nothing open for the scenes after this one.
@@ -134,7 +134,7 @@ describe('the bot with the real service', () => {
 
   it('lets the room grab a random packet by 抢 and a passphrase packet by its passphrase, and names the luckiest', async () => {
     const { xiaoming, xiaohong, xiaogang } = people;
-    const before = { xiaoming: await balance(xiaoming.userId), xiaohong: await balance(xiaohong.userId), xiaogang: await balance(xiaogang.userId) };
+    const before = { xiaoming: await balance(xiaoming), xiaohong: await balance(xiaohong), xiaogang: await balance(xiaogang) };
     const chatName = new Map([xiaoming, xiaohong, xiaogang].map((p) => [p.userId, p.contact.payload.name]));
 
     xiaoming.contact.say('红包 300M 3').to(room);
@@ -158,11 +158,11 @@ describe('the bot with the real service', () => {
     await eventually('its end in the room', () => roomLines.filter((line) => /已被抢完/.test(line)).length >= 3);
 
     const share = (userId: string) => finished.grabs.find((g) => g.userId === userId)!.amountMb;
-    expect(await balance(xiaoming.userId)).toBe(before.xiaoming - 300 - 40 + share(xiaoming.userId));
-    expect(await balance(xiaohong.userId)).toBe(before.xiaohong + share(xiaohong.userId) + 20);
-    expect(await balance(xiaogang.userId)).toBe(before.xiaogang + share(xiaogang.userId) + 20);
+    expect(await balance(xiaoming)).toBe(before.xiaoming - 300 - 40 + share(xiaoming.userId));
+    expect(await balance(xiaohong)).toBe(before.xiaohong + share(xiaohong.userId) + 20);
+    expect(await balance(xiaogang)).toBe(before.xiaogang + share(xiaogang.userId) + 20);
     // Data moved between the three and nowhere else: all of it came from 小明's 1 GB.
-    expect((await Promise.all([xiaoming, xiaohong, xiaogang].map((p) => balance(p.userId)))).reduce((a, b) => a + b, 0)).toBe(1024);
+    expect((await Promise.all([xiaoming, xiaohong, xiaogang].map((p) => balance(p)))).reduce((a, b) => a + b, 0)).toBe(1024);
   });
 
   it('delivers every outbox message exactly once across a bot restart', async () => {
@@ -189,6 +189,6 @@ describe('the bot with the real service', () => {
     await eventually('every gift notice delivered', () => deliveredCount() === RESTART_GIFTS);
     await eventually('every message marked sent', async () => (await wechatRows()).every((row) => row.status === 'sent'));
     expect(Array.from({ length: RESTART_GIFTS }, (_, i) => delivered(i))).toEqual(Array(RESTART_GIFTS).fill(1));
-    expect(await balance(xiaohong.userId) + (await balance(xiaogang.userId)) + (await balance(xiaoming.userId))).toBe(1024);
+    expect(await balance(xiaohong) + (await balance(xiaogang)) + (await balance(xiaoming))).toBe(1024);
   });
 });

@@ -21,7 +21,17 @@ function fakeService() {
     const method = init?.method ?? 'GET';
     const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
     calls.push({ method, path, headers: (init?.headers ?? {}) as Record<string, string>, body });
+    const headers = (init?.headers ?? {}) as Record<string, string>;
+    // Nobody here is bound until they bind in a direct chat; then the service acts for them.
+    const bound = (contactId: string) => calls.some((call) => call.method === 'POST' && call.path === '/bot/bindings' && (call.body as { contactId: string }).contactId === contactId);
+    const acting = headers['x-acting-contact'];
+    if (acting !== undefined && !bound(acting)) return json(403, { error: { code: 'CONTACT_NOT_BOUND', message: 'not bound' } });
     if (path.startsWith('/bot/bindings/')) return json(404, { error: { code: 'CONTACT_NOT_BOUND', message: 'not bound' } });
+    if (path === '/auth/sms-code') return json(204);
+    if (method === 'POST' && path === '/bot/bindings') {
+      const { contactId, phone } = body as { contactId: string; phone: string };
+      return json(200, { contactId, userId: '7', phone, nickname: `用户${phone.slice(-4)}` });
+    }
     if (path === '/bot/outbox/claim') return json(200, { items: [] });
     if (path.includes('/members')) return json(204);
     return json(404, { error: { code: 'NOT_FOUND', message: 'no such route' } });
@@ -44,6 +54,8 @@ describe('createBot on the mock puppet', () => {
   const service = fakeService();
   const mocker = new mock.Mocker();
   const botSaid: string[] = [];
+  /** What the bot said where: the room's id, or the contact's id for a direct chat. */
+  const botSaidIn: Array<{ where: string; text: string }> = [];
 
   beforeAll(async () => {
     quietWechatyLog('silent');
@@ -63,7 +75,9 @@ describe('createBot on the mock puppet', () => {
     const xiaohong = mocker.createContact({ id: 'c-xiaohong', name: '小红' });
     mocker.createRoom({ id: 'room-1@chatroom', topic: '流量群', memberIdList: [self.id, xiaoming.id, xiaohong.id] });
     self.on('message', (message) => {
-      if (message.talker().id === self.id) botSaid.push(message.text() ?? '');
+      if (message.talker().id !== self.id) return;
+      botSaid.push(message.text() ?? '');
+      botSaidIn.push({ where: message.room()?.id ?? message.listener()?.id ?? '?', text: message.text() ?? '' });
     });
     mocker.login(self);
   });
@@ -93,6 +107,37 @@ describe('createBot on the mock puppet', () => {
     expect(reply).toContain('@小明');
     const made = service.calls.slice(before).filter((call) => call.path !== '/bot/outbox/claim');
     expect(made.map((call) => `${call.method} ${call.path}`)).toEqual(['GET /bot/bindings/c-xiaoming']);
+  });
+
+  it('keeps binding out of the room: a phone said there gets only a hint to chat privately, and the code prompt and the confirmation come in the direct chat', async () => {
+    const before = { calls: service.calls.length, said: botSaidIn.length };
+    person('c-xiaohong').say('绑定 13800138000').to(room());
+    const hint = await waitFor(() => botSaidIn.slice(before.said).find((line) => line.where === 'room-1@chatroom'));
+    expect(hint.text).toContain('私聊');
+    expect(hint.text).not.toMatch(/138|8000|\*{4}|\d{3,}/);
+    person('c-xiaohong').say('绑定 123456').to(room());
+    await waitFor(() => (botSaidIn.slice(before.said).filter((line) => line.where === 'room-1@chatroom').length === 2 ? true : undefined));
+    const inRoom = service.calls.slice(before.calls).filter((call) => call.path !== '/bot/outbox/claim');
+    expect(inRoom).toEqual([]); // no code sent, nothing bound
+
+    person('c-xiaohong').say('绑定 13800138000').to(person('bot-self'));
+    const prompt = await waitFor(() => botSaidIn.slice(before.said).find((line) => line.where === 'c-xiaohong' && line.text.includes('验证码已发送')));
+    expect(prompt.text).toContain('138****8000');
+    person('c-xiaohong').say('绑定 123456').to(person('bot-self'));
+    await waitFor(() => botSaidIn.slice(before.said).find((line) => line.where === 'c-xiaohong' && line.text.startsWith('绑定成功')));
+    const made = service.calls.slice(before.calls).filter((call) => call.path !== '/bot/outbox/claim');
+    expect(made.map((call) => `${call.method} ${call.path}`)).toEqual(['POST /auth/sms-code', 'POST /bot/bindings']);
+    expect(made[1]?.body).toEqual({ contactId: 'c-xiaohong', phone: '13800138000', code: '123456' });
+    // Nothing about the binding reached the room.
+    expect(botSaidIn.filter((line) => line.where === 'room-1@chatroom').map((line) => line.text).join('\n')).not.toMatch(/138|8000|绑定成功|验证码已发送/);
+  });
+
+  it('acts by naming the contact who spoke, never a user id', async () => {
+    const before = service.calls.length;
+    person('c-xiaohong').say('余额').to(room());
+    const wallet = await waitFor(() => service.calls.slice(before).find((call) => call.path === '/wallet'));
+    expect(wallet.headers).toMatchObject({ 'x-acting-contact': 'c-xiaohong' });
+    expect(wallet.headers).not.toHaveProperty('x-acting-user');
   });
 
   it('answers help in a direct message', async () => {

@@ -8,7 +8,6 @@ import { LiveReporter, type LiveSocket } from './live/reporter';
 import { consoleLogger, type Logger } from './logger';
 import { DEFAULT_OUTBOX_BATCH_SIZE, DEFAULT_OUTBOX_POLL_INTERVAL_MS, OutboxPoller } from './outbox/poller';
 import { RoomMembership } from './rooms/membership';
-import { BindingCache } from './service/bindings';
 import { ServiceClient } from './service/client';
 
 export const DEFAULT_SUMMARY_INTERVAL_MS = 5000;
@@ -29,7 +28,7 @@ export interface CreateBotOptions {
   /** At most one grab summary line per packet per this many ms. */
   summaryIntervalMs?: number;
   requestTimeoutMs?: number;
-  /** Injected time, for expiry of caches and the pacing of summaries. */
+  /** Injected time, for expiry of pending binds and the pacing of summaries. */
   now?: () => number;
   logger?: Logger;
   fetch?: typeof fetch;
@@ -77,10 +76,8 @@ export function createBot(options: CreateBotOptions): LiuliangBot {
     ...(options.createLiveSocket === undefined ? {} : { createSocket: options.createLiveSocket }),
   });
   const membership = new RoomMembership(service, logger, selfId);
-  const bindings = new BindingCache((contactId) => service.findBinding(contactId), now);
   const grabs = new GrabFlow({
     service,
-    bindings,
     reporter,
     resyncRoom: async (roomId) => {
       const room = await wechaty.Room.find({ id: roomId });
@@ -89,7 +86,7 @@ export function createBot(options: CreateBotOptions): LiuliangBot {
     suppressor: new RepeatSuppressor(Math.max(REPEAT_WINDOW_MS, summaryIntervalMs), now),
     logger,
   });
-  const runner = new CommandRunner({ service, bindings, pendingBinds: new PendingBinds(now), reporter, grabs, logger });
+  const runner = new CommandRunner({ service, pendingBinds: new PendingBinds(now), reporter, grabs, logger });
   const outbox = new OutboxPoller({
     claim: (limit) => service.claimOutbox(limit),
     report: (itemId, result) => service.reportOutboxResult(itemId, result),

@@ -1,7 +1,5 @@
 import { PendingBinds, PENDING_BIND_TTL_MS, RepeatSuppressor } from './limits';
 import { stripMentionsOf } from './mentions';
-import { BindingCache, UNBOUND_CACHE_TTL_MS } from '../service/bindings';
-import type { Binding } from '../service/schemas';
 
 function fakeClock() {
   let nowMs = 0;
@@ -41,23 +39,5 @@ describe('PendingBinds', () => {
     expect(pending.get('c1')?.phone).toBe('13800138000');
     clock.advance(PENDING_BIND_TTL_MS);
     expect(pending.get('c1')).toBeNull();
-  });
-});
-
-describe('BindingCache', () => {
-  it('asks the service once per contact while the answer is fresh', async () => {
-    const clock = fakeClock();
-    const binding: Binding = { contactId: 'c1', userId: 'u1', phone: '13800138000', nickname: '小明' };
-    const asked: string[] = [];
-    const cache = new BindingCache(async (contactId) => {
-      asked.push(contactId);
-      return contactId === 'c1' ? binding : null;
-    }, clock.now);
-    await expect(cache.find('c1')).resolves.toEqual(binding);
-    await expect(cache.find('c1')).resolves.toEqual(binding);
-    await expect(cache.find('c2')).resolves.toBeNull();
-    clock.advance(UNBOUND_CACHE_TTL_MS);
-    await expect(cache.find('c2')).resolves.toBeNull();
-    expect(asked).toEqual(['c1', 'c2', 'c2']);
   });
 });

@@ -3,7 +3,6 @@ import type { LiveReporter } from '../live/reporter';
 import type { Logger } from '../logger';
 import { bindFirstText, grabbedText, grabOnlyInRoomsText } from '../replies/commands';
 import { serviceErrorText } from '../replies/service-errors';
-import type { BindingCache } from '../service/bindings';
 import { idempotencyKeyFor, type ServiceClient } from '../service/client';
 import { hasCode, ServiceError } from '../service/errors';
 import type { Binding, RoomGrabResult } from '../service/schemas';
@@ -12,7 +11,6 @@ import type { ChatTurn } from './turn';
 
 export interface GrabFlowDeps {
   service: ServiceClient;
-  bindings: BindingCache;
   reporter: LiveReporter;
   /** Puts the room's current members on the service's list again. */
   resyncRoom: (roomId: string) => Promise<void>;
@@ -27,15 +25,18 @@ const ROOM_WIDE_CODES = new Set(['SOLD_OUT', 'EXPIRED', 'NOT_FOUND']);
  * Grabbing in a room: "抢" grabs the newest plain packet; saying a passphrase grabs the packet it
  * opens. Successful grabs are not answered one by one; the live report sums them up at a steady
  * pace, so a packet with two hundred shares does not become two hundred messages.
+ *
+ * Every grab names the contact who spoke, never a user: the service resolves the contact's
+ * binding as it stands at that moment, so nothing here can grab for a stale binding.
  */
 export class GrabFlow {
   constructor(private readonly deps: GrabFlowDeps) {}
 
-  async grabPlain(binding: Binding, turn: ChatTurn, lang: Lang): Promise<void> {
+  async grabPlain(turn: ChatTurn, lang: Lang): Promise<void> {
     if (turn.roomId === null) return turn.reply(grabOnlyInRoomsText(lang));
     try {
-      const result = await this.grabWithResync(binding, turn.roomId, undefined, turn.messageId);
-      await this.reportGrab(result, binding, turn, lang);
+      const result = await this.grabWithResync(turn.talker.id, turn.roomId, undefined, turn.messageId);
+      await this.reportGrab(result, turn, lang);
     } catch (error) {
       await this.replyToFailure(error, turn, lang);
     }
@@ -47,36 +48,39 @@ export class GrabFlow {
    */
   async tryPassphrase(text: string, turn: ChatTurn, lang: Lang): Promise<void> {
     if (turn.roomId === null) return;
-    const known = this.deps.reporter.isKnownPassphrase(turn.roomId, text);
-    const binding = await this.deps.bindings.find(turn.talker.id);
-    if (binding === null) {
-      // Only a passphrase the bot knows is worth a hint; anything else is ordinary chat.
-      if (known && this.deps.suppressor.allow(`bind-hint:${turn.talker.id}`)) await turn.reply(bindFirstText(lang));
-      return;
-    }
-    this.deps.reporter.rememberName(binding.userId, turn.talker.name);
     try {
-      const result = await this.grabWithResync(binding, turn.roomId, text, turn.messageId);
-      await this.reportGrab(result, binding, turn, lang);
+      const result = await this.grabWithResync(turn.talker.id, turn.roomId, text, turn.messageId);
+      await this.reportGrab(result, turn, lang);
     } catch (error) {
       if (hasCode(error, 'NOT_FOUND', 'WRONG_PASSPHRASE')) return;
+      if (hasCode(error, 'CONTACT_NOT_BOUND')) {
+        // Only a passphrase the bot knows is worth a hint; anything else is ordinary chat.
+        const known = this.deps.reporter.isKnownPassphrase(turn.roomId, text);
+        if (known && this.deps.suppressor.allow(`bind-hint:${turn.talker.id}`)) await turn.reply(bindFirstText(lang));
+        return;
+      }
       await this.replyToFailure(error, turn, lang);
     }
   }
 
-  private async grabWithResync(binding: Binding, roomId: string, passphrase: string | undefined, messageId: string): Promise<RoomGrabResult> {
+  private async grabWithResync(contactId: string, roomId: string, passphrase: string | undefined, messageId: string): Promise<RoomGrabResult> {
     try {
-      return await this.deps.service.grabInRoom(binding.userId, roomId, passphrase, idempotencyKeyFor(messageId));
+      return await this.deps.service.grabInRoom(contactId, roomId, passphrase, idempotencyKeyFor(messageId));
     } catch (error) {
       if (!hasCode(error, 'NOT_IN_ROOM')) throw error;
       // The service's member list may lag the room (a join the bot missed while offline):
       // refresh it and try once more, under a new key since the first attempt was refused.
       await this.deps.resyncRoom(roomId);
-      return this.deps.service.grabInRoom(binding.userId, roomId, passphrase, idempotencyKeyFor(messageId, 'after-resync'));
+      return this.deps.service.grabInRoom(contactId, roomId, passphrase, idempotencyKeyFor(messageId, 'after-resync'));
     }
   }
 
-  private async reportGrab(result: RoomGrabResult, binding: Binding, turn: ChatTurn, lang: Lang): Promise<void> {
+  private async reportGrab(result: RoomGrabResult, turn: ChatTurn, lang: Lang): Promise<void> {
+    // The live summary names grabbers by user id; which user this was is asked after the grab,
+    // only to word the summary (it decides nothing), and only for a grab that happened.
+    const binding = await this.bindingForNaming(turn.talker.id);
+    if (binding === null) return turn.reply(grabbedText(result.amountMb, lang));
+    this.deps.reporter.rememberName(binding.userId, turn.talker.name);
     const grab: { userId: string; nickname: string; amountMb: number; remainingCount?: number } = {
       userId: binding.userId,
       nickname: turn.talker.name || binding.nickname,
@@ -96,6 +100,15 @@ export class GrabFlow {
       this.deps.reporter.recordGrab(result.packetId, grab);
     } else {
       await turn.reply(grabbedText(result.amountMb, lang));
+    }
+  }
+
+  private async bindingForNaming(contactId: string): Promise<Binding | null> {
+    try {
+      return await this.deps.service.findBinding(contactId);
+    } catch (error) {
+      this.deps.logger.warn(`grab: cannot look up the binding of ${contactId}: ${String(error)}`);
+      return null;
     }
   }
 

@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import {
   balanceText,
   bindFirstText,
+  bindInPrivateText,
   bindStartFirstText,
   boundText,
   depositText,
@@ -18,10 +19,8 @@ import {
 } from '../replies/commands';
 import { maskPhone, unitNote } from '../replies/format';
 import { serviceErrorText } from '../replies/service-errors';
-import type { BindingCache } from '../service/bindings';
 import { idempotencyKeyFor, type ServiceClient } from '../service/client';
 import { ServiceError } from '../service/errors';
-import type { Binding } from '../service/schemas';
 import type { GrabFlow } from './grab';
 import type { PendingBinds } from './limits';
 import type { ChatTurn } from './turn';
@@ -29,7 +28,6 @@ import type { LiveReporter } from '../live/reporter';
 
 export interface CommandRunnerDeps {
   service: ServiceClient;
-  bindings: BindingCache;
   pendingBinds: PendingBinds;
   reporter: LiveReporter;
   grabs: GrabFlow;
@@ -38,7 +36,11 @@ export interface CommandRunnerDeps {
 
 type BoundCommand = Exclude<Command, { kind: 'help' } | { kind: 'bind-phone' } | { kind: 'bind-code' }>;
 
-/** Carries out one parsed command for one chat turn: access first (is the talker bound?), then the service call, then the reply. */
+/**
+ * Carries out one parsed command for one chat turn: the service call, then the reply. Every
+ * call that acts for someone names the contact who spoke (X-Acting-Contact) and the service
+ * resolves its binding then; the bot keeps no binding of its own that could act for a stale user.
+ */
 export class CommandRunner {
   constructor(private readonly deps: CommandRunnerDeps) {}
 
@@ -59,10 +61,12 @@ export class CommandRunner {
    * how to bind (what they would hear for the well-formed command), not the finer points of it.
    */
   async replyToParseError(error: ParseError, turn: ChatTurn, lang: Lang): Promise<void> {
+    // A misread bind would quote its digits back to the whole room.
+    if (error.command === 'bind' && turn.roomId !== null) return turn.reply(bindInPrivateText(lang));
     const forEveryone = error.command === null || error.command === 'bind' || error.command === 'help';
     if (!forEveryone) {
       try {
-        if ((await this.deps.bindings.find(turn.talker.id)) === null) return turn.reply(bindFirstText(lang));
+        if ((await this.deps.service.findBinding(turn.talker.id)) === null) return turn.reply(bindFirstText(lang));
       } catch (lookUpError) {
         // The parse error is worth saying even when the binding cannot be checked.
         this.deps.logger.warn(`binding of ${turn.talker.id}: ${String(lookUpError)}`);
@@ -76,34 +80,34 @@ export class CommandRunner {
       case 'help':
         return turn.reply(helpText(lang));
       case 'bind-phone':
-        return this.startBinding(command.phone, turn, lang);
       case 'bind-code':
-        return this.finishBinding(command.code, turn, lang);
-      default: {
-        // Everything else acts for a bound user; an unbound talker learns how to bind, and nothing happens.
-        const binding = await this.deps.bindings.find(turn.talker.id);
-        if (binding === null) return turn.reply(bindFirstText(lang));
-        this.deps.reporter.rememberName(binding.userId, turn.talker.name);
-        return this.runBound(command, binding, turn, lang);
-      }
+        // A phone number (even masked) or a code said in a room is seen by everyone in it:
+        // binding happens only in a direct chat, and the room hears nothing but where to go.
+        if (turn.roomId !== null) return turn.reply(bindInPrivateText(lang));
+        return command.kind === 'bind-phone' ? this.startBinding(command.phone, turn, lang) : this.finishBinding(command.code, turn, lang);
+      default:
+        // Everything else acts for the talker's binding; an unbound talker hears 403
+        // CONTACT_NOT_BOUND from the service, worded as how to bind, and nothing happens.
+        return this.runAsTalker(command, turn, lang);
     }
   }
 
-  private async runBound(command: BoundCommand, binding: Binding, turn: ChatTurn, lang: Lang): Promise<void> {
+  private async runAsTalker(command: BoundCommand, turn: ChatTurn, lang: Lang): Promise<void> {
     const key = idempotencyKeyFor(turn.messageId);
+    const contactId = turn.talker.id;
     switch (command.kind) {
       case 'balance':
-        return turn.reply(balanceText(await this.deps.service.getWallet(binding.userId), lang));
+        return turn.reply(balanceText(await this.deps.service.getWallet(contactId), lang));
       case 'give':
-        return this.give(command, binding, turn, lang);
+        return this.give(command, turn, lang);
       case 'bank': {
-        const outcome = await this.deps.service.bankPlanData(binding.userId, command.amount.amountMb, key);
+        const outcome = await this.deps.service.bankPlanData(contactId, command.amount.amountMb, key);
         return turn.reply(depositText(outcome, lang) + unitNote([command.amount], lang));
       }
       case 'hongbao':
-        return this.sendRedPacket(command, binding, turn, lang);
+        return this.sendRedPacket(command, turn, lang);
       case 'grab':
-        return this.deps.grabs.grabPlain(binding, turn, lang);
+        return this.deps.grabs.grabPlain(turn, lang);
     }
   }
 
@@ -119,30 +123,31 @@ export class CommandRunner {
     const request = { contactId: turn.talker.id, phone: pending.phone, code };
     const binding = await this.deps.service.bindContact(request, idempotencyKeyFor(turn.messageId));
     this.deps.pendingBinds.delete(turn.talker.id);
-    this.deps.bindings.remember(turn.talker.id, binding);
     await turn.reply(boundText(binding, lang));
   }
 
-  private async give(command: Extract<Command, { kind: 'give' }>, binding: Binding, turn: ChatTurn, lang: Lang): Promise<void> {
+  private async give(command: Extract<Command, { kind: 'give' }>, turn: ChatTurn, lang: Lang): Promise<void> {
     let toPhone: string;
     let recipientName: string;
     if (command.recipient.kind === 'phone') {
       toPhone = command.recipient.phone;
       recipientName = maskPhone(toPhone);
     } else {
+      // Whether a friend has bound is no business of a talker who has not: they hear how to bind.
+      if ((await this.deps.service.findBinding(turn.talker.id)) === null) return turn.reply(bindFirstText(lang));
       const friend = await turn.findMentioned(command.recipient.name);
       if (friend === null) return turn.reply(mentionNotFoundText(command.recipient.name, lang));
-      const friendBinding = await this.deps.bindings.find(friend.id);
+      const friendBinding = await this.deps.service.findBinding(friend.id);
       if (friendBinding === null) return turn.reply(recipientUnboundText(friend.name, lang));
       toPhone = friendBinding.phone;
       recipientName = friend.name;
     }
     const gift = { toPhone, amountMb: command.amount.amountMb, ...(command.message === undefined ? {} : { message: command.message }) };
-    const outcome = await this.deps.service.sendGift(binding.userId, gift, idempotencyKeyFor(turn.messageId));
+    const outcome = await this.deps.service.sendGift(turn.talker.id, gift, idempotencyKeyFor(turn.messageId));
     await turn.reply(giftText(outcome, command.amount.amountMb, recipientName, command.message, lang) + unitNote([command.amount], lang));
   }
 
-  private async sendRedPacket(command: Extract<Command, { kind: 'hongbao' }>, binding: Binding, turn: ChatTurn, lang: Lang): Promise<void> {
+  private async sendRedPacket(command: Extract<Command, { kind: 'hongbao' }>, turn: ChatTurn, lang: Lang): Promise<void> {
     // A room packet is only grabbed by that room's members; a packet from a direct chat would have nobody to grab it.
     if (turn.roomId === null) return turn.reply(packetOnlyInRoomsText(lang));
     const common = { count: command.count, roomId: turn.roomId, ...(command.passphrase === undefined ? {} : { passphrase: command.passphrase }) };
@@ -150,7 +155,7 @@ export class CommandRunner {
       command.mode === 'random'
         ? { mode: 'random', totalMb: command.total.amountMb, ...common }
         : { mode: 'equal', perShareMb: command.perShare.amountMb, ...common };
-    const created = await this.deps.service.createRedPacket(binding.userId, request, idempotencyKeyFor(turn.messageId));
+    const created = await this.deps.service.createRedPacket(turn.talker.id, request, idempotencyKeyFor(turn.messageId));
     const packet = { ...created, senderNickname: turn.talker.name || created.senderNickname };
     this.deps.reporter.track(packet, turn.roomId, lang, command.passphrase);
     const amount = command.mode === 'random' ? command.total : command.perShare;

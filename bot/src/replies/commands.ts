@@ -31,9 +31,14 @@ export function helpText(lang: Lang): string {
 export function bindFirstText(lang: Lang): string {
   return pick(
     lang,
-    '你还没有绑定手机号。请发送：绑定 手机号（建议私聊我），收到验证码后再发送：绑定 验证码',
-    'You have not bound a phone number yet. Send /bind <phone> (best in a private chat), then /bind <code>.',
+    '你还没有绑定手机号。请私聊我发送：绑定 手机号，收到验证码后再发送：绑定 验证码',
+    'You have not bound a phone number yet. In a private chat with me, send /bind <phone>, then /bind <code>.',
   );
+}
+
+/** The only answer to binding in a room: it names no phone and no code, masked or not. */
+export function bindInPrivateText(lang: Lang): string {
+  return pick(lang, '绑定请私聊我：在私聊里发送「绑定 手机号」，验证码也请在私聊里发给我。', 'Binding happens in a private chat: message me /bind <phone> there, and the code there too.');
 }
 
 export function parseErrorText(error: ParseError, lang: Lang): string {

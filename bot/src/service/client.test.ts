@@ -25,26 +25,27 @@ function fakeService(status: number, answer: unknown) {
 }
 
 describe('ServiceClient', () => {
-  it('acts for a bound user with the bot token, the acting user and the idempotency key', async () => {
+  it('acts for the contact who spoke with the bot token, X-Acting-Contact and the idempotency key, never naming a user', async () => {
     const { client, calls } = fakeService(201, { id: 'g1', status: 'delivered', toPhone: '13900139000', amountMb: 100 });
-    const outcome = await client.sendGift('user-1', { toPhone: '13900139000', amountMb: 100 }, 'msg:m1');
+    const outcome = await client.sendGift('wxid-speaker', { toPhone: '13900139000', amountMb: 100 }, 'msg:m1');
     expect(outcome).toEqual({ id: 'g1', status: 'delivered' });
     expect(calls).toEqual([
       {
         url: 'http://service.test/api/v1/gifts',
         method: 'POST',
-        headers: expect.objectContaining({ authorization: 'Bot secret', 'x-acting-user': 'user-1', 'idempotency-key': 'msg:m1' }) as unknown as Record<string, string>,
+        headers: expect.objectContaining({ authorization: 'Bot secret', 'x-acting-contact': 'wxid-speaker', 'idempotency-key': 'msg:m1' }) as unknown as Record<string, string>,
         body: { toPhone: '13900139000', amountMb: 100 },
       },
     ]);
+    expect(calls[0]?.headers).not.toHaveProperty('x-acting-user');
   });
 
-  it('sends no acting user when the bot acts for itself, and escapes ids in paths', async () => {
+  it('sends no acting contact when the bot acts for itself, and escapes ids in paths', async () => {
     const { client, calls } = fakeService(204, '');
     await client.replaceRoomMembers('abc@chatroom', ['c1', 'c2']);
     expect(calls[0]?.url).toBe('http://service.test/api/v1/bot/rooms/abc%40chatroom/members');
     expect(calls[0]?.method).toBe('PUT');
-    expect(calls[0]?.headers).not.toHaveProperty('x-acting-user');
+    expect(calls[0]?.headers).not.toHaveProperty('x-acting-contact');
     expect(calls[0]?.body).toEqual({ contactIds: ['c1', 'c2'] });
   });
 

@@ -34,8 +34,12 @@ export interface ServiceClientOptions {
 interface RequestOptions<T> {
   schema: z.ZodType<T>;
   body?: unknown;
-  /** The bound user the bot acts for (X-Acting-User); absent when the bot acts for itself. */
-  actingUserId?: string;
+  /**
+   * The chat contact who spoke (X-Acting-Contact): the service acts for the user that contact
+   * is bound to at the moment of the request, or answers 403 CONTACT_NOT_BOUND. Absent when the
+   * bot acts for itself.
+   */
+  actingContactId?: string;
   idempotencyKey?: string;
 }
 
@@ -93,26 +97,26 @@ export class ServiceClient {
     await this.request('DELETE', path, { schema: NoContentSchema });
   }
 
-  getWallet(actingUserId: string): Promise<Wallet> {
-    return this.request('GET', '/wallet', { schema: WalletSchema, actingUserId });
+  getWallet(actingContactId: string): Promise<Wallet> {
+    return this.request('GET', '/wallet', { schema: WalletSchema, actingContactId });
   }
 
-  sendGift(actingUserId: string, gift: { toPhone: string; amountMb: number; message?: string }, idempotencyKey: string): Promise<GiftOutcome> {
-    return this.request('POST', '/gifts', { schema: GiftOutcomeSchema, body: gift, actingUserId, idempotencyKey });
+  sendGift(actingContactId: string, gift: { toPhone: string; amountMb: number; message?: string }, idempotencyKey: string): Promise<GiftOutcome> {
+    return this.request('POST', '/gifts', { schema: GiftOutcomeSchema, body: gift, actingContactId, idempotencyKey });
   }
 
-  bankPlanData(actingUserId: string, amountMb: number, idempotencyKey: string): Promise<DepositOutcome> {
-    return this.request('POST', '/storage/deposits', { schema: DepositOutcomeSchema, body: { amountMb }, actingUserId, idempotencyKey });
+  bankPlanData(actingContactId: string, amountMb: number, idempotencyKey: string): Promise<DepositOutcome> {
+    return this.request('POST', '/storage/deposits', { schema: DepositOutcomeSchema, body: { amountMb }, actingContactId, idempotencyKey });
   }
 
-  createRedPacket(actingUserId: string, packet: RedPacketCreate, idempotencyKey: string): Promise<RedPacket> {
-    return this.request('POST', '/red-packets', { schema: RedPacketSchema, body: packet, actingUserId, idempotencyKey });
+  createRedPacket(actingContactId: string, packet: RedPacketCreate, idempotencyKey: string): Promise<RedPacket> {
+    return this.request('POST', '/red-packets', { schema: RedPacketSchema, body: packet, actingContactId, idempotencyKey });
   }
 
   /** Grabs the newest open packet in the room that matches (a plain one, or the one with this passphrase). */
-  grabInRoom(actingUserId: string, roomId: string, passphrase: string | undefined, idempotencyKey: string): Promise<RoomGrabResult> {
+  grabInRoom(actingContactId: string, roomId: string, passphrase: string | undefined, idempotencyKey: string): Promise<RoomGrabResult> {
     const body = passphrase === undefined ? {} : { passphrase };
-    return this.request('POST', `/bot/rooms/${encodeURIComponent(roomId)}/grab`, { schema: RoomGrabResultSchema, body, actingUserId, idempotencyKey });
+    return this.request('POST', `/bot/rooms/${encodeURIComponent(roomId)}/grab`, { schema: RoomGrabResultSchema, body, actingContactId, idempotencyKey });
   }
 
   getRedPacket(packetId: string): Promise<RedPacket> {
@@ -133,7 +137,7 @@ export class ServiceClient {
       accept: 'application/json',
       authorization: `Bot ${this.options.botToken}`,
     };
-    if (options.actingUserId !== undefined) headers['x-acting-user'] = options.actingUserId;
+    if (options.actingContactId !== undefined) headers['x-acting-contact'] = options.actingContactId;
     if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
 

@@ -2,14 +2,17 @@ import jwt from 'jsonwebtoken';
 import { createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import type { DataSource } from 'typeorm';
-import type { User } from '@liuliang/shared';
-import { unauthenticated, AppError } from './app-error';
+import { ChatIdSchema, type User } from '@liuliang/shared';
+import { unauthenticated, AppError, badRequest } from './app-error';
 import { findUserById } from '../modules/auth/users';
+import { findBinding } from '../modules/bot/bindings';
 
 const TOKEN_LIFETIME = '30d';
 
 export type Caller =
-  | { kind: 'user'; user: User; viaBot: boolean }
+  /** `actingContactId`: the chat contact the bot acts for, whose binding named this user. */
+  | { kind: 'user'; user: User; viaBot: false }
+  | { kind: 'user'; user: User; viaBot: true; actingContactId: string }
   /** A user known by a valid token alone, for hot routes that need no more than the id. */
   | { kind: 'user-id'; userId: string; viaBot: false }
   | { kind: 'bot' };
@@ -72,7 +75,7 @@ export function isBotToken(expected: string, given: string): boolean {
 
 /**
  * Who is calling: a user with a bearer token, or the bot (`Authorization: Bot <token>`), acting
- * for a bound user when it sends `X-Acting-User` (SPEC §4).
+ * for the user a chat contact is bound to when it sends `X-Acting-Contact` (SPEC §4).
  */
 export async function identifyCaller(deps: AuthDeps, ctx: Context, tokenIsEnough = false): Promise<Caller | null> {
   const header = ctx.get('authorization');
@@ -85,14 +88,28 @@ export async function identifyCaller(deps: AuthDeps, ctx: Context, tokenIsEnough
     const user = userId ? await cachedUser(deps.dataSource, userId) : null;
     return user ? { kind: 'user', user, viaBot: false } : null;
   }
-  if (scheme === 'Bot' && isBotToken(deps.botToken, credential)) {
-    const acting = ctx.get('x-acting-user');
-    if (!acting) return { kind: 'bot' };
-    const user = /^\d{1,20}$/.test(acting) ? await cachedUser(deps.dataSource, acting) : null;
-    if (!user) throw new AppError(403, 'FORBIDDEN', 'X-Acting-User names no user.');
-    return { kind: 'user', user, viaBot: true };
-  }
+  if (scheme === 'Bot' && isBotToken(deps.botToken, credential)) return identifyBotCaller(deps, ctx);
   return null;
+}
+
+/**
+ * The bot alone, or the bot acting for the user its contact is bound to now. The binding is
+ * read on every request, never cached: a contact that binds another phone, or whose user
+ * moved to another contact, must stop acting for the old user at once. The user row itself
+ * may come from the cache: a user id never names another person.
+ */
+async function identifyBotCaller(deps: AuthDeps, ctx: Context): Promise<Caller> {
+  // The old header named any user by id: the bot token was a master key. Refused loudly, so a
+  // bot still sending it fails instead of silently acting as nobody.
+  if (ctx.get('x-acting-user')) throw new AppError(403, 'FORBIDDEN', 'X-Acting-User is not accepted; send X-Acting-Contact with the contact who spoke.');
+  const acting = ctx.get('x-acting-contact');
+  if (!acting) return { kind: 'bot' };
+  const contactId = ChatIdSchema.safeParse(acting);
+  if (!contactId.success) throw badRequest('X-Acting-Contact is not a chat contact id.');
+  const binding = await findBinding(deps.dataSource.manager, contactId.data);
+  const user = binding ? await cachedUser(deps.dataSource, binding.userId) : null;
+  if (!user) throw new AppError(403, 'CONTACT_NOT_BOUND', 'This chat contact has not bound a phone number.');
+  return { kind: 'user', user, viaBot: true, actingContactId: contactId.data };
 }
 
 /** `user-id`: a user, but the route needs only their id (no user row is read). */
@@ -103,7 +120,7 @@ export function requireAccess(deps: AuthDeps, access: Access) {
     if (access !== 'none') {
       const caller = await identifyCaller(deps, ctx, access === 'user-id');
       if (!caller) throw unauthenticated();
-      if ((access === 'user' || access === 'user-id') && caller.kind === 'bot') throw new AppError(403, 'FORBIDDEN', 'This needs a user; the bot must send X-Acting-User.');
+      if ((access === 'user' || access === 'user-id') && caller.kind === 'bot') throw new AppError(403, 'FORBIDDEN', 'This needs a user; the bot must send X-Acting-Contact.');
       if (access === 'bot' && caller.kind !== 'bot' && !caller.viaBot) throw new AppError(403, 'FORBIDDEN', 'Only the bot may call this.');
       ctx.state.caller = caller;
     }

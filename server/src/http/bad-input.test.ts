@@ -60,7 +60,7 @@ describe('bad input', () => {
     ['a gift with no token', () => stack.client.post('/api/v1/gifts', { toPhone: '13200000002', amountMb: 10 }, { idempotencyKey: true }), 401, 'UNAUTHENTICATED'],
     ['a gift with a token signed by someone else', () => stack.client.post('/api/v1/gifts', { toPhone: '13200000002', amountMb: 10 }, { token: jwt.sign({}, 'not-our-secret-at-all', { subject: '1' }), idempotencyKey: true }), 401, 'UNAUTHENTICATED'],
     ['a gift with a garbage token', () => stack.client.post('/api/v1/gifts', { toPhone: '13200000002', amountMb: 10 }, { token: 'garbage', idempotencyKey: true }), 401, 'UNAUTHENTICATED'],
-    ['a gift with a wrong bot token', () => stack.client.post('/api/v1/gifts', { toPhone: '13200000002', amountMb: 10 }, { headers: { authorization: 'Bot wrong-token', 'x-acting-user': '1' }, idempotencyKey: true }), 401, 'UNAUTHENTICATED'],
+    ['a gift with a wrong bot token', () => stack.client.post('/api/v1/gifts', { toPhone: '13200000002', amountMb: 10 }, { headers: { authorization: 'Bot wrong-token', 'x-acting-contact': 'wx-anyone' }, idempotencyKey: true }), 401, 'UNAUTHENTICATED'],
     ['a gift as text/plain', () => stack.client.post('/api/v1/gifts', undefined, { token, idempotencyKey: true, rawBody: '{"toPhone":"13200000002","amountMb":10}', headers: { 'content-type': 'text/plain' } }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
     ['a gift with malformed JSON', () => stack.client.post('/api/v1/gifts', undefined, { token, idempotencyKey: true, rawBody: '{"toPhone": "132', headers: { 'content-type': 'application/json' } }), 400, 'VALIDATION_FAILED'],
     ['a gift with an oversized body', () => stack.client.post('/api/v1/gifts', undefined, { token, idempotencyKey: true, rawBody: JSON.stringify({ toPhone: '13200000002', amountMb: 10, message: 'x'.repeat(100_000) }), headers: { 'content-type': 'application/json' } }), 413, 'BODY_TOO_LARGE'],
@@ -87,7 +87,10 @@ describe('bad input', () => {
     ['a red packet with no Idempotency-Key', () => stack.client.post('/api/v1/red-packets', { mode: 'equal', perShareMb: 10, count: 1 }, { token }), 400, 'IDEMPOTENCY_KEY_MISSING'],
     ['a grab with no token', () => stack.client.post('/api/v1/red-packets/1/grab', {}, { idempotencyKey: true }), 401, 'UNAUTHENTICATED'],
     ['the bot token acting for nobody on a user route', () => stack.client.get('/api/v1/wallet', { headers: { authorization: `Bot ${stack.config.BOT_TOKEN}` } }), 403, 'FORBIDDEN'],
-    ['the bot token acting for a user that does not exist', () => stack.client.get('/api/v1/wallet', { headers: { authorization: `Bot ${stack.config.BOT_TOKEN}`, 'x-acting-user': '424242' } }), 403, 'FORBIDDEN'],
+    ['the bot token naming a user by X-Acting-User', () => stack.client.get('/api/v1/wallet', { headers: { authorization: `Bot ${stack.config.BOT_TOKEN}`, 'x-acting-user': '1' } }), 403, 'FORBIDDEN'],
+    ['a gift by the bot naming a user by X-Acting-User', () => stack.client.post('/api/v1/gifts', { toPhone: '13200000002', amountMb: 10 }, { headers: { authorization: `Bot ${stack.config.BOT_TOKEN}`, 'x-acting-user': '1' }, idempotencyKey: true }), 403, 'FORBIDDEN'],
+    ['a gift by the bot acting for an unbound contact', () => stack.client.post('/api/v1/gifts', { toPhone: '13200000002', amountMb: 10 }, { headers: { authorization: `Bot ${stack.config.BOT_TOKEN}`, 'x-acting-contact': 'wx-nobody' }, idempotencyKey: true }), 403, 'CONTACT_NOT_BOUND'],
+    ['the bot acting for a contact id of 129 characters', () => stack.client.get('/api/v1/wallet', { headers: { authorization: `Bot ${stack.config.BOT_TOKEN}`, 'x-acting-contact': 'x'.repeat(129) } }), 400, 'VALIDATION_FAILED'],
     ['an unknown route', () => stack.client.get('/api/v1/nothing-here', { token }), 404, 'NOT_FOUND'],
   ];
 

@@ -43,7 +43,7 @@ export function buildOpenApi(routes: readonly RouteSpec[]): Record<string, unkno
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-        bot: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Bot <token>, with X-Acting-User: <userId>' },
+        bot: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Bot <token>, with X-Acting-Contact: <contactId> (the chat contact who spoke; acts for its current binding)' },
       },
     },
     paths,

@@ -7,40 +7,77 @@ import type { Deps } from '../deps';
 import { isBotToken, verifyToken } from '../http/auth';
 import type { RedPacketEvents } from '../modules/red-packets/live-events';
 import { OPAQUE_ID_PATTERN } from '../platform/ids';
+import { findPacket } from '../modules/red-packets/repository';
+import { isUserInRoom } from '../modules/bot/bindings';
 
 const roomOf = (packetId: string) => `packet:${packetId}`;
 /** Bound on the packets one connection follows at once. */
-const MAX_SUBSCRIPTIONS_PER_SOCKET = 50;
-
+export const MAX_SUBSCRIPTIONS_PER_SOCKET = 50;
+/** Bound on one user's open sockets in one process: a few tabs and devices, not a flood. */
+export const MAX_SOCKETS_PER_USER = 10;
+/** Bound on one message from a client: subscribe and unsubscribe carry an id and nothing more. */
+export const LIVE_MAX_MESSAGE_BYTES = 16 * 1024;
 /**
  * Live events (SPEC §5): namespace /live, the token in the handshake, one socket.io room per
- * packet. The Redis adapter carries every emit to the clients of every server process.
+ * packet. The Redis adapter carries every emit to the clients of every server process. A
+ * client follows a room packet only as a member of its room (the bot: any), a link packet as
+ * anyone signed in who holds its id.
  */
 export function startLiveServer(httpServer: http.Server, deps: Deps): { events: RedPacketEvents; close(): Promise<void> } {
-  const io = new Server(httpServer, { cors: { origin: true }, serveClient: false });
+  const io = new Server(httpServer, { cors: { origin: true }, serveClient: false, maxHttpBufferSize: LIVE_MAX_MESSAGE_BYTES });
   const pub: Redis = deps.redis.duplicate({ enableAutoPipelining: false });
   const sub: Redis = deps.redis.duplicate({ enableAutoPipelining: false });
   io.adapter(createAdapter(pub, sub, { key: `${deps.config.REDIS_PREFIX}:socket.io` }));
   const live: Namespace<LiveClientToServer, LiveServerToClient> = io.of(LIVE_NAMESPACE);
+  const socketsByUser = new Map<string, Set<string>>();
+  const socketCount = (userId: string) => socketsByUser.get(userId)?.size ?? 0;
 
   live.use((socket, next) => {
     const auth = socket.handshake.auth as { token?: unknown; botToken?: unknown };
     const userId = typeof auth.token === 'string' ? verifyToken(deps.config.JWT_SECRET, auth.token) : null;
     const isBot = typeof auth.botToken === 'string' && isBotToken(deps.config.BOT_TOKEN, auth.botToken);
     if (!userId && !isBot) return next(new Error('UNAUTHENTICATED'));
+    // Refused here, so the client gets a clear connect_error rather than a silent drop.
+    if (userId && socketCount(userId) >= MAX_SOCKETS_PER_USER) return next(new Error('TOO_MANY_SOCKETS'));
     socket.data.userId = userId;
+    socket.data.isBot = isBot && !userId;
     next();
   });
 
+  /** Null when the caller may follow the packet, else the error code of the ack. */
+  async function refusalToFollow(packetId: string, userId: string | null, isBot: boolean): Promise<string | null> {
+    const packet = await findPacket(deps.dataSource.manager, packetId);
+    if (!packet) return 'NOT_FOUND';
+    if (packet.room_id === null || isBot) return null;
+    if (userId && (await isUserInRoom(deps.dataSource.manager, packet.room_id, userId))) return null;
+    return 'NOT_IN_ROOM';
+  }
+
   live.on('connection', (socket) => {
+    const userId: string | null = socket.data.userId ?? null;
+    if (userId) {
+      // Checked again: handshakes of one user may have passed the middleware together.
+      if (socketCount(userId) >= MAX_SOCKETS_PER_USER) {
+        socket.disconnect(true);
+        return;
+      }
+      const sockets = socketsByUser.get(userId) ?? new Set<string>();
+      sockets.add(socket.id);
+      socketsByUser.set(userId, sockets);
+      socket.on('disconnect', () => {
+        sockets.delete(socket.id);
+        if (sockets.size === 0 && socketsByUser.get(userId) === sockets) socketsByUser.delete(userId);
+      });
+    }
     socket.on('subscribe', async (request, ack) => {
       const reply = typeof ack === 'function' ? ack : () => {};
       const packetId = typeof request?.packetId === 'string' && OPAQUE_ID_PATTERN.test(request.packetId) ? request.packetId : null;
       if (!packetId) return reply({ ok: false, error: 'VALIDATION_FAILED' });
-      if (socket.rooms.size > MAX_SUBSCRIPTIONS_PER_SOCKET) return reply({ ok: false, error: 'LIMIT_EXCEEDED' });
+      // socket.rooms holds the socket's own room besides the packets it follows.
+      if (!socket.rooms.has(roomOf(packetId)) && socket.rooms.size > MAX_SUBSCRIPTIONS_PER_SOCKET) return reply({ ok: false, error: 'LIMIT_EXCEEDED' });
       try {
-        const rows = await deps.dataSource.query('SELECT 1 FROM red_packets WHERE id = ?', [packetId]);
-        if (rows.length === 0) return reply({ ok: false, error: 'NOT_FOUND' });
+        const refusal = await refusalToFollow(packetId, userId, socket.data.isBot === true);
+        if (refusal) return reply({ ok: false, error: refusal });
         await socket.join(roomOf(packetId));
         reply({ ok: true });
       } catch (error) {
@@ -49,7 +86,7 @@ export function startLiveServer(httpServer: http.Server, deps: Deps): { events: 
       }
     });
     socket.on('unsubscribe', async (request, ack) => {
-      if (typeof request?.packetId === 'string') await socket.leave(roomOf(request.packetId));
+      if (typeof request?.packetId === 'string' && OPAQUE_ID_PATTERN.test(request.packetId)) await socket.leave(roomOf(request.packetId));
       if (typeof ack === 'function') ack({ ok: true });
     });
   });

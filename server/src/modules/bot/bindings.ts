@@ -40,6 +40,15 @@ export async function bindContact(sql: Sql, contactId: string, userId: string, n
   );
 }
 
+/** Whether the user's bound contact is on the room's member list (membership is by contact). */
+export async function isUserInRoom(sql: Sql, roomId: string, userId: string): Promise<boolean> {
+  const rows: unknown[] = await sql.query(
+    'SELECT 1 FROM room_members m JOIN bot_bindings b ON b.contact_id = m.contact_id WHERE m.room_id = ? AND b.user_id = ? LIMIT 1',
+    [roomId, userId],
+  );
+  return rows.length > 0;
+}
+
 export async function countMembers(sql: Sql, roomId: string): Promise<number> {
   const [row] = await sql.query('SELECT COUNT(*) AS n FROM room_members WHERE room_id = ?', [roomId]);
   return Number(row.n);

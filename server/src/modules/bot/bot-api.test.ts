@@ -4,6 +4,7 @@ import { enqueueMessage } from '../outbox/outbox';
 import { OUTBOX_MAX_ATTEMPTS } from '../outbox/sender';
 import { startTestStack, type TestStack } from '../../test-support/stack';
 import { signIn, type CallOptions } from '../../test-support/http-client';
+import { issueToken } from '../../http/auth';
 import { WECHAT_LEASE_MS, WECHAT_RETRY_BASE_MS } from './wechat-outbox';
 
 describe('the bot API', () => {
@@ -14,11 +15,12 @@ describe('the bot API', () => {
   const member = { phone: '13800000002', contactId: 'wx-member', userId: '' };
   const other = { phone: '13800000003', contactId: 'wx-other', userId: '' };
 
-  const bot = (actingUserId?: string): Record<string, string> => ({
+  /** The bot's headers; with a contact, acting for whoever that chat contact is bound to now. */
+  const bot = (actingContactId?: string): Record<string, string> => ({
     authorization: `Bot ${stack.config.BOT_TOKEN}`,
-    ...(actingUserId ? { 'x-acting-user': actingUserId } : {}),
+    ...(actingContactId ? { 'x-acting-contact': actingContactId } : {}),
   });
-  const asBot = (options: CallOptions = {}, actingUserId?: string): CallOptions => ({ ...options, headers: { ...bot(actingUserId), ...options.headers } });
+  const asBot = (options: CallOptions = {}, actingContactId?: string): CallOptions => ({ ...options, headers: { ...bot(actingContactId), ...options.headers } });
 
   /** Asks for a code as the bot does and reads it from the dev outbox (the resend throttle is tested with sign-in). */
   async function codeFor(phone: string): Promise<string> {
@@ -30,11 +32,11 @@ describe('the bot API', () => {
     stack.client.post('/api/v1/bot/bindings', { contactId, phone, code: code ?? (await codeFor(phone)) }, asBot({ idempotencyKey: true }));
   const bindingOf = (contactId: string) => stack.client.get(`/api/v1/bot/bindings/${encodeURIComponent(contactId)}`, asBot());
   const roomPath = (roomId = ROOM) => `/api/v1/bot/rooms/${encodeURIComponent(roomId)}`;
-  const roomGrab = (userId: string, body: object = {}, roomId = ROOM) => stack.client.post(`${roomPath(roomId)}/grab`, body, asBot({ idempotencyKey: true }, userId));
+  const roomGrab = (contactId: string, body: object = {}, roomId = ROOM) => stack.client.post(`${roomPath(roomId)}/grab`, body, asBot({ idempotencyKey: true }, contactId));
   const sendPacket = (body: object, roomId = ROOM) =>
-    stack.client.post('/api/v1/red-packets', { roomId, ...body }, asBot({ idempotencyKey: true }, sender.userId));
+    stack.client.post('/api/v1/red-packets', { roomId, ...body }, asBot({ idempotencyKey: true }, sender.contactId));
   const packet = async (id: string) => (await stack.client.get(`/api/v1/red-packets/${id}`, asBot())).body;
-  const balance = async (userId: string) => (await stack.client.get('/api/v1/wallet', asBot({}, userId))).body.balanceMb;
+  const balance = async (contactId: string) => (await stack.client.get('/api/v1/wallet', asBot({}, contactId))).body.balanceMb;
 
   beforeAll(async () => {
     // Codes are asked for again and again here; the resend interval is tested with sign-in.
@@ -45,7 +47,7 @@ describe('the bot API', () => {
       person.userId = answer.body.userId;
     }
     await stack.sim.setPlan({ phone: sender.phone, totalMb: 20480, usedMb: 0 });
-    const deposit = await stack.client.post('/api/v1/storage/deposits', { amountMb: 4096 }, asBot({ idempotencyKey: true }, sender.userId));
+    const deposit = await stack.client.post('/api/v1/storage/deposits', { amountMb: 4096 }, asBot({ idempotencyKey: true }, sender.contactId));
     expect(deposit.body.status).toBe('completed');
   });
   afterAll(() => stack.close());
@@ -127,6 +129,47 @@ describe('the bot API', () => {
       expect((await stack.client.get(`/api/v1/bot/bindings/${sender.contactId}`)).status).toBe(401);
       expect((await stack.client.get(`/api/v1/bot/bindings/${sender.contactId}`, { headers: { authorization: 'Bot wrong-token' } })).status).toBe(401);
     });
+
+    const me = (options: CallOptions) => stack.client.get('/api/v1/me', options);
+    const giftCount = async () => Number((await stack.server.deps.dataSource.query('SELECT COUNT(*) AS n FROM gifts'))[0].n);
+
+    it('refuses an unbound contact with 403 CONTACT_NOT_BOUND and moves nothing', async () => {
+      const before = { gifts: await giftCount(), sender: await balance(sender.contactId) };
+      const gift = await stack.client.post('/api/v1/gifts', { toPhone: member.phone, amountMb: 10 }, asBot({ idempotencyKey: true }, 'wx-never-bound'));
+      expect({ status: gift.status, code: gift.body.error.code }).toEqual({ status: 403, code: 'CONTACT_NOT_BOUND' });
+      const grab = await roomGrab('wx-never-bound');
+      expect({ status: grab.status, code: grab.body.error.code }).toEqual({ status: 403, code: 'CONTACT_NOT_BOUND' });
+      expect({ gifts: await giftCount(), sender: await balance(sender.contactId) }).toEqual(before);
+    });
+
+    it('acts for the contact\'s current binding at once when it binds another phone, and not at all once its user moves to another contact', async () => {
+      const first = await bind('wx-rebind', '13800000031');
+      expect((await me(asBot({}, 'wx-rebind'))).body).toMatchObject({ id: first.body.userId, phone: '13800000031' });
+      const second = await bind('wx-rebind', '13800000032');
+      expect((await me(asBot({}, 'wx-rebind'))).body).toMatchObject({ id: second.body.userId, phone: '13800000032' });
+      // The owner of 13800000032 binds a new chat account: the old one acts for nobody, on the very next request.
+      await bind('wx-rebind-new', '13800000032');
+      const stale = await me(asBot({}, 'wx-rebind'));
+      expect({ status: stale.status, code: stale.body.error.code }).toEqual({ status: 403, code: 'CONTACT_NOT_BOUND' });
+      expect((await me(asBot({}, 'wx-rebind-new'))).body).toMatchObject({ id: second.body.userId });
+    });
+
+    it('does not act for anyone named by X-Acting-User: the bot token is no master key', async () => {
+      const before = { gifts: await giftCount(), sender: await balance(sender.contactId) };
+      const headers = { authorization: `Bot ${stack.config.BOT_TOKEN}`, 'x-acting-user': sender.userId };
+      const wallet = await stack.client.get('/api/v1/wallet', { headers });
+      expect(wallet.status).toBe(403);
+      expect(wallet.body.balanceMb).toBeUndefined();
+      const gift = await stack.client.post('/api/v1/gifts', { toPhone: member.phone, amountMb: 10 }, { headers, idempotencyKey: true });
+      expect(gift.status).toBe(403);
+      expect({ gifts: await giftCount(), sender: await balance(sender.contactId) }).toEqual(before);
+    });
+
+    it('ignores X-Acting-Contact beside a user\'s own token', async () => {
+      const user = await signIn(stack.client, '13800000033');
+      const answer = await me({ token: user.token, headers: { 'x-acting-contact': sender.contactId } });
+      expect(answer.body).toMatchObject({ id: user.userId, phone: '13800000033' });
+    });
   });
 
   describe('rooms and grabbing', () => {
@@ -138,50 +181,69 @@ describe('the bot API', () => {
       const sent = await sendPacket({ mode: 'equal', perShareMb: 10, count: 3 });
       expect(sent.status).toBe(201);
 
-      const outsider = await roomGrab(other.userId);
+      const outsider = await roomGrab(other.contactId);
       expect({ status: outsider.status, code: outsider.body.error.code }).toEqual({ status: 403, code: 'NOT_IN_ROOM' });
       expect((await stack.client.post(`${roomPath()}/members`, { contactId: other.contactId }, asBot())).body).toEqual({ roomId: ROOM, memberCount: 3 });
-      expect((await roomGrab(other.userId)).body).toEqual({ packetId: sent.body.id, amountMb: 10, rank: 1 });
+      expect((await roomGrab(other.contactId)).body).toEqual({ packetId: sent.body.id, amountMb: 10, rank: 1 });
 
       expect((await stack.client.delete(`${roomPath()}/members/${member.contactId}`, asBot())).body).toEqual({ roomId: ROOM, memberCount: 2 });
-      expect((await roomGrab(member.userId)).body.error.code).toBe('NOT_IN_ROOM');
+      expect((await roomGrab(member.contactId)).body.error.code).toBe('NOT_IN_ROOM');
       await stack.client.put(`${roomPath()}/members`, { contactIds: [sender.contactId, member.contactId] }, asBot());
       expect(await members()).toEqual([member.contactId, sender.contactId].sort());
-      expect((await roomGrab(member.userId)).body).toMatchObject({ packetId: sent.body.id, amountMb: 10, rank: 2 });
+      expect((await roomGrab(member.contactId)).body).toMatchObject({ packetId: sent.body.id, amountMb: 10, rank: 2 });
       // Finish it, so later tests start from a room without open plain packets.
-      expect((await roomGrab(sender.userId)).body).toMatchObject({ packetId: sent.body.id, rank: 3 });
+      expect((await roomGrab(sender.contactId)).body).toMatchObject({ packetId: sent.body.id, rank: 3 });
+    });
+
+    it("lists a room's packets only for the bot, the bot acting for a member, and a member's own token; others get 403 NOT_IN_ROOM", async () => {
+      await stack.client.put(`${roomPath()}/members`, { contactIds: [sender.contactId, member.contactId] }, asBot());
+      const sent = await sendPacket({ mode: 'equal', perShareMb: 10, count: 3 });
+      const list = (options: CallOptions) => stack.client.get(`/api/v1/red-packets?roomId=${encodeURIComponent(ROOM)}`, options);
+      const ids = (answer: { body: { items: Array<{ id: string }> } }) => answer.body.items.map((p) => p.id);
+      expect(ids(await list(asBot()))).toContain(sent.body.id);
+      expect(ids(await list(asBot({}, member.contactId)))).toContain(sent.body.id);
+      const memberToken = { token: issueToken(stack.config.JWT_SECRET, member.userId) };
+      expect(ids(await list(memberToken))).toContain(sent.body.id);
+      for (const options of [asBot({}, other.contactId), { token: issueToken(stack.config.JWT_SECRET, other.userId) }, { token: (await signIn(stack.client, '13800000034')).token }]) {
+        const refused = await list(options);
+        expect({ status: refused.status, code: refused.body.error.code, items: refused.body.items }).toEqual({ status: 403, code: 'NOT_IN_ROOM', items: undefined });
+      }
+      // Tidy: leave no open plain packet for the tests after this one.
+      for (const person of [sender, member]) await roomGrab(person.contactId);
+      await stack.client.post(`${roomPath()}/members`, { contactId: other.contactId }, asBot());
+      await roomGrab(other.contactId);
     });
 
     it('grabs the newest plain packet with 抢, then the one before it, and answers 409 ALREADY_GRABBED when all are taken', async () => {
       const older = (await sendPacket({ mode: 'equal', perShareMb: 10, count: 3 })).body.id;
       const newer = (await sendPacket({ mode: 'equal', perShareMb: 20, count: 3 })).body.id;
       await sendPacket({ mode: 'equal', perShareMb: 30, count: 3, passphrase: '恭喜发财' });
-      expect((await roomGrab(member.userId)).body).toEqual({ packetId: newer, amountMb: 20, rank: 1 });
-      expect((await roomGrab(member.userId)).body).toEqual({ packetId: older, amountMb: 10, rank: 1 });
-      const third = await roomGrab(member.userId);
+      expect((await roomGrab(member.contactId)).body).toEqual({ packetId: newer, amountMb: 20, rank: 1 });
+      expect((await roomGrab(member.contactId)).body).toEqual({ packetId: older, amountMb: 10, rank: 1 });
+      const third = await roomGrab(member.contactId);
       expect({ status: third.status, code: third.body.error.code }).toEqual({ status: 409, code: 'ALREADY_GRABBED' });
     });
 
     it('grabs a passphrase packet by its passphrase, and a passphrase that opens nothing is 404 and changes nothing', async () => {
       const opened = (await sendPacket({ mode: 'random', totalMb: 90, count: 3, passphrase: 'Lucky 88' })).body.id;
-      const before = { balance: await balance(member.userId), packet: await packet(opened) };
+      const before = { balance: await balance(member.contactId), packet: await packet(opened) };
       for (const wrong of ['lucky 88', 'Lucky', '新年快乐']) {
-        const answer = await roomGrab(member.userId, { passphrase: wrong });
+        const answer = await roomGrab(member.contactId, { passphrase: wrong });
         expect({ wrong, status: answer.status, code: answer.body.error.code }).toEqual({ wrong, status: 404, code: 'NOT_FOUND' });
       }
-      expect(await balance(member.userId)).toBe(before.balance);
+      expect(await balance(member.contactId)).toBe(before.balance);
       expect((await packet(opened)).remainingCount).toBe(before.packet.remainingCount);
-      const grabbed = await roomGrab(member.userId, { passphrase: '  Lucky 88 ' });
+      const grabbed = await roomGrab(member.contactId, { passphrase: '  Lucky 88 ' });
       expect(grabbed.status).toBe(200);
       expect(grabbed.body).toEqual({ packetId: opened, amountMb: expect.any(Number), rank: 1 });
       expect(JSON.stringify(grabbed.body)).not.toContain('Lucky');
-      expect(await balance(member.userId)).toBe(before.balance + grabbed.body.amountMb);
+      expect(await balance(member.contactId)).toBe(before.balance + grabbed.body.amountMb);
       // Saying the passphrase of the older passphrase packet still opens it.
-      expect((await roomGrab(member.userId, { passphrase: '恭喜发财' })).body).toMatchObject({ amountMb: 30 });
+      expect((await roomGrab(member.contactId, { passphrase: '恭喜发财' })).body).toMatchObject({ amountMb: 30 });
     });
 
     it('answers 404 NOT_FOUND in a room without open packets', async () => {
-      const answer = await roomGrab(member.userId, {}, 'empty-room@chatroom');
+      const answer = await roomGrab(member.contactId, {}, 'empty-room@chatroom');
       expect({ status: answer.status, code: answer.body.error.code }).toEqual({ status: 404, code: 'NOT_FOUND' });
     });
 
@@ -192,18 +254,18 @@ describe('the bot API', () => {
       ['no Idempotency-Key', {}, { idempotencyKey: undefined }],
     ])('refuses a room grab with %s and moves nothing', async (_name, body, options) => {
       const open = (await sendPacket({ mode: 'equal', perShareMb: 10, count: 1 })).body.id;
-      const before = await balance(other.userId);
+      const before = await balance(other.contactId);
       await stack.client.post(`${roomPath()}/members`, { contactId: other.contactId }, asBot());
-      const answer = await stack.client.post(`${roomPath()}/grab`, body, asBot({ idempotencyKey: true, ...options }, other.userId));
+      const answer = await stack.client.post(`${roomPath()}/grab`, body, asBot({ idempotencyKey: true, ...options }, other.contactId));
       expect(answer.status).toBe(400);
-      expect(await balance(other.userId)).toBe(before);
+      expect(await balance(other.contactId)).toBe(before);
       expect((await packet(open)).remainingCount).toBe(1);
-      expect((await roomGrab(other.userId)).body).toMatchObject({ packetId: open }); // tidy: leave no open plain packet
+      expect((await roomGrab(other.contactId)).body).toMatchObject({ packetId: open }); // tidy: leave no open plain packet
     });
 
     it('refuses a room grab without an acting user, and a room id over 128 characters', async () => {
       expect((await stack.client.post(`${roomPath()}/grab`, {}, asBot({ idempotencyKey: true }))).status).toBe(403);
-      expect((await roomGrab(member.userId, {}, 'r'.repeat(129))).body.error.code).toBe('VALIDATION_FAILED');
+      expect((await roomGrab(member.contactId, {}, 'r'.repeat(129))).body.error.code).toBe('VALIDATION_FAILED');
       expect((await stack.client.put(`${roomPath()}/members`, { contactIds: Array(5001).fill('wx') }, asBot())).status).toBe(400);
     });
   });
@@ -221,8 +283,8 @@ describe('the bot API', () => {
 
     it('writes a personal wechat message for a gift to a bound user, and none for an unbound one', async () => {
       const unbound = await signIn(stack.client, '13800000040');
-      expect((await stack.client.post('/api/v1/gifts', { toPhone: member.phone, amountMb: 100, message: '生日快乐' }, asBot({ idempotencyKey: true }, sender.userId))).status).toBe(201);
-      expect((await stack.client.post('/api/v1/gifts', { toPhone: '13800000040', amountMb: 50 }, asBot({ idempotencyKey: true }, sender.userId))).status).toBe(201);
+      expect((await stack.client.post('/api/v1/gifts', { toPhone: member.phone, amountMb: 100, message: '生日快乐' }, asBot({ idempotencyKey: true }, sender.contactId))).status).toBe(201);
+      expect((await stack.client.post('/api/v1/gifts', { toPhone: '13800000040', amountMb: 50 }, asBot({ idempotencyKey: true }, sender.contactId))).status).toBe(201);
       const toMember = (await stack.client.get(`/api/v1/dev/outbox?to=${member.phone}`)).body.items.filter((m: { channel: string }) => m.channel === 'wechat');
       expect(toMember).toEqual([expect.objectContaining({ status: 'pending', text: expect.stringMatching(/^用户0002，用户0001 .*送给你 100 MB 流量.*留言：生日快乐$/) })]);
       const toUnbound = (await stack.client.get('/api/v1/dev/outbox?to=13800000040')).body.items.map((m: { channel: string }) => m.channel);
@@ -231,9 +293,9 @@ describe('the bot API', () => {
     });
 
     it('tells a bound sender in the chat when a gift that waited for a new number is claimed by binding it', async () => {
-      expect((await stack.client.post('/api/v1/gifts', { toPhone: '13800000060', amountMb: 50 }, asBot({ idempotencyKey: true }, sender.userId))).body.status).toBe('pending_claim');
+      expect((await stack.client.post('/api/v1/gifts', { toPhone: '13800000060', amountMb: 50 }, asBot({ idempotencyKey: true }, sender.contactId))).body.status).toBe('pending_claim');
       const bound = await bind('wx-newcomer', '13800000060');
-      expect(await balance(bound.body.userId)).toBe(50);
+      expect(await balance('wx-newcomer')).toBe(50);
       const toSender = (await stack.client.get(`/api/v1/dev/outbox?to=${sender.phone}`)).body.items.filter((m: { channel: string }) => m.channel === 'wechat');
       expect(toSender.map((m: { text: string }) => m.text)).toEqual(['用户0001，你送给 用户0060（138****0060）的 50 MB 流量已被领取。']);
     });
@@ -313,11 +375,11 @@ describe('the bot API', () => {
     it('answers 409 EXPIRED for a room packet past its time that is not yet refunded, and 404 once it is', async () => {
       const open = (await sendPacket({ mode: 'equal', perShareMb: 10, count: 2 })).body.id;
       clock.advanceMs(stack.config.RED_PACKET_VALID_SECONDS * 1000 + 1);
-      const late = await roomGrab(member.userId);
+      const late = await roomGrab(member.contactId);
       expect({ status: late.status, code: late.body.error.code }).toEqual({ status: 409, code: 'EXPIRED' });
       await stack.server.services.redPackets.refundExpiredPackets();
       expect((await packet(open)).status).toBe('expired');
-      expect((await roomGrab(member.userId)).status).toBe(404);
+      expect((await roomGrab(member.contactId)).status).toBe(404);
     });
   });
 });

@@ -31,10 +31,10 @@ function messageIdParam(value: string | undefined): string {
   return value;
 }
 
-/** The bound user the bot acts for in this request (X-Acting-User). */
+/** The user the bot acts for in this request: the current binding of its X-Acting-Contact. */
 function actingUser(ctx: Context): User {
   const caller = ctx.state.caller as Caller;
-  if (caller.kind !== 'user') throw forbidden('FORBIDDEN', 'Grabbing acts for a user: send X-Acting-User with the bound user id.');
+  if (caller.kind !== 'user') throw forbidden('FORBIDDEN', 'Grabbing acts for a user: send X-Acting-Contact with the contact who spoke.');
   return caller.user;
 }
 

@@ -62,18 +62,23 @@ describe('red packets under attack', () => {
     expect(answers.filter((a) => a.status === 429)).toHaveLength(30 - PASSPHRASE_GUESSES.points);
   });
 
-  it('tells a non-member of the room NOT_IN_ROOM whatever passphrase it guesses, right or wrong', async () => {
-    const bot = { authorization: `Bot ${stack.config.BOT_TOKEN}` };
+  it('tells a non-member of the room NOT_IN_ROOM whatever passphrase it guesses, and shows it nothing of the packet', async () => {
     const db = stack.server.deps.dataSource;
-    await db.query(`INSERT INTO bot_bindings (contact_id, user_id, created_at) VALUES ('wxid_sender_attacks', ?, NOW(3))`, [sender.userId]);
-    const actingHeader = (await stack.client.get('/api/v1/me', { headers: { ...bot, 'x-acting-contact': 'wxid_sender_attacks' } })).status === 200 ? { 'x-acting-contact': 'wxid_sender_attacks' } : { 'x-acting-user': sender.userId };
-    const packet = await stack.client.post('/api/v1/red-packets', { mode: 'equal', perShareMb: 10, count: 2, roomId: 'room-attacks@chatroom', passphrase: '口令' }, { headers: { ...bot, ...actingHeader }, idempotencyKey: true });
+    await db.query(`INSERT INTO bot_bindings (contact_id, user_id, created_at) VALUES ('wxid_sender_attacks', ?, NOW(3)), ('wxid_member_attacks', ?, NOW(3))`, [sender.userId, others[5].userId]);
+    await db.query(`INSERT INTO room_members (room_id, contact_id, joined_at) VALUES ('room-attacks@chatroom', 'wxid_sender_attacks', NOW(3)), ('room-attacks@chatroom', 'wxid_member_attacks', NOW(3))`);
+    const bot = { authorization: `Bot ${stack.config.BOT_TOKEN}`, 'x-acting-contact': 'wxid_sender_attacks' };
+    const packet = await stack.client.post('/api/v1/red-packets', { mode: 'equal', perShareMb: 10, count: 2, roomId: 'room-attacks@chatroom', passphrase: '口令' }, { headers: bot, idempotencyKey: true });
     expect(packet.status).toBe(201);
     const stranger = others[3];
     for (const passphrase of ['错的', '口令']) {
       const answer = await grab(packet.body.id, stranger.token, { passphrase });
       expect({ passphrase, status: answer.status, code: answer.body.error.code }).toEqual({ passphrase, status: 403, code: 'NOT_IN_ROOM' });
     }
+    const peek = await stack.client.get(`/api/v1/red-packets/${packet.body.id}`, { token: stranger.token });
+    expect({ status: peek.status, code: peek.body.error?.code }).toEqual({ status: 403, code: 'NOT_IN_ROOM' });
+    expect(JSON.stringify(peek.body)).not.toContain('口令');
+    expect((await stack.client.get(`/api/v1/red-packets/${packet.body.id}`, { token: others[5].token })).status).toBe(200);
+    expect((await stack.client.get(`/api/v1/red-packets/${packet.body.id}`, { token: sender.token })).status).toBe(200);
   });
 
   it('answers a grab by a validly signed token for a user who does not exist with 401, and gives the share back', async () => {

@@ -77,11 +77,11 @@ describe('red packets', () => {
   });
 
   it('lets only members of its room grab a room packet', async () => {
-    const bot = { authorization: `Bot ${stack.config.BOT_TOKEN}`, 'x-acting-user': sender.userId };
+    const db = stack.server.deps.dataSource;
+    await db.query(`INSERT INTO bot_bindings (contact_id, user_id, created_at) VALUES ('wxid_sender', ?, NOW(3)), ('wxid_member', ?, NOW(3)), ('wxid_outsider', ?, NOW(3))`, [sender.userId, friends[7].userId, friends[8].userId]);
+    const bot = { authorization: `Bot ${stack.config.BOT_TOKEN}`, 'x-acting-contact': 'wxid_sender' };
     const fromBot = await stack.client.post('/api/v1/red-packets', { mode: 'equal', perShareMb: 10, count: 2, roomId: 'room-1@chatroom' }, { headers: bot, idempotencyKey: true });
     expect(fromBot.status).toBe(201);
-    const db = stack.server.deps.dataSource;
-    await db.query(`INSERT INTO bot_bindings (contact_id, user_id, created_at) VALUES ('wxid_member', ?, NOW(3)), ('wxid_outsider', ?, NOW(3))`, [friends[7].userId, friends[8].userId]);
     await db.query(`INSERT INTO room_members (room_id, contact_id, joined_at) VALUES ('room-1@chatroom', 'wxid_member', NOW(3))`);
     const outsider = await grab(fromBot.body.id, friends[8].token);
     expect(outsider.status).toBe(403);

@@ -15,15 +15,18 @@ export function addRedPacketRoutes(api: Api, packets: RedPacketService): void {
   );
   api.add(
     { method: 'get', path: '/red-packets/:id', tag: 'red-packets', summary: 'A red packet with its grabs and, once finished, the luckiest grabber', access: 'user-or-bot', response: RedPacketSchema },
-    async (_ctx, { params }) => packets.view(PacketId.parse(params.id)),
+    async (ctx, { params }) => packets.view((ctx.state.caller as Caller).kind === 'bot' ? null : callerUserId(ctx), PacketId.parse(params.id)),
   );
   api.add(
     {
-      method: 'get', path: '/red-packets', tag: 'red-packets', summary: "A chat room's packets, newest first", access: 'user-or-bot',
+      method: 'get', path: '/red-packets', tag: 'red-packets', summary: "A chat room's packets, newest first: for members of the room (403 NOT_IN_ROOM) and the bot", access: 'user-or-bot',
       query: z.object({ roomId: z.string().min(1).max(128), status: z.enum(['open', 'finished', 'expired']).optional(), limit: z.coerce.number().int().min(1).max(50).optional() }),
       response: pageOf(RedPacketSchema),
     },
-    async (_ctx, { query }) => ({ items: await packets.listInRoom(query.roomId, query.status, query.limit ?? 10), nextCursor: null }),
+    async (ctx, { query }) => {
+      const viewerUserId = (ctx.state.caller as Caller).kind === 'bot' ? null : callerUserId(ctx);
+      return { items: await packets.listInRoom(viewerUserId, query.roomId, query.status, query.limit ?? 10), nextCursor: null };
+    },
   );
   api.add(
     { method: 'post', path: '/red-packets/:id/grab', tag: 'red-packets', summary: 'Grab a share: 409 SOLD_OUT / ALREADY_GRABBED / EXPIRED, 403 WRONG_PASSPHRASE / NOT_IN_ROOM', access: 'user-id', movesData: true, idempotencyStore: 'redis', body: GrabRequestSchema, response: GrabResultSchema },

@@ -6,6 +6,7 @@ import { escrowCode, walletCode } from '../ledger/accounts';
 import { findPacket, freeShares, grabOf, grabsOf, insertPacket, isShareTaken, luckiestOf, packetView, type PacketRow } from './repository';
 import { splitEqual, splitRandom, type RandomSource } from './split';
 import { RedPacketStore, type Share } from './store';
+import { isUserInRoom } from '../bot/bindings';
 import { silentEvents, type RedPacketEvents } from './live-events';
 import { GrabWriter, type Commit } from './grab-writer';
 import type { LimitRule } from '../../platform/rate-limits';
@@ -67,16 +68,23 @@ export class RedPacketService {
     });
     // Committed first, loaded second: if this load is lost, the first grab rebuilds it from MySQL.
     await this.store.load(packetId, { status: 'open', expiresAt, passphrase, roomId: request.roomId ?? null, shares: shares.map((amountMb, seq) => ({ seq, amountMb })), grabbed: [] });
-    return this.view(packetId);
+    return this.view(sender.id, packetId);
   }
 
-  async view(packetId: string): Promise<RedPacket> {
+  /**
+   * A packet as its viewer may see it: a link packet to anyone who holds its id, a room packet
+   * (who grabbed, how much) only to the room's members and the bot (`viewerUserId` null).
+   */
+  async view(viewerUserId: string | null, packetId: string): Promise<RedPacket> {
     const row = await findPacket(this.deps.dataSource.manager, packetId);
     if (!row) throw notFound('No such red packet.');
+    if (row.room_id !== null && viewerUserId !== null && viewerUserId !== String(row.sender_id)) await this.requireRoomMember(row.room_id, viewerUserId, 'see this packet');
     return packetView(this.deps.dataSource.manager, row);
   }
 
-  async listInRoom(roomId: string, status: RedPacket['status'] | undefined, limit: number): Promise<RedPacket[]> {
+  /** `viewerUserId` null is the bot itself, which serves every room it is in; a user must be a member. */
+  async listInRoom(viewerUserId: string | null, roomId: string, status: RedPacket['status'] | undefined, limit: number): Promise<RedPacket[]> {
+    if (viewerUserId !== null) await this.requireRoomMember(roomId, viewerUserId, "see the room's packets");
     const sql = this.deps.dataSource.manager;
     const rows: PacketRow[] = status
       ? await sql.query('SELECT * FROM red_packets WHERE room_id = ? AND status = ? ORDER BY seq DESC LIMIT ?', [roomId, status, limit])
@@ -194,12 +202,8 @@ export class RedPacketService {
     }
   }
 
-  private async requireRoomMember(roomId: string, userId: string): Promise<void> {
-    const rows = await this.deps.dataSource.query(
-      `SELECT 1 FROM room_members m JOIN bot_bindings b ON b.contact_id = m.contact_id WHERE m.room_id = ? AND b.user_id = ? LIMIT 1`,
-      [roomId, userId],
-    );
-    if (rows.length === 0) throw forbidden('NOT_IN_ROOM', 'Only members of the chat room can grab this packet.');
+  private async requireRoomMember(roomId: string, userId: string, what = 'grab this packet'): Promise<void> {
+    if (!(await isUserInRoom(this.deps.dataSource.manager, roomId, userId))) throw forbidden('NOT_IN_ROOM', `Only members of the chat room can ${what}.`);
   }
 
   private async closedError(packetId: string): Promise<AppError> {
