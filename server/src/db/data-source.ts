@@ -1,8 +1,9 @@
 import { DataSource } from 'typeorm';
 import { Initial1764100000000 } from './migrations/1764100000000-Initial';
 import { RedPackets1764200000000 } from './migrations/1764200000000-RedPackets';
+import { DefaultNicknames1764300000000 } from './migrations/1764300000000-DefaultNicknames';
 
-export const MIGRATIONS = [Initial1764100000000, RedPackets1764200000000];
+export const MIGRATIONS = [Initial1764100000000, RedPackets1764200000000, DefaultNicknames1764300000000];
 
 export function createDataSource(databaseUrl: string, poolSize = 20): DataSource {
   return new DataSource({
