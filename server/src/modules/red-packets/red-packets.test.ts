@@ -43,7 +43,7 @@ describe('red packets', () => {
     expect(view.luckiest).toEqual({ userId: friends[luckyIndex].userId, nickname: `用户${friends[luckyIndex].phone.slice(-4)}`, amountMb: best });
     for (const [i, friend] of friends.slice(0, 3).entries()) expect(await balance(friend.token)).toBe(results[i].amountMb);
     const story = (await stack.client.get('/api/v1/wallet/entries', { token: friends[0].token })).body.items[0];
-    expect(story).toMatchObject({ kind: 'red_packet_grab', direction: 'in', amountMb: results[0].amountMb, counterparty: '用户0000 (137****0000)', refType: 'red_packet', refId: packet.body.id });
+    expect(story).toMatchObject({ kind: 'red_packet_grab', direction: 'in', amountMb: results[0].amountMb, counterparty: `${packet.body.senderNickname} (137****0000)`, refType: 'red_packet', refId: packet.body.id });
   });
 
   it('gives everyone the same share in an equal packet, and lets the sender grab too', async () => {
