@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MaskedPhoneSchema } from './phone';
 
 /**
  * The API's shapes (SPEC §4), one source of truth: the server validates with them and
@@ -77,7 +78,8 @@ export const GiftRequestSchema = z.strictObject({
 });
 export const GiftSchema = z.object({
   id: z.string(),
-  toPhone: PhoneSchema,
+  /** Masked even for its sender: through the bot they may have known only a chat name. */
+  toPhone: MaskedPhoneSchema,
   amountMb: z.number().int(),
   message: z.string().nullable(),
   status: z.enum(['delivered', 'pending_claim', 'refunded']),
