@@ -109,7 +109,7 @@ describe('the bot with the real service', () => {
     await eventually('the gift in 小红\'s wallet', async () => (await balance(xiaohong)) === 100);
     expect(await balance(xiaoming)).toBe(924);
     const notice = await eventually('the gift notice to 小红', () => said(privately('xiaohong'), /送给你 100 MB 流量/));
-    expect(notice).toMatch(/^用户0002，用户0001 .*留言：生日快乐$/);
+    expect(notice).toMatch(/^用户[A-Z]{6}，用户[A-Z]{6} .*留言：生日快乐$/);
   });
 
   it('tells a stranger how to bind and changes nothing; a bound contact outside the room cannot grab', async () => {

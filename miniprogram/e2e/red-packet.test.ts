@@ -17,7 +17,13 @@ const GREETING = '周末快乐，流量管够';
 
 const PHONES = { A: '13912340001', B: '13912340002', C: '13912340003', D: '13912340004' } as const;
 type Person = keyof typeof PHONES;
-const nicknameOf = (person: Person): string => `用户${PHONES[person].slice(-4)}`;
+/** Default nicknames are random (they once showed the phone's last digits): read after sign-in. */
+const nicknames = new Map<Person, string>();
+const nicknameOf = (person: Person): string => {
+  const nickname = nicknames.get(person);
+  if (nickname === undefined) throw new Error(`${person} has not signed in yet`);
+  return nickname;
+};
 
 /**
  * The red packet journey in a real browser against the real stack. A banks plan data and sends a
@@ -55,6 +61,12 @@ describe('the mini-program in a browser, against the real stack', () => {
     return phones.get(person)!.page;
   }
 
+  async function signIn(page: Page, person: Person): Promise<void> {
+    await signInThroughUi(page, stack.client, PHONES[person]);
+    const [row] = await stack.server.deps.dataSource.query('SELECT nickname FROM users WHERE phone = ?', [PHONES[person]]);
+    nicknames.set(person, row.nickname);
+  }
+
   async function walletOf(page: Page): Promise<Wallet> {
     const answer = await stack.client.get<Wallet>('/api/v1/wallet', { token: await sessionTokenOf(page) });
     expect(answer.status).toBe(200);
@@ -68,7 +80,7 @@ describe('the mini-program in a browser, against the real stack', () => {
     await stack.sim.setPlan({ phone: PHONES.A, totalMb: 2048, usedMb: 2048 - BANKED_MB });
     const a = await phoneOf('A');
     await a.goto(stack.url);
-    await signInThroughUi(a, stack.client, PHONES.A);
+    await signIn(a, 'A');
     await untilText(a, 'balance', formatMb(0));
 
     await onScreen(a, 'go-storage').click();
@@ -108,7 +120,7 @@ describe('the mini-program in a browser, against the real stack', () => {
       await page.goto(shareLink);
       await waitOnScreen(page, 'phone-input');
       expect(decodeURIComponent(page.url())).toContain(`redirect=/pages/packet/index?id=${packetId}`);
-      await signInThroughUi(page, stack.client, PHONES[friend]);
+      await signIn(page, friend);
       await untilText(page, 'packet-sender', `${nicknameOf('A')} 的红包`);
       await onScreen(page, 'grab-button').click();
       await expect((await waitOnScreen(page, 'grab-result')).innerText()).resolves.toMatch(/你抢到了\s*\d+ MB/);
@@ -144,7 +156,7 @@ describe('the mini-program in a browser, against the real stack', () => {
   it('tells D, the fourth, that the packet is sold out, and the service refuses D a share', async () => {
     const d = await phoneOf('D');
     await d.goto(shareLink);
-    await signInThroughUi(d, stack.client, PHONES.D);
+    await signIn(d, 'D');
     await untilText(d, 'packet-finished', describeFailure(new ApiError('SOLD_OUT', 409, '')));
     await untilCount(d, 'grab-button', 0);
     await untilCount(d, 'grab-item', PACKET_COUNT);

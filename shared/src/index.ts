@@ -2,3 +2,5 @@ export * from './units';
 export * from './errors';
 export * from './schemas';
 export * from './events';
+export * from './phone';
+export * from './text';

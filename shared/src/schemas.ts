@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { MaskedPhoneSchema } from './phone';
+import { safeText } from './text';
 
 /**
  * The API's shapes (SPEC §4), one source of truth: the server validates with them and
@@ -73,11 +75,12 @@ export const GIFT_MESSAGE_MAX_CHARS = 60;
 export const GiftRequestSchema = z.strictObject({
   toPhone: PhoneSchema,
   amountMb: AmountMbSchema,
-  message: z.string().max(GIFT_MESSAGE_MAX_CHARS).optional(),
+  message: safeText(GIFT_MESSAGE_MAX_CHARS).optional(),
 });
 export const GiftSchema = z.object({
   id: z.string(),
-  toPhone: PhoneSchema,
+  /** Masked even for its sender: through the bot they may have known only a chat name. */
+  toPhone: MaskedPhoneSchema,
   amountMb: z.number().int(),
   message: z.string().nullable(),
   status: z.enum(['delivered', 'pending_claim', 'refunded']),
@@ -85,10 +88,18 @@ export const GiftSchema = z.object({
 });
 
 export const RED_PACKET_MAX_COUNT = 200;
+export const RED_PACKET_GREETING_MAX_CHARS = 60;
+/** The red_packets.passphrase column is VARCHAR(64); a passphrase is something said in a chat. */
+export const RED_PACKET_PASSPHRASE_MAX_CHARS = 32;
+/**
+ * Trimmed and never blank: a passphrase of spaces used to be trimmed to nothing and make an
+ * open packet that anyone could grab. Leave the field out for a packet without one.
+ */
+export const PassphraseSchema = safeText(RED_PACKET_PASSPHRASE_MAX_CHARS).min(1, 'a passphrase cannot be blank; leave it out for a packet without one');
 const redPacketCommon = {
   count: z.number().int().min(1).max(RED_PACKET_MAX_COUNT),
-  greeting: z.string().max(60).optional(),
-  passphrase: z.string().min(1).max(32).optional(),
+  greeting: safeText(RED_PACKET_GREETING_MAX_CHARS).optional(),
+  passphrase: PassphraseSchema.optional(),
   roomId: z.string().min(1).max(128).optional(),
 };
 export const RedPacketCreateSchema = z.discriminatedUnion('mode', [
@@ -119,7 +130,7 @@ export const RedPacketSchema = z.object({
   grabs: z.array(RedPacketGrabViewSchema),
   luckiest: LuckiestSchema.nullable(),
 });
-export const GrabRequestSchema = z.strictObject({ passphrase: z.string().max(32).optional() });
+export const GrabRequestSchema = z.strictObject({ passphrase: PassphraseSchema.optional() });
 export const GrabResultSchema = z.object({ amountMb: z.number().int(), rank: z.number().int() });
 
 export const OutboxItemSchema = z.object({
@@ -182,7 +193,7 @@ export const RoomMembersSchema = z.object({ roomId: z.string(), memberCount: z.n
 
 export const RoomGrabRequestSchema = z.strictObject({
   /** Absent: the newest open packet without a passphrase. Present: the newest open packet with exactly this one (trimmed). */
-  passphrase: z.string().max(32).refine((text) => text.trim() !== '', 'not blank').optional(),
+  passphrase: PassphraseSchema.optional(),
 });
 export const RoomGrabResultSchema = z.object({ packetId: z.string(), amountMb: z.number().int(), rank: z.number().int() });
 

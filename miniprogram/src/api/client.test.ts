@@ -20,7 +20,7 @@ function clientAnswering(response: HttpResponse | Error, token: string | null = 
 
 describe('the API client', () => {
   it('sends the session token and the action key with a request that moves data', async () => {
-    const gift = { id: 'g-1', toPhone: '13800000002', amountMb: 100, message: null, status: 'delivered', claimDeadline: null };
+    const gift = { id: 'g-1', toPhone: '138****0002', amountMb: 100, message: null, status: 'delivered', claimDeadline: null };
     const { api, requests } = clientAnswering({ status: 201, body: gift });
     await expect(api.giveData({ toPhone: '13800000002', amountMb: 100 }, 'key-1')).resolves.toEqual(gift);
     expect(requests[0]).toMatchObject({

@@ -1,5 +1,4 @@
-import { formatMb, type WalletEntry } from '@liuliang/shared';
-import { maskPhone } from '../format/phone';
+import { formatMb, maskPhone, type WalletEntry } from '@liuliang/shared';
 
 /**
  * Counterparty words the service uses for "no person" (server `describeCounterparty`: the

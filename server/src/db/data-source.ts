@@ -1,10 +1,11 @@
 import { DataSource } from 'typeorm';
 import { Initial1764100000000 } from './migrations/1764100000000-Initial';
 import { RedPackets1764200000000 } from './migrations/1764200000000-RedPackets';
+import { DefaultNicknames1764300000000 } from './migrations/1764300000000-DefaultNicknames';
 import { SealedSecrets1764400000000 } from './migrations/1764400000000-SealedSecrets';
 import { OpaqueRedPacketIds1764400000001 } from './migrations/1764400000001-OpaqueRedPacketIds';
 
-export const MIGRATIONS = [Initial1764100000000, RedPackets1764200000000, SealedSecrets1764400000000, OpaqueRedPacketIds1764400000001];
+export const MIGRATIONS = [Initial1764100000000, RedPackets1764200000000, DefaultNicknames1764300000000, SealedSecrets1764400000000, OpaqueRedPacketIds1764400000001];
 
 export function createDataSource(databaseUrl: string, poolSize = 20): DataSource {
   return new DataSource({

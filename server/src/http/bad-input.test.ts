@@ -22,6 +22,7 @@ describe('bad input', () => {
         await db.query('SELECT COUNT(*) AS n FROM transfers'),
         await db.query('SELECT COUNT(*) AS n FROM gifts'),
         await db.query('SELECT COUNT(*) AS n FROM deposits'),
+        await db.query('SELECT COUNT(*) AS n FROM red_packets'),
         await stack.sim.listDeductions(),
       ]);
   });
@@ -38,7 +39,44 @@ describe('bad input', () => {
     ['an object', { mb: 10 }],
   ];
 
+  // One of each class of character that makes a text lie about itself (shared/src/text.ts).
+  const unsafeCharacters: Array<[string, string]> = [
+    ['a C0 control (BEL)', '\u0007'],
+    ['a newline inside', '\n'],
+    ['DEL', '\u007F'],
+    ['a C1 control (NEL)', '\u0085'],
+    ['a left-to-right mark U+200E', '\u200E'],
+    ['a right-to-left mark U+200F', '\u200F'],
+    ['a left-to-right embedding U+202A', '\u202A'],
+    ['a right-to-left embedding U+202B', '\u202B'],
+    ['a pop directional formatting U+202C', '\u202C'],
+    ['a left-to-right override U+202D', '\u202D'],
+    ['a right-to-left override U+202E', '\u202E'],
+    ['a left-to-right isolate U+2066', '\u2066'],
+    ['a right-to-left isolate U+2067', '\u2067'],
+    ['a first-strong isolate U+2068', '\u2068'],
+    ['a pop directional isolate U+2069', '\u2069'],
+    ['a zero-width space U+200B', '\u200B'],
+    ['a zero-width non-joiner U+200C', '\u200C'],
+    ['a zero-width joiner between letters U+200D', '\u200D'],
+    ['a word joiner U+2060', '\u2060'],
+    ['a zero-width no-break space U+FEFF', '\uFEFF'],
+  ];
+  const withInside = (char: string) => `恭喜${char}发财`;
+  const packet = (extra: object) => stack.client.post('/api/v1/red-packets', { mode: 'equal', perShareMb: 10, count: 1, ...extra }, { token, idempotencyKey: true });
+
   const cases: Array<[string, () => Promise<{ status: number; body: any }>, number, string]> = [
+    ...unsafeCharacters.flatMap(([name, char]): Array<[string, () => Promise<any>, number, string]> => [
+      [`a gift message with ${name}`, () => stack.client.post('/api/v1/gifts', { toPhone: '13200000002', amountMb: 10, message: withInside(char) }, { token, idempotencyKey: true }), 400, 'VALIDATION_FAILED'],
+      [`a red-packet greeting with ${name}`, () => packet({ greeting: withInside(char) }), 400, 'VALIDATION_FAILED'],
+      [`a red-packet passphrase with ${name}`, () => packet({ passphrase: withInside(char) }), 400, 'VALIDATION_FAILED'],
+      [`a grab passphrase with ${name}`, () => stack.client.post('/api/v1/red-packets/1/grab', { passphrase: withInside(char) }, { token, idempotencyKey: true }), 400, 'VALIDATION_FAILED'],
+    ]),
+    ['a red-packet passphrase of only spaces', () => packet({ passphrase: '   ' }), 400, 'VALIDATION_FAILED'],
+    ['a red-packet passphrase of only full-width spaces', () => packet({ passphrase: '\u3000\u3000' }), 400, 'VALIDATION_FAILED'],
+    ['a red-packet passphrase of 33 characters', () => packet({ passphrase: 'x'.repeat(33) }), 400, 'VALIDATION_FAILED'],
+    ['a red-packet greeting of 61 characters', () => packet({ greeting: 'x'.repeat(61) }), 400, 'VALIDATION_FAILED'],
+    ['a grab passphrase of only spaces', () => stack.client.post('/api/v1/red-packets/1/grab', { passphrase: '   ' }, { token, idempotencyKey: true }), 400, 'VALIDATION_FAILED'],
     ...amounts.map(([name, amountMb]): [string, () => Promise<any>, number, string] => [
       `a gift with ${name} amountMb`,
       () => stack.client.post('/api/v1/gifts', { toPhone: '13200000002', amountMb }, { token, idempotencyKey: true }),

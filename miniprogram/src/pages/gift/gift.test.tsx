@@ -12,7 +12,7 @@ function fill(phone: string, amount: string, message = '') {
 
 const pendingGift = {
   id: 'g-1',
-  toPhone: '13900000002',
+  toPhone: '139****0002',
   amountMb: 100,
   message: null,
   status: 'pending_claim',

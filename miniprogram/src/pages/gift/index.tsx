@@ -1,11 +1,10 @@
 import { Button, Text, View } from '@tarojs/components';
-import { formatMb, GIFT_MESSAGE_MAX_CHARS, MB_PER_GB, type Gift } from '@liuliang/shared';
+import { formatMb, GIFT_MESSAGE_MAX_CHARS, maskPhone, MB_PER_GB, type Gift } from '@liuliang/shared';
 import { useState } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { TextField } from '../../components/TextField';
 import { GIFT_MAX_MB, GIFT_MIN_MB } from '../../forms/limits';
 import { checkAmountMb, checkGiftMessage, checkPhone, parseWholeMb } from '../../forms/validation';
-import { maskPhone } from '../../format/phone';
 import { formatShortTime } from '../../format/time';
 import { useSubmission } from '../../hooks/useSubmission';
 import { PAGES } from '../../navigation';

@@ -1,12 +1,12 @@
 import { Button, Input, Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
+import { maskPhone } from '@liuliang/shared';
 import { useState } from 'react';
 import { describeFailure } from '../../api/errors';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { TextField } from '../../components/TextField';
 import { SMS_RESEND_SECONDS } from '../../forms/limits';
 import { checkPhone, checkSmsCode } from '../../forms/validation';
-import { maskPhone } from '../../format/phone';
 import { useCountdown } from '../../hooks/useCountdown';
 import { PAGES, safeReturnPath } from '../../navigation';
 import { useServices } from '../../services';

@@ -1,5 +1,6 @@
 import { startTestStack, type TestStack } from '../../test-support/stack';
 import type { HttpClient } from '../../test-support/http-client';
+import { DEFAULT_NICKNAME_PATTERN } from './users';
 
 describe('signing in with an SMS code', () => {
   let stack: TestStack;
@@ -14,10 +15,25 @@ describe('signing in with an SMS code', () => {
     expect((await stack.client.post('/api/v1/auth/sms-code', { phone: '13800138000' })).body).toEqual({ sent: true, resendAfterSeconds: 60 });
     const login = await stack.client.post('/api/v1/auth/login', { phone: '13800138000', code: await latestCode('13800138000') });
     expect(login.status).toBe(200);
-    expect(login.body.user).toMatchObject({ phone: '13800138000', carrier: 'cmcc', nickname: '用户8000' });
+    expect(login.body.user).toMatchObject({ phone: '13800138000', carrier: 'cmcc', nickname: expect.stringMatching(DEFAULT_NICKNAME_PATTERN) });
     expect(login.body.user.province).toEqual(expect.any(String));
     const me = await stack.client.get('/api/v1/me', { token: login.body.token });
     expect(me.body).toEqual(login.body.user);
+  });
+
+  it('gives a new user a default nickname that reveals nothing of their number', async () => {
+    const nicknames = new Set<string>();
+    for (const phone of ['13800138010', '13800138011', '13800138012']) {
+      await stack.client.post('/api/v1/auth/sms-code', { phone });
+      const login = await stack.client.post('/api/v1/auth/login', { phone, code: await latestCode(phone) });
+      const { nickname } = login.body.user;
+      expect(nickname).toMatch(DEFAULT_NICKNAME_PATTERN);
+      expect(nickname).not.toMatch(/\d/);
+      for (const digit of phone.slice(-4)) expect(nickname).not.toContain(digit);
+      nicknames.add(nickname);
+    }
+    // Drawn at random, not derived from anything: three sign-ins, three names.
+    expect(nicknames.size).toBe(3);
   });
 
   it('stores codes only as hashes', async () => {

@@ -1,6 +1,7 @@
 import type { User } from '@liuliang/shared';
 import type { Sql, InsertResult } from '../../db/sql';
 import { isDuplicateKey } from '../../db/sql';
+import type { RandomSource } from '../../platform/random';
 
 interface UserRow {
   id: string;
@@ -30,17 +31,32 @@ export async function findUserByPhone(sql: Sql, phone: string): Promise<User | n
   return row ? toUser(row) : null;
 }
 
-export const defaultNickname = (phone: string) => `用户${phone.slice(-4)}`;
+/** Letters only, without I and O: nothing to mistake for a digit, and nothing read as a number. */
+export const NICKNAME_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+export const NICKNAME_SUFFIX_CHARS = 6;
+export const DEFAULT_NICKNAME_PATTERN = new RegExp(`^用户[${NICKNAME_ALPHABET}]{${NICKNAME_SUFFIX_CHARS}}$`);
+
+/**
+ * "用户KQXWMB": the name others see in chats and packet lists until the user picks one. It used
+ * to be "用户" + the phone's last four digits, which told every grabber of a packet part of the
+ * sender's number; now it says nothing about the number. Uniqueness is not needed (the id is).
+ */
+export function defaultNickname(random: RandomSource): string {
+  let suffix = '';
+  for (let i = 0; i < NICKNAME_SUFFIX_CHARS; i++) suffix += NICKNAME_ALPHABET[Math.floor(random() * NICKNAME_ALPHABET.length)];
+  return `用户${suffix}`;
+}
 
 /** Inserts the user unless the phone is taken; returns whether this call created it. */
 export async function insertUser(
   sql: Sql,
   user: { phone: string; carrier: string; province: string; now: Date },
+  random: RandomSource = Math.random,
 ): Promise<{ user: User; created: boolean }> {
   try {
     const result: InsertResult = await sql.query(
       'INSERT INTO users (phone, nickname, carrier, province, created_at) VALUES (?, ?, ?, ?, ?)',
-      [user.phone, defaultNickname(user.phone), user.carrier, user.province, user.now],
+      [user.phone, defaultNickname(random), user.carrier, user.province, user.now],
     );
     return { user: (await findUserById(sql, String(result.insertId)))!, created: true };
   } catch (error) {

@@ -6,6 +6,7 @@ import { startTestStack, type TestStack } from '../../test-support/stack';
 import { signIn, type CallOptions } from '../../test-support/http-client';
 import { issueToken } from '../../http/auth';
 import { WECHAT_LEASE_MS, WECHAT_RETRY_BASE_MS } from './wechat-outbox';
+import { DEFAULT_NICKNAME_PATTERN } from '../auth/users';
 
 describe('the bot API', () => {
   let stack: TestStack;
@@ -21,6 +22,9 @@ describe('the bot API', () => {
     ...(actingContactId ? { 'x-acting-contact': actingContactId } : {}),
   });
   const asBot = (options: CallOptions = {}, actingContactId?: string): CallOptions => ({ ...options, headers: { ...bot(actingContactId), ...options.headers } });
+
+  const nicknameOf = async (phone: string): Promise<string> =>
+    (await stack.server.deps.dataSource.query('SELECT nickname FROM users WHERE phone = ?', [phone]))[0].nickname;
 
   /** Asks for a code as the bot does and reads it from the dev outbox (the resend throttle is tested with sign-in). */
   async function codeFor(phone: string): Promise<string> {
@@ -58,7 +62,7 @@ describe('the bot API', () => {
       const code = await codeFor(phone);
       const bound = await bind('wx-new', phone, code);
       expect(bound.status).toBe(200);
-      expect(bound.body).toEqual({ contactId: 'wx-new', userId: expect.stringMatching(/^\d+$/), phone, nickname: '用户0010' });
+      expect(bound.body).toEqual({ contactId: 'wx-new', userId: expect.stringMatching(/^\d+$/), phone, nickname: expect.stringMatching(DEFAULT_NICKNAME_PATTERN) });
       expect((await bindingOf('wx-new')).body).toEqual(bound.body);
       const again = await bind('wx-new-2', phone, code);
       expect({ status: again.status, code: again.body.error.code }).toEqual({ status: 422, code: 'CODE_EXPIRED' });
@@ -286,7 +290,9 @@ describe('the bot API', () => {
       expect((await stack.client.post('/api/v1/gifts', { toPhone: member.phone, amountMb: 100, message: '生日快乐' }, asBot({ idempotencyKey: true }, sender.contactId))).status).toBe(201);
       expect((await stack.client.post('/api/v1/gifts', { toPhone: '13800000040', amountMb: 50 }, asBot({ idempotencyKey: true }, sender.contactId))).status).toBe(201);
       const toMember = (await stack.client.get(`/api/v1/dev/outbox?to=${member.phone}`)).body.items.filter((m: { channel: string }) => m.channel === 'wechat');
-      expect(toMember).toEqual([expect.objectContaining({ status: 'pending', text: expect.stringMatching(/^用户0002，用户0001 .*送给你 100 MB 流量.*留言：生日快乐$/) })]);
+      const greeting = `${await nicknameOf(member.phone)}，${await nicknameOf(sender.phone)} `;
+      expect(toMember).toEqual([expect.objectContaining({ status: 'pending', text: expect.stringMatching(/送给你 100 MB 流量.*留言：生日快乐$/) })]);
+      expect(toMember[0].text.startsWith(greeting)).toBe(true);
       const toUnbound = (await stack.client.get('/api/v1/dev/outbox?to=13800000040')).body.items.map((m: { channel: string }) => m.channel);
       expect(toUnbound).not.toContain('wechat');
       expect(unbound.userId).toBeTruthy();
@@ -297,7 +303,7 @@ describe('the bot API', () => {
       const bound = await bind('wx-newcomer', '13800000060');
       expect(await balance('wx-newcomer')).toBe(50);
       const toSender = (await stack.client.get(`/api/v1/dev/outbox?to=${sender.phone}`)).body.items.filter((m: { channel: string }) => m.channel === 'wechat');
-      expect(toSender.map((m: { text: string }) => m.text)).toEqual(['用户0001，你送给 用户0060（138****0060）的 50 MB 流量已被领取。']);
+      expect(toSender.map((m: { text: string }) => m.text)).toEqual([`${await nicknameOf(sender.phone)}，你送给 ${bound.body.nickname}（138****0060）的 50 MB 流量已被领取。`]);
     });
 
     it('hands a message to one claimer at a time while it is leased, resolves its phone to the bound contact, and takes "sent" as final', async () => {

@@ -69,6 +69,25 @@ describe('gifts', () => {
     expect(fourth.body.error.message).toMatch(/3 gifts a day/);
   });
 
+  it('shows the sender the other party\'s number only masked, in the gift and in the history', async () => {
+    // A sender of their own: the limits of the earlier tests do not apply.
+    const carolPhone = '13500000005';
+    await stack.sim.setPlan({ phone: carolPhone, totalMb: 1024, usedMb: 0 });
+    const carol = await signIn(stack.client, carolPhone);
+    expect((await stack.client.post('/api/v1/storage/deposits', { amountMb: 100 }, { token: carol.token, idempotencyKey: true })).body.status).toBe('completed');
+    const dave = await signIn(stack.client, '13300000006');
+    const delivered = await give(carol.token, { toPhone: '13300000006', amountMb: 10 });
+    const pending = await give(carol.token, { toPhone: '13300000007', amountMb: 10 });
+    expect(delivered.body).toMatchObject({ status: 'delivered', toPhone: '133****0006' });
+    expect(pending.body).toMatchObject({ status: 'pending_claim', toPhone: '133****0007' });
+    expect((await stack.client.get(`/api/v1/gifts/${delivered.body.id}`, { token: carol.token })).body.toPhone).toBe('133****0006');
+    expect((await stack.client.get(`/api/v1/gifts/${delivered.body.id}`, { token: dave.token })).body.toPhone).toBe('133****0006');
+    const history = await stack.client.get('/api/v1/wallet/entries', { token: carol.token });
+    expect(history.body.items.find((entry: { kind: string }) => entry.kind === 'gift').counterparty).toContain('133****0006');
+    const everythingCarolSaw = JSON.stringify([delivered.body, pending.body, history.body]);
+    expect(everythingCarolSaw).not.toMatch(/1330000000[67]/);
+  });
+
   it('refuses a gift to oneself and amounts outside 10 … 10240 MB', async () => {
     clock.advanceMs(24 * 3600_000);
     expect((await give(alice.token, { toPhone: phones.alice, amountMb: 10 })).body.error.code).toBe('SELF_GIFT');

@@ -1,11 +1,10 @@
 import type { Gift, GiftRequest, User } from '@liuliang/shared';
 import { notFound, ruleBroken } from '../../http/app-error';
-import { formatMb } from '@liuliang/shared';
+import { formatMb, maskPhone } from '@liuliang/shared';
 import { inTransaction, toInt, type Sql } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { escrowCode, walletCode } from '../ledger/accounts';
 import { findUserByPhone } from '../auth/users';
-import { maskPhone } from '../ledger/wallet';
 import { enqueueMessage } from '../outbox/outbox';
 import { enqueueWechatIfBound } from '../bot/wechat-outbox';
 import { brokenGiftLimit, giftWindows } from './limits';
@@ -24,9 +23,11 @@ interface GiftRow {
   claim_deadline: Date | null;
 }
 
+// The number is masked for everyone who reads a gift: its sender may have named the friend in
+// a chat and never seen the number, and its recipient knows their own.
 const toGift = (r: GiftRow): Gift => ({
   id: String(r.id),
-  toPhone: r.to_phone,
+  toPhone: maskPhone(r.to_phone),
   amountMb: toInt(r.amount_mb),
   message: r.message,
   status: r.status,

@@ -1,4 +1,4 @@
-import type { Wallet, WalletEntry, Page } from '@liuliang/shared';
+import { maskPhone, type Wallet, type WalletEntry, type Page } from '@liuliang/shared';
 import { type Sql, toInt } from '../../db/sql';
 import type { Clock } from '../../platform/clock';
 import { walletCode } from './accounts';
@@ -63,10 +63,6 @@ export async function readWalletEntries(sql: Sql, userId: string, limit: number,
     })),
     nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null,
   };
-}
-
-export function maskPhone(phone: string): string {
-  return `${phone.slice(0, 3)}****${phone.slice(7)}`;
 }
 
 function describeCounterparty(code: string, nickname: string | null, phone: string | null): string {

@@ -8,7 +8,7 @@ describe('red packets', () => {
   let stack: TestStack;
   const clock = manualClock(new Date());
   let sender: { token: string; userId: string };
-  let friends: Array<{ userId: string; phone: string; token: string }>;
+  let friends: Array<{ userId: string; phone: string; nickname: string; token: string }>;
 
   beforeAll(async () => {
     stack = await startTestStack({}, clock);
@@ -40,10 +40,10 @@ describe('red packets', () => {
     expect(view).toMatchObject({ status: 'finished', remainingCount: 0, remainingMb: 0 });
     const best = Math.max(...results.map((r) => r.amountMb));
     const luckyIndex = results.findIndex((r) => r.amountMb === best);
-    expect(view.luckiest).toEqual({ userId: friends[luckyIndex].userId, nickname: `用户${friends[luckyIndex].phone.slice(-4)}`, amountMb: best });
+    expect(view.luckiest).toEqual({ userId: friends[luckyIndex].userId, nickname: friends[luckyIndex].nickname, amountMb: best });
     for (const [i, friend] of friends.slice(0, 3).entries()) expect(await balance(friend.token)).toBe(results[i].amountMb);
     const story = (await stack.client.get('/api/v1/wallet/entries', { token: friends[0].token })).body.items[0];
-    expect(story).toMatchObject({ kind: 'red_packet_grab', direction: 'in', amountMb: results[0].amountMb, counterparty: '用户0000 (137****0000)', refType: 'red_packet', refId: packet.body.id });
+    expect(story).toMatchObject({ kind: 'red_packet_grab', direction: 'in', amountMb: results[0].amountMb, counterparty: `${packet.body.senderNickname} (137****0000)`, refType: 'red_packet', refId: packet.body.id });
   });
 
   it('gives everyone the same share in an equal packet, and lets the sender grab too', async () => {
