@@ -1,6 +1,5 @@
 import http from 'node:http';
 import { Redis } from 'ioredis';
-import pino from 'pino';
 import type { Config } from './config';
 import type { Deps } from './deps';
 import { createApp, createServices } from './app';
@@ -9,6 +8,7 @@ import { Ledger } from './modules/ledger/ledger';
 import { createCarrierGateway } from './carrier/gateway';
 import { createMessageProvider } from './carrier/sms-provider';
 import { systemClock, type Clock } from './platform/clock';
+import { createLogger } from './platform/logger';
 import { maintenanceTasks, startMaintenance } from './jobs/maintenance';
 import { startLiveServer } from './live/live-server';
 
@@ -23,7 +23,7 @@ export interface RunningServer {
 }
 
 export async function buildDeps(config: Config, clock: Clock = systemClock): Promise<Deps> {
-  const logger = pino({ level: config.LOG_LEVEL, base: { pid: process.pid } });
+  const logger = createLogger(config.LOG_LEVEL);
   const dataSource = createDataSource(config.DATABASE_URL, config.DB_POOL_SIZE);
   await dataSource.initialize();
   // Auto-pipelining batches the commands of concurrent requests into one write per tick.
