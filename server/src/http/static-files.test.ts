@@ -33,4 +33,9 @@ describe('the H5 files served at /', () => {
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('hello');
   });
+
+  it("answers the browser's own favicon request with no content rather than a 404 error", async () => {
+    const response = await fetch(`${stack.url}/favicon.ico`);
+    expect(response.status).toBe(204);
+  });
 });

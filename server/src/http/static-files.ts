@@ -28,7 +28,15 @@ export function serveStatic(root: string) {
     const file = normalize(join(base, relative));
     if (file !== base && !file.startsWith(base + sep)) return next();
     const stat = await fs.stat(file).catch(() => null);
-    if (!stat?.isFile()) return next();
+    if (!stat?.isFile()) {
+      // Browsers ask for an icon on their own; the H5 build has none, and a 404 here is a red
+      // error in every newcomer's console. "No icon" is the honest answer.
+      if (ctx.path === '/favicon.ico') {
+        ctx.status = 204;
+        return;
+      }
+      return next();
+    }
     ctx.type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
     ctx.length = stat.size;
     ctx.set('Cache-Control', relative === 'index.html' ? 'no-cache' : 'public, max-age=3600');
