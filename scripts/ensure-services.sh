@@ -3,6 +3,7 @@
 # answers, else locally installed servers; says what to do when there are none.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/dotenv.sh
 
 DATABASE_URL=${DATABASE_URL:-mysql://root@127.0.0.1:3306/liuliang}
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
@@ -26,7 +27,11 @@ if answers "$DB_HOST" "$DB_PORT" && answers "$REDIS_HOST" "$REDIS_PORT"; then
 fi
 
 if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
-  echo "==> starting MariaDB and Redis with Docker Compose"
+  if [ ! -f .env ]; then
+    echo "docker-compose.yml takes its passwords from .env: copy .env.example to .env, change the passwords, and run this again." >&2
+    exit 1
+  fi
+  echo "==> starting MariaDB and Redis with Docker Compose (on 127.0.0.1 only)"
   docker compose up -d --wait
   wait_for MySQL "$DB_HOST" "$DB_PORT"
   wait_for Redis "$REDIS_HOST" "$REDIS_PORT"

@@ -6,21 +6,34 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/ensure-installed.sh
+source scripts/dotenv.sh
 export PORT=${PORT:-3000}
 export DATABASE_URL=${DATABASE_URL:-mysql://root@127.0.0.1:3306/liuliang}
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
+# The service runs in development mode (the dev outbox holds the sign-in codes); what it serves
+# is still the production build of the H5 (scripts/build.sh says why).
 export NODE_ENV=${NODE_ENV:-development}
+if [ "$NODE_ENV" != production ]; then export DEV_OUTBOX=${DEV_OUTBOX:-1}; fi
 bash scripts/ensure-services.sh
 
-echo "==> building shared, server, bot and the mini-program (H5)"
-npm run build --silent
+# `npm test` builds with scripts/build.sh before its smoke test starts this script; building
+# the same thing again would only cost minutes.
+if [ "${LIULIANG_PREBUILT:-}" != 1 ]; then
+  echo "==> building shared, server, bot and the mini-program (H5)"
+  bash scripts/build.sh
+fi
 
 pids=()
 stop_all() {
+  trap - EXIT INT TERM
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
-trap stop_all EXIT INT TERM
+# A signal must end the script too: bash runs a trap only after the foreground command returns,
+# so the bot below runs in the background and the script waits for it.
+trap stop_all EXIT
+trap 'stop_all; exit 130' INT
+trap 'stop_all; exit 143' TERM
 
 mkdir -p .run
 if [ -z "${CARRIER_URL:-}" ]; then
@@ -63,8 +76,16 @@ MSG
 if [ -f bot/dist/main.js ]; then
   export SERVICE_URL=http://127.0.0.1:$PORT
   export BOT_TOKEN=${BOT_TOKEN:-dev-bot-token}
-  echo "==> the chat bot (mock puppet): type in the console below; Ctrl-C stops everything"
-  node bot/dist/main.js
+  if [ -t 0 ]; then
+    echo "==> the chat bot (mock puppet): type in the console below; Ctrl-C stops everything"
+  else
+    echo "==> the chat bot (mock puppet), without its console: stdin is not a terminal"
+  fi
+  # The explicit `<&0` keeps the terminal as the bot's stdin: bash would give a background
+  # command /dev/null.
+  node bot/dist/main.js <&0 &
+  pids+=($!)
+  wait "${pids[-1]}"
 else
   echo "(the bot is not built; Ctrl-C stops the service)"
   wait

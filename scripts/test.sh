@@ -7,7 +7,9 @@ bash scripts/ensure-installed.sh
 export DATABASE_URL=${TEST_DATABASE_SERVER_URL:-mysql://root@127.0.0.1:3306}/liuliang_test_probe
 bash scripts/ensure-services.sh
 echo "==> building (shared, server, bot, mini-program H5)"
-npm run build --silent
+bash scripts/build.sh
+# The `npm start` smoke test (miniprogram/e2e/npm-start.test.ts) serves this very build.
+export LIULIANG_PREBUILT=1
 echo "==> building the mini-program for weapp (it must keep building)"
 npm run build:weapp --silent -w miniprogram
 export LL_KEEP_TEST_DATABASES=1

@@ -49,6 +49,10 @@ export async function openPhone(browser: Browser, name: string): Promise<Phone> 
   page.setDefaultTimeout(UI_TIMEOUT_MS);
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(`${name}: ${error.message}`));
+  // A script or a connection the service's Content-Security-Policy blocks fails only as a console error.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy')) pageErrors.push(`${name}: ${message.text()}`);
+  });
   const socketFrames: string[] = [];
   page.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => socketFrames.push(String(payload))));
   page.on('response', (response) => {

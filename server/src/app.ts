@@ -17,6 +17,7 @@ import { GiftService } from './modules/gifts/service';
 import { addGiftRoutes } from './modules/gifts/routes';
 import { addDevOutboxRoutes } from './modules/outbox/routes';
 import { serveStatic } from './http/static-files';
+import { inlineScriptHashes, securityHeaders } from './http/security-headers';
 import { RedPacketService } from './modules/red-packets/service';
 import { addRedPacketRoutes } from './modules/red-packets/routes';
 import { silentEvents, type RedPacketEvents } from './modules/red-packets/live-events';
@@ -72,6 +73,7 @@ export function createApp(deps: Deps, services: Services = createServices(deps))
   const api = createApi(deps, services);
   const openApi = buildOpenApi(api.routes);
 
+  app.use(securityHeaders({ scriptHashes: inlineScriptHashes(deps.config.H5_DIR) }));
   app.use(metrics.middleware);
   const logRequests = deps.logger.isLevelEnabled('info');
   app.use(async (ctx, next) => {

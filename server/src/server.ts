@@ -1,6 +1,5 @@
 import http from 'node:http';
 import { Redis } from 'ioredis';
-import pino from 'pino';
 import { listenHost, type Config } from './config';
 import type { Deps } from './deps';
 import { createApp, createServices } from './app';
@@ -10,6 +9,7 @@ import { createCarrierGateway } from './carrier/gateway';
 import { createMessageProvider } from './carrier/sms-provider';
 import { requireHttpsEndpoints } from './carrier/endpoints';
 import { systemClock, type Clock } from './platform/clock';
+import { createLogger } from './platform/logger';
 import { maintenanceTasks, startMaintenance } from './jobs/maintenance';
 import { startLiveServer } from './live/live-server';
 import { RateLimits } from './platform/rate-limits';
@@ -27,7 +27,7 @@ export interface RunningServer {
 export async function buildDeps(config: Config, clock: Clock = systemClock): Promise<Deps> {
   // Before anything connects: the carrier gateway is built below, the message provider after.
   requireHttpsEndpoints(config);
-  const logger = pino({ level: config.LOG_LEVEL, base: { pid: process.pid } });
+  const logger = createLogger(config.LOG_LEVEL);
   const dataSource = createDataSource(config.DATABASE_URL, config.DB_POOL_SIZE);
   await dataSource.initialize();
   // Auto-pipelining batches the commands of concurrent requests into one write per tick.
