@@ -35,8 +35,9 @@ export class GrabFlow {
   async grabPlain(turn: ChatTurn, lang: Lang): Promise<void> {
     if (turn.roomId === null) return turn.reply(grabOnlyInRoomsText(lang));
     try {
+      const binding = await this.nameTalker(turn);
       const result = await this.grabWithResync(turn.talker.id, turn.roomId, undefined, turn.messageId);
-      await this.reportGrab(result, turn, lang);
+      await this.reportGrab(result, binding, turn, lang);
     } catch (error) {
       await this.replyToFailure(error, turn, lang);
     }
@@ -49,8 +50,10 @@ export class GrabFlow {
   async tryPassphrase(text: string, turn: ChatTurn, lang: Lang): Promise<void> {
     if (turn.roomId === null) return;
     try {
+      // Only a passphrase the bot knows is worth a look-up for naming; other chat goes straight to the grab.
+      const binding = this.deps.reporter.isKnownPassphrase(turn.roomId, text) ? await this.nameTalker(turn) : null;
       const result = await this.grabWithResync(turn.talker.id, turn.roomId, text, turn.messageId);
-      await this.reportGrab(result, turn, lang);
+      await this.reportGrab(result, binding ?? (await this.nameTalker(turn)), turn, lang);
     } catch (error) {
       if (hasCode(error, 'NOT_FOUND', 'WRONG_PASSPHRASE')) return;
       if (hasCode(error, 'CONTACT_NOT_BOUND')) {
@@ -75,12 +78,19 @@ export class GrabFlow {
     }
   }
 
-  private async reportGrab(result: RoomGrabResult, turn: ChatTurn, lang: Lang): Promise<void> {
-    // The live summary names grabbers by user id; which user this was is asked after the grab,
-    // only to word the summary (it decides nothing), and only for a grab that happened.
+  /**
+   * Which user the talker is, asked only to word the live summary (it decides nothing: the grab
+   * names the contact). Asked before the grab, because the packet's live events (the luckiest
+   * grabber's name) can arrive before the grab's own answer.
+   */
+  private async nameTalker(turn: ChatTurn): Promise<Binding | null> {
     const binding = await this.bindingForNaming(turn.talker.id);
+    if (binding !== null) this.deps.reporter.rememberName(binding.userId, turn.talker.name);
+    return binding;
+  }
+
+  private async reportGrab(result: RoomGrabResult, binding: Binding | null, turn: ChatTurn, lang: Lang): Promise<void> {
     if (binding === null) return turn.reply(grabbedText(result.amountMb, lang));
-    this.deps.reporter.rememberName(binding.userId, turn.talker.name);
     const grab: { userId: string; nickname: string; amountMb: number; remainingCount?: number } = {
       userId: binding.userId,
       nickname: turn.talker.name || binding.nickname,
