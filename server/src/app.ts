@@ -24,6 +24,8 @@ import { silentEvents, type RedPacketEvents } from './modules/red-packets/live-e
 import { mysqlIdempotencyStore, redisIdempotencyStore } from './http/idempotency-stores';
 import { BotService } from './modules/bot/service';
 import { addBotRoutes } from './modules/bot/routes';
+import type { JobHealth } from './jobs/job-health';
+import { createJobHealth } from './jobs/maintenance';
 
 export interface Services {
   auth: AuthService;
@@ -31,6 +33,7 @@ export interface Services {
   gifts: GiftService;
   redPackets: RedPacketService;
   bot: BotService;
+  jobHealth: JobHealth;
 }
 
 export function createServices(deps: Deps, events: RedPacketEvents = silentEvents): Services {
@@ -40,7 +43,7 @@ export function createServices(deps: Deps, events: RedPacketEvents = silentEvent
     await gifts.claimPendingGifts(user);
   });
   const redPackets = new RedPacketService(deps, Math.random, events);
-  return { auth, gifts, storage: new StorageService(deps), redPackets, bot: new BotService(deps, auth, redPackets) };
+  return { auth, gifts, storage: new StorageService(deps), redPackets, bot: new BotService(deps, auth, redPackets), jobHealth: createJobHealth(deps) };
 }
 
 export function createApi(deps: Deps, services: Services): Api {
@@ -60,6 +63,12 @@ export function createApi(deps: Deps, services: Services): Api {
   return api;
 }
 
+/** The jobs part of /readyz: which sweeps have not succeeded for several of their intervals. */
+async function jobsReadiness(jobHealth: JobHealth): Promise<{ jobs: 'ok' | 'overdue'; overdueJobs?: string[] }> {
+  const overdueJobs = await jobHealth.overdueJobs();
+  return overdueJobs.length === 0 ? { jobs: 'ok' } : { jobs: 'overdue', overdueJobs };
+}
+
 /** Requests with a body must say it is JSON; anything else is refused before parsing. */
 async function requireJson(ctx: Context, next: Next): Promise<void> {
   const hasBody = ['POST', 'PUT', 'PATCH'].includes(ctx.method) && (Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '');
@@ -69,7 +78,7 @@ async function requireJson(ctx: Context, next: Next): Promise<void> {
 
 export function createApp(deps: Deps, services: Services = createServices(deps)) {
   const app = new Koa({ proxy: deps.config.TRUST_PROXY });
-  const metrics = createMetrics();
+  const metrics = createMetrics(services.jobHealth);
   const api = createApi(deps, services);
   const openApi = buildOpenApi(api.routes);
 
@@ -106,8 +115,10 @@ export function createApp(deps: Deps, services: Services = createServices(deps))
   ops.get('/readyz', async (ctx) => {
     const checks = await Promise.allSettled([deps.dataSource.query('SELECT 1'), deps.redis.ping()]);
     const [database, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'down'));
-    ctx.status = database === 'ok' && redis === 'ok' ? 200 : 503;
-    ctx.body = { status: ctx.status === 200 ? 'ok' : 'unavailable', database, redis };
+    // Jobs that silently stopped (schedules lost with Redis data) show here, not only in /metrics.
+    const jobs = deps.config.JOBS_ENABLED ? await jobsReadiness(services.jobHealth) : undefined;
+    ctx.status = database === 'ok' && redis === 'ok' && jobs?.jobs !== 'overdue' ? 200 : 503;
+    ctx.body = { status: ctx.status === 200 ? 'ok' : 'unavailable', database, redis, ...jobs };
   });
   ops.get('/metrics', async (ctx) => {
     ctx.type = metrics.registry.contentType;
