@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import { listenHost, type Config } from './config';
 import type { Deps } from './deps';
 import { createApp, createServices } from './app';
@@ -14,6 +15,8 @@ import { startLiveServer } from './live/live-server';
 import { RateLimits } from './platform/rate-limits';
 import { createRedisClient } from './platform/redis-clients';
 
+/** After the listener closes, how long a connection it accepted last has to deliver its request. */
+export const SHUTDOWN_LAST_REQUESTS_GRACE_MS = 250;
 /** Once the drain is over, how long requests still running may take before their sockets close. */
 export const SHUTDOWN_REQUESTS_TIMEOUT_MS = 3_000;
 /**
@@ -24,7 +27,7 @@ export const SHUTDOWN_JOBS_TIMEOUT_MS = 1_000;
 /** Bound on closing each connection to Redis and MySQL (a dead server must not hold the exit). */
 export const SHUTDOWN_CONNECTIONS_TIMEOUT_MS = 1_000;
 /** The longest close() takes after its drain: what a supervisor should allow beyond SHUTDOWN_DRAIN_MS. */
-export const SHUTDOWN_AFTER_DRAIN_MS = SHUTDOWN_REQUESTS_TIMEOUT_MS + SHUTDOWN_JOBS_TIMEOUT_MS + 4 * SHUTDOWN_CONNECTIONS_TIMEOUT_MS;
+export const SHUTDOWN_AFTER_DRAIN_MS = SHUTDOWN_LAST_REQUESTS_GRACE_MS + SHUTDOWN_REQUESTS_TIMEOUT_MS + SHUTDOWN_JOBS_TIMEOUT_MS + 4 * SHUTDOWN_CONNECTIONS_TIMEOUT_MS;
 
 export interface RunningServer {
   url: string;
@@ -108,9 +111,13 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
       draining = true;
       if (drainMs > 0) deps.logger.info({ drainMs }, 'draining: /readyz answers 503 while requests are still served');
       await new Promise((resolve) => setTimeout(resolve, drainMs));
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // net's close, not http's: http.Server#close also closes idle connections at once, and a
+      // connection accepted a moment ago, its request still on the wire, counts as idle.
+      const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
+      await new Promise((resolve) => setTimeout(resolve, SHUTDOWN_LAST_REQUESTS_GRACE_MS));
       const requestsDeadline = Date.now() + SHUTDOWN_REQUESTS_TIMEOUT_MS;
       while (inFlight > 0 && Date.now() < requestsDeadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      server.closeIdleConnections();
       server.closeAllConnections();
       // Upgraded (WebSocket) connections hold the server open until socket.io closes them.
       await atMost(live.close(), SHUTDOWN_CONNECTIONS_TIMEOUT_MS);
