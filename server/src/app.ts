@@ -76,7 +76,29 @@ async function requireJson(ctx: Context, next: Next): Promise<void> {
   await next();
 }
 
-export function createApp(deps: Deps, services: Services = createServices(deps)) {
+/** What /readyz knows of the process beyond its dependencies: a stopping process is not ready. */
+export interface Readiness {
+  draining(): boolean;
+}
+const alwaysServing: Readiness = { draining: () => false };
+/** Bound on one readiness probe: a load balancer's check must answer even when a dependency hangs. */
+export const READINESS_PROBE_TIMEOUT_MS = 1_000;
+
+async function answersWithin(probe: () => Promise<unknown>, timeoutMs: number): Promise<'ok' | 'down'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'down'>((resolve) => (timer = setTimeout(() => resolve('down'), timeoutMs)));
+  const answered = probe().then(
+    () => 'ok' as const,
+    () => 'down' as const,
+  );
+  try {
+    return await Promise.race([answered, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createApp(deps: Deps, services: Services = createServices(deps), readiness: Readiness = alwaysServing) {
   const app = new Koa({ proxy: deps.config.TRUST_PROXY });
   const metrics = createMetrics(services.jobHealth);
   const api = createApi(deps, services);
@@ -113,12 +135,18 @@ export function createApp(deps: Deps, services: Services = createServices(deps))
     ctx.body = { status: 'ok' };
   });
   ops.get('/readyz', async (ctx) => {
-    const checks = await Promise.allSettled([deps.dataSource.query('SELECT 1'), deps.redis.ping()]);
-    const [database, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'down'));
-    // Jobs that silently stopped (schedules lost with Redis data) show here, not only in /metrics.
+    const [database, redis] = await Promise.all([
+      answersWithin(() => deps.dataSource.query('SELECT 1'), READINESS_PROBE_TIMEOUT_MS),
+      // A client that is reconnecting would queue the PING until it gave up: say down at once.
+      deps.redis.status === 'ready' ? answersWithin(() => deps.redis.ping(), READINESS_PROBE_TIMEOUT_MS) : 'down',
+    ]);
+    const draining = readiness.draining();
+    // Jobs that silently stopped (schedules lost with Redis data) are named here and alerted on
+    // from /metrics, but do not fail readiness: every instance would leave the load balancer at
+    // once, turning a stalled sweep into an outage of the whole API.
     const jobs = deps.config.JOBS_ENABLED ? await jobsReadiness(services.jobHealth) : undefined;
-    ctx.status = database === 'ok' && redis === 'ok' && jobs?.jobs !== 'overdue' ? 200 : 503;
-    ctx.body = { status: ctx.status === 200 ? 'ok' : 'unavailable', database, redis, ...jobs };
+    ctx.status = !draining && database === 'ok' && redis === 'ok' ? 200 : 503;
+    ctx.body = { status: draining ? 'draining' : ctx.status === 200 ? 'ok' : 'unavailable', database, redis, ...jobs };
   });
   ops.get('/metrics', async (ctx) => {
     ctx.type = metrics.registry.contentType;

@@ -83,7 +83,7 @@ describe('readiness while jobs are overdue', () => {
   });
   afterAll(() => stack?.close());
 
-  it('answers 503 naming every sweep with no success within three of its intervals', async () => {
+  it('names on /readyz every sweep with no success within three of its intervals, without taking the instance out of service', async () => {
     const names = Object.keys(maintenanceIntervals(stack.config));
     expect((await stack.client.get('/readyz')).body).toMatchObject({ status: 'ok', jobs: 'ok' });
     // The first ticks run at start; let them finish so none lands after the clock jumps.
@@ -91,7 +91,7 @@ describe('readiness while jobs are overdue', () => {
 
     clock.advanceMs(10 * 60_000);
     const readiness = await stack.client.get('/readyz');
-    expect(readiness.status).toBe(503);
-    expect(readiness.body).toEqual({ status: 'unavailable', database: 'ok', redis: 'ok', jobs: 'overdue', overdueJobs: names });
+    expect(readiness.status).toBe(200);
+    expect(readiness.body).toEqual({ status: 'ok', database: 'ok', redis: 'ok', jobs: 'overdue', overdueJobs: names });
   });
 });
