@@ -7,6 +7,7 @@ import type { MessageProvider } from '../carrier/sms-provider';
 import { inTransaction } from '../db/sql';
 import { deliverDueMessages } from '../modules/outbox/sender';
 import { JobHealth } from './job-health';
+import { purgeIdempotencyRecords } from '../http/idempotency-stores';
 
 /** Background work, each job idempotent on its own (status guards, row locks). */
 export type MaintenanceTask = () => Promise<number>;
@@ -25,6 +26,7 @@ export function maintenanceIntervals(config: Config): Record<string, number> {
     'refund-expired-red-packets': Math.max(1000, Math.floor(every / 3)),
     'settle-orphan-grabs': Math.max(1000, Math.floor(every / 3)),
     'deliver-messages': Math.max(500, Math.floor(every / 6)),
+    'purge-idempotency-records': every * 10,
   };
 }
 
@@ -42,6 +44,7 @@ export function maintenanceTasks(deps: Deps, services: Services, provider: Messa
     'refund-expired-red-packets': () => services.redPackets.refundExpiredPackets(),
     'settle-orphan-grabs': () => services.redPackets.settleOrphanGrabs(),
     'deliver-messages': () => deliverDueMessages(deps, provider),
+    'purge-idempotency-records': () => purgeIdempotencyRecords(deps.dataSource, deps.clock),
   };
   const intervals = maintenanceIntervals(deps.config);
   return Object.fromEntries(
