@@ -1,4 +1,5 @@
 import { issueToken } from '../http/auth';
+import { opaqueId } from '../platform/ids';
 import { inTransaction } from '../db/sql';
 import { walletCode } from '../modules/ledger/accounts';
 import { defaultNickname } from '../modules/auth/users';
@@ -19,7 +20,7 @@ export async function seedUsers(stack: TestStack, count: number, phonePrefix: st
       const result = await sql.query(`INSERT INTO users (phone, nickname, carrier, province, created_at) VALUES (?, ?, 'cmcc', '广东', ?)`, [phone, nickname, now]);
       const userId = String(result.insertId);
       await ledger.ensureAccount(sql, walletCode(userId), userId);
-      users.push({ userId, phone, nickname, token: issueToken(stack.config.JWT_SECRET, userId) });
+      users.push({ userId, phone, nickname, token: issueToken(stack.config.JWT_SECRET, userId, opaqueId(), stack.config.ACCESS_TOKEN_SECONDS) });
     }
     return users;
   });
