@@ -5,6 +5,7 @@ import { OUTBOX_MAX_ATTEMPTS } from '../outbox/sender';
 import { startTestStack, type TestStack } from '../../test-support/stack';
 import { signIn, type CallOptions } from '../../test-support/http-client';
 import { issueToken } from '../../http/auth';
+import { opaqueId } from '../../platform/ids';
 import { WECHAT_LEASE_MS, WECHAT_RETRY_BASE_MS } from './wechat-outbox';
 import { DEFAULT_NICKNAME_PATTERN } from '../auth/users';
 
@@ -206,9 +207,9 @@ describe('the bot API', () => {
       const ids = (answer: { body: { items: Array<{ id: string }> } }) => answer.body.items.map((p) => p.id);
       expect(ids(await list(asBot()))).toContain(sent.body.id);
       expect(ids(await list(asBot({}, member.contactId)))).toContain(sent.body.id);
-      const memberToken = { token: issueToken(stack.config.JWT_SECRET, member.userId) };
+      const memberToken = { token: issueToken(stack.config.JWT_SECRET, member.userId, opaqueId(), 600) };
       expect(ids(await list(memberToken))).toContain(sent.body.id);
-      for (const options of [asBot({}, other.contactId), { token: issueToken(stack.config.JWT_SECRET, other.userId) }, { token: (await signIn(stack.client, '13800000034')).token }]) {
+      for (const options of [asBot({}, other.contactId), { token: issueToken(stack.config.JWT_SECRET, other.userId, opaqueId(), 600) }, { token: (await signIn(stack.client, '13800000034')).token }]) {
         const refused = await list(options);
         expect({ status: refused.status, code: refused.body.error.code, items: refused.body.items }).toEqual({ status: 403, code: 'NOT_IN_ROOM', items: undefined });
       }
