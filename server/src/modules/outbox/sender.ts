@@ -5,9 +5,6 @@ import { revealText } from './outbox';
 import { claimDue, recordResult, type ClaimedMessage } from './delivery';
 import type { DeliveryOutcome } from './policy';
 
-/** Until the wechat endpoints move onto delivery.ts too (next commit). */
-export { OUTBOX_MAX_ATTEMPTS } from './policy';
-
 /** Messages one run sends at most; the job runs again soon after. */
 export const OUTBOX_BATCH = 50;
 const PROVIDER_CHANNELS = ['sms', 'email'] as const;
