@@ -1,3 +1,5 @@
+import { doublingDelayMs } from '@liuliang/shared';
+
 /**
  * The one retry policy of the outbox (SPEC §6), whatever the channel: an SMS the provider
  * could not take and a wechat message the bot could not deliver wait, and give up, alike.
@@ -27,6 +29,5 @@ export function afterFailure(attempts: number, retryable: boolean, now: Date): {
 
 /** The wait after the `attempts`-th failed hand-out: base, 2×base, 4×base, … up to the cap. */
 export function retryDelayMs(attempts: number): number {
-  // The exponent is clamped so that 2 ** n stays finite for any count; the cap is reached long before.
-  return Math.min(OUTBOX_RETRY_CAP_MS, OUTBOX_RETRY_BASE_MS * 2 ** Math.min(Math.max(0, attempts - 1), 30));
+  return doublingDelayMs(attempts, OUTBOX_RETRY_BASE_MS, OUTBOX_RETRY_CAP_MS);
 }
