@@ -211,6 +211,8 @@ export const BotOutboxClaimSchema = z.object({ items: z.array(BotOutboxItemSchem
 export const BotOutboxResultRequestSchema = z.strictObject({
   status: z.enum(['sent', 'failed']),
   error: z.string().max(BOT_OUTBOX_ERROR_MAX_CHARS).optional(),
+  /** With `failed`: false when sending again cannot help (the contact is gone), so the message fails now. Absent: true. */
+  retryable: z.boolean().optional(),
 });
 /** The message after the report: `pending` means it will be offered again after a backoff. */
 export const BotOutboxResultSchema = z.object({ id: z.string(), status: z.enum(['pending', 'sent', 'failed']), attempts: z.number().int() });
