@@ -3,6 +3,10 @@ import { manualClock } from '../../platform/clock';
 import { signIn } from '../../test-support/http-client';
 import { startTestStack, type TestStack } from '../../test-support/stack';
 import { seedUsers } from '../../test-support/users';
+import { inTransaction } from '../../db/sql';
+import { LEDGER_REGISTRY } from '../../ledger-registrations';
+import { escrowCode, walletCode } from '../ledger/accounts';
+import { auditLedger } from '../ledger/audit';
 
 describe('red packets', () => {
   let stack: TestStack;
@@ -177,5 +181,24 @@ describe('red packets', () => {
     const stranger = await grab(packet.body.id, friends[8].token);
     expect(stranger.body.error.code).toMatch(/SOLD_OUT|EXPIRED/);
     clock.advanceMs(-25 * 60 * 60 * 1000);
+  });
+
+  it('is audited by the ledger for data left in the escrow of a finished packet', async () => {
+    const packet = await send({ mode: 'equal', perShareMb: 10, count: 1 });
+    expect((await grab(packet.body.id, friends[7].token)).status).toBe(200);
+    const { dataSource, ledger } = stack.server.deps;
+    const escrow = escrowCode('red_packet', packet.body.id);
+    const finishedPacketCheck = 'red packet escrow empty once finished or expired';
+    expect((await auditLedger(dataSource.manager, LEDGER_REGISTRY)).map((b) => b.invariant)).not.toContain(finishedPacketCheck);
+    // A well-formed transfer keeps every invariant of the ledger itself: only the packet's rule can see it.
+    await inTransaction(dataSource, (sql) => ledger.transfer(sql, { fromCode: walletCode(sender.userId), toCode: escrow, amountMb: 5, kind: 'adjustment' }));
+    try {
+      const breaches = await auditLedger(dataSource.manager, LEDGER_REGISTRY);
+      expect(breaches.map((b) => b.invariant)).toEqual([finishedPacketCheck]);
+      expect(JSON.parse(breaches[0].detail)).toMatchObject({ code: escrow, balance_mb: '5', expected_mb: 0 });
+    } finally {
+      await inTransaction(dataSource, (sql) => ledger.transfer(sql, { fromCode: escrow, toCode: walletCode(sender.userId), amountMb: 5, kind: 'adjustment' }));
+    }
+    expect(await auditLedger(dataSource.manager, LEDGER_REGISTRY)).toEqual([]);
   });
 });
