@@ -47,7 +47,7 @@ describe('red packets', () => {
     expect(view.luckiest).toEqual({ userId: friends[luckyIndex].userId, nickname: friends[luckyIndex].nickname, amountMb: best });
     for (const [i, friend] of friends.slice(0, 3).entries()) expect(await balance(friend.token)).toBe(results[i].amountMb);
     const story = (await stack.client.get('/api/v1/wallet/entries', { token: friends[0].token })).body.items[0];
-    expect(story).toMatchObject({ kind: 'red_packet_grab', direction: 'in', amountMb: results[0].amountMb, counterparty: `${packet.body.senderNickname} (137****0000)`, refType: 'red_packet', refId: packet.body.id });
+    expect(story).toMatchObject({ kind: 'red_packet_grab', direction: 'in', amountMb: results[0].amountMb, counterparty: { type: 'user', nickname: packet.body.senderNickname, maskedPhone: '137****0000' }, refType: 'red_packet', refId: packet.body.id });
   });
 
   it('gives everyone the same share in an equal packet, and lets the sender grab too', async () => {
@@ -55,6 +55,9 @@ describe('red packets', () => {
     expect(packet.body).toMatchObject({ totalMb: 40 });
     expect((await grab(packet.body.id, sender.token)).body).toEqual({ amountMb: 20, rank: 1 });
     expect((await grab(packet.body.id, friends[4].token)).body).toEqual({ amountMb: 20, rank: 2 });
+    // The sender's own share came from the packet, not from a person.
+    const ownShare = (await stack.client.get('/api/v1/wallet/entries', { token: sender.token })).body.items[0];
+    expect(ownShare).toMatchObject({ kind: 'red_packet_grab', direction: 'in', amountMb: 20, counterparty: { type: 'account', account: 'red_packet' } });
   });
 
   it('answers a second grab by the same user with the share they hold, and moves nothing', async () => {
