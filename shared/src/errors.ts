@@ -24,12 +24,49 @@ export const ERROR_CODES = [
   'WRONG_PASSPHRASE',
   'NOT_IN_ROOM',
   'CONTACT_NOT_BOUND',
+  /** 503: a hot resource (a red packet) is briefly held by other work; nothing was done; try again. */
+  'BUSY',
   /** 503 with Retry-After: the database or Redis is down and nothing was done; try again. */
   'UNAVAILABLE',
   'INTERNAL',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
+ * The one mapping from an error code to its HTTP status (SPEC §4). The service's error
+ * middleware renders with it and clients may read it; the domain throws codes, never statuses.
+ * A code means one thing, so it has one status: a second status is a second code.
+ */
+export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
+  VALIDATION_FAILED: 400,
+  IDEMPOTENCY_KEY_MISSING: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  WRONG_PASSPHRASE: 403,
+  NOT_IN_ROOM: 403,
+  CONTACT_NOT_BOUND: 403,
+  NOT_FOUND: 404,
+  IDEMPOTENCY_IN_FLIGHT: 409,
+  SOLD_OUT: 409,
+  ALREADY_GRABBED: 409,
+  EXPIRED: 409,
+  BODY_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  INSUFFICIENT_BALANCE: 422,
+  LIMIT_EXCEEDED: 422,
+  CODE_INVALID: 422,
+  CODE_EXPIRED: 422,
+  SELF_GIFT: 422,
+  PLAN_INSUFFICIENT: 422,
+  RATE_LIMITED: 429,
+  CODE_TOO_MANY_TRIES: 429,
+  INTERNAL: 500,
+  BUSY: 503,
+  UNAVAILABLE: 503,
+  CARRIER_UNAVAILABLE: 503,
+};
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: unknown };

@@ -62,6 +62,7 @@ export function serviceErrorText(error: ServiceError, command: CommandKind, lang
     case 'BODY_TOO_LARGE':
     case 'UNSUPPORTED_MEDIA_TYPE':
     case 'INTERNAL':
+    case 'BUSY':
     case 'UNAVAILABLE':
     case 'SERVICE_UNREACHABLE':
     case 'BAD_RESPONSE':

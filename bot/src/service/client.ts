@@ -74,7 +74,7 @@ export class ServiceClient {
     return this.request('POST', '/bot/bindings', { schema: BindingSchema, body: request, idempotencyKey });
   }
 
-  /** The contact's binding, or null when the contact has not bound a phone (404 CONTACT_NOT_BOUND). */
+  /** The contact's binding, or null when the contact has not bound a phone (403 CONTACT_NOT_BOUND). */
   async findBinding(contactId: string): Promise<Binding | null> {
     try {
       return await this.request('GET', `/bot/bindings/${encodeURIComponent(contactId)}`, { schema: BindingSchema });

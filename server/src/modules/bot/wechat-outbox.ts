@@ -1,7 +1,7 @@
 import type { BotOutboxItem, BotOutboxResult, User } from '@liuliang/shared';
 import { inTransaction, toInt, type Sql } from '../../db/sql';
 import type { Deps } from '../../deps';
-import { notFound } from '../../http/app-error';
+import { notFound } from '../../platform/errors';
 import { enqueueMessage } from '../outbox/outbox';
 import { OUTBOX_MAX_ATTEMPTS } from '../outbox/sender';
 

@@ -1,8 +1,8 @@
 import { PageQuerySchema, WalletEntrySchema, WalletSchema, pageOf } from '@liuliang/shared';
-import type { Api } from '../../http/api';
-import { callerUser } from '../../http/auth';
+import type { Api } from '../api';
+import { callerUser } from '../auth';
 import type { Deps } from '../../deps';
-import { DEFAULT_PAGE_SIZE, readWallet, readWalletEntries } from './wallet';
+import { DEFAULT_PAGE_SIZE, readWallet, readWalletEntries } from '../../modules/ledger/wallet';
 
 export function addWalletRoutes(api: Api, deps: Deps): void {
   api.add(
