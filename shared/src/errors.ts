@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** Stable error codes of the API (SPEC §4). Clients switch on these, never on messages. */
 export const ERROR_CODES = [
   'VALIDATION_FAILED',
@@ -70,4 +72,51 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+/**
+ * Which configured limit a LIMIT_EXCEEDED broke: sent as `details.rule`, with the limit itself,
+ * so each client words the refusal in its own language instead of parsing the message.
+ */
+export const LIMIT_RULES = [
+  /** A gift smaller than the configured minimum (`limit`: the least MB). */
+  'gift.min',
+  /** A gift larger than the configured maximum (`limit`: the most MB). */
+  'gift.max',
+  /** More gifts than allowed in a Shanghai calendar day, week or month (`limit`: a count). */
+  'gift.daily',
+  'gift.weekly',
+  'gift.monthly',
+  /** A deposit smaller than the minimum (`limit`: the least MB). */
+  'deposit.min',
+  /** Past the monthly banking cap (`limit`: the cap in MB; `remainingMb`: what is left this month). */
+  'deposit.monthly',
+  /** A red packet holding more than the maximum total (`limit`: MB). */
+  'red-packet.total',
+  /** A chat room's member list longer than the bound (`limit`: members). */
+  'room.members',
+] as const;
+
+export type LimitRuleName = (typeof LIMIT_RULES)[number];
+
+export interface LimitDetails {
+  rule: LimitRuleName;
+  limit: number;
+  remainingMb?: number;
+}
+
+/**
+ * Reads `details` of a LIMIT_EXCEEDED leniently: a rule this build does not know (a newer
+ * service) still parses, and the client falls back to a general sentence for it.
+ */
+export const LimitDetailsSchema = z.object({
+  rule: z.string(),
+  limit: z.number(),
+  remainingMb: z.number().optional(),
+});
+
+/** The limit details of an error body, or null when it carries none (or an older shape). */
+export function limitDetailsOf(details: unknown): { rule: string; limit: number; remainingMb?: number } | null {
+  const parsed = LimitDetailsSchema.safeParse(details);
+  return parsed.success ? parsed.data : null;
 }

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@liuliang/shared';
+import type { ErrorCode, LimitDetails } from '@liuliang/shared';
 
 /**
  * The one error type of the service: a stable code and a message that is safe to show a
@@ -31,3 +31,6 @@ export const invalidInput = (message: string, details?: unknown) => new DomainEr
 export const unauthenticated = (message = 'Sign in first.') => new DomainError('UNAUTHENTICATED', message);
 export const forbidden = (message: string) => new DomainError('FORBIDDEN', message);
 export const notFound = (message = 'Not found.') => new DomainError('NOT_FOUND', message);
+
+/** A configured limit broken: `details` name the rule and the limit, for clients to word. */
+export const limitExceeded = (details: LimitDetails, message: string) => new DomainError('LIMIT_EXCEEDED', message, details);

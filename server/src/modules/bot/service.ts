@@ -1,5 +1,5 @@
 import { ROOM_MEMBERS_MAX, type BotBinding, type BotBindingRequest, type BotOutboxItem, type BotOutboxResult, type RoomGrabResult, type RoomMembers, type User } from '@liuliang/shared';
-import { DomainError, notFound } from '../../platform/errors';
+import { DomainError, limitExceeded, notFound } from '../../platform/errors';
 import { inTransaction } from '../../db/sql';
 import type { Deps } from '../../deps';
 import type { AuthService } from '../auth/service';
@@ -64,7 +64,7 @@ export class BotService {
       await addMember(sql, roomId, contactId, clock.now());
       const memberCount = await countMembers(sql, roomId);
       // Checked after the insert, inside the transaction: a refused join leaves nothing behind.
-      if (memberCount > ROOM_MEMBERS_MAX) throw new DomainError('LIMIT_EXCEEDED', `A room holds at most ${ROOM_MEMBERS_MAX} members.`);
+      if (memberCount > ROOM_MEMBERS_MAX) throw limitExceeded({ rule: 'room.members', limit: ROOM_MEMBERS_MAX }, `A room holds at most ${ROOM_MEMBERS_MAX} members.`);
       return { roomId, memberCount };
     });
   }

@@ -1,5 +1,5 @@
 import type { GrabResult, RedPacket, RedPacketCreate, User } from '@liuliang/shared';
-import { DomainError, forbidden, invalidInput, notFound, unauthenticated } from '../../platform/errors';
+import { DomainError, forbidden, invalidInput, limitExceeded, notFound, unauthenticated } from '../../platform/errors';
 import { inTransaction, toInt } from '../../db/sql';
 import { redisKey, type Deps } from '../../deps';
 import { escrowCode, walletCode } from '../ledger/accounts';
@@ -54,7 +54,7 @@ export class RedPacketService {
     if (request.roomId && !viaBot) throw forbidden('Room packets are sent from the chat bot; share a link packet instead.');
     const totalMb = request.mode === 'random' ? request.totalMb : request.perShareMb * request.count;
     if (request.mode === 'random' && request.totalMb < request.count) throw invalidInput(`A random packet of ${request.count} shares needs at least ${request.count} MB: every share is at least 1 MB.`);
-    if (totalMb > config.RED_PACKET_MAX_TOTAL_MB) throw new DomainError('LIMIT_EXCEEDED', `A red packet holds at most ${config.RED_PACKET_MAX_TOTAL_MB} MB.`);
+    if (totalMb > config.RED_PACKET_MAX_TOTAL_MB) throw limitExceeded({ rule: 'red-packet.total', limit: config.RED_PACKET_MAX_TOTAL_MB }, `A red packet holds at most ${config.RED_PACKET_MAX_TOTAL_MB} MB.`);
     const shares = request.mode === 'random' ? splitRandom(request.totalMb, request.count, this.random) : splitEqual(request.perShareMb, request.count);
     const now = clock.now();
     const expiresAt = new Date(now.getTime() + config.RED_PACKET_VALID_SECONDS * 1000);
