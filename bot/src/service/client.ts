@@ -165,13 +165,13 @@ export class ServiceClient {
   }
 }
 
-const ErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string().optional() }) });
+const ErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string().optional(), details: z.unknown().optional() }) });
 
 function toServiceError(method: string, path: string, status: number, json: unknown): ServiceError {
   const body = ErrorBodySchema.safeParse(json);
   if (body.success && isErrorCode(body.data.error.code)) {
     const message = (body.data.error.message ?? '').slice(0, ERROR_MESSAGE_MAX_CHARS);
-    return new ServiceError(body.data.error.code, status, message);
+    return new ServiceError(body.data.error.code, status, message, body.data.error.details);
   }
   // A proxy's error page, or a code this bot does not know yet: still an error, not a crash.
   const code = status >= 500 ? 'INTERNAL' : 'BAD_RESPONSE';
