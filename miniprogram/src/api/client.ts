@@ -72,13 +72,13 @@ interface CallOptions {
 }
 
 /** The service's error body, `{"error": {"code", "message"}}`, or null if the body is something else. */
-function readErrorBody(body: unknown): { code: string; message: string } | null {
+function readErrorBody(body: unknown): { code: string; message: string; details?: unknown } | null {
   if (typeof body !== 'object' || body === null) return null;
   const error = (body as { error?: unknown }).error;
   if (typeof error !== 'object' || error === null) return null;
-  const { code, message } = error as { code?: unknown; message?: unknown };
+  const { code, message, details } = error as { code?: unknown; message?: unknown; details?: unknown };
   if (typeof code !== 'string') return null;
-  return { code, message: typeof message === 'string' ? message : '' };
+  return { code, message: typeof message === 'string' ? message : '', details };
 }
 
 function queryString(params: Record<string, string | number | undefined>): string {
@@ -133,7 +133,7 @@ export function createApiClient(options: ApiClientOptions) {
       const failure = readErrorBody(response.body);
       const code = failure?.code ?? (response.status >= 500 ? 'INTERNAL' : 'UNEXPECTED_RESPONSE');
       if (code === 'UNAUTHENTICATED' || response.status === 401) onUnauthenticated?.();
-      throw new ApiError(code, response.status, failure?.message ?? `HTTP ${response.status}`);
+      throw new ApiError(code, response.status, failure?.message ?? `HTTP ${response.status}`, failure?.details);
     }
     const parsed = schema.safeParse(response.body);
     if (!parsed.success) throw new ApiError('UNEXPECTED_RESPONSE', response.status, `unexpected answer to ${method} ${path}`);

@@ -10,9 +10,6 @@ import { PAGES } from '../../navigation';
 import { failureMessage, useSignedIn } from '../../session/guard';
 import { useServices } from '../../services';
 
-/** On this page LIMIT_EXCEEDED is the monthly banking cap, not the gift count. */
-const DEPOSIT_FAILURES = { LIMIT_EXCEEDED: '本月转存已达上限' };
-
 function DepositOutcome({ deposit }: { deposit: Deposit }) {
   if (deposit.status === 'completed') {
     const until = deposit.expiresAt ? `，有效期至 ${formatDate(deposit.expiresAt)}` : '';
@@ -68,7 +65,7 @@ export default function StoragePage() {
       setAmountText('');
       loadStorage();
     } catch (failure) {
-      setError(failureMessage(failure, PAGES.storage, DEPOSIT_FAILURES));
+      setError(failureMessage(failure, PAGES.storage));
     }
   }
 
