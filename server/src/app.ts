@@ -16,6 +16,7 @@ import { StorageService } from './modules/storage/service';
 import { addStorageRoutes } from './http/routes/storage';
 import { GiftService } from './modules/gifts/service';
 import { addGiftRoutes } from './http/routes/gifts';
+import { addLimitRoutes } from './http/routes/limits';
 import { addDevOutboxRoutes } from './http/routes/outbox';
 import { serveStatic } from './http/static-files';
 import { inlineScriptHashes, securityHeaders } from './http/security-headers';
@@ -58,6 +59,7 @@ export function createApi(deps: Deps, services: Services): Api {
     idempotencyStores: { mysql: mysqlIdempotencyStore(deps.dataSource, deps.clock), redis: redisIdempotencyStore(deps.redis, deps.config.REDIS_PREFIX) },
   });
   addAuthRoutes(api, services.auth);
+  addLimitRoutes(api, deps.config);
   addWalletRoutes(api, deps);
   addStorageRoutes(api, services.storage);
   addGiftRoutes(api, services.gifts);

@@ -8,6 +8,8 @@ export const ERROR_CODES = [
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'NOT_FOUND',
+  /** The path exists, not with this method (the Allow header lists those it has). */
+  'METHOD_NOT_ALLOWED',
   'IDEMPOTENCY_KEY_MISSING',
   'IDEMPOTENCY_KEY_REUSED',
   'IDEMPOTENCY_IN_FLIGHT',
@@ -49,6 +51,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   NOT_IN_ROOM: 403,
   CONTACT_NOT_BOUND: 403,
   NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   IDEMPOTENCY_IN_FLIGHT: 409,
   SOLD_OUT: 409,
   ALREADY_GRABBED: 409,

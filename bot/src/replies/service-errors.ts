@@ -62,6 +62,7 @@ export function serviceErrorText(error: ServiceError, command: CommandKind, lang
     case 'IDEMPOTENCY_KEY_REUSED':
     case 'BODY_TOO_LARGE':
     case 'UNSUPPORTED_MEDIA_TYPE':
+    case 'METHOD_NOT_ALLOWED':
     case 'INTERNAL':
     case 'BUSY':
     case 'UNAVAILABLE':

@@ -30,6 +30,7 @@ const FAILURE_MESSAGES: Record<FailureCode, string> = {
   UNAUTHENTICATED: '登录已失效，请重新登录',
   FORBIDDEN: '你没有权限这样做',
   NOT_FOUND: '找不到这个内容，可能已被删除',
+  METHOD_NOT_ALLOWED: '请求方式不对，请更新到最新版本',
   IDEMPOTENCY_KEY_MISSING: '请求不完整，请重试',
   IDEMPOTENCY_KEY_REUSED: '这次提交和上一次不一致，请重新提交',
   IDEMPOTENCY_IN_FLIGHT: '上一次操作还在处理中，请稍候',

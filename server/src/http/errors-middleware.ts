@@ -15,6 +15,8 @@ export function renderErrors(logger: Logger) {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) throw new DomainError('NOT_FOUND', 'No such route.');
+      // The router's allowedMethods answers 405 (with Allow) but no body: every error is JSON.
+      if (ctx.status === 405 && ctx.body === undefined) throw new DomainError('METHOD_NOT_ALLOWED', `This path does not take ${ctx.method}.`);
     } catch (error) {
       const domainError = toDomainError(error);
       const status = ERROR_STATUS[domainError.code];
