@@ -1,4 +1,6 @@
 import {
+  LimitsSchema,
+  type Limits,
   DepositSchema,
   GiftSchema,
   GrabResultSchema,
@@ -147,6 +149,8 @@ export function createApiClient(options: ApiClientOptions) {
     login: (request: LoginRequest): Promise<LoginResponse> => call('POST', '/auth/login', LoginResponseSchema, { body: request }),
     /** Signs this session out at the service; the caller forgets it on the device whatever the answer. */
     logout: (): Promise<{ signedOut: true }> => call('POST', '/auth/logout', SignedOutSchema),
+    /** The configured limits; read once a session through useLimits, not per page. */
+    getLimits: (): Promise<Limits> => call('GET', '/limits', LimitsSchema),
     getMe: (): Promise<User> => call('GET', '/me', UserSchema),
     getWallet: (): Promise<Wallet> => call('GET', '/wallet', WalletSchema),
     listWalletEntries: (page: { limit?: number; cursor?: string | null } = {}): Promise<Page<WalletEntry>> =>
