@@ -118,7 +118,7 @@ describe('the bot with the real service', () => {
     const packet = await eventually('the packet', async () => (await packetsInRoom()).find((p) => p.status === 'open' && p.totalMb === 20));
     stranger.contact.say('抢').to(room);
     await eventually('the bind hint', () => said(roomLines, /@小陌.*你还没有绑定手机号/));
-    expect((await stack.client.get(`/api/v1/bot/bindings/${stranger.contact.id}`, asBot())).status).toBe(404);
+    expect((await stack.client.get(`/api/v1/bot/bindings/${stranger.contact.id}`, asBot())).status).toBe(403);
     expect(await stack.server.deps.dataSource.query('SELECT id FROM users WHERE phone = ?', [stranger.phone])).toEqual([]);
 
     outsider.contact.say('抢').to(room);

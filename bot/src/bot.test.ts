@@ -26,7 +26,7 @@ function fakeService() {
     const bound = (contactId: string) => calls.some((call) => call.method === 'POST' && call.path === '/bot/bindings' && (call.body as { contactId: string }).contactId === contactId);
     const acting = headers['x-acting-contact'];
     if (acting !== undefined && !bound(acting)) return json(403, { error: { code: 'CONTACT_NOT_BOUND', message: 'not bound' } });
-    if (path.startsWith('/bot/bindings/')) return json(404, { error: { code: 'CONTACT_NOT_BOUND', message: 'not bound' } });
+    if (path.startsWith('/bot/bindings/')) return json(403, { error: { code: 'CONTACT_NOT_BOUND', message: 'not bound' } });
     if (path === '/auth/sms-code') return json(204);
     if (method === 'POST' && path === '/bot/bindings') {
       const { contactId, phone } = body as { contactId: string; phone: string };

@@ -2,6 +2,7 @@ import { render } from '@testing-library/react';
 import type { RedPacket, User } from '@liuliang/shared';
 import type { ReactElement } from 'react';
 import type { ApiClient } from '../src/api/client';
+import { FALLBACK_LIMITS } from '../src/forms/limits';
 import type { LiveListeners, LiveSocket } from '../src/live/live';
 import { taroSessionStore } from '../src/session/session';
 import { ServicesProvider, type Services } from '../src/services';
@@ -22,6 +23,7 @@ export function fakeApi(answers: Partial<{ [K in keyof ApiClient]: jest.Mock }> 
     'requestSmsCode',
     'login',
     'logout',
+    'getLimits',
     'getMe',
     'getWallet',
     'listWalletEntries',
@@ -34,6 +36,8 @@ export function fakeApi(answers: Partial<{ [K in keyof ApiClient]: jest.Mock }> 
   ];
   const api = {} as { [K in keyof ApiClient]: jest.Mock };
   for (const name of names) api[name] = answers[name] ?? unexpected(name);
+  // Every form page asks for the limits; a test that is not about them gets the defaults.
+  api.getLimits = answers.getLimits ?? jest.fn().mockResolvedValue(FALLBACK_LIMITS);
   return api;
 }
 

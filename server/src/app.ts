@@ -3,29 +3,30 @@ import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import { randomUUID } from 'node:crypto';
 import type { Deps } from './deps';
-import { AppError } from './http/app-error';
+import { DomainError } from './platform/errors';
 import { Api } from './http/api';
 import { renderErrors } from './http/errors-middleware';
 import { createMetrics } from './http/metrics';
 import { buildOpenApi } from './http/openapi';
 import { AuthService } from './modules/auth/service';
 import { SessionRevocations } from './modules/auth/revocations';
-import { addAuthRoutes } from './modules/auth/routes';
-import { addWalletRoutes } from './modules/ledger/routes';
+import { addAuthRoutes } from './http/routes/auth';
+import { addWalletRoutes } from './http/routes/ledger';
 import { LEDGER_REGISTRY } from './ledger-registrations';
 import { StorageService } from './modules/storage/service';
-import { addStorageRoutes } from './modules/storage/routes';
+import { addStorageRoutes } from './http/routes/storage';
 import { GiftService } from './modules/gifts/service';
-import { addGiftRoutes } from './modules/gifts/routes';
-import { addDevOutboxRoutes } from './modules/outbox/routes';
+import { addGiftRoutes } from './http/routes/gifts';
+import { addLimitRoutes } from './http/routes/limits';
+import { addDevOutboxRoutes } from './http/routes/outbox';
 import { serveStatic } from './http/static-files';
 import { inlineScriptHashes, securityHeaders } from './http/security-headers';
 import { RedPacketService } from './modules/red-packets/service';
-import { addRedPacketRoutes } from './modules/red-packets/routes';
+import { addRedPacketRoutes } from './http/routes/red-packets';
 import { silentEvents, type RedPacketEvents } from './modules/red-packets/live-events';
 import { mysqlIdempotencyStore, redisIdempotencyStore } from './http/idempotency-stores';
 import { BotService } from './modules/bot/service';
-import { addBotRoutes } from './modules/bot/routes';
+import { addBotRoutes } from './http/routes/bot';
 import type { JobHealth } from './jobs/job-health';
 import { createJobHealth } from './jobs/maintenance';
 
@@ -59,6 +60,7 @@ export function createApi(deps: Deps, services: Services): Api {
     idempotencyStores: { mysql: mysqlIdempotencyStore(deps.dataSource, deps.clock), redis: redisIdempotencyStore(deps.redis, deps.config.REDIS_PREFIX) },
   });
   addAuthRoutes(api, services.auth);
+  addLimitRoutes(api, deps.config);
   addWalletRoutes(api, deps, LEDGER_REGISTRY);
   addStorageRoutes(api, services.storage);
   addGiftRoutes(api, services.gifts);
@@ -77,7 +79,7 @@ async function jobsReadiness(jobHealth: JobHealth): Promise<{ jobs: 'ok' | 'over
 /** Requests with a body must say it is JSON; anything else is refused before parsing. */
 async function requireJson(ctx: Context, next: Next): Promise<void> {
   const hasBody = ['POST', 'PUT', 'PATCH'].includes(ctx.method) && (Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '');
-  if (hasBody && !ctx.is('application/json')) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send JSON with Content-Type: application/json.');
+  if (hasBody && !ctx.is('application/json')) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send JSON with Content-Type: application/json.');
   await next();
 }
 
@@ -129,8 +131,8 @@ export function createApp(deps: Deps, services: Services = createServices(deps),
       encoding: 'utf-8',
       onError: (error) => {
         const status = (error as { status?: number }).status;
-        if (status === 413) throw new AppError(413, 'BODY_TOO_LARGE', `The request body is larger than ${deps.config.BODY_LIMIT_BYTES} bytes.`);
-        throw new AppError(400, 'VALIDATION_FAILED', 'The request body is not valid JSON.');
+        if (status === 413) throw new DomainError('BODY_TOO_LARGE', `The request body is larger than ${deps.config.BODY_LIMIT_BYTES} bytes.`);
+        throw new DomainError('VALIDATION_FAILED', 'The request body is not valid JSON.');
       },
     }),
   );

@@ -11,6 +11,7 @@ import { requireHttpsEndpoints } from './carrier/endpoints';
 import { systemClock, type Clock } from './platform/clock';
 import { createLogger } from './platform/logger';
 import { maintenanceTasks, startMaintenance } from './jobs/maintenance';
+import { purgeIdempotencyRecords } from './http/idempotency-stores';
 import { startLiveServer } from './live/live-server';
 import { RateLimits } from './platform/rate-limits';
 import { createRedisClient } from './platform/redis-clients';
@@ -109,7 +110,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   const port = typeof address === 'object' && address ? address.port : config.PORT;
 
   const provider = createMessageProvider({ baseUrl: config.MESSAGE_PROVIDER_URL, secret: config.MESSAGE_PROVIDER_SECRET, timeoutMs: config.CARRIER_TIMEOUT_MS });
-  const stopJobs = config.JOBS_ENABLED ? await startMaintenance(deps, maintenanceTasks(deps, services, provider)) : async () => {};
+  const stopJobs = config.JOBS_ENABLED ? await startMaintenance(deps, maintenanceTasks(deps, { ...services, purgeIdempotencyRecords: () => purgeIdempotencyRecords(deps.dataSource, deps.clock) }, provider)) : async () => {};
 
   return {
     url: `http://127.0.0.1:${port}`,

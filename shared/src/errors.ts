@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** Stable error codes of the API (SPEC §4). Clients switch on these, never on messages. */
 export const ERROR_CODES = [
   'VALIDATION_FAILED',
@@ -6,6 +8,8 @@ export const ERROR_CODES = [
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'NOT_FOUND',
+  /** The path exists, not with this method (the Allow header lists those it has). */
+  'METHOD_NOT_ALLOWED',
   'IDEMPOTENCY_KEY_MISSING',
   'IDEMPOTENCY_KEY_REUSED',
   'IDEMPOTENCY_IN_FLIGHT',
@@ -24,6 +28,8 @@ export const ERROR_CODES = [
   'WRONG_PASSPHRASE',
   'NOT_IN_ROOM',
   'CONTACT_NOT_BOUND',
+  /** 503: a hot resource (a red packet) is briefly held by other work; nothing was done; try again. */
+  'BUSY',
   /** 503 with Retry-After: the database or Redis is down and nothing was done; try again. */
   'UNAVAILABLE',
   'INTERNAL',
@@ -31,6 +37,89 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * The one mapping from an error code to its HTTP status (SPEC §4). The service's error
+ * middleware renders with it and clients may read it; the domain throws codes, never statuses.
+ * A code means one thing, so it has one status: a second status is a second code.
+ */
+export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
+  VALIDATION_FAILED: 400,
+  IDEMPOTENCY_KEY_MISSING: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  WRONG_PASSPHRASE: 403,
+  NOT_IN_ROOM: 403,
+  CONTACT_NOT_BOUND: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  IDEMPOTENCY_IN_FLIGHT: 409,
+  SOLD_OUT: 409,
+  ALREADY_GRABBED: 409,
+  EXPIRED: 409,
+  BODY_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  INSUFFICIENT_BALANCE: 422,
+  LIMIT_EXCEEDED: 422,
+  CODE_INVALID: 422,
+  CODE_EXPIRED: 422,
+  SELF_GIFT: 422,
+  PLAN_INSUFFICIENT: 422,
+  RATE_LIMITED: 429,
+  CODE_TOO_MANY_TRIES: 429,
+  INTERNAL: 500,
+  BUSY: 503,
+  UNAVAILABLE: 503,
+  CARRIER_UNAVAILABLE: 503,
+};
+
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+/**
+ * Which configured limit a LIMIT_EXCEEDED broke: sent as `details.rule`, with the limit itself,
+ * so each client words the refusal in its own language instead of parsing the message.
+ */
+export const LIMIT_RULES = [
+  /** A gift smaller than the configured minimum (`limit`: the least MB). */
+  'gift.min',
+  /** A gift larger than the configured maximum (`limit`: the most MB). */
+  'gift.max',
+  /** More gifts than allowed in a Shanghai calendar day, week or month (`limit`: a count). */
+  'gift.daily',
+  'gift.weekly',
+  'gift.monthly',
+  /** A deposit smaller than the minimum (`limit`: the least MB). */
+  'deposit.min',
+  /** Past the monthly banking cap (`limit`: the cap in MB; `remainingMb`: what is left this month). */
+  'deposit.monthly',
+  /** A red packet holding more than the maximum total (`limit`: MB). */
+  'red-packet.total',
+  /** A chat room's member list longer than the bound (`limit`: members). */
+  'room.members',
+] as const;
+
+export type LimitRuleName = (typeof LIMIT_RULES)[number];
+
+export interface LimitDetails {
+  rule: LimitRuleName;
+  limit: number;
+  remainingMb?: number;
+}
+
+/**
+ * Reads `details` of a LIMIT_EXCEEDED leniently: a rule this build does not know (a newer
+ * service) still parses, and the client falls back to a general sentence for it.
+ */
+export const LimitDetailsSchema = z.object({
+  rule: z.string(),
+  limit: z.number(),
+  remainingMb: z.number().optional(),
+});
+
+/** The limit details of an error body, or null when it carries none (or an older shape). */
+export function limitDetailsOf(details: unknown): { rule: string; limit: number; remainingMb?: number } | null {
+  const parsed = LimitDetailsSchema.safeParse(details);
+  return parsed.success ? parsed.data : null;
 }

@@ -251,3 +251,34 @@ export type BotOutboxItem = z.infer<typeof BotOutboxItemSchema>;
 export type BotOutboxClaim = z.infer<typeof BotOutboxClaimSchema>;
 export type BotOutboxResultRequest = z.infer<typeof BotOutboxResultRequestSchema>;
 export type BotOutboxResult = z.infer<typeof BotOutboxResultSchema>;
+
+/**
+ * The limits the service is configured with (`GET /limits`), for a client to check a form at
+ * once and word a hint; the service still has the last word on every request.
+ */
+export const LimitsSchema = z.object({
+  deposit: z.object({ minMb: z.number().int(), monthlyCapMb: z.number().int() }),
+  gift: z.object({
+    minMb: z.number().int(),
+    maxMb: z.number().int(),
+    perDay: z.number().int(),
+    perWeek: z.number().int(),
+    perMonth: z.number().int(),
+    messageMaxChars: z.number().int(),
+    claimHours: z.number().int(),
+  }),
+  redPacket: z.object({
+    maxTotalMb: z.number().int(),
+    minCount: z.number().int(),
+    maxCount: z.number().int(),
+    /** Every share of a random packet is at least this much. */
+    minShareMb: z.number().int(),
+    greetingMaxChars: z.number().int(),
+    passphraseMaxChars: z.number().int(),
+    validSeconds: z.number().int(),
+  }),
+  smsCode: z.object({ resendSeconds: z.number().int() }),
+});
+export type Limits = z.infer<typeof LimitsSchema>;
+/** The query of `GET /limits`: none; anything else is a mistake worth telling. */
+export const LimitsQuerySchema = z.strictObject({});

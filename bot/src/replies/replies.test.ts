@@ -43,6 +43,21 @@ describe('serviceErrorText', () => {
     expect(serviceErrorText(errorOf('LIMIT_EXCEEDED', 422), 'bank', 'zh')).toBe('超出了转存限额（单笔最少金额或本月转存上限）');
   });
 
+  it.each([
+    [{ rule: 'gift.daily', limit: 3 }, 'zh', '每天最多转赠 3 次，明天再来吧。'],
+    [{ rule: 'gift.min', limit: 10 }, 'en', 'A gift is at least 10 MB.'],
+    [{ rule: 'deposit.monthly', limit: 10240, remainingMb: 512 }, 'zh', '每月最多转存 10 GB，本月还能转存 512 MB。'],
+    [{ rule: 'red-packet.total', limit: 102400 }, 'en', 'A red packet holds at most 100 GB.'],
+  ] as const)('words a limit from the rule and limit the service sent: %o in %s', (details, lang, expected) => {
+    expect(serviceErrorText(new ServiceError('LIMIT_EXCEEDED', 422, 'English text the bot must not need', details), 'give', lang)).toBe(expected);
+  });
+
+  it('falls back to the command\'s limits for a rule it does not know', () => {
+    expect(serviceErrorText(new ServiceError('LIMIT_EXCEEDED', 422, '', { rule: 'gift.hourly', limit: 1 }), 'give', 'en')).toBe(
+      'That is over a gift limit (the amount, or gifts per day, week or month)',
+    );
+  });
+
   it('leaves out a long service message rather than pasting it into the chat', () => {
     expect(serviceErrorText(errorOf('VALIDATION_FAILED', 400, 'x'.repeat(200)), 'give', 'zh')).toBe('这个请求不符合规则。');
   });

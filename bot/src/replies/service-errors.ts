@@ -1,3 +1,4 @@
+import { formatMb, limitDetailsOf } from '@liuliang/shared';
 import type { CommandKind, Lang } from '../commands/command';
 import type { ServiceError } from '../service/errors';
 import { bindFirstText } from './commands';
@@ -20,7 +21,7 @@ export function serviceErrorText(error: ServiceError, command: CommandKind, lang
     case 'INSUFFICIENT_BALANCE':
       return pick(lang, '余额不足。发送「余额」看看还有多少。', 'Not enough data in your wallet. Send /balance to check.');
     case 'LIMIT_EXCEEDED':
-      return limitText(command, lang) + pick(lang, detail, detailEn);
+      return ruleText(error.details, lang) ?? limitText(command, lang) + pick(lang, detail, detailEn);
     case 'VALIDATION_FAILED':
       return pick(lang, `这个请求不符合规则${detail}。`, `That request breaks a rule${detailEn}.`);
     case 'RATE_LIMITED':
@@ -61,7 +62,9 @@ export function serviceErrorText(error: ServiceError, command: CommandKind, lang
     case 'IDEMPOTENCY_KEY_REUSED':
     case 'BODY_TOO_LARGE':
     case 'UNSUPPORTED_MEDIA_TYPE':
+    case 'METHOD_NOT_ALLOWED':
     case 'INTERNAL':
+    case 'BUSY':
     case 'UNAVAILABLE':
     case 'SERVICE_UNREACHABLE':
     case 'BAD_RESPONSE':
@@ -69,6 +72,39 @@ export function serviceErrorText(error: ServiceError, command: CommandKind, lang
   }
 }
 
+/** The limit broken, worded from the rule and limit the service sent; null for a rule this bot does not know. */
+function ruleText(details: unknown, lang: Lang): string | null {
+  const broken = limitDetailsOf(details);
+  if (!broken) return null;
+  const { limit } = broken;
+  switch (broken.rule) {
+    case 'gift.min':
+      return pick(lang, `每笔转赠至少 ${formatMb(limit)}。`, `A gift is at least ${formatMb(limit)}.`);
+    case 'gift.max':
+      return pick(lang, `每笔转赠最多 ${formatMb(limit)}。`, `A gift is at most ${formatMb(limit)}.`);
+    case 'gift.daily':
+      return pick(lang, `每天最多转赠 ${limit} 次，明天再来吧。`, `You can send at most ${limit} gifts a day; try again tomorrow.`);
+    case 'gift.weekly':
+      return pick(lang, `每周最多转赠 ${limit} 次。`, `You can send at most ${limit} gifts a week.`);
+    case 'gift.monthly':
+      return pick(lang, `每月最多转赠 ${limit} 次。`, `You can send at most ${limit} gifts a month.`);
+    case 'deposit.min':
+      return pick(lang, `每次至少转存 ${formatMb(limit)}。`, `Bank at least ${formatMb(limit)} at a time.`);
+    case 'deposit.monthly': {
+      const left = broken.remainingMb;
+      if (left === undefined) return pick(lang, `每月最多转存 ${formatMb(limit)}。`, `At most ${formatMb(limit)} may be banked a month.`);
+      return pick(lang, `每月最多转存 ${formatMb(limit)}，本月还能转存 ${formatMb(left)}。`, `At most ${formatMb(limit)} may be banked a month; ${formatMb(left)} left this month.`);
+    }
+    case 'red-packet.total':
+      return pick(lang, `一个红包最多 ${formatMb(limit)}。`, `A red packet holds at most ${formatMb(limit)}.`);
+    case 'room.members':
+      return pick(lang, `群成员名单最多 ${limit} 人。`, `A room's member list holds at most ${limit} contacts.`);
+    default:
+      return null;
+  }
+}
+
+/** For an older service that sends no details: the command tells which limits it may be. */
 function limitText(command: CommandKind, lang: Lang): string {
   switch (command) {
     case 'give':

@@ -55,7 +55,7 @@ describe('ServiceClient', () => {
   });
 
   it('reads an unbound contact as null, not as an error', async () => {
-    const { client } = fakeService(404, { error: { code: 'CONTACT_NOT_BOUND', message: 'not bound' } });
+    const { client } = fakeService(403, { error: { code: 'CONTACT_NOT_BOUND', message: 'not bound' } });
     await expect(client.findBinding('c1')).resolves.toBeNull();
   });
 

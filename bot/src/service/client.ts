@@ -74,7 +74,7 @@ export class ServiceClient {
     return this.request('POST', '/bot/bindings', { schema: BindingSchema, body: request, idempotencyKey });
   }
 
-  /** The contact's binding, or null when the contact has not bound a phone (404 CONTACT_NOT_BOUND). */
+  /** The contact's binding, or null when the contact has not bound a phone (403 CONTACT_NOT_BOUND). */
   async findBinding(contactId: string): Promise<Binding | null> {
     try {
       return await this.request('GET', `/bot/bindings/${encodeURIComponent(contactId)}`, { schema: BindingSchema });
@@ -165,13 +165,13 @@ export class ServiceClient {
   }
 }
 
-const ErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string().optional() }) });
+const ErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string().optional(), details: z.unknown().optional() }) });
 
 function toServiceError(method: string, path: string, status: number, json: unknown): ServiceError {
   const body = ErrorBodySchema.safeParse(json);
   if (body.success && isErrorCode(body.data.error.code)) {
     const message = (body.data.error.message ?? '').slice(0, ERROR_MESSAGE_MAX_CHARS);
-    return new ServiceError(body.data.error.code, status, message);
+    return new ServiceError(body.data.error.code, status, message, body.data.error.details);
   }
   // A proxy's error page, or a code this bot does not know yet: still an error, not a crash.
   const code = status >= 500 ? 'INTERNAL' : 'BAD_RESPONSE';

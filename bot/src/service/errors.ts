@@ -15,6 +15,8 @@ export class ServiceError extends Error {
     /** The HTTP status, or 0 when there was no answer. */
     readonly status: number,
     message: string,
+    /** The structure the service sent with the code (for LIMIT_EXCEEDED: {rule, limit}). */
+    readonly details?: unknown,
   ) {
     super(message);
   }

@@ -1,4 +1,6 @@
 import {
+  LimitsSchema,
+  type Limits,
   DepositSchema,
   GiftSchema,
   GrabResultSchema,
@@ -72,13 +74,13 @@ interface CallOptions {
 }
 
 /** The service's error body, `{"error": {"code", "message"}}`, or null if the body is something else. */
-function readErrorBody(body: unknown): { code: string; message: string } | null {
+function readErrorBody(body: unknown): { code: string; message: string; details?: unknown } | null {
   if (typeof body !== 'object' || body === null) return null;
   const error = (body as { error?: unknown }).error;
   if (typeof error !== 'object' || error === null) return null;
-  const { code, message } = error as { code?: unknown; message?: unknown };
+  const { code, message, details } = error as { code?: unknown; message?: unknown; details?: unknown };
   if (typeof code !== 'string') return null;
-  return { code, message: typeof message === 'string' ? message : '' };
+  return { code, message: typeof message === 'string' ? message : '', details };
 }
 
 function queryString(params: Record<string, string | number | undefined>): string {
@@ -133,7 +135,7 @@ export function createApiClient(options: ApiClientOptions) {
       const failure = readErrorBody(response.body);
       const code = failure?.code ?? (response.status >= 500 ? 'INTERNAL' : 'UNEXPECTED_RESPONSE');
       if (code === 'UNAUTHENTICATED' || response.status === 401) onUnauthenticated?.();
-      throw new ApiError(code, response.status, failure?.message ?? `HTTP ${response.status}`);
+      throw new ApiError(code, response.status, failure?.message ?? `HTTP ${response.status}`, failure?.details);
     }
     const parsed = schema.safeParse(response.body);
     if (!parsed.success) throw new ApiError('UNEXPECTED_RESPONSE', response.status, `unexpected answer to ${method} ${path}`);
@@ -147,6 +149,8 @@ export function createApiClient(options: ApiClientOptions) {
     login: (request: LoginRequest): Promise<LoginResponse> => call('POST', '/auth/login', LoginResponseSchema, { body: request }),
     /** Signs this session out at the service; the caller forgets it on the device whatever the answer. */
     logout: (): Promise<{ signedOut: true }> => call('POST', '/auth/logout', SignedOutSchema),
+    /** The configured limits; read once a session through useLimits, not per page. */
+    getLimits: (): Promise<Limits> => call('GET', '/limits', LimitsSchema),
     getMe: (): Promise<User> => call('GET', '/me', UserSchema),
     getWallet: (): Promise<Wallet> => call('GET', '/wallet', WalletSchema),
     listWalletEntries: (page: { limit?: number; cursor?: string | null } = {}): Promise<Page<WalletEntry>> =>

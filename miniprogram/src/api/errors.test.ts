@@ -9,7 +9,7 @@ describe('describeFailure', () => {
     ['EXPIRED', '红包已过期'],
     ['WRONG_PASSPHRASE', '口令不对'],
     ['NOT_IN_ROOM', '只有群里的成员才能抢这个红包'],
-    ['LIMIT_EXCEEDED', '超过转赠次数限制'],
+    ['LIMIT_EXCEEDED', '超出了限额'],
     ['VALIDATION_FAILED', '填写的内容不符合要求，请检查后再试'],
     ['UNAUTHENTICATED', '登录已失效，请重新登录'],
     ['RATE_LIMITED', '操作太频繁，请稍后再试'],
@@ -37,8 +37,23 @@ describe('describeFailure', () => {
   });
 
   it('lets a page say a code more precisely in its own context', () => {
-    const failure = new ApiError('LIMIT_EXCEEDED', 422, '');
-    expect(describeFailure(failure, { LIMIT_EXCEEDED: '本月转存已达上限' })).toBe('本月转存已达上限');
+    const failure = new ApiError('PLAN_INSUFFICIENT', 422, '');
+    expect(describeFailure(failure, { PLAN_INSUFFICIENT: '本月套餐不够转存这么多' })).toBe('本月套餐不够转存这么多');
+  });
+
+  it.each([
+    [{ rule: 'gift.daily', limit: 3 }, '每天最多转赠 3 次，明天再来吧'],
+    [{ rule: 'gift.max', limit: 10240 }, '每笔转赠最多 10 GB'],
+    [{ rule: 'deposit.min', limit: 10 }, '每次至少转存 10 MB'],
+    [{ rule: 'deposit.monthly', limit: 10240, remainingMb: 0 }, '每月最多转存 10 GB，本月还能转存 0 MB'],
+    [{ rule: 'red-packet.total', limit: 102400 }, '一个红包最多 100 GB'],
+  ])('words a broken limit from details %o, never from the service\'s text', (details, sentence) => {
+    expect(describeFailure(new ApiError('LIMIT_EXCEEDED', 422, 'You can send at most 3 gifts a day.', details))).toBe(sentence);
+  });
+
+  it('says the general limit sentence for a rule this build does not know, or no details', () => {
+    expect(describeFailure(new ApiError('LIMIT_EXCEEDED', 422, '', { rule: 'gift.hourly', limit: 1 }))).toBe('超出了限额');
+    expect(describeFailure(new ApiError('LIMIT_EXCEEDED', 422, ''))).toBe('超出了限额');
   });
 });
 

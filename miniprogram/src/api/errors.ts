@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@liuliang/shared';
+import { formatMb, limitDetailsOf, type ErrorCode } from '@liuliang/shared';
 
 /** Failures the client detects itself, beside the service's own codes. */
 export type ClientFailureCode = 'NETWORK_FAILURE' | 'UNEXPECTED_RESPONSE';
@@ -11,6 +11,8 @@ export class ApiError extends Error {
     /** The HTTP status, 0 when no answer arrived. */
     readonly status: number,
     message: string,
+    /** The structure the service sent with the code (for LIMIT_EXCEEDED: {rule, limit}). */
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -28,11 +30,12 @@ const FAILURE_MESSAGES: Record<FailureCode, string> = {
   UNAUTHENTICATED: '登录已失效，请重新登录',
   FORBIDDEN: '你没有权限这样做',
   NOT_FOUND: '找不到这个内容，可能已被删除',
+  METHOD_NOT_ALLOWED: '请求方式不对，请更新到最新版本',
   IDEMPOTENCY_KEY_MISSING: '请求不完整，请重试',
   IDEMPOTENCY_KEY_REUSED: '这次提交和上一次不一致，请重新提交',
   IDEMPOTENCY_IN_FLIGHT: '上一次操作还在处理中，请稍候',
   INSUFFICIENT_BALANCE: '余额不足',
-  LIMIT_EXCEEDED: '超过转赠次数限制',
+  LIMIT_EXCEEDED: '超出了限额',
   RATE_LIMITED: '操作太频繁，请稍后再试',
   CODE_INVALID: '验证码不正确',
   CODE_EXPIRED: '验证码已过期，请重新获取',
@@ -46,6 +49,7 @@ const FAILURE_MESSAGES: Record<FailureCode, string> = {
   WRONG_PASSPHRASE: '口令不对',
   NOT_IN_ROOM: '只有群里的成员才能抢这个红包',
   CONTACT_NOT_BOUND: '还没有绑定手机号',
+  BUSY: '人太多了，这次操作没有执行，请稍后再试',
   UNAVAILABLE: '服务暂时不可用，这次操作没有执行，请稍后再试',
   INTERNAL: '服务出了点问题，请稍后再试',
   NETWORK_FAILURE: '网络连接失败，请检查网络后重试',
@@ -56,13 +60,45 @@ const FAILURE_MESSAGES: Record<FailureCode, string> = {
 export const UNKNOWN_FAILURE_MESSAGE = '操作没有成功，请稍后再试';
 
 /**
- * The sentence to show for any thrown value. `overrides` lets a page say it more precisely in its
- * context (LIMIT_EXCEEDED on the deposit page is the monthly banking cap, not the gift count).
+ * The sentence to show for any thrown value. A broken limit is worded from the rule and limit the
+ * service sent; `overrides` lets a page say any other code more precisely in its context.
  */
 export function describeFailure(error: unknown, overrides: Partial<Record<FailureCode, string>> = {}): string {
   if (!(error instanceof ApiError)) return UNKNOWN_FAILURE_MESSAGE;
   const code = error.code as FailureCode;
-  return overrides[code] ?? FAILURE_MESSAGES[code] ?? UNKNOWN_FAILURE_MESSAGE;
+  const limit = code === 'LIMIT_EXCEEDED' ? limitSentence(error.details) : null;
+  return limit ?? overrides[code] ?? FAILURE_MESSAGES[code] ?? UNKNOWN_FAILURE_MESSAGE;
+}
+
+/** The limit broken, from `details`; null for none or a rule this build does not know yet. */
+export function limitSentence(details: unknown): string | null {
+  const broken = limitDetailsOf(details);
+  if (!broken) return null;
+  const { limit } = broken;
+  switch (broken.rule) {
+    case 'gift.min':
+      return `每笔转赠至少 ${formatMb(limit)}`;
+    case 'gift.max':
+      return `每笔转赠最多 ${formatMb(limit)}`;
+    case 'gift.daily':
+      return `每天最多转赠 ${limit} 次，明天再来吧`;
+    case 'gift.weekly':
+      return `每周最多转赠 ${limit} 次`;
+    case 'gift.monthly':
+      return `每月最多转赠 ${limit} 次`;
+    case 'deposit.min':
+      return `每次至少转存 ${formatMb(limit)}`;
+    case 'deposit.monthly':
+      return broken.remainingMb === undefined
+        ? `每月最多转存 ${formatMb(limit)}`
+        : `每月最多转存 ${formatMb(limit)}，本月还能转存 ${formatMb(broken.remainingMb)}`;
+    case 'red-packet.total':
+      return `一个红包最多 ${formatMb(limit)}`;
+    case 'room.members':
+      return `群成员最多 ${limit} 人`;
+    default:
+      return null;
+  }
 }
 
 /**

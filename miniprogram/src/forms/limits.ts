@@ -1,14 +1,13 @@
+import type { Limits } from '@liuliang/shared';
+
 /**
- * The product's default limits (SPEC §3), checked here only to answer at once; the service holds
- * the configured values and has the last word.
+ * The product's default limits (SPEC §3), used ONLY when `GET /limits` fails (no network, an
+ * older service): a form still checks something at once, and the service, which holds the
+ * configured values, has the last word on every request. Pages read limits through useLimits.
  */
-export const DEPOSIT_MIN_MB = 10;
-export const GIFT_MIN_MB = 10;
-export const GIFT_MAX_MB = 10_240;
-export const RED_PACKET_MAX_TOTAL_MB = 102_400;
-export const RED_PACKET_GREETING_MAX_CHARS = 60;
-export const RED_PACKET_PASSPHRASE_MAX_CHARS = 32;
-/** Each share of a random packet is at least 1 MB. */
-export const RED_PACKET_MIN_SHARE_MB = 1;
-/** The service resends a code no sooner than this (SPEC §4, `POST /auth/sms-code`). */
-export const SMS_RESEND_SECONDS = 60;
+export const FALLBACK_LIMITS: Limits = {
+  deposit: { minMb: 10, monthlyCapMb: 10_240 },
+  gift: { minMb: 10, maxMb: 10_240, perDay: 3, perWeek: 5, perMonth: 10, messageMaxChars: 60, claimHours: 72 },
+  redPacket: { maxTotalMb: 102_400, minCount: 1, maxCount: 200, minShareMb: 1, greetingMaxChars: 60, passphraseMaxChars: 32, validSeconds: 24 * 60 * 60 },
+  smsCode: { resendSeconds: 60 },
+};

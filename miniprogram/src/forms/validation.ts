@@ -1,5 +1,4 @@
-import { formatMb, GIFT_MESSAGE_MAX_CHARS, MAX_REQUEST_AMOUNT_MB, PhoneSchema, RED_PACKET_MAX_COUNT } from '@liuliang/shared';
-import { RED_PACKET_GREETING_MAX_CHARS, RED_PACKET_PASSPHRASE_MAX_CHARS } from './limits';
+import { formatMb, GIFT_MESSAGE_MAX_CHARS, MAX_REQUEST_AMOUNT_MB, PhoneSchema, RED_PACKET_GREETING_MAX_CHARS, RED_PACKET_MAX_COUNT, RED_PACKET_PASSPHRASE_MAX_CHARS } from '@liuliang/shared';
 
 /** A checked form field: the value to send, or a sentence saying what to fix. */
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };

@@ -2,7 +2,7 @@ import http from 'node:http';
 import Koa from 'koa';
 import { bodyParser } from '@koa/bodyparser';
 import { createPool, type PoolConnection, type RowDataPacket } from 'mysql2/promise';
-import { verifyToken } from '../http/auth';
+import { verifyToken } from '../modules/auth/tokens';
 
 /**
  * The naive grab (bench baseline): what one would write without Redis — every attempt, winner

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
-import { badRequest } from './app-error';
+import { invalidInput } from '../platform/errors';
 import { requireAccess, type Access, type AuthDeps } from './auth';
 import { idempotent, type Resume } from './idempotency';
 import { untrackedOutcome, type OutcomeRecorder } from '../platform/outcomes';
@@ -78,5 +78,5 @@ function parse(schema: z.ZodType, value: unknown, where: string): unknown {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
-  throw badRequest(`Invalid ${where}: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues);
+  throw invalidInput(`Invalid ${where}: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues);
 }

@@ -1,11 +1,10 @@
-import jwt from 'jsonwebtoken';
-import { createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import { LRUCache } from 'lru-cache';
 import type { DataSource } from 'typeorm';
 import { ChatIdSchema, type User } from '@liuliang/shared';
-import { unauthenticated, AppError, badRequest } from './app-error';
+import { DomainError, forbidden, invalidInput, unauthenticated } from '../platform/errors';
 import { findUserById } from '../modules/auth/users';
+import { isBotToken, verifyAccessToken } from '../modules/auth/tokens';
 import { findBinding } from '../modules/bot/bindings';
 
 export type Caller =
@@ -39,47 +38,6 @@ async function cachedUser(dataSource: DataSource, id: string): Promise<User | nu
 }
 
 /**
- * The HMAC key as a KeyObject, made once: given a string, jsonwebtoken first tries to parse it
- * as a public key on every verify, which cost ~0.5 ms per request in the grab storm.
- */
-const secretKeys = new Map<string, KeyObject>();
-function keyOf(jwtSecret: string): KeyObject {
-  let key = secretKeys.get(jwtSecret);
-  if (!key) {
-    key = createSecretKey(Buffer.from(jwtSecret));
-    secretKeys.set(jwtSecret, key);
-  }
-  return key;
-}
-
-/** An access token: short-lived, naming its user and the session a refresh token renews. */
-export function issueToken(jwtSecret: string, userId: string, sessionId: string, lifetimeSeconds: number): string {
-  return jwt.sign({ sid: sessionId }, keyOf(jwtSecret), { subject: userId, expiresIn: lifetimeSeconds, algorithm: 'HS256' });
-}
-
-/** The user and session inside a valid, unexpired access token, or null. */
-export function verifyAccessToken(jwtSecret: string, token: string): { userId: string; sessionId: string } | null {
-  try {
-    const payload = jwt.verify(token, keyOf(jwtSecret), { algorithms: ['HS256'] });
-    if (typeof payload !== 'object' || typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
-    return { userId: payload.sub, sessionId: payload.sid };
-  } catch {
-    return null;
-  }
-}
-
-/** The user id inside a valid token, or null (the bench's naive baseline checks no more). */
-export function verifyToken(jwtSecret: string, token: string): string | null {
-  return verifyAccessToken(jwtSecret, token)?.userId ?? null;
-}
-
-export function isBotToken(expected: string, given: string): boolean {
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/**
  * Who is calling: a user with a bearer token, or the bot (`Authorization: Bot <token>`), acting
  * for the user a chat contact is bound to when it sends `X-Acting-Contact` (SPEC §4).
  */
@@ -109,14 +67,14 @@ export async function identifyCaller(deps: AuthDeps, ctx: Context, tokenIsEnough
 async function identifyBotCaller(deps: AuthDeps, ctx: Context): Promise<Caller> {
   // The old header named any user by id: the bot token was a master key. Refused loudly, so a
   // bot still sending it fails instead of silently acting as nobody.
-  if (ctx.get('x-acting-user')) throw new AppError(403, 'FORBIDDEN', 'X-Acting-User is not accepted; send X-Acting-Contact with the contact who spoke.');
+  if (ctx.get('x-acting-user')) throw forbidden('X-Acting-User is not accepted; send X-Acting-Contact with the contact who spoke.');
   const acting = ctx.get('x-acting-contact');
   if (!acting) return { kind: 'bot' };
   const contactId = ChatIdSchema.safeParse(acting);
-  if (!contactId.success) throw badRequest('X-Acting-Contact is not a chat contact id.');
+  if (!contactId.success) throw invalidInput('X-Acting-Contact is not a chat contact id.');
   const binding = await findBinding(deps.dataSource.manager, contactId.data);
   const user = binding ? await cachedUser(deps.dataSource, binding.userId) : null;
-  if (!user) throw new AppError(403, 'CONTACT_NOT_BOUND', 'This chat contact has not bound a phone number.');
+  if (!user) throw new DomainError('CONTACT_NOT_BOUND', 'This chat contact has not bound a phone number.');
   return { kind: 'user', user, viaBot: true, actingContactId: contactId.data };
 }
 
@@ -128,8 +86,8 @@ export function requireAccess(deps: AuthDeps, access: Access) {
     if (access !== 'none') {
       const caller = await identifyCaller(deps, ctx, access === 'user-id');
       if (!caller) throw unauthenticated();
-      if ((access === 'user' || access === 'user-id') && caller.kind === 'bot') throw new AppError(403, 'FORBIDDEN', 'This needs a user; the bot must send X-Acting-Contact.');
-      if (access === 'bot' && caller.kind !== 'bot' && !caller.viaBot) throw new AppError(403, 'FORBIDDEN', 'Only the bot may call this.');
+      if ((access === 'user' || access === 'user-id') && caller.kind === 'bot') throw forbidden('This needs a user; the bot must send X-Acting-Contact.');
+      if (access === 'bot' && caller.kind !== 'bot' && !caller.viaBot) throw forbidden('Only the bot may call this.');
       ctx.state.caller = caller;
     }
     await next();
@@ -146,7 +104,7 @@ export function callerUser(ctx: Context): User {
 export function callerSessionId(ctx: Context): string {
   const caller = ctx.state.caller as Caller | undefined;
   if (!caller) throw unauthenticated();
-  if (caller.kind === 'bot' || caller.viaBot) throw new AppError(403, 'FORBIDDEN', 'The bot signs in no session of its own.');
+  if (caller.kind === 'bot' || caller.viaBot) throw forbidden('The bot signs in no session of its own.');
   return caller.sessionId;
 }
 

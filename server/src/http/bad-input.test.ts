@@ -139,6 +139,8 @@ describe('bad input', () => {
     ['a logout with a token that names no session', () => stack.client.post('/api/v1/auth/logout', undefined, { token: jwt.sign({}, stack.config.JWT_SECRET, { subject: '1' }) }), 401, 'UNAUTHENTICATED'],
     ['a logout by the bot itself', () => stack.client.post('/api/v1/auth/logout', undefined, { headers: { authorization: `Bot ${stack.config.BOT_TOKEN}` } }), 403, 'FORBIDDEN'],
     ['an unknown route', () => stack.client.get('/api/v1/nothing-here', { token }), 404, 'NOT_FOUND'],
+    ['the limits with an unknown query parameter', () => stack.client.get('/api/v1/limits?gift=1'), 400, 'VALIDATION_FAILED'],
+    ['the limits asked to change by POST', () => stack.client.post('/api/v1/limits', { gift: { perDay: 1000 } }, { token }), 405, 'METHOD_NOT_ALLOWED'],
   ];
 
   it.each(cases)('%s → %i %s', async (_name, send, status, code) => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Context, Next } from 'koa';
-import type { ErrorCode } from '@liuliang/shared';
-import { AppError } from './app-error';
+import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '@liuliang/shared';
+import { DomainError } from '../platform/errors';
 import type { Caller } from './auth';
 import type { IdempotencyStore } from './idempotency-stores';
 import { OutcomeAlreadyRecorded, type OutcomeRef } from '../platform/outcomes';
@@ -45,8 +45,8 @@ export type Resume = (ctx: Context, ref: OutcomeRef) => Promise<unknown>;
 export function idempotent(store: IdempotencyStore, resume: Resume | undefined, successStatus: number) {
   return async function replayOrRun(ctx: Context, next: Next): Promise<void> {
     const key = ctx.get('idempotency-key');
-    if (!key) throw new AppError(400, 'IDEMPOTENCY_KEY_MISSING', 'Send an Idempotency-Key header with every request that moves data.');
-    if (key.length > IDEMPOTENCY_KEY_MAX_CHARS) throw new AppError(400, 'VALIDATION_FAILED', `Idempotency-Key is longer than ${IDEMPOTENCY_KEY_MAX_CHARS} characters.`);
+    if (!key) throw new DomainError('IDEMPOTENCY_KEY_MISSING', 'Send an Idempotency-Key header with every request that moves data.');
+    if (key.length > IDEMPOTENCY_KEY_MAX_CHARS) throw new DomainError('VALIDATION_FAILED', `Idempotency-Key is longer than ${IDEMPOTENCY_KEY_MAX_CHARS} characters.`);
     const scope = scopeOf(ctx.state.caller as Caller | undefined);
     const keyHash = sha256(key);
     const requestHash = sha256(`${ctx.method} ${ctx.path} ${canonical(ctx.request.body ?? {})}`);
@@ -54,8 +54,8 @@ export function idempotent(store: IdempotencyStore, resume: Resume | undefined, 
     const claim = await store.claim(scope, keyHash, requestHash);
     if (claim.kind === 'stored') {
       const { stored } = claim;
-      if (stored.requestHash !== requestHash) throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with another request.');
-      if (stored.status === 'in_flight') throw new AppError(409, 'IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still running.');
+      if (stored.requestHash !== requestHash) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with another request.');
+      if (stored.status === 'in_flight') throw new DomainError('IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still running.');
       ctx.status = stored.responseStatus ?? 200;
       ctx.body = JSON.parse(stored.responseBody ?? 'null');
       ctx.set('Idempotency-Replayed', 'true');
@@ -77,8 +77,11 @@ export function idempotent(store: IdempotencyStore, resume: Resume | undefined, 
     } catch (error) {
       // A client error is an answer too, and is replayed; anything else leaves the key to a retry
       // (freed if nothing committed, resumable at once if something did).
-      if (error instanceof AppError && error.status < 500 && !MOMENTARY_REFUSALS.has(error.code)) {
-        await store.complete(scope, keyHash, requestHash, error.status, JSON.stringify({ error: { code: error.code, message: error.message } }));
+      if (error instanceof DomainError && ERROR_STATUS[error.code] < 500 && !MOMENTARY_REFUSALS.has(error.code)) {
+        // The replay carries the details too: a client words a rule's refusal from them.
+        const body: ErrorBody = { error: { code: error.code, message: error.message } };
+        if (error.details !== undefined) body.error.details = error.details;
+        await store.complete(scope, keyHash, requestHash, ERROR_STATUS[error.code], JSON.stringify(body));
       } else {
         await store.abandon(scope, keyHash).catch(() => {});
       }

@@ -1,7 +1,7 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Context, Next } from 'koa';
-import { badRequest } from './app-error';
+import { invalidInput } from '../platform/errors';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -49,6 +49,6 @@ function decodePath(path: string): string {
   try {
     return decodeURIComponent(path);
   } catch {
-    throw badRequest('The path is not valid percent-encoded UTF-8.');
+    throw invalidInput('The path is not valid percent-encoded UTF-8.');
   }
 }

@@ -2,12 +2,10 @@ import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Config } from '../config';
 import type { Deps } from '../deps';
 import { redisKey } from '../deps';
-import type { Services } from '../app';
 import type { MessageProvider } from '../carrier/sms-provider';
 import { inTransaction } from '../db/sql';
 import { deliverDueMessages } from '../modules/outbox/sender';
 import { JobHealth } from './job-health';
-import { purgeIdempotencyRecords } from '../http/idempotency-stores';
 
 /** Background work, each job idempotent on its own (status guards, row locks). */
 export type MaintenanceTask = () => Promise<number>;
@@ -36,7 +34,20 @@ export function createJobHealth(deps: Deps): JobHealth {
   return new JobHealth(intervals, deps.redis, redisKey(deps.config, 'jobs', 'last-success'), deps.clock);
 }
 
-export function maintenanceTasks(deps: Deps, services: Services, provider: MessageProvider): Record<string, { everyMs: number; run: MaintenanceTask }> {
+/**
+ * What the jobs call, and no more: the composition root hands its services in, so jobs/ depends
+ * on these few methods rather than on the app that builds them (or on the HTTP layer, which owns
+ * the idempotency records).
+ */
+export interface MaintainedServices {
+  gifts: { refundExpiredGifts(): Promise<number> };
+  storage: { reconcilePending(): Promise<number> };
+  redPackets: { refundExpiredPackets(): Promise<number>; settleOrphanGrabs(): Promise<number> };
+  jobHealth: Pick<JobHealth, 'track'>;
+  purgeIdempotencyRecords(): Promise<number>;
+}
+
+export function maintenanceTasks(deps: Deps, services: MaintainedServices, provider: MessageProvider): Record<string, { everyMs: number; run: MaintenanceTask }> {
   const runs: Record<string, MaintenanceTask> = {
     'sweep-expired-lots': () => inTransaction(deps.dataSource, (sql) => deps.ledger.sweepExpiredLots(sql)),
     'refund-expired-gifts': () => services.gifts.refundExpiredGifts(),
@@ -44,7 +55,7 @@ export function maintenanceTasks(deps: Deps, services: Services, provider: Messa
     'refund-expired-red-packets': () => services.redPackets.refundExpiredPackets(),
     'settle-orphan-grabs': () => services.redPackets.settleOrphanGrabs(),
     'deliver-messages': () => deliverDueMessages(deps, provider),
-    'purge-idempotency-records': () => purgeIdempotencyRecords(deps.dataSource, deps.clock),
+    'purge-idempotency-records': () => services.purgeIdempotencyRecords(),
   };
   const intervals = maintenanceIntervals(deps.config);
   return Object.fromEntries(

@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { LIVE_NAMESPACE, type LiveClientToServer, type LiveServerToClient } from '@liuliang/shared';
 import type { Deps } from '../deps';
-import { isBotToken, verifyAccessToken } from '../http/auth';
+import { isBotToken, verifyAccessToken } from '../modules/auth/tokens';
 import { SessionRevocations } from '../modules/auth/revocations';
 import type { RedPacketEvents } from '../modules/red-packets/live-events';
 import { OPAQUE_ID_PATTERN } from '../platform/ids';

@@ -1,7 +1,7 @@
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
 import type { ErrorCode } from '@liuliang/shared';
-import { AppError } from '../http/app-error';
+import { DomainError } from './errors';
 
 /** One limit: at most `points` within `durationSeconds`, counted per key. */
 export interface LimitRule {
@@ -12,7 +12,7 @@ export interface LimitRule {
   /** What the client is told when the limit answers 429. */
   message: string;
   /** The error code of the 429, where a more specific one than RATE_LIMITED helps the client. */
-  code?: ErrorCode;
+  code?: Extract<ErrorCode, 'RATE_LIMITED' | 'CODE_TOO_MANY_TRIES'>;
 }
 
 /**
@@ -59,7 +59,7 @@ export class RateLimits {
   }
 }
 
-function tooMany(rule: LimitRule, msBeforeNext: number): AppError {
+function tooMany(rule: LimitRule, msBeforeNext: number): DomainError {
   const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
-  return new AppError(429, rule.code ?? 'RATE_LIMITED', rule.message, { rule: rule.name, limit: rule.points, windowSeconds: rule.durationSeconds }, retryAfterSeconds);
+  return new DomainError(rule.code ?? 'RATE_LIMITED', rule.message, { rule: rule.name, limit: rule.points, windowSeconds: rule.durationSeconds }, retryAfterSeconds);
 }

@@ -1,4 +1,4 @@
-import { issueToken } from '../http/auth';
+import { issueToken } from '../modules/auth/tokens';
 import { opaqueId } from '../platform/ids';
 import { inTransaction } from '../db/sql';
 import { walletCode } from '../modules/ledger/accounts';

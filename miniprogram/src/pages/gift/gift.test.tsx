@@ -1,4 +1,5 @@
-import { fireEvent, screen } from '@testing-library/react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { FALLBACK_LIMITS } from '../../forms/limits';
 import { ApiError } from '../../api/errors';
 import { fakeApi, renderWithServices, signIn } from '../../../test/fakes';
 import GiftPage from './index';
@@ -73,5 +74,15 @@ describe('the give-data page', () => {
     renderWithServices(<GiftPage />, { api });
     fill('13800000001', '100');
     expect(await screen.findByTestId('error-message')).toHaveTextContent('不能送给自己');
+  });
+
+  it('checks the amount against the limits the service is configured with, not built-in copies', async () => {
+    const configured = { ...FALLBACK_LIMITS, gift: { ...FALLBACK_LIMITS.gift, minMb: 50, maxMb: 500 } };
+    const api = fakeApi({ getLimits: jest.fn().mockResolvedValue(configured) });
+    renderWithServices(<GiftPage />, { api });
+    await waitFor(() => expect(screen.getByTestId('gift-amount-input')).toHaveAttribute('placeholder', '50 – 500 MB'));
+    fill('13900000002', '20');
+    expect(screen.getByTestId('error-message')).toHaveTextContent('转赠流量至少 50 MB');
+    expect(api.giveData).not.toHaveBeenCalled();
   });
 });

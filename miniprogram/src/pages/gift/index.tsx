@@ -3,9 +3,9 @@ import { formatMb, GIFT_MESSAGE_MAX_CHARS, maskPhone, MB_PER_GB, type Gift } fro
 import { useState } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { TextField } from '../../components/TextField';
-import { GIFT_MAX_MB, GIFT_MIN_MB } from '../../forms/limits';
 import { checkAmountMb, checkGiftMessage, checkPhone, parseWholeMb } from '../../forms/validation';
 import { formatShortTime } from '../../format/time';
+import { useLimits } from '../../hooks/useLimits';
 import { useSubmission } from '../../hooks/useSubmission';
 import { PAGES } from '../../navigation';
 import { failureMessage, useSignedIn } from '../../session/guard';
@@ -41,6 +41,7 @@ function GiftOutcome({ gift }: { gift: Gift }) {
 export default function GiftPage() {
   const { api } = useServices();
   const signedIn = useSignedIn(PAGES.gift);
+  const { gift: giftLimits } = useLimits();
   const [phone, setPhone] = useState('');
   const [amountText, setAmountText] = useState('');
   const [message, setMessage] = useState('');
@@ -52,7 +53,7 @@ export default function GiftPage() {
   async function give() {
     const checkedPhone = checkPhone(phone);
     if (!checkedPhone.ok) return setError(checkedPhone.error);
-    const checkedAmount = checkAmountMb(amountText, { minMb: GIFT_MIN_MB, maxMb: GIFT_MAX_MB }, '转赠流量');
+    const checkedAmount = checkAmountMb(amountText, { minMb: giftLimits.minMb, maxMb: giftLimits.maxMb }, '转赠流量');
     if (!checkedAmount.ok) return setError(checkedAmount.error);
     const checkedMessage = checkGiftMessage(message);
     if (!checkedMessage.ok) return setError(checkedMessage.error);
@@ -87,7 +88,7 @@ export default function GiftPage() {
           value={phone}
           onChange={setPhone}
         />
-        <TextField label='送多少（MB）' testId='gift-amount-input' numeric placeholder={`${GIFT_MIN_MB} – ${GIFT_MAX_MB} MB`} value={amountText} onChange={setAmountText}>
+        <TextField label='送多少（MB）' testId='gift-amount-input' numeric placeholder={`${giftLimits.minMb} – ${giftLimits.maxMb} MB`} value={amountText} onChange={setAmountText}>
           {typedMb !== null && typedMb >= MB_PER_GB && <Text className='field-hint'>{`约 ${formatMb(typedMb)}`}</Text>}
         </TextField>
         <TextField label='留言（选填）' testId='gift-message-input' placeholder='说点什么' maxLength={GIFT_MESSAGE_MAX_CHARS} value={message} onChange={setMessage}>

@@ -5,10 +5,10 @@ import { useState } from 'react';
 import { describeFailure } from '../../api/errors';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { TextField } from '../../components/TextField';
-import { SMS_RESEND_SECONDS } from '../../forms/limits';
 import { checkPhone, checkSmsCode } from '../../forms/validation';
 import { useCountdown } from '../../hooks/useCountdown';
 import { PAGES, safeReturnPath } from '../../navigation';
+import { useLimits } from '../../hooks/useLimits';
 import { useServices } from '../../services';
 
 type Busy = 'sending-code' | 'signing-in' | null;
@@ -16,6 +16,7 @@ type Busy = 'sending-code' | 'signing-in' | null;
 /** Sign in with phone and SMS code; the first sign-in registers and collects waiting gifts. */
 export default function LoginPage() {
   const { api, session } = useServices();
+  const resendSeconds = useLimits().smsCode.resendSeconds;
   const router = useRouter();
   const returnTo = safeReturnPath(router.params.redirect) ?? PAGES.home;
   const [phone, setPhone] = useState('');
@@ -32,7 +33,7 @@ export default function LoginPage() {
     setBusy('sending-code');
     try {
       const answer = await api.requestSmsCode(checkedPhone.value);
-      resend.start(answer.resendAfterSeconds > 0 ? answer.resendAfterSeconds : SMS_RESEND_SECONDS);
+      resend.start(answer.resendAfterSeconds > 0 ? answer.resendAfterSeconds : resendSeconds);
       setNotice(`验证码已发送到 ${maskPhone(checkedPhone.value)}，5 分钟内有效`);
     } catch (failure) {
       setError(describeFailure(failure));

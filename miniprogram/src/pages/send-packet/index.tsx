@@ -4,7 +4,7 @@ import { formatMb } from '@liuliang/shared';
 import { useState } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { TextField } from '../../components/TextField';
-import { RED_PACKET_GREETING_MAX_CHARS, RED_PACKET_PASSPHRASE_MAX_CHARS } from '../../forms/limits';
+import { useLimits } from '../../hooks/useLimits';
 import { useSubmission } from '../../hooks/useSubmission';
 import { PAGES, packetPagePath } from '../../navigation';
 import { failureMessage, useSignedIn } from '../../session/guard';
@@ -18,6 +18,7 @@ const DEFAULT_GREETING = '恭喜发财，大吉大利';
 export default function SendPacketPage() {
   const { api } = useServices();
   const signedIn = useSignedIn(PAGES.sendPacket);
+  const { redPacket: packetLimits } = useLimits();
   const [mode, setMode] = useState<PacketMode>('random');
   const [amountText, setAmountText] = useState('');
   const [countText, setCountText] = useState('');
@@ -30,7 +31,7 @@ export default function SendPacketPage() {
   const totalMb = packetTotalMb(form);
 
   async function send() {
-    const checked = packetRequestFrom(form);
+    const checked = packetRequestFrom(form, packetLimits);
     if (!checked.ok) return setError(checked.error);
     setError(null);
     try {
@@ -72,7 +73,7 @@ export default function SendPacketPage() {
           label='祝福语（选填）'
           testId='packet-greeting-input'
           placeholder={DEFAULT_GREETING}
-          maxLength={RED_PACKET_GREETING_MAX_CHARS}
+          maxLength={packetLimits.greetingMaxChars}
           value={greeting}
           onChange={setGreeting}
         />
@@ -80,7 +81,7 @@ export default function SendPacketPage() {
           label='口令（选填）'
           testId='packet-passphrase-input'
           placeholder='设置后，朋友要输入口令才能抢'
-          maxLength={RED_PACKET_PASSPHRASE_MAX_CHARS}
+          maxLength={packetLimits.passphraseMaxChars}
           value={passphrase}
           onChange={setPassphrase}
         />

@@ -1,5 +1,4 @@
-import { formatMb, type RedPacketCreate } from '@liuliang/shared';
-import { RED_PACKET_MAX_TOTAL_MB, RED_PACKET_MIN_SHARE_MB } from '../../forms/limits';
+import { formatMb, type Limits, type RedPacketCreate } from '@liuliang/shared';
 import { checkAmountMb, checkGreeting, checkPacketCount, checkPassphrase, parseWholeMb, type Checked } from '../../forms/validation';
 
 export type PacketMode = RedPacketCreate['mode'];
@@ -14,7 +13,8 @@ export interface PacketFormInput {
 }
 
 /** The form as a request the service accepts, or the first thing to fix, in words. */
-export function packetRequestFrom(input: PacketFormInput): Checked<RedPacketCreate> {
+export function packetRequestFrom(input: PacketFormInput, limits: Limits['redPacket']): Checked<RedPacketCreate> {
+  const { maxTotalMb, minShareMb } = limits;
   const count = checkPacketCount(input.countText);
   if (!count.ok) return count;
   const greeting = checkGreeting(input.greeting);
@@ -27,18 +27,18 @@ export function packetRequestFrom(input: PacketFormInput): Checked<RedPacketCrea
   };
 
   if (input.mode === 'random') {
-    const total = checkAmountMb(input.amountText, { minMb: RED_PACKET_MIN_SHARE_MB, maxMb: RED_PACKET_MAX_TOTAL_MB }, '红包总额');
+    const total = checkAmountMb(input.amountText, { minMb: minShareMb, maxMb: maxTotalMb }, '红包总额');
     if (!total.ok) return total;
-    if (total.value < count.value * RED_PACKET_MIN_SHARE_MB) {
-      return { ok: false, error: `每个红包至少 ${formatMb(RED_PACKET_MIN_SHARE_MB)}，${count.value} 个红包总额至少 ${formatMb(count.value)}` };
+    if (total.value < count.value * minShareMb) {
+      return { ok: false, error: `每个红包至少 ${formatMb(minShareMb)}，${count.value} 个红包总额至少 ${formatMb(count.value)}` };
     }
     return { ok: true, value: { mode: 'random', totalMb: total.value, count: count.value, ...optional } };
   }
 
-  const perShare = checkAmountMb(input.amountText, { minMb: RED_PACKET_MIN_SHARE_MB, maxMb: RED_PACKET_MAX_TOTAL_MB }, '单个红包');
+  const perShare = checkAmountMb(input.amountText, { minMb: minShareMb, maxMb: maxTotalMb }, '单个红包');
   if (!perShare.ok) return perShare;
-  if (perShare.value * count.value > RED_PACKET_MAX_TOTAL_MB) {
-    return { ok: false, error: `红包总额最多 ${formatMb(RED_PACKET_MAX_TOTAL_MB)}` };
+  if (perShare.value * count.value > maxTotalMb) {
+    return { ok: false, error: `红包总额最多 ${formatMb(maxTotalMb)}` };
   }
   return { ok: true, value: { mode: 'equal', perShareMb: perShare.value, count: count.value, ...optional } };
 }

@@ -3,6 +3,7 @@ import { navigations } from '../../../test/stubs/taro';
 import { aPacket, fakeApi, renderWithServices, signIn } from '../../../test/fakes';
 import SendPacketPage from './index';
 import { packetRequestFrom } from './packetForm';
+import { FALLBACK_LIMITS } from '../../forms/limits';
 
 describe('the send-a-red-packet page', () => {
   beforeEach(() => signIn());
@@ -57,6 +58,6 @@ describe('packetRequestFrom', () => {
     [{ passphrase: '口'.repeat(33) }, '口令最多 32 个字'],
     [{ greeting: '福'.repeat(61) }, '祝福语最多 60 个字'],
   ])('refuses %o with "%s"', (change, error) => {
-    expect(packetRequestFrom({ ...base, ...change })).toEqual({ ok: false, error });
+    expect(packetRequestFrom({ ...base, ...change }, FALLBACK_LIMITS.redPacket)).toEqual({ ok: false, error });
   });
 });

@@ -2,16 +2,13 @@ import { Button, Input, Text, View } from '@tarojs/components';
 import { formatMb, type Deposit, type Storage } from '@liuliang/shared';
 import { useEffect, useState } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { DEPOSIT_MIN_MB } from '../../forms/limits';
 import { checkAmountMb } from '../../forms/validation';
 import { formatDate } from '../../format/time';
+import { useLimits } from '../../hooks/useLimits';
 import { useSubmission } from '../../hooks/useSubmission';
 import { PAGES } from '../../navigation';
 import { failureMessage, useSignedIn } from '../../session/guard';
 import { useServices } from '../../services';
-
-/** On this page LIMIT_EXCEEDED is the monthly banking cap, not the gift count. */
-const DEPOSIT_FAILURES = { LIMIT_EXCEEDED: '本月转存已达上限' };
 
 function DepositOutcome({ deposit }: { deposit: Deposit }) {
   if (deposit.status === 'completed') {
@@ -40,6 +37,7 @@ function DepositOutcome({ deposit }: { deposit: Deposit }) {
 export default function StoragePage() {
   const { api } = useServices();
   const signedIn = useSignedIn(PAGES.storage);
+  const depositMinMb = useLimits().deposit.minMb;
   const [storage, setStorage] = useState<Storage | null>(null);
   const [amountText, setAmountText] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -57,8 +55,8 @@ export default function StoragePage() {
 
   async function bank() {
     const bankableMb = storage?.bankableMb ?? 0;
-    if (storage && bankableMb < DEPOSIT_MIN_MB) return setError(`本月可转存的流量不足 ${formatMb(DEPOSIT_MIN_MB)}`);
-    const checked = checkAmountMb(amountText, { minMb: DEPOSIT_MIN_MB, maxMb: storage ? bankableMb : Number.MAX_SAFE_INTEGER }, '转存流量');
+    if (storage && bankableMb < depositMinMb) return setError(`本月可转存的流量不足 ${formatMb(depositMinMb)}`);
+    const checked = checkAmountMb(amountText, { minMb: depositMinMb, maxMb: storage ? bankableMb : Number.MAX_SAFE_INTEGER }, '转存流量');
     if (!checked.ok) return setError(checked.error);
     setError(null);
     setDeposit(null);
@@ -68,7 +66,7 @@ export default function StoragePage() {
       setAmountText('');
       loadStorage();
     } catch (failure) {
-      setError(failureMessage(failure, PAGES.storage, DEPOSIT_FAILURES));
+      setError(failureMessage(failure, PAGES.storage));
     }
   }
 
@@ -115,11 +113,11 @@ export default function StoragePage() {
               className='input'
               data-testid='deposit-amount-input'
               type='number'
-              placeholder={`至少 ${DEPOSIT_MIN_MB} MB`}
+              placeholder={`至少 ${depositMinMb} MB`}
               value={amountText}
               onInput={(event) => setAmountText(event.detail.value)}
             />
-            {storage && storage.bankableMb >= DEPOSIT_MIN_MB && (
+            {storage && storage.bankableMb >= depositMinMb && (
               <Button className='btn-plain' data-testid='deposit-all' onClick={() => setAmountText(String(storage.bankableMb))}>
                 全部
               </Button>

@@ -55,14 +55,14 @@ describe('the bank-plan-data page', () => {
     expect(await screen.findByTestId('deposit-result')).toHaveTextContent('已转存 500 MB 到钱包，有效期至 2026-02-28');
   });
 
-  it('says the monthly cap in this page’s words', async () => {
+  it('says the monthly cap and what is left from the rule the service sent', async () => {
     const api = fakeApi({
       getStorage: jest.fn().mockResolvedValue(storage),
-      bankPlanData: jest.fn().mockRejectedValue(new ApiError('LIMIT_EXCEEDED', 422, 'cap')),
+      bankPlanData: jest.fn().mockRejectedValue(new ApiError('LIMIT_EXCEEDED', 422, 'cap', { rule: 'deposit.monthly', limit: 10240, remainingMb: 300 })),
     });
     renderWithServices(<StoragePage />, { api });
     await screen.findByTestId('bankable');
     bank('500');
-    expect(await screen.findByTestId('error-message')).toHaveTextContent('本月转存已达上限');
+    expect(await screen.findByTestId('error-message')).toHaveTextContent('每月最多转存 10 GB，本月还能转存 300 MB');
   });
 });

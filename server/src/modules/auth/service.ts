@@ -1,12 +1,12 @@
 import type { LoginResponse, RefreshResponse, User } from '@liuliang/shared';
-import { AppError, unauthenticated } from '../../http/app-error';
-import { issueToken } from '../../http/auth';
+import { DomainError, unauthenticated } from '../../platform/errors';
 import { inTransaction, toInt } from '../../db/sql';
 import type { Deps } from '../../deps';
 import type { LimitRule } from '../../platform/rate-limits';
 import { walletCode } from '../ledger/accounts';
 import { enqueueMessage, SECRET_PLACEHOLDER } from '../outbox/outbox';
 import { CODE_LIFETIME_MS, CODE_MAX_TRIES, hashCode, randomSixDigits, type DigitSource } from './codes';
+import { issueToken } from './tokens';
 import { findUserByPhone, insertUser } from './users';
 import { openSession, rotateRefreshToken } from './sessions';
 import type { SessionRevocations } from './revocations';
@@ -85,12 +85,12 @@ export class AuthService {
       'SELECT id, code_hash, attempts, expires_at, consumed_at FROM sms_codes WHERE phone = ? ORDER BY id DESC LIMIT 1',
       [phone],
     );
-    if (!row || row.consumed_at || new Date(row.expires_at) <= now) throw new AppError(422, 'CODE_EXPIRED', 'The code has expired or was already used. Ask for a new one.');
+    if (!row || row.consumed_at || new Date(row.expires_at) <= now) throw new DomainError('CODE_EXPIRED', 'The code has expired or was already used. Ask for a new one.');
     const spent = await dataSource.query('UPDATE sms_codes SET attempts = attempts + 1 WHERE id = ? AND attempts < ?', [row.id, CODE_MAX_TRIES]);
-    if (toInt(spent.affectedRows) === 0) throw new AppError(429, 'CODE_TOO_MANY_TRIES', 'This code has been guessed at too often. Ask for a new one.');
-    if (row.code_hash !== hashCode(config.CODE_HASH_KEY, phone, code)) throw new AppError(422, 'CODE_INVALID', 'The code is not right.');
+    if (toInt(spent.affectedRows) === 0) throw new DomainError('CODE_TOO_MANY_TRIES', 'This code has been guessed at too often. Ask for a new one.');
+    if (row.code_hash !== hashCode(config.CODE_HASH_KEY, phone, code)) throw new DomainError('CODE_INVALID', 'The code is not right.');
     const used = await dataSource.query('UPDATE sms_codes SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL', [now, row.id]);
-    if (toInt(used.affectedRows) === 0) throw new AppError(422, 'CODE_EXPIRED', 'The code was already used. Ask for a new one.');
+    if (toInt(used.affectedRows) === 0) throw new DomainError('CODE_EXPIRED', 'The code was already used. Ask for a new one.');
   }
 
   /** The user behind a number, registering it on first sign-in with its carrier and province. */

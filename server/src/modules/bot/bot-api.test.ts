@@ -4,7 +4,7 @@ import { enqueueMessage } from '../outbox/outbox';
 import { OUTBOX_LEASE_MS, OUTBOX_MAX_ATTEMPTS, OUTBOX_RETRY_BASE_MS } from '../outbox/policy';
 import { startTestStack, type TestStack } from '../../test-support/stack';
 import { signIn, type CallOptions } from '../../test-support/http-client';
-import { issueToken } from '../../http/auth';
+import { issueToken } from '../auth/tokens';
 import { opaqueId } from '../../platform/ids';
 import { DEFAULT_NICKNAME_PATTERN } from '../auth/users';
 
@@ -66,7 +66,7 @@ describe('the bot API', () => {
       expect((await bindingOf('wx-new')).body).toEqual(bound.body);
       const again = await bind('wx-new-2', phone, code);
       expect({ status: again.status, code: again.body.error.code }).toEqual({ status: 422, code: 'CODE_EXPIRED' });
-      expect((await bindingOf('wx-new-2')).status).toBe(404);
+      expect((await bindingOf('wx-new-2')).status).toBe(403);
     });
 
     it('refuses a wrong code and binds nothing', async () => {
@@ -75,7 +75,7 @@ describe('the bot API', () => {
       const wrong = await bind('wx-wrong', phone, code === '000000' ? '111111' : '000000');
       expect({ status: wrong.status, code: wrong.body.error.code }).toEqual({ status: 422, code: 'CODE_INVALID' });
       const lookUp = await bindingOf('wx-wrong');
-      expect({ status: lookUp.status, code: lookUp.body.error.code }).toEqual({ status: 404, code: 'CONTACT_NOT_BOUND' });
+      expect({ status: lookUp.status, code: lookUp.body.error.code }).toEqual({ status: 403, code: 'CONTACT_NOT_BOUND' });
       expect(await stack.server.deps.dataSource.query('SELECT id FROM users WHERE phone = ?', [phone])).toEqual([]);
     });
 
@@ -110,7 +110,7 @@ describe('the bot API', () => {
     ])('refuses a binding with %s and changes nothing', async (_name, body) => {
       const answer = await stack.client.post('/api/v1/bot/bindings', body, asBot({ idempotencyKey: true }));
       expect({ status: answer.status, code: answer.body.error.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
-      expect((await bindingOf('wx-bad')).status).toBe(404);
+      expect((await bindingOf('wx-bad')).status).toBe(403);
       expect(await stack.server.deps.dataSource.query('SELECT id FROM users WHERE phone = ?', ['13800000015'])).toEqual([]);
     });
   });

@@ -1,5 +1,5 @@
 import { ROOM_MEMBERS_MAX, type BotBinding, type BotBindingRequest, type BotOutboxItem, type BotOutboxResult, type BotOutboxResultRequest, type RoomGrabResult, type RoomMembers, type User } from '@liuliang/shared';
-import { AppError, conflict, notFound, ruleBroken } from '../../http/app-error';
+import { DomainError, limitExceeded, notFound } from '../../platform/errors';
 import { inTransaction } from '../../db/sql';
 import type { Deps } from '../../deps';
 import type { AuthService } from '../auth/service';
@@ -45,7 +45,7 @@ export class BotService {
 
   async binding(contactId: string): Promise<BotBinding> {
     const binding = await findBinding(this.deps.dataSource.manager, contactId);
-    if (!binding) throw new AppError(404, 'CONTACT_NOT_BOUND', 'This contact has not bound a phone number.');
+    if (!binding) throw new DomainError('CONTACT_NOT_BOUND', 'This contact has not bound a phone number.');
     return binding;
   }
 
@@ -64,7 +64,7 @@ export class BotService {
       await addMember(sql, roomId, contactId, clock.now());
       const memberCount = await countMembers(sql, roomId);
       // Checked after the insert, inside the transaction: a refused join leaves nothing behind.
-      if (memberCount > ROOM_MEMBERS_MAX) throw ruleBroken('LIMIT_EXCEEDED', `A room holds at most ${ROOM_MEMBERS_MAX} members.`);
+      if (memberCount > ROOM_MEMBERS_MAX) throw limitExceeded({ rule: 'room.members', limit: ROOM_MEMBERS_MAX }, `A room holds at most ${ROOM_MEMBERS_MAX} members.`);
       return { roomId, memberCount };
     });
   }
@@ -98,7 +98,7 @@ export class BotService {
     const matches = rows.filter((row) => (wanted === undefined ? row.passphrase === null : row.passphrase === wanted));
     const packet = matches.find((row) => Number(row.grabbed) === 0);
     if (!packet) {
-      if (matches.length > 0) throw conflict('ALREADY_GRABBED', 'You have already grabbed the red packets open in this room.');
+      if (matches.length > 0) throw new DomainError('ALREADY_GRABBED', 'You have already grabbed the red packets open in this room.');
       throw notFound(wanted === undefined ? 'No open red packet in this room.' : 'No open red packet in this room has that passphrase.');
     }
     const packetId = String(packet.id);

@@ -1,7 +1,7 @@
 import type { BotOutboxItem, BotOutboxResult, BotOutboxResultRequest, User } from '@liuliang/shared';
 import { inTransaction, type Sql } from '../../db/sql';
 import type { Deps } from '../../deps';
-import { notFound } from '../../http/app-error';
+import { notFound } from '../../platform/errors';
 import { enqueueMessage } from '../outbox/outbox';
 import { claimDue, recordResult } from '../outbox/delivery';
 import type { DeliveryOutcome } from '../outbox/policy';

@@ -1,3 +1,4 @@
+import type { LimitDetails } from '@liuliang/shared';
 import { startOfShanghaiDay, startOfShanghaiMonth, startOfShanghaiWeek } from '../../platform/shanghai-time';
 
 export interface GiftLimits {
@@ -17,10 +18,10 @@ export function giftWindows(now: Date): { dayStart: Date; weekStart: Date; month
   return { dayStart: startOfShanghaiDay(now), weekStart: startOfShanghaiWeek(now), monthStart: startOfShanghaiMonth(now) };
 }
 
-/** The first limit one more gift would break, in words for the sender, or null. */
-export function brokenGiftLimit(counts: GiftCounts, limits: GiftLimits): string | null {
-  if (counts.today >= limits.daily) return `You can send at most ${limits.daily} gifts a day.`;
-  if (counts.thisWeek >= limits.weekly) return `You can send at most ${limits.weekly} gifts a week.`;
-  if (counts.thisMonth >= limits.monthly) return `You can send at most ${limits.monthly} gifts a month.`;
+/** The first limit one more gift would break, with words for the sender, or null. */
+export function brokenGiftLimit(counts: GiftCounts, limits: GiftLimits): { details: LimitDetails; message: string } | null {
+  if (counts.today >= limits.daily) return { details: { rule: 'gift.daily', limit: limits.daily }, message: `You can send at most ${limits.daily} gifts a day.` };
+  if (counts.thisWeek >= limits.weekly) return { details: { rule: 'gift.weekly', limit: limits.weekly }, message: `You can send at most ${limits.weekly} gifts a week.` };
+  if (counts.thisMonth >= limits.monthly) return { details: { rule: 'gift.monthly', limit: limits.monthly }, message: `You can send at most ${limits.monthly} gifts a month.` };
   return null;
 }

@@ -1,5 +1,5 @@
 import type { Gift, GiftRequest, User } from '@liuliang/shared';
-import { notFound, ruleBroken } from '../../http/app-error';
+import { DomainError, limitExceeded, notFound } from '../../platform/errors';
 import { formatMb, maskPhone } from '@liuliang/shared';
 import { inTransaction, toInt, type Sql } from '../../db/sql';
 import type { Deps } from '../../deps';
@@ -44,10 +44,9 @@ export class GiftService {
 
   async send(sender: User, request: GiftRequest, outcome: OutcomeRecorder = untrackedOutcome): Promise<Gift> {
     const { config, clock, dataSource, ledger } = this.deps;
-    if (request.toPhone === sender.phone) throw ruleBroken('SELF_GIFT', 'You cannot give data to yourself.');
-    if (request.amountMb < config.GIFT_MIN_MB || request.amountMb > config.GIFT_MAX_MB) {
-      throw ruleBroken('LIMIT_EXCEEDED', `A gift is ${config.GIFT_MIN_MB} to ${config.GIFT_MAX_MB} MB.`);
-    }
+    if (request.toPhone === sender.phone) throw new DomainError('SELF_GIFT', 'You cannot give data to yourself.');
+    if (request.amountMb < config.GIFT_MIN_MB) throw limitExceeded({ rule: 'gift.min', limit: config.GIFT_MIN_MB }, `A gift is ${config.GIFT_MIN_MB} to ${config.GIFT_MAX_MB} MB.`);
+    if (request.amountMb > config.GIFT_MAX_MB) throw limitExceeded({ rule: 'gift.max', limit: config.GIFT_MAX_MB }, `A gift is ${config.GIFT_MIN_MB} to ${config.GIFT_MAX_MB} MB.`);
     const now = clock.now();
     const message = request.message?.trim() || null;
     return inTransaction(dataSource, async (sql) => {
@@ -160,6 +159,6 @@ export class GiftService {
       { today: toInt(row.today), thisWeek: toInt(row.this_week), thisMonth: toInt(row.this_month) },
       { daily: config.GIFT_DAILY_LIMIT, weekly: config.GIFT_WEEKLY_LIMIT, monthly: config.GIFT_MONTHLY_LIMIT },
     );
-    if (broken) throw ruleBroken('LIMIT_EXCEEDED', broken);
+    if (broken) throw limitExceeded(broken.details, broken.message);
   }
 }

@@ -1,4 +1,4 @@
-import { ruleBroken } from '../../http/app-error';
+import { DomainError } from '../../platform/errors';
 import { type Sql, toInt } from '../../db/sql';
 import { planSpend, type Piece } from './lots';
 
@@ -46,7 +46,7 @@ export async function spendLots(sql: Sql, from: LockedAccount, amountMb: number,
   if (!plan) {
     // An escrow pays out only what it was funded with: a shortfall there is a bug, not a user error.
     if (from.code.startsWith('escrow:')) throw new Error(`escrow ${from.code} cannot cover ${amountMb} MB`);
-    throw ruleBroken('INSUFFICIENT_BALANCE', 'The wallet does not hold enough data that lasts long enough for this.');
+    throw new DomainError('INSUFFICIENT_BALANCE', 'The wallet does not hold enough data that lasts long enough for this.');
   }
   for (const take of plan.takes) {
     await sql.query('UPDATE lots SET remaining_mb = remaining_mb - ? WHERE id = ?', [take.takeMb, take.lotId]);

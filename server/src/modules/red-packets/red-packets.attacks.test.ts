@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { issueToken } from '../../http/auth';
+import { issueToken } from '../auth/tokens';
 import { ensureDatabase, migrate, MIGRATIONS } from '../../db/data-source';
 import { TEST_DATABASE_SERVER } from '../../test-support/database';
 import { signIn } from '../../test-support/http-client';

@@ -114,6 +114,11 @@ describe('red packets', () => {
     expect(await balance(sender.token)).toBe(before);
   });
 
+  it('names the broken rule and its limit when a packet holds more than the maximum total', async () => {
+    const answer = await send({ mode: 'equal', perShareMb: 1000, count: 103 });
+    expect(answer.body.error).toMatchObject({ code: 'LIMIT_EXCEEDED', details: { rule: 'red-packet.total', limit: 102400 } });
+  });
+
   it('answers 404 for a packet that does not exist', async () => {
     expect((await grab('999999', friends[0].token)).status).toBe(404);
     expect((await stack.client.get('/api/v1/red-packets/999999', { token: friends[0].token })).status).toBe(404);

@@ -1,5 +1,5 @@
 import type { GrabResult, RedPacket, RedPacketCreate, User } from '@liuliang/shared';
-import { AppError, badRequest, conflict, forbidden, notFound, ruleBroken, unauthenticated } from '../../http/app-error';
+import { DomainError, forbidden, invalidInput, limitExceeded, notFound, unauthenticated } from '../../platform/errors';
 import { inTransaction, toInt } from '../../db/sql';
 import { redisKey, type Deps } from '../../deps';
 import { escrowCode, walletCode } from '../ledger/accounts';
@@ -51,10 +51,10 @@ export class RedPacketService {
 
   async create(sender: User, request: RedPacketCreate, viaBot: boolean, outcome: OutcomeRecorder = untrackedOutcome): Promise<RedPacket> {
     const { config, clock, dataSource, ledger } = this.deps;
-    if (request.roomId && !viaBot) throw forbidden('FORBIDDEN', 'Room packets are sent from the chat bot; share a link packet instead.');
+    if (request.roomId && !viaBot) throw forbidden('Room packets are sent from the chat bot; share a link packet instead.');
     const totalMb = request.mode === 'random' ? request.totalMb : request.perShareMb * request.count;
-    if (request.mode === 'random' && request.totalMb < request.count) throw badRequest(`A random packet of ${request.count} shares needs at least ${request.count} MB: every share is at least 1 MB.`);
-    if (totalMb > config.RED_PACKET_MAX_TOTAL_MB) throw ruleBroken('LIMIT_EXCEEDED', `A red packet holds at most ${config.RED_PACKET_MAX_TOTAL_MB} MB.`);
+    if (request.mode === 'random' && request.totalMb < request.count) throw invalidInput(`A random packet of ${request.count} shares needs at least ${request.count} MB: every share is at least 1 MB.`);
+    if (totalMb > config.RED_PACKET_MAX_TOTAL_MB) throw limitExceeded({ rule: 'red-packet.total', limit: config.RED_PACKET_MAX_TOTAL_MB }, `A red packet holds at most ${config.RED_PACKET_MAX_TOTAL_MB} MB.`);
     const shares = request.mode === 'random' ? splitRandom(request.totalMb, request.count, this.random) : splitEqual(request.perShareMb, request.count);
     const now = clock.now();
     const expiresAt = new Date(now.getTime() + config.RED_PACKET_VALID_SECONDS * 1000);
@@ -118,9 +118,9 @@ export class RedPacketService {
         case 'EXPIRED':
           throw await this.closedError(packetId);
         case 'WRONG_PASSPHRASE':
-          throw forbidden('WRONG_PASSPHRASE', 'That is not the passphrase of this packet.');
+          throw new DomainError('WRONG_PASSPHRASE', 'That is not the passphrase of this packet.');
         case 'SOLD_OUT':
-          throw conflict('SOLD_OUT', 'Every share of this packet has been grabbed.');
+          throw new DomainError('SOLD_OUT', 'Every share of this packet has been grabbed.');
         case 'ALREADY': {
           // The share the user holds, as MySQL recorded it, is the answer to a second grab or a
           // retry. If MySQL never recorded it (a process died mid-grab), finish it now.
@@ -137,7 +137,7 @@ export class RedPacketService {
         }
       }
     }
-    throw new AppError(503, 'INTERNAL', 'The packet is busy; please try again.');
+    throw new DomainError('BUSY', 'The packet is busy; please try again.');
   }
 
   /** Writes a share Redis decided into MySQL. Returns null when the caller should ask Redis again. */
@@ -152,7 +152,7 @@ export class RedPacketService {
       await this.store.release(packetId, user.id, share, held, !(await isShareTaken(this.deps.dataSource.manager, packetId, share.seq)));
       const result = await grabResultOf(this.deps.dataSource.manager, packetId, user.id);
       if (result) return result;
-      throw conflict('ALREADY_GRABBED', 'You have already grabbed this packet.');
+      throw new DomainError('ALREADY_GRABBED', 'You have already grabbed this packet.');
     }
     if (outcome.kind === 'no_such_user') {
       // A valid signature over a user who does not exist: give the share back to the others.
@@ -191,7 +191,7 @@ export class RedPacketService {
     const deadline = Date.now() + REBUILD_WAIT_MS;
     while ((await redis.set(lock, token, 'PX', REBUILD_LOCK_MS, 'NX')) !== 'OK') {
       if (await this.store.exists(packetId)) return;
-      if (Date.now() > deadline) throw new AppError(503, 'INTERNAL', 'The packet is being restored; please try again.');
+      if (Date.now() > deadline) throw new DomainError('BUSY', 'The packet is being restored; please try again.');
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     try {
@@ -213,14 +213,14 @@ export class RedPacketService {
   }
 
   private async requireRoomMember(roomId: string, userId: string, what = 'grab this packet'): Promise<void> {
-    if (!(await isUserInRoom(this.deps.dataSource.manager, roomId, userId))) throw forbidden('NOT_IN_ROOM', `Only members of the chat room can ${what}.`);
+    if (!(await isUserInRoom(this.deps.dataSource.manager, roomId, userId))) throw new DomainError('NOT_IN_ROOM', `Only members of the chat room can ${what}.`);
   }
 
-  private async closedError(packetId: string): Promise<AppError> {
+  private async closedError(packetId: string): Promise<DomainError> {
     const packet = await findPacket(this.deps.dataSource.manager, packetId);
     if (!packet) return notFound('No such red packet.');
-    if (packet.status === 'finished') return conflict('SOLD_OUT', 'Every share of this packet has been grabbed.');
-    return conflict('EXPIRED', 'This packet has expired.');
+    if (packet.status === 'finished') return new DomainError('SOLD_OUT', 'Every share of this packet has been grabbed.');
+    return new DomainError('EXPIRED', 'This packet has expired.');
   }
 
   /** Refunds what is left of expired packets to their senders, each exactly once. */
@@ -271,7 +271,7 @@ export class RedPacketService {
         } catch (error) {
           // ALREADY_GRABBED / SOLD_OUT / EXPIRED: the orphan has been resolved one way or the other.
           // Anything else is logged and passed over: one bad item must never stop the sweep.
-          if (!(error instanceof AppError)) this.deps.logger.error({ err: error, packetId: String(id), userId: orphan.userId }, 'could not settle an orphan grab');
+          if (!(error instanceof DomainError)) this.deps.logger.error({ err: error, packetId: String(id), userId: orphan.userId }, 'could not settle an orphan grab');
         }
       }
     }

@@ -1,12 +1,12 @@
 import type { Deposit, Storage, User } from '@liuliang/shared';
-import { notFound, ruleBroken } from '../../http/app-error';
+import { DomainError, limitExceeded, notFound } from '../../platform/errors';
 import { inTransaction, toInt, type Sql } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { endOfShanghaiMonth, shanghaiMonthKey } from '../../platform/shanghai-time';
 import { EXTERNAL_ACCOUNTS, walletCode } from '../ledger/accounts';
 import { OutcomeAlreadyRecorded, settleOutcome, untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
 
-const planInsufficient = () => ruleBroken('PLAN_INSUFFICIENT', 'Your carrier plan does not have that much data left this month.');
+const planInsufficient = () => new DomainError('PLAN_INSUFFICIENT', 'Your carrier plan does not have that much data left this month.');
 
 /** Pending deposits older than this many carrier timeouts are settled by asking the carrier. */
 const RECONCILE_AFTER_TIMEOUTS = 2;
@@ -49,7 +49,7 @@ export class StorageService {
 
   async deposit(user: User, amountMb: number, outcome: OutcomeRecorder = untrackedOutcome): Promise<Deposit> {
     const { config, clock, dataSource } = this.deps;
-    if (amountMb < config.DEPOSIT_MIN_MB) throw ruleBroken('LIMIT_EXCEEDED', `Bank at least ${config.DEPOSIT_MIN_MB} MB at a time.`);
+    if (amountMb < config.DEPOSIT_MIN_MB) throw limitExceeded({ rule: 'deposit.min', limit: config.DEPOSIT_MIN_MB }, `Bank at least ${config.DEPOSIT_MIN_MB} MB at a time.`);
     const now = clock.now();
     // Derived from the idempotency key: a resumed attempt asks the carrier under the same id,
     // and the carrier answers the deduction it already made instead of making another.
@@ -59,7 +59,8 @@ export class StorageService {
       await sql.query('SELECT id FROM users WHERE id = ? FOR UPDATE', [user.id]);
       const bankedMb = await this.bankedThisMonth(sql, user.id);
       if (bankedMb + amountMb > config.DEPOSIT_MONTHLY_CAP_MB) {
-        throw ruleBroken('LIMIT_EXCEEDED', `At most ${config.DEPOSIT_MONTHLY_CAP_MB} MB may be banked a month; ${Math.max(0, config.DEPOSIT_MONTHLY_CAP_MB - bankedMb)} MB left this month.`);
+        const remainingMb = Math.max(0, config.DEPOSIT_MONTHLY_CAP_MB - bankedMb);
+        throw limitExceeded({ rule: 'deposit.monthly', limit: config.DEPOSIT_MONTHLY_CAP_MB, remainingMb }, `At most ${config.DEPOSIT_MONTHLY_CAP_MB} MB may be banked a month; ${remainingMb} MB left this month.`);
       }
       // The same request id means the same key: an attempt of this request already made the deposit.
       const [earlier] = await sql.query('SELECT id FROM deposits WHERE request_id = ?', [requestId]);

@@ -35,11 +35,11 @@ describe('banking plan data', () => {
   it('enforces the 10 MB minimum and the monthly cap', async () => {
     const user = await signIn(stack.client, '13500000002');
     await stack.sim.setPlan({ phone: '13500000002', totalMb: 40960, usedMb: 0 });
-    expect((await deposit(user.token, 9)).body.error.code).toBe('LIMIT_EXCEEDED');
+    expect((await deposit(user.token, 9)).body.error).toMatchObject({ code: 'LIMIT_EXCEEDED', details: { rule: 'deposit.min', limit: 10 } });
     expect((await deposit(user.token, 10240)).body.status).toBe('completed');
     const over = await deposit(user.token, 10);
     expect(over.status).toBe(422);
-    expect(over.body.error.code).toBe('LIMIT_EXCEEDED');
+    expect(over.body.error).toMatchObject({ code: 'LIMIT_EXCEEDED', details: { rule: 'deposit.monthly', limit: 10240, remainingMb: 0 } });
     expect(await balance(user.token)).toBe(10240);
   });
 

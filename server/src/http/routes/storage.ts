@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { DepositRequestSchema, DepositSchema, StorageSchema } from '@liuliang/shared';
-import type { Api } from '../../http/api';
-import { callerUser } from '../../http/auth';
-import type { StorageService } from './service';
+import type { Api } from '../api';
+import { callerUser } from '../auth';
+import type { StorageService } from '../../modules/storage/service';
 
 export function addStorageRoutes(api: Api, storage: StorageService): void {
   api.add(

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { GiftRequestSchema, GiftSchema } from '@liuliang/shared';
-import type { Api } from '../../http/api';
-import { callerUser } from '../../http/auth';
-import type { GiftService } from './service';
+import type { Api } from '../api';
+import { callerUser } from '../auth';
+import type { GiftService } from '../../modules/gifts/service';
 
 export function addGiftRoutes(api: Api, gifts: GiftService): void {
   api.add(

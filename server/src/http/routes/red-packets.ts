@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { GrabRequestSchema, GrabResultSchema, RedPacketCreateSchema, RedPacketSchema, pageOf } from '@liuliang/shared';
-import type { Api } from '../../http/api';
-import { callerUser, callerUserId, type Caller } from '../../http/auth';
-import type { RedPacketService } from './service';
+import type { Api } from '../api';
+import { callerUser, callerUserId, type Caller } from '../auth';
+import type { RedPacketService } from '../../modules/red-packets/service';
 import { OPAQUE_ID_PATTERN } from '../../platform/ids';
 
 /** An id that cannot name a packet becomes one that names none: the answer is 404 either way. */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { OutboxItemSchema } from '@liuliang/shared';
-import type { Api } from '../../http/api';
+import type { Api } from '../api';
 import type { Deps } from '../../deps';
-import { listOutbox, MAX_OUTBOX_PAGE } from './outbox';
+import { listOutbox, MAX_OUTBOX_PAGE } from '../../modules/outbox/outbox';
 
 /**
  * The outbox as developers and tests read it (SPEC §6): it holds live sign-in codes, so it is

@@ -1,9 +1,9 @@
 import { PageQuerySchema, WalletEntrySchema, WalletSchema, pageOf } from '@liuliang/shared';
-import type { Api } from '../../http/api';
-import { callerUser } from '../../http/auth';
+import type { Api } from '../api';
+import { callerUser } from '../auth';
 import type { Deps } from '../../deps';
-import type { LedgerRegistry } from './registry';
-import { DEFAULT_PAGE_SIZE, readWallet, readWalletEntries } from './wallet';
+import type { LedgerRegistry } from '../../modules/ledger/registry';
+import { DEFAULT_PAGE_SIZE, readWallet, readWalletEntries } from '../../modules/ledger/wallet';
 
 export function addWalletRoutes(api: Api, deps: Deps, registry: LedgerRegistry): void {
   api.add(

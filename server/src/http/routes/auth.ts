@@ -1,7 +1,7 @@
 import { RefreshRequestSchema, RefreshResponseSchema, SignedOutSchema, LoginRequestSchema, LoginResponseSchema, SmsCodeRequestSchema, SmsCodeResponseSchema, UserSchema } from '@liuliang/shared';
-import type { Api } from '../../http/api';
-import { callerSessionId, callerUser } from '../../http/auth';
-import type { AuthService } from './service';
+import type { Api } from '../api';
+import { callerSessionId, callerUser } from '../auth';
+import type { AuthService } from '../../modules/auth/service';
 
 export function addAuthRoutes(api: Api, auth: AuthService): void {
   api.add(

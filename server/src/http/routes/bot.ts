@@ -14,15 +14,15 @@ import {
   RoomMembersSchema,
   type User,
 } from '@liuliang/shared';
-import type { Api } from '../../http/api';
-import { badRequest, forbidden, notFound } from '../../http/app-error';
-import type { Caller } from '../../http/auth';
-import type { BotService } from './service';
+import type { Api } from '../api';
+import { forbidden, invalidInput, notFound } from '../../platform/errors';
+import type { Caller } from '../auth';
+import type { BotService } from '../../modules/bot/service';
 
 /** Room and contact ids arrive in the path; they obey the same rule as in a body. */
 function chatIdParam(value: string | undefined, name: string): string {
   const parsed = ChatIdSchema.safeParse(value);
-  if (!parsed.success) throw badRequest(`Invalid params.${name}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  if (!parsed.success) throw invalidInput(`Invalid params.${name}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   return parsed.data;
 }
 
@@ -34,7 +34,7 @@ function messageIdParam(value: string | undefined): string {
 /** The user the bot acts for in this request: the current binding of its X-Acting-Contact. */
 function actingUser(ctx: Context): User {
   const caller = ctx.state.caller as Caller;
-  if (caller.kind !== 'user') throw forbidden('FORBIDDEN', 'Grabbing acts for a user: send X-Acting-Contact with the contact who spoke.');
+  if (caller.kind !== 'user') throw forbidden('Grabbing acts for a user: send X-Acting-Contact with the contact who spoke.');
   return caller.user;
 }
 
@@ -45,7 +45,7 @@ export function addBotRoutes(api: Api, bot: BotService): void {
     async (_ctx, { body, outcome }) => bot.bind(body, outcome),
   );
   api.add(
-    { method: 'get', path: '/bot/bindings/:contactId', tag: 'bot', summary: 'The user a chat contact is bound to, or 404 CONTACT_NOT_BOUND', access: 'bot', response: BotBindingSchema },
+    { method: 'get', path: '/bot/bindings/:contactId', tag: 'bot', summary: 'The user a chat contact is bound to, or 403 CONTACT_NOT_BOUND', access: 'bot', response: BotBindingSchema },
     async (_ctx, { params }) => bot.binding(chatIdParam(params.contactId, 'contactId')),
   );
   api.add(
