@@ -31,6 +31,7 @@ export interface Attempt {
   /** Transport failure: ECONNREFUSED (never reached a service) or a reset / timeout (it did). */
   transport: string;
   retryAfter: string | null;
+  latencyMs: number;
 }
 
 export interface LogicalRequest {
@@ -99,7 +100,7 @@ export async function sendWithRetries(targets: Targets, firstTarget: number, req
   for (let n = 1; n <= policy.maxAttempts; n++) {
     const urls = targets();
     const target = (firstTarget + n - 1) % urls.length;
-    const attempt: Attempt = { sentAt: Date.now(), target, status: 0, errorCode: '', transport: '', retryAfter: null };
+    const attempt: Attempt = { sentAt: Date.now(), target, status: 0, errorCode: '', transport: '', retryAfter: null, latencyMs: 0 };
     attempts.push(attempt);
     try {
       const answer = await sendOnce(urls[target], request, policy.attemptTimeoutMs);
@@ -111,6 +112,7 @@ export async function sendWithRetries(targets: Targets, firstTarget: number, req
       attempt.transport = transportCode(error);
       last = { status: 0, body: null };
     }
+    attempt.latencyMs = Date.now() - attempt.sentAt;
     if (!isRetriable(attempt)) break;
     const waitMs = backoffMs(policy, n);
     if (Date.now() + waitMs - startedAt > policy.deadlineMs) break;

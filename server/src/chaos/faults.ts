@@ -35,6 +35,13 @@ export async function flushRedis(url: string): Promise<void> {
 
 export const FAULTS: readonly Fault[] = [
   {
+    id: '0',
+    title: 'no fault (control: the same load, nothing injected)',
+    async inject() {
+      return { notes: [] };
+    },
+  },
+  {
     id: 'a',
     title: 'SIGKILL one service process mid-load, restart it',
     async inject(stack) {

@@ -31,6 +31,8 @@ function details(r: PhaseResult): string[] {
     .map((k) => `${k} ${r.tally[k].acknowledged}/${r.tally[k].tried} acked, lost ${r.tally[k].lost}, dup ${r.tally[k].duplicated}, wrong ${r.tally[k].answeredWrong}, pending ${r.tally[k].pending}`)
     .join('; ');
   lines.push(`- (${r.fault.id}) ${byKind}; ${r.skipped} skipped (load bound); ${(r.durationMs / 1000).toFixed(0)} s`);
+  const latencies = r.firstLatencyMs;
+  lines.push(`  - first-attempt latency p50 ${latencies.p50} ms, p99 ${latencies.p99} ms`);
   const transport = Object.entries(r.transport).map(([code, n]) => `${code} ×${n}`).join(', ');
   if (transport) lines.push(`  - attempts without an answer: ${transport}`);
   for (const note of r.notes) lines.push(`  - ${note}`);
@@ -54,7 +56,7 @@ function shutdown(code: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2).filter((a) => /^[a-f]$/.test(a));
+  const wanted = process.argv.slice(2).filter((a) => /^[0a-f]$/.test(a));
   const faults = FAULTS.filter((f) => wanted.length === 0 || wanted.includes(f.id));
   process.once('SIGINT', () => void shutdown(130));
   process.once('SIGTERM', () => void shutdown(143));
@@ -89,6 +91,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error('chaos run failed:', error);
+  // The message only: a failed query's error carries every parameter of it.
+  console.error('chaos run failed:', error instanceof Error ? (error.stack ?? error.message).slice(0, 2_000) : error);
   void shutdown(1);
 });

@@ -1,3 +1,4 @@
+import { percentile } from '../bench/load';
 import type { SeededUser } from '../test-support/users';
 import type { AuditBreach } from '../modules/ledger/audit';
 import type { Fault } from './faults';
@@ -26,6 +27,7 @@ export interface PhaseResult {
   transport: Record<string, number>;
   notes: string[];
   durationMs: number;
+  firstLatencyMs: { p50: number; p99: number };
 }
 
 /** Bound on waiting for background jobs to settle what a fault left pending. */
@@ -82,8 +84,10 @@ export async function runPhase(stack: ChaosStack, users: readonly SeededUser[], 
   });
   const transport: Record<string, number> = {};
   for (const op of load.ops) for (const a of op.outcome?.attempts ?? []) if (a.transport) transport[a.transport] = (transport[a.transport] ?? 0) + 1;
+  const firsts = Float64Array.from(load.ops.map((op) => op.outcome?.attempts[0]?.latencyMs ?? 0)).sort();
   return {
     fault,
+    firstLatencyMs: { p50: Math.round(percentile(firsts, 50)), p99: Math.round(percentile(firsts, 99)) },
     tally,
     skipped: load.skipped,
     exits: stack.exits.slice(exitsBefore),

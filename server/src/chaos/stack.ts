@@ -47,6 +47,8 @@ export interface ChaosStack {
   /** Raw SQL on the stack's database, for seeding and verification (reconnects after a restart). */
   sql: DataSource;
   urls(): readonly string[];
+  /** The running processes' ids (undefined while a slot is down): a changed id is a restart. */
+  pids(): ReadonlyArray<number | undefined>;
   /** Processes that exited without the harness asking: each one is a bug. */
   exits: ProcessExit[];
   /** SIGKILL, as when a machine dies mid-request. */
@@ -170,6 +172,7 @@ export async function startChaosStack(options: ChaosStackOptions = {}): Promise<
       sim: createCarrierSimAdmin(simServer.url),
       sql,
       urls: () => slots.map((s) => s.url),
+      pids: () => slots.map((s) => s.server?.child.pid),
       exits,
       async killProcess(index) {
         const slot = slots[index];

@@ -76,7 +76,7 @@ export async function verifyPhase(sql: DataSource, sim: CarrierSimAdmin, ops: re
 async function verifyGifts(sql: DataSource, ops: readonly OpRecord[], t: KindTally): Promise<void> {
   const rows = await queryIn<{ id: string; message: string; transfers: string }>(
     sql,
-    (ph) => `SELECT g.id, g.message, (SELECT COUNT(*) FROM transfers t WHERE t.ref_type = 'gift' AND t.ref_id = CAST(g.id AS CHAR) AND t.kind IN ('gift', 'gift_escrow')) AS transfers
+    (ph) => `SELECT g.id, g.message, (SELECT COUNT(*) FROM transfers t WHERE t.ref_type = 'gift' AND t.ref_id = CAST(g.id AS CHAR) COLLATE utf8mb4_unicode_ci AND t.kind IN ('gift', 'gift_escrow')) AS transfers
                FROM gifts g WHERE g.message IN (${ph})`,
     ops.map((o) => o.key),
   );
@@ -97,7 +97,7 @@ async function verifyDeposits(sql: DataSource, sim: CarrierSimAdmin, ops: readon
   const deducted = groupBy(deductions, (d) => `${d.phone}:${d.amountMb}`);
   const rows = await queryIn<{ id: string; user_id: string; amount_mb: string; status: string; transfers: string }>(
     sql,
-    (ph) => `SELECT d.id, d.user_id, d.amount_mb, d.status, (SELECT COUNT(*) FROM transfers t WHERE t.ref_type = 'deposit' AND t.ref_id = CAST(d.id AS CHAR) AND t.kind = 'deposit') AS transfers
+    (ph) => `SELECT d.id, d.user_id, d.amount_mb, d.status, (SELECT COUNT(*) FROM transfers t WHERE t.ref_type = 'deposit' AND t.ref_id = CAST(d.id AS CHAR) COLLATE utf8mb4_unicode_ci AND t.kind = 'deposit') AS transfers
                FROM deposits d WHERE d.amount_mb IN (${ph})`,
     ops.map((o) => o.amountMb),
   );
@@ -182,14 +182,14 @@ const failed = (a: Attempt) => a.status === 0 || a.status >= 500 || (a.status ==
 
 /**
  * Seconds from the end of the fault until requests succeed again: the start of the first
- * half-second (sent at or after the fault's end) from which on no bucket has more than 10% of
- * its attempts failed, up to when the load stopped. null when that never happened.
+ * half-second from which on no more than 10% of the new requests sent in it failed at their
+ * first attempt, up to when the load stopped. null when that never happened. Retries of keys
+ * stuck in flight are not new requests: they are counted as duplicated or answered wrong.
  */
 export function recoverySeconds(ops: readonly OpRecord[], faultEndedAt: number, loadStoppedAt: number): number | null {
   const buckets = new Map<number, { total: number; failed: number }>();
   for (const op of ops) {
-    for (const attempt of op.outcome?.attempts ?? []) {
-      // After the load stops only retries are sent: a handful of them is no measure of service.
+    for (const attempt of (op.outcome?.attempts ?? []).slice(0, 1)) {
       if (attempt.sentAt < faultEndedAt || attempt.sentAt >= loadStoppedAt) continue;
       const b = Math.floor((attempt.sentAt - faultEndedAt) / RECOVERY_BUCKET_MS);
       const bucket = buckets.get(b) ?? { total: 0, failed: 0 };

@@ -40,7 +40,7 @@ const PACKET_SHARE_MB = 20;
 
 /** Deposits across a whole run get distinct amounts, so (phone, amount) names one logical deposit at the carrier. */
 export class DepositAmounts {
-  private next = 10;
+  constructor(private next = 10) {}
   take(): number {
     return this.next++;
   }
