@@ -56,15 +56,15 @@ export const FAULTS: readonly Fault[] = [
     title: 'MariaDB SIGKILLed right after the carrier deducted (slow carrier), restarted',
     async inject(stack) {
       await stack.sim.setFaults({ latencyMs: SLOW_CARRIER_MS });
+      const before = (await stack.sim.listDeductions()).length;
       // Deposits sent from now on are deducted at once and answered SLOW_CARRIER_MS later.
       await sleep(SLOW_CARRIER_MS / 2);
-      const before = (await stack.sim.listDeductions()).length;
+      const inFlight = (await stack.sim.listDeductions()).length - before;
       await stack.db.kill();
       await sleep(SLOW_CARRIER_MS + 500);
-      const inFlight = (await stack.sim.listDeductions()).length - before;
       await stack.sim.setFaults({});
       await stack.db.start();
-      return { notes: [`${inFlight} carrier deductions answered while MariaDB was down`] };
+      return { notes: [`${inFlight} deposits deducted at the carrier and still unanswered when MariaDB was killed`] };
     },
   },
   {

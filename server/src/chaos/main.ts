@@ -1,7 +1,7 @@
 import { FAULTS } from './faults';
 import { DEFAULT_PHASE, runPhase, type PhaseResult } from './phase';
 import { startChaosStack, type ChaosStack } from './stack';
-import { DepositAmounts } from './workload';
+import { DepositAmounts, Workload } from './workload';
 
 /**
  * `npm run chaos`: its own MariaDB and Redis, the carrier simulator and two service processes;
@@ -17,6 +17,7 @@ const WALLET_MB = 1_000_000;
 const PLAN_MB = 100_000_000;
 /** Bound on a whole run; past it the run stops and cleans up. */
 const RUN_TIMEOUT_MS = 20 * 60_000;
+const WARM_UP_MS = 6_000;
 
 function row(r: PhaseResult): string {
   const t = r.tally.total;
@@ -35,6 +36,8 @@ function details(r: PhaseResult): string[] {
   lines.push(`  - first-attempt latency p50 ${latencies.p50} ms, p99 ${latencies.p99} ms`);
   const transport = Object.entries(r.transport).map(([code, n]) => `${code} ×${n}`).join(', ');
   if (transport) lines.push(`  - attempts without an answer: ${transport}`);
+  const during = Object.entries(r.duringFault).sort((x, y) => y[1] - x[1]).map(([answer, n]) => `${answer} ×${n}`).join(', ');
+  if (during) lines.push(`  - answers to attempts sent during the fault: ${during}`);
   for (const note of r.notes) lines.push(`  - ${note}`);
   for (const example of r.tally.total.examples.slice(0, 6)) lines.push(`  - ${example}`);
   for (const exit of r.exits) lines.push(`  - process ${exit.slot} exited on its own (code ${exit.code}, signal ${exit.signal}): ${lastLines(exit.logTail)}`);
@@ -71,6 +74,13 @@ async function main(): Promise<void> {
   await stack.fundWallets(users, WALLET_MB);
   for (const user of users) await stack.sim.setPlan({ phone: user.phone, totalMb: PLAN_MB, usedMb: 0 });
   const amounts = new DepositAmounts();
+  // A cold stack (JIT, empty buffer pool, first lots) answers its first seconds slowly: warm it
+  // with the same load, unreported, so the control row measures the service and not its start.
+  console.log('==> warming up');
+  const warm = new Workload(() => stack!.urls(), users, 'warm', amounts);
+  warm.start();
+  await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS));
+  await warm.stop();
 
   const results: PhaseResult[] = [];
   for (const fault of faults) {

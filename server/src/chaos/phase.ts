@@ -25,6 +25,8 @@ export interface PhaseResult {
   auditBreaches: AuditBreach[] | null;
   /** Attempts that got no HTTP answer, by cause (ECONNREFUSED never reached a process; others did). */
   transport: Record<string, number>;
+  /** Every attempt sent while the fault lasted, by its answer. */
+  duringFault: Record<string, number>;
   notes: string[];
   durationMs: number;
   firstLatencyMs: { p50: number; p99: number };
@@ -58,9 +60,11 @@ export async function runPhase(stack: ChaosStack, users: readonly SeededUser[], 
   load.start();
   let notes: string[] = [];
   let faultEndedAt = Date.now();
+  let faultStartedAt = Date.now();
   let loadStoppedAt = Date.now();
   try {
     await sleep(options.warmupMs);
+    faultStartedAt = Date.now();
     notes = (await fault.inject(stack, load)).notes;
     faultEndedAt = Date.now();
     await sleep(options.afterMs);
@@ -83,7 +87,15 @@ export async function runPhase(stack: ChaosStack, users: readonly SeededUser[], 
     return null;
   });
   const transport: Record<string, number> = {};
-  for (const op of load.ops) for (const a of op.outcome?.attempts ?? []) if (a.transport) transport[a.transport] = (transport[a.transport] ?? 0) + 1;
+  const duringFault: Record<string, number> = {};
+  for (const op of load.ops) {
+    for (const a of op.outcome?.attempts ?? []) {
+      if (a.transport) transport[a.transport] = (transport[a.transport] ?? 0) + 1;
+      if (a.sentAt < faultStartedAt || a.sentAt > faultEndedAt) continue;
+      const answer = a.transport || `${a.status}${a.errorCode ? ` ${a.errorCode}` : ''}${a.status >= 500 ? (a.retryAfter === null ? ' no Retry-After' : ' Retry-After') : ''}`;
+      duringFault[answer] = (duringFault[answer] ?? 0) + 1;
+    }
+  }
   const firsts = Float64Array.from(load.ops.map((op) => op.outcome?.attempts[0]?.latencyMs ?? 0)).sort();
   return {
     fault,
@@ -94,6 +106,7 @@ export async function runPhase(stack: ChaosStack, users: readonly SeededUser[], 
     recoverySeconds: recoverySeconds(load.ops, faultEndedAt, loadStoppedAt),
     auditBreaches,
     transport,
+    duringFault,
     notes,
     durationMs: Date.now() - startedAt,
   };
