@@ -1,7 +1,7 @@
 import type { SeededUser } from '../test-support/users';
 import { sendWithRetries, type Outcome } from './client';
 import { flushRedis } from './faults';
-import { startChaosStack, type ChaosStack } from './stack';
+import { startChaosStack, type ChaosStack, type ProcessExit } from './stack';
 import { createPacket, grabCreditsOf, grabsOf, grabStorm, sleep } from './scenario';
 
 /**
@@ -32,6 +32,9 @@ afterEach(async () => {
   if (!stack.redis.running()) await stack.redis.start();
   await stack.reviveExited();
 }, 100_000);
+
+/** The line that names why a process died, not the stack frames under it. */
+const describeExit = (exit: ProcessExit) => `process ${exit.slot} exited (${exit.code ?? exit.signal}): ${exit.logTail.split('\n').find((line) => /Error/.test(line))?.trim() ?? exit.logTail.slice(-300)}`;
 
 const FAULTS: Array<[string, (stack: ChaosStack) => Promise<void>]> = [
   [
@@ -70,7 +73,7 @@ describe.each(FAULTS)('Redis %s during a grab storm over two processes', (name, 
       .filter(({ r, first }) => r !== null && !(r.status === 200 && r.body?.amountMb === first.body?.amountMb && r.body?.rank === first.body?.rank))
       .map(({ r, first }) => ({ first: first.body, replay: `${r!.status} ${JSON.stringify(r!.body)}` }));
 
-    expect(stack.exits.slice(exitsBefore).map((e) => `${e.code ?? e.signal}: ${e.logTail.slice(-300)}`)).toEqual([]);
+    expect(stack.exits.slice(exitsBefore).map(describeExit)).toEqual([]);
     expect(committed.size).toBe(SHARES);
     expect(answeredWrong).toEqual([]);
     expect(lost).toEqual([]);

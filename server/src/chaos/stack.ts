@@ -22,6 +22,8 @@ const STOP_TIMEOUT_MS = 10_000;
 const RESTART_TIMEOUT_MS = 90_000;
 /** A restarted process is given this long between tries, as an orchestrator would. */
 const RESTART_PAUSE_MS = 1_000;
+/** An orchestrator notices a process that exited on its own and starts another after this long. */
+const ORCHESTRATOR_RESTART_DELAY_MS = 2_000;
 
 /** One process a load balancer sends to. It may be down; its last address stays, and refuses. */
 interface Slot {
@@ -29,6 +31,8 @@ interface Slot {
   url: string;
   /** True while the harness itself stops or kills it: an exit then is not the process's own. */
   expectingExit: boolean;
+  /** A start under way, so that an orchestrator's restart and the harness's do not race. */
+  starting: Promise<void> | null;
 }
 
 export interface ProcessExit {
@@ -124,37 +128,49 @@ export async function startChaosStack(options: ChaosStackOptions = {}): Promise<
 
     const exits: ProcessExit[] = [];
     const slots: Slot[] = [];
+    let closed = false;
     const watch = (index: number, server: ServerProcess) => {
       trackChild(server.child);
       server.child.once('exit', (code, signal) => {
         const slot = slots[index];
         if (slot.server !== server) return;
         slot.server = null;
-        if (!slot.expectingExit) exits.push({ slot: index, at: Date.now(), code, signal, logTail: server.log().slice(-2_000) });
+        if (slot.expectingExit) return;
+        exits.push({ slot: index, at: Date.now(), code, signal, logTail: server.log().slice(-2_000) });
+        // Counted as an exit, then brought back as production's orchestrator would.
+        setTimeout(() => {
+          if (!closed) restartProcess(index).catch((error: unknown) => console.error(`chaos: could not restart process ${index}:`, (error as Error).message));
+        }, ORCHESTRATOR_RESTART_DELAY_MS);
       });
     };
     const startSlot = async (index: number) => {
       const server = await spawnServer(config);
+      if (closed) {
+        await server.kill();
+        return;
+      }
       slots[index].server = server;
       slots[index].url = server.url;
       slots[index].expectingExit = false;
       watch(index, server);
     };
     const count = options.processes ?? 2;
-    for (let i = 0; i < count; i++) slots.push({ server: null, url: 'http://127.0.0.1:1', expectingExit: false });
-    cleanups.push(() =>
-      Promise.all(
+    for (let i = 0; i < count; i++) slots.push({ server: null, url: 'http://127.0.0.1:1', expectingExit: false, starting: null });
+    cleanups.push(() => {
+      closed = true;
+      return Promise.all(
         slots.map(async (slot) => {
           slot.expectingExit = true;
           await slot.server?.kill();
         }),
-      ),
-    );
+      );
+    });
     await Promise.all(slots.map((_, i) => startSlot(i)));
 
-    const restartProcess = async (index: number) => {
+    const restartWithRetries = async (index: number) => {
       const deadline = Date.now() + RESTART_TIMEOUT_MS;
       for (;;) {
+        if (closed) return;
         try {
           return await startSlot(index);
         } catch (error) {
@@ -163,6 +179,12 @@ export async function startChaosStack(options: ChaosStackOptions = {}): Promise<
         }
       }
     };
+    function restartProcess(index: number): Promise<void> {
+      const slot = slots[index];
+      if (slot.server) return Promise.resolve();
+      slot.starting ??= restartWithRetries(index).finally(() => (slot.starting = null));
+      return slot.starting;
+    }
     const ledger = new Ledger(systemClock);
 
     return {
