@@ -44,8 +44,14 @@ if ! answers "$DB_HOST" "$DB_PORT" && [ -x /usr/sbin/mariadbd ] && command -v st
   wait_for MySQL "$DB_HOST" "$DB_PORT" || true
 fi
 if ! answers "$REDIS_HOST" "$REDIS_PORT" && command -v redis-server >/dev/null 2>&1; then
-  echo "==> starting the local Redis"
-  redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no >/dev/null
+  # Scheduled jobs, idempotency records and pending grabs live in Redis: a restart without its
+  # data would lose them, so it keeps an append-only file (at most a second of writes at risk)
+  # under the repo's git-ignored .run/, which a newcomer can write without root.
+  REDIS_DATA_DIR="$PWD/.run/redis"
+  mkdir -p "$REDIS_DATA_DIR"
+  echo "==> starting the local Redis (data in $REDIS_DATA_DIR)"
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$REDIS_DATA_DIR" \
+    --save "" --appendonly yes --appendfsync everysec --logfile "$REDIS_DATA_DIR/redis.log" >/dev/null
   wait_for Redis "$REDIS_HOST" "$REDIS_PORT" || true
 fi
 

@@ -188,7 +188,7 @@ describe('the mini-program in a browser, against the real stack', () => {
     const b = await phoneOf('B');
     await untilCount(b, 'history-item', 1);
     // B's entry names whose packet it was: A's nickname and masked number.
-    expect(await onScreen(b, 'history-item').innerText()).toMatch(new RegExp(`抢到 用户\\d{4} \\(\\d{3}\\*{4}\\d{4}\\) 的红包 ${formatMb(shareOf('B'))}`));
+    expect(await onScreen(b, 'history-item').innerText()).toMatch(new RegExp(`抢到 用户[A-Z]{6} \\(\\d{3}\\*{4}\\d{4}\\) 的红包 ${formatMb(shareOf('B'))}`));
 
     // A's history tells the whole story: banked, sent the packet, grabbed a share of it.
     const a = await phoneOf('A');

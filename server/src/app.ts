@@ -24,6 +24,8 @@ import { silentEvents, type RedPacketEvents } from './modules/red-packets/live-e
 import { mysqlIdempotencyStore, redisIdempotencyStore } from './http/idempotency-stores';
 import { BotService } from './modules/bot/service';
 import { addBotRoutes } from './modules/bot/routes';
+import type { JobHealth } from './jobs/job-health';
+import { createJobHealth } from './jobs/maintenance';
 
 export interface Services {
   auth: AuthService;
@@ -31,6 +33,7 @@ export interface Services {
   gifts: GiftService;
   redPackets: RedPacketService;
   bot: BotService;
+  jobHealth: JobHealth;
 }
 
 export function createServices(deps: Deps, events: RedPacketEvents = silentEvents): Services {
@@ -40,7 +43,7 @@ export function createServices(deps: Deps, events: RedPacketEvents = silentEvent
     await gifts.claimPendingGifts(user);
   });
   const redPackets = new RedPacketService(deps, Math.random, events);
-  return { auth, gifts, storage: new StorageService(deps), redPackets, bot: new BotService(deps, auth, redPackets) };
+  return { auth, gifts, storage: new StorageService(deps), redPackets, bot: new BotService(deps, auth, redPackets), jobHealth: createJobHealth(deps) };
 }
 
 export function createApi(deps: Deps, services: Services): Api {
@@ -60,6 +63,12 @@ export function createApi(deps: Deps, services: Services): Api {
   return api;
 }
 
+/** The jobs part of /readyz: which sweeps have not succeeded for several of their intervals. */
+async function jobsReadiness(jobHealth: JobHealth): Promise<{ jobs: 'ok' | 'overdue'; overdueJobs?: string[] }> {
+  const overdueJobs = await jobHealth.overdueJobs();
+  return overdueJobs.length === 0 ? { jobs: 'ok' } : { jobs: 'overdue', overdueJobs };
+}
+
 /** Requests with a body must say it is JSON; anything else is refused before parsing. */
 async function requireJson(ctx: Context, next: Next): Promise<void> {
   const hasBody = ['POST', 'PUT', 'PATCH'].includes(ctx.method) && (Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '');
@@ -67,9 +76,31 @@ async function requireJson(ctx: Context, next: Next): Promise<void> {
   await next();
 }
 
-export function createApp(deps: Deps, services: Services = createServices(deps)) {
+/** What /readyz knows of the process beyond its dependencies: a stopping process is not ready. */
+export interface Readiness {
+  draining(): boolean;
+}
+const alwaysServing: Readiness = { draining: () => false };
+/** Bound on one readiness probe: a load balancer's check must answer even when a dependency hangs. */
+export const READINESS_PROBE_TIMEOUT_MS = 1_000;
+
+async function answersWithin(probe: () => Promise<unknown>, timeoutMs: number): Promise<'ok' | 'down'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'down'>((resolve) => (timer = setTimeout(() => resolve('down'), timeoutMs)));
+  const answered = probe().then(
+    () => 'ok' as const,
+    () => 'down' as const,
+  );
+  try {
+    return await Promise.race([answered, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createApp(deps: Deps, services: Services = createServices(deps), readiness: Readiness = alwaysServing) {
   const app = new Koa({ proxy: deps.config.TRUST_PROXY });
-  const metrics = createMetrics();
+  const metrics = createMetrics(services.jobHealth);
   const api = createApi(deps, services);
   const openApi = buildOpenApi(api.routes);
 
@@ -104,10 +135,18 @@ export function createApp(deps: Deps, services: Services = createServices(deps))
     ctx.body = { status: 'ok' };
   });
   ops.get('/readyz', async (ctx) => {
-    const checks = await Promise.allSettled([deps.dataSource.query('SELECT 1'), deps.redis.ping()]);
-    const [database, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'down'));
-    ctx.status = database === 'ok' && redis === 'ok' ? 200 : 503;
-    ctx.body = { status: ctx.status === 200 ? 'ok' : 'unavailable', database, redis };
+    const [database, redis] = await Promise.all([
+      answersWithin(() => deps.dataSource.query('SELECT 1'), READINESS_PROBE_TIMEOUT_MS),
+      // A client that is reconnecting would queue the PING until it gave up: say down at once.
+      deps.redis.status === 'ready' ? answersWithin(() => deps.redis.ping(), READINESS_PROBE_TIMEOUT_MS) : 'down',
+    ]);
+    const draining = readiness.draining();
+    // Jobs that silently stopped (schedules lost with Redis data) are named here and alerted on
+    // from /metrics, but do not fail readiness: every instance would leave the load balancer at
+    // once, turning a stalled sweep into an outage of the whole API.
+    const jobs = deps.config.JOBS_ENABLED ? await jobsReadiness(services.jobHealth) : undefined;
+    ctx.status = !draining && database === 'ok' && redis === 'ok' ? 200 : 503;
+    ctx.body = { status: draining ? 'draining' : ctx.status === 200 ? 'ok' : 'unavailable', database, redis, ...jobs };
   });
   ops.get('/metrics', async (ctx) => {
     ctx.type = metrics.registry.contentType;

@@ -61,6 +61,10 @@ export const ConfigSchema = z.object({
   SMS_CODE_GUESSES_PER_REQUESTER: int(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JOBS_ENABLED: boolean.default(true),
+  /** How long start-up waits for MySQL and Redis to answer before it gives up. */
+  STARTUP_WAIT_SECONDS: int(60),
+  /** On SIGTERM, how long /readyz answers 503 while requests are still served: a load balancer's check interval or more. */
+  SHUTDOWN_DRAIN_MS: int(5_000),
   /** Scale of the background jobs' repeat intervals; tests shrink it to see sweeps quickly. */
   JOB_INTERVAL_MS: int(30_000),
   H5_DIR: z.string().optional(),

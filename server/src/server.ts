@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { Redis } from 'ioredis';
+import net from 'node:net';
 import { listenHost, type Config } from './config';
 import type { Deps } from './deps';
 import { createApp, createServices } from './app';
@@ -13,15 +13,43 @@ import { createLogger } from './platform/logger';
 import { maintenanceTasks, startMaintenance } from './jobs/maintenance';
 import { startLiveServer } from './live/live-server';
 import { RateLimits } from './platform/rate-limits';
+import { createRedisClient } from './platform/redis-clients';
 
-/** How long a stopping server waits for requests in flight. */
-const SHUTDOWN_DRAIN_MS = 5_000;
+/** After the listener closes, how long a connection it accepted last has to deliver its request. */
+export const SHUTDOWN_LAST_REQUESTS_GRACE_MS = 250;
+/** Once the drain is over, how long requests still running may take before their sockets close. */
+export const SHUTDOWN_REQUESTS_TIMEOUT_MS = 3_000;
+/**
+ * Bound on stopping the background worker. BullMQ waits for the job in hand and its blocking
+ * fetch; every job is idempotent (status guards, row locks), so one cut short reruns safely.
+ */
+export const SHUTDOWN_JOBS_TIMEOUT_MS = 1_000;
+/** Bound on closing each connection to Redis and MySQL (a dead server must not hold the exit). */
+export const SHUTDOWN_CONNECTIONS_TIMEOUT_MS = 1_000;
+/** The longest close() takes after its drain: what a supervisor should allow beyond SHUTDOWN_DRAIN_MS. */
+export const SHUTDOWN_AFTER_DRAIN_MS = SHUTDOWN_LAST_REQUESTS_GRACE_MS + SHUTDOWN_REQUESTS_TIMEOUT_MS + SHUTDOWN_JOBS_TIMEOUT_MS + 4 * SHUTDOWN_CONNECTIONS_TIMEOUT_MS;
 
 export interface RunningServer {
   url: string;
   deps: Deps;
   services: ReturnType<typeof createServices>;
-  close(): Promise<void>;
+  /**
+   * Stops the process's work in order: /readyz answers 503 and every response says
+   * `Connection: close` for `drainMs` while requests are still served (load balancers move
+   * away), then no new connections, requests in flight finish (bounded), jobs and connections close.
+   */
+  close(drainMs?: number): Promise<void>;
+}
+
+/** Resolves when `work` does or when `timeoutMs` has passed, whichever is first; never rejects. */
+async function atMost(work: Promise<unknown>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+  try {
+    await Promise.race([work.then(() => {}, () => {}), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export async function buildDeps(config: Config, clock: Clock = systemClock): Promise<Deps> {
@@ -30,8 +58,7 @@ export async function buildDeps(config: Config, clock: Clock = systemClock): Pro
   const logger = createLogger(config.LOG_LEVEL);
   const dataSource = createDataSource(config.DATABASE_URL, config.DB_POOL_SIZE);
   await dataSource.initialize();
-  // Auto-pipelining batches the commands of concurrent requests into one write per tick.
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
+  const redis = createRedisClient(config.REDIS_URL, logger);
   return {
     config,
     clock,
@@ -53,11 +80,15 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   const server = http.createServer((req, res) => handle(req, res));
   const live = startLiveServer(server, deps);
   const services = createServices(deps, live.events);
-  const { app } = createApp(deps, services);
+  let draining = false;
+  const { app } = createApp(deps, services, { draining: () => draining });
   // Requests still running when the server stops are let finish before Redis and MySQL close.
   let inFlight = 0;
-  app.middleware.unshift(async (_ctx, next) => {
+  app.middleware.unshift(async (ctx, next) => {
     inFlight++;
+    // A kept-alive socket is closed by us only after an answer that said so: closing an idle
+    // one later could cross a request the client is sending on it, which it would see reset.
+    if (draining) ctx.set('Connection', 'close');
     try {
       await next();
     } finally {
@@ -76,16 +107,25 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
     url: `http://127.0.0.1:${port}`,
     deps,
     services,
-    async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      const drainDeadline = Date.now() + SHUTDOWN_DRAIN_MS;
-      while (inFlight > 0 && Date.now() < drainDeadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    async close(drainMs = 0) {
+      draining = true;
+      if (drainMs > 0) deps.logger.info({ drainMs }, 'draining: /readyz answers 503 while requests are still served');
+      await new Promise((resolve) => setTimeout(resolve, drainMs));
+      // net's close, not http's: http.Server#close also closes idle connections at once, and a
+      // connection accepted a moment ago, its request still on the wire, counts as idle.
+      const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
+      await new Promise((resolve) => setTimeout(resolve, SHUTDOWN_LAST_REQUESTS_GRACE_MS));
+      const requestsDeadline = Date.now() + SHUTDOWN_REQUESTS_TIMEOUT_MS;
+      while (inFlight > 0 && Date.now() < requestsDeadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      server.closeIdleConnections();
       server.closeAllConnections();
-      await closed;
-      await stopJobs();
-      await live.close();
-      await deps.redis.quit().catch(() => deps.redis.disconnect());
-      await deps.dataSource.destroy();
+      // Upgraded (WebSocket) connections hold the server open until socket.io closes them.
+      await atMost(live.close(), SHUTDOWN_CONNECTIONS_TIMEOUT_MS);
+      await atMost(closed, SHUTDOWN_CONNECTIONS_TIMEOUT_MS);
+      await atMost(stopJobs(), SHUTDOWN_JOBS_TIMEOUT_MS);
+      await atMost(deps.redis.quit(), SHUTDOWN_CONNECTIONS_TIMEOUT_MS);
+      deps.redis.disconnect();
+      await atMost(deps.dataSource.destroy(), SHUTDOWN_CONNECTIONS_TIMEOUT_MS);
     },
   };
 }

@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   'WRONG_PASSPHRASE',
   'NOT_IN_ROOM',
   'CONTACT_NOT_BOUND',
+  /** 503 with Retry-After: the database or Redis is down and nothing was done; try again. */
+  'UNAVAILABLE',
   'INTERNAL',
 ] as const;
 

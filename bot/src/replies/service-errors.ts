@@ -62,6 +62,7 @@ export function serviceErrorText(error: ServiceError, command: CommandKind, lang
     case 'BODY_TOO_LARGE':
     case 'UNSUPPORTED_MEDIA_TYPE':
     case 'INTERNAL':
+    case 'UNAVAILABLE':
     case 'SERVICE_UNREACHABLE':
     case 'BAD_RESPONSE':
       return pick(lang, '服务开小差了，请稍后再试。', 'The service is having trouble; please try again later.');

@@ -46,6 +46,7 @@ const FAILURE_MESSAGES: Record<FailureCode, string> = {
   WRONG_PASSPHRASE: '口令不对',
   NOT_IN_ROOM: '只有群里的成员才能抢这个红包',
   CONTACT_NOT_BOUND: '还没有绑定手机号',
+  UNAVAILABLE: '服务暂时不可用，这次操作没有执行，请稍后再试',
   INTERNAL: '服务出了点问题，请稍后再试',
   NETWORK_FAILURE: '网络连接失败，请检查网络后重试',
   UNEXPECTED_RESPONSE: '服务返回了看不懂的内容，请稍后再试',

@@ -4,8 +4,18 @@ import { RedPackets1764200000000 } from './migrations/1764200000000-RedPackets';
 import { DefaultNicknames1764300000000 } from './migrations/1764300000000-DefaultNicknames';
 import { SealedSecrets1764400000000 } from './migrations/1764400000000-SealedSecrets';
 import { OpaqueRedPacketIds1764400000001 } from './migrations/1764400000001-OpaqueRedPacketIds';
+import { IdempotencyOutcomes1764400000002 } from './migrations/1764400000002-IdempotencyOutcomes';
+import { Utf8mb4Tables1764500000000 } from './migrations/1764500000000-Utf8mb4Tables';
 
-export const MIGRATIONS = [Initial1764100000000, RedPackets1764200000000, DefaultNicknames1764300000000, SealedSecrets1764400000000, OpaqueRedPacketIds1764400000001];
+export const MIGRATIONS = [
+  Initial1764100000000,
+  RedPackets1764200000000,
+  DefaultNicknames1764300000000,
+  SealedSecrets1764400000000,
+  OpaqueRedPacketIds1764400000001,
+  IdempotencyOutcomes1764400000002,
+  Utf8mb4Tables1764500000000,
+];
 
 export function createDataSource(databaseUrl: string, poolSize = 20): DataSource {
   return new DataSource({

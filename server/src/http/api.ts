@@ -3,7 +3,8 @@ import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
 import { badRequest } from './app-error';
 import { requireAccess, type Access, type AuthDeps } from './auth';
-import { idempotent } from './idempotency';
+import { idempotent, type Resume } from './idempotency';
+import { untrackedOutcome, type OutcomeRecorder } from '../platform/outcomes';
 import type { IdempotencyStore } from './idempotency-stores';
 
 export interface RouteSpec {
@@ -17,6 +18,11 @@ export interface RouteSpec {
   movesData?: boolean;
   /** Where its idempotency records live: MySQL unless the route is a hot path. */
   idempotencyStore?: 'mysql' | 'redis';
+  /**
+   * For a MySQL-backed route that moves data: the answer from the outcome its work recorded,
+   * for a retry whose first attempt committed but never answered (a crash, a lost connection).
+   */
+  resume?: Resume;
   body?: z.ZodType;
   query?: z.ZodType;
   response?: z.ZodType;
@@ -27,6 +33,8 @@ export interface RouteInput<B, Q> {
   body: B;
   query: Q;
   params: Record<string, string>;
+  /** Where a route that moves data records its outcome, inside its transaction. */
+  outcome: OutcomeRecorder;
 }
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
@@ -44,11 +52,12 @@ export class Api {
   add<S extends RouteSpec>(spec: S, handler: (ctx: Context, input: RouteInput<Infer<S['body']>, Infer<S['query']>>) => Promise<unknown>): void {
     this.routes.push(spec);
     const chain: Middleware[] = [requireAccess(this.deps, spec.access)];
-    if (spec.movesData) chain.push(idempotent(this.deps.idempotencyStores[spec.idempotencyStore ?? 'mysql']));
+    if (spec.movesData) chain.push(idempotent(this.deps.idempotencyStores[spec.idempotencyStore ?? 'mysql'], spec.resume, spec.status ?? 200));
     chain.push(async (ctx) => {
       const body = spec.body ? parse(spec.body, ctx.request.body ?? {}, 'body') : undefined;
       const query = spec.query ? parse(spec.query, ctx.query, 'query') : undefined;
-      const result = await handler(ctx, { body, query, params: ctx.params } as RouteInput<Infer<S['body']>, Infer<S['query']>>);
+      const outcome = (ctx.state.outcome as OutcomeRecorder | undefined) ?? untrackedOutcome;
+      const result = await handler(ctx, { body, query, params: ctx.params, outcome } as RouteInput<Infer<S['body']>, Infer<S['query']>>);
       ctx.status = spec.status ?? 200;
       ctx.body = result;
     });

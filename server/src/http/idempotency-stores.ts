@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
 import { isDuplicateKey } from '../db/sql';
 import type { Clock } from '../platform/clock';
+import { outcomeRecorder, parseRef, type OutcomeRecorder, type OutcomeRef } from '../platform/outcomes';
 
 export interface StoredRequest {
   requestHash: string;
@@ -10,23 +11,34 @@ export interface StoredRequest {
   responseBody: string | null;
 }
 
-/**
- * How long a request may stay in flight before its key can be claimed again: a process that
- * died mid-request must not block its key for ever. The business rules behind every route
- * (status guards, unique keys) still refuse to move data twice.
- */
-export const IN_FLIGHT_LEASE_MS = 60_000;
+/** What a claim finds under a key. */
+export type Claim =
+  /** This call owns the key; its work records its outcome through `outcome`. */
+  | { kind: 'run'; outcome?: OutcomeRecorder }
+  /** The key's first attempt committed (its outcome is `ref`) but never answered: answer from the outcome. */
+  | { kind: 'resume'; ref: OutcomeRef }
+  /** A finished request, a request still running, or a key used for another request. */
+  | { kind: 'stored'; stored: StoredRequest };
 
-/** Where idempotency records live. A claim is atomic: exactly one caller wins a key. */
+/** Where idempotency records live. A claim is atomic: exactly one caller runs or resumes a key. */
 export interface IdempotencyStore {
-  /** null when this call claimed the key; otherwise what is stored under it. */
-  claim(scope: string, keyHash: string, requestHash: string): Promise<StoredRequest | null>;
+  claim(scope: string, keyHash: string, requestHash: string): Promise<Claim>;
   complete(scope: string, keyHash: string, requestHash: string, status: number, body: string): Promise<void>;
-  release(scope: string, keyHash: string): Promise<void>;
+  /** The request failed without an answer: free the key if nothing committed, else leave it to be resumed at once. */
+  abandon(scope: string, keyHash: string): Promise<void>;
 }
 
+/**
+ * How long an attempt holds its key before a retry may take it over. Taking over is safe
+ * whenever it happens: an attempt that committed recorded its outcome in the same transaction
+ * (the retry resumes from it), and one that did not yet commit can no longer record one (its
+ * compare-and-set fails and it rolls back). So the lease only spaces out retries of a request
+ * that is probably still running.
+ */
+export const MYSQL_IN_FLIGHT_LEASE_MS = 10_000;
+
 /** Durable records in MySQL: for gifts, deposits, packets — requests that are rare and precious. */
-export function mysqlIdempotencyStore(dataSource: DataSource, clock: Clock): IdempotencyStore {
+export function mysqlIdempotencyStore(dataSource: DataSource, clock: Clock, leaseMs = MYSQL_IN_FLIGHT_LEASE_MS): IdempotencyStore {
   return {
     async claim(scope, keyHash, requestHash) {
       const now = clock.now();
@@ -35,19 +47,19 @@ export function mysqlIdempotencyStore(dataSource: DataSource, clock: Clock): Ide
           `INSERT INTO idempotency_keys (scope, key_hash, request_hash, status, created_at, updated_at) VALUES (?, ?, ?, 'in_flight', ?, ?)`,
           [scope, keyHash, requestHash, now, now],
         );
-        return null;
+        return { kind: 'run', outcome: outcomeRecorder(scope, keyHash) };
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
       }
       const taken = await dataSource.query(
         `UPDATE idempotency_keys SET updated_at = ? WHERE scope = ? AND key_hash = ? AND request_hash = ? AND status = 'in_flight' AND updated_at < ?`,
-        [now, scope, keyHash, requestHash, new Date(now.getTime() - IN_FLIGHT_LEASE_MS)],
+        [now, scope, keyHash, requestHash, new Date(now.getTime() - leaseMs)],
       );
-      if (Number(taken.affectedRows) === 1) return null;
-      const [row] = await dataSource.query('SELECT request_hash, status, response_status, response_body FROM idempotency_keys WHERE scope = ? AND key_hash = ?', [scope, keyHash]);
+      const [row] = await dataSource.query('SELECT request_hash, result_ref, status, response_status, response_body FROM idempotency_keys WHERE scope = ? AND key_hash = ?', [scope, keyHash]);
+      if (Number(taken.affectedRows) === 1) return row?.result_ref ? { kind: 'resume', ref: parseRef(row.result_ref) } : { kind: 'run', outcome: outcomeRecorder(scope, keyHash) };
       // Released between our insert and this read: report it as still running; a retry will claim it.
-      if (!row) return { requestHash, status: 'in_flight', responseStatus: null, responseBody: null };
-      return { requestHash: row.request_hash, status: row.status, responseStatus: row.response_status, responseBody: row.response_body };
+      if (!row) return { kind: 'stored', stored: { requestHash, status: 'in_flight', responseStatus: null, responseBody: null } };
+      return { kind: 'stored', stored: { requestHash: row.request_hash, status: row.status, responseStatus: row.response_status, responseBody: row.response_body } };
     },
     async complete(scope, keyHash, _requestHash, status, body) {
       await dataSource.query(`UPDATE idempotency_keys SET status = 'completed', response_status = ?, response_body = ?, updated_at = ? WHERE scope = ? AND key_hash = ?`, [
@@ -58,18 +70,43 @@ export function mysqlIdempotencyStore(dataSource: DataSource, clock: Clock): Ide
         keyHash,
       ]);
     },
-    async release(scope, keyHash) {
-      await dataSource.query('DELETE FROM idempotency_keys WHERE scope = ? AND key_hash = ?', [scope, keyHash]);
+    async abandon(scope, keyHash) {
+      // Never free a key whose work committed: its retry must resume, not run the work again.
+      await dataSource.query(`DELETE FROM idempotency_keys WHERE scope = ? AND key_hash = ? AND status = 'in_flight' AND result_ref IS NULL`, [scope, keyHash]);
+      await dataSource.query(`UPDATE idempotency_keys SET updated_at = ? WHERE scope = ? AND key_hash = ? AND status = 'in_flight'`, [new Date(0), scope, keyHash]);
     },
   };
 }
 
+/** Completed records are kept this long, then purged (SPEC §4 promises replays for a day). */
+export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
+/** Bound on the rows one purge statement deletes, so a purge never holds long locks. */
+export const IDEMPOTENCY_PURGE_BATCH = 1_000;
+/** Bound on the statements of one purge run; the next run takes the rest. */
+const IDEMPOTENCY_PURGE_ROUNDS = 20;
+
+/** Deletes idempotency records older than the retention; returns how many went. */
+export async function purgeIdempotencyRecords(dataSource: DataSource, clock: Clock): Promise<number> {
+  const before = new Date(clock.now().getTime() - IDEMPOTENCY_RETENTION_MS);
+  let purged = 0;
+  for (let round = 0; round < IDEMPOTENCY_PURGE_ROUNDS; round++) {
+    // An old record still in flight with an outcome waits for its resume: its work committed.
+    const result = await dataSource.query(`DELETE FROM idempotency_keys WHERE updated_at < ? AND (status = 'completed' OR result_ref IS NULL) LIMIT ?`, [before, IDEMPOTENCY_PURGE_BATCH]);
+    purged += Number(result.affectedRows);
+    if (Number(result.affectedRows) < IDEMPOTENCY_PURGE_BATCH) break;
+  }
+  return purged;
+}
+
 const REDIS_RECORD_TTL_SECONDS = 24 * 60 * 60;
+/** A grab takes milliseconds; an attempt that has not answered in this long has died. */
+export const REDIS_IN_FLIGHT_LEASE_MS = 5_000;
 
 /**
  * Records in Redis, for the grab: a storm of thousands of grabs must not write MySQL for each
- * loser. If Redis loses them, a replayed grab is still refused by MySQL's one-grab-per-user
- * key: a lost record can change an answer, never move data twice.
+ * loser. The grab needs no recovery point: it is idempotent by itself (one share per user per
+ * packet, in Redis and by MySQL's unique key), so a retry that runs it again gets the share the
+ * user holds. A lost record can change nothing but whether an answer says it was replayed.
  */
 export function redisIdempotencyStore(redis: Redis, prefix: string): IdempotencyStore {
   const key = (scope: string, keyHash: string) => `${prefix}:idem:${scope}:${keyHash}`;
@@ -77,16 +114,16 @@ export function redisIdempotencyStore(redis: Redis, prefix: string): Idempotency
     async claim(scope, keyHash, requestHash) {
       const fresh: StoredRequest = { requestHash, status: 'in_flight', responseStatus: null, responseBody: null };
       // In flight, the record lives only as long as the lease; completed, it is kept for a day.
-      const won = await redis.set(key(scope, keyHash), JSON.stringify(fresh), 'PX', IN_FLIGHT_LEASE_MS, 'NX');
-      if (won === 'OK') return null;
+      const won = await redis.set(key(scope, keyHash), JSON.stringify(fresh), 'PX', REDIS_IN_FLIGHT_LEASE_MS, 'NX');
+      if (won === 'OK') return { kind: 'run' };
       const stored = await redis.get(key(scope, keyHash));
-      return stored ? (JSON.parse(stored) as StoredRequest) : fresh;
+      return { kind: 'stored', stored: stored ? (JSON.parse(stored) as StoredRequest) : fresh };
     },
     async complete(scope, keyHash, requestHash, status, body) {
       const done: StoredRequest = { requestHash, status: 'completed', responseStatus: status, responseBody: body };
       await redis.set(key(scope, keyHash), JSON.stringify(done), 'EX', REDIS_RECORD_TTL_SECONDS);
     },
-    async release(scope, keyHash) {
+    async abandon(scope, keyHash) {
       await redis.del(key(scope, keyHash));
     },
   };

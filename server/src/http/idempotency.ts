@@ -4,6 +4,7 @@ import type { ErrorCode } from '@liuliang/shared';
 import { AppError } from './app-error';
 import type { Caller } from './auth';
 import type { IdempotencyStore } from './idempotency-stores';
+import { OutcomeAlreadyRecorded, type OutcomeRef } from '../platform/outcomes';
 
 export const IDEMPOTENCY_KEY_MAX_CHARS = 255;
 
@@ -31,12 +32,17 @@ function scopeOf(caller: Caller | undefined): string {
   return caller.kind === 'user-id' ? `user:${caller.userId}` : 'bot';
 }
 
+/** Answers a request whose work committed (its outcome) but whose first attempt never answered. */
+export type Resume = (ctx: Context, ref: OutcomeRef) => Promise<unknown>;
+
 /**
  * SPEC §4 idempotency for every request that moves data: the first response is stored and
  * replayed for the same key and body; another body is refused; a second request while the
- * first runs is refused. The store's claim is atomic, so two processes cannot both win.
+ * first runs is refused. The store's claim is atomic, so two processes cannot both win. The
+ * work records its outcome in its own transaction (ctx.state.outcome), so a retry after a
+ * crash resumes from what committed (`resume`) instead of running the work a second time.
  */
-export function idempotent(store: IdempotencyStore) {
+export function idempotent(store: IdempotencyStore, resume: Resume | undefined, successStatus: number) {
   return async function replayOrRun(ctx: Context, next: Next): Promise<void> {
     const key = ctx.get('idempotency-key');
     if (!key) throw new AppError(400, 'IDEMPOTENCY_KEY_MISSING', 'Send an Idempotency-Key header with every request that moves data.');
@@ -45,8 +51,9 @@ export function idempotent(store: IdempotencyStore) {
     const keyHash = sha256(key);
     const requestHash = sha256(`${ctx.method} ${ctx.path} ${canonical(ctx.request.body ?? {})}`);
 
-    const stored = await store.claim(scope, keyHash, requestHash);
-    if (stored) {
+    const claim = await store.claim(scope, keyHash, requestHash);
+    if (claim.kind === 'stored') {
+      const { stored } = claim;
       if (stored.requestHash !== requestHash) throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with another request.');
       if (stored.status === 'in_flight') throw new AppError(409, 'IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still running.');
       ctx.status = stored.responseStatus ?? 200;
@@ -56,16 +63,33 @@ export function idempotent(store: IdempotencyStore) {
     }
 
     try {
-      await next();
+      if (claim.kind === 'resume') await answerFromOutcome(ctx, claim.ref);
+      else {
+        ctx.state.outcome = claim.outcome;
+        try {
+          await next();
+        } catch (error) {
+          // Another attempt with this key committed first: this one rolled back; answer as that one did.
+          if (!(error instanceof OutcomeAlreadyRecorded)) throw error;
+          await answerFromOutcome(ctx, error.ref);
+        }
+      }
     } catch (error) {
-      // A client error is an answer too, and is replayed; anything else frees the key for a retry.
+      // A client error is an answer too, and is replayed; anything else leaves the key to a retry
+      // (freed if nothing committed, resumable at once if something did).
       if (error instanceof AppError && error.status < 500 && !MOMENTARY_REFUSALS.has(error.code)) {
         await store.complete(scope, keyHash, requestHash, error.status, JSON.stringify({ error: { code: error.code, message: error.message } }));
       } else {
-        await store.release(scope, keyHash);
+        await store.abandon(scope, keyHash).catch(() => {});
       }
       throw error;
     }
     await store.complete(scope, keyHash, requestHash, ctx.status, JSON.stringify(ctx.body ?? null));
   };
+
+  async function answerFromOutcome(ctx: Context, ref: OutcomeRef): Promise<void> {
+    if (!resume) throw new Error(`no way to resume ${ref.type} ${ref.id}: the route records outcomes but declares no resume`);
+    ctx.body = await resume(ctx, ref);
+    ctx.status = successStatus;
+  }
 }

@@ -1,36 +1,99 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import type { Config } from '../config';
 import type { Deps } from '../deps';
+import { redisKey } from '../deps';
 import type { Services } from '../app';
 import type { MessageProvider } from '../carrier/sms-provider';
 import { inTransaction } from '../db/sql';
 import { deliverDueMessages } from '../modules/outbox/sender';
+import { JobHealth } from './job-health';
+import { purgeIdempotencyRecords } from '../http/idempotency-stores';
 
 /** Background work, each job idempotent on its own (status guards, row locks). */
 export type MaintenanceTask = () => Promise<number>;
 
-export function maintenanceTasks(deps: Deps, services: Services, provider: MessageProvider): Record<string, { everyMs: number; run: MaintenanceTask }> {
-  const every = deps.config.JOB_INTERVAL_MS;
+/** Bounds on how often the schedules are written again (see startMaintenance). */
+const RESCHEDULE_MIN_MS = 1_000;
+const RESCHEDULE_MAX_MS = 60_000;
+
+/** How often each job runs: one place, read by the scheduler and by the overdue check. */
+export function maintenanceIntervals(config: Config): Record<string, number> {
+  const every = config.JOB_INTERVAL_MS;
   return {
-    'sweep-expired-lots': { everyMs: every * 2, run: () => inTransaction(deps.dataSource, (sql) => deps.ledger.sweepExpiredLots(sql)) },
-    'refund-expired-gifts': { everyMs: every, run: () => services.gifts.refundExpiredGifts() },
-    'reconcile-deposits': { everyMs: every, run: () => services.storage.reconcilePending() },
-    'refund-expired-red-packets': { everyMs: Math.max(1000, Math.floor(every / 3)), run: () => services.redPackets.refundExpiredPackets() },
-    'settle-orphan-grabs': { everyMs: Math.max(1000, Math.floor(every / 3)), run: () => services.redPackets.settleOrphanGrabs() },
-    'deliver-messages': { everyMs: Math.max(500, Math.floor(every / 6)), run: () => deliverDueMessages(deps, provider) },
+    'sweep-expired-lots': every * 2,
+    'refund-expired-gifts': every,
+    'reconcile-deposits': every,
+    'refund-expired-red-packets': Math.max(1000, Math.floor(every / 3)),
+    'settle-orphan-grabs': Math.max(1000, Math.floor(every / 3)),
+    'deliver-messages': Math.max(500, Math.floor(every / 6)),
+    'purge-idempotency-records': every * 10,
   };
+}
+
+/** Tracks the jobs this configuration runs; none when the process runs no jobs. */
+export function createJobHealth(deps: Deps): JobHealth {
+  const intervals = deps.config.JOBS_ENABLED ? maintenanceIntervals(deps.config) : {};
+  return new JobHealth(intervals, deps.redis, redisKey(deps.config, 'jobs', 'last-success'), deps.clock);
+}
+
+export function maintenanceTasks(deps: Deps, services: Services, provider: MessageProvider): Record<string, { everyMs: number; run: MaintenanceTask }> {
+  const runs: Record<string, MaintenanceTask> = {
+    'sweep-expired-lots': () => inTransaction(deps.dataSource, (sql) => deps.ledger.sweepExpiredLots(sql)),
+    'refund-expired-gifts': () => services.gifts.refundExpiredGifts(),
+    'reconcile-deposits': () => services.storage.reconcilePending(),
+    'refund-expired-red-packets': () => services.redPackets.refundExpiredPackets(),
+    'settle-orphan-grabs': () => services.redPackets.settleOrphanGrabs(),
+    'deliver-messages': () => deliverDueMessages(deps, provider),
+    'purge-idempotency-records': () => purgeIdempotencyRecords(deps.dataSource, deps.clock),
+  };
+  const intervals = maintenanceIntervals(deps.config);
+  return Object.fromEntries(
+    Object.entries(runs).map(([name, run]) => [name, { everyMs: intervals[name], run: () => services.jobHealth.track(name, run) }]),
+  );
 }
 
 /**
  * Runs the tasks on BullMQ job schedulers: however many server processes run, each tick is one
  * job taken by exactly one worker (rather than a timer firing in every process).
+ *
+ * The schedules live in Redis only. Redis wiped (FLUSHALL) or restarted without its data would
+ * silently stop every job until a process restart, so they are written again when the
+ * connection comes back and on a timer. upsertJobScheduler is idempotent: with an unchanged
+ * `every` it replaces the pending tick at the same time, so writing it again never delays a job.
  */
 export async function startMaintenance(deps: Deps, tasks: Record<string, { everyMs: number; run: MaintenanceTask }>): Promise<() => Promise<void>> {
   const connection: ConnectionOptions = { url: deps.config.REDIS_URL, maxRetriesPerRequest: null } as ConnectionOptions;
   const prefix = `${deps.config.REDIS_PREFIX}:bull`;
   const queue = new Queue('maintenance', { connection, prefix });
-  for (const [name, task] of Object.entries(tasks)) {
-    await queue.upsertJobScheduler(name, { every: task.everyMs }, { name, opts: { removeOnComplete: 100, removeOnFail: 100 } });
-  }
+  const registerSchedules = async () => {
+    for (const [name, task] of Object.entries(tasks)) {
+      await queue.upsertJobScheduler(name, { every: task.everyMs }, { name, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+    }
+  };
+  await registerSchedules();
+
+  let registering = false;
+  const registerAgain = async (why: string) => {
+    if (registering) return;
+    registering = true;
+    try {
+      await registerSchedules();
+    } catch (error) {
+      // Redis is away; the next reconnect or tick tries again.
+      deps.logger.warn({ err: error, why }, 'maintenance schedules not registered');
+    } finally {
+      registering = false;
+    }
+  };
+  const client = await queue.client;
+  const onReconnect = () => void registerAgain('redis reconnected');
+  client.on('ready', onReconnect);
+  // Within one interval of the shortest job, so every job resumes within about its own interval.
+  const shortestMs = Math.min(...Object.values(tasks).map((t) => t.everyMs));
+  const checkEveryMs = Math.min(RESCHEDULE_MAX_MS, Math.max(RESCHEDULE_MIN_MS, shortestMs));
+  const timer = setInterval(() => void registerAgain('periodic check'), checkEveryMs);
+  timer.unref();
+
   const worker = new Worker(
     'maintenance',
     async (job) => {
@@ -42,6 +105,8 @@ export async function startMaintenance(deps: Deps, tasks: Record<string, { every
   );
   worker.on('failed', (job, error) => deps.logger.error({ err: error, job: job?.name }, 'maintenance job failed'));
   return async () => {
+    clearInterval(timer);
+    client.off('ready', onReconnect);
     await worker.close();
     await queue.close();
   };

@@ -2,6 +2,7 @@ import type http from 'node:http';
 import { Server, type Namespace } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import { LIVE_NAMESPACE, type LiveClientToServer, type LiveServerToClient } from '@liuliang/shared';
 import type { Deps } from '../deps';
 import { isBotToken, verifyToken } from '../http/auth';
@@ -9,6 +10,7 @@ import type { RedPacketEvents } from '../modules/red-packets/live-events';
 import { OPAQUE_ID_PATTERN } from '../platform/ids';
 import { findPacket } from '../modules/red-packets/repository';
 import { isUserInRoom } from '../modules/bot/bindings';
+import { duplicateRedisClient } from '../platform/redis-clients';
 
 const roomOf = (packetId: string) => `packet:${packetId}`;
 /** Bound on the packets one connection follows at once. */
@@ -25,8 +27,12 @@ export const LIVE_MAX_MESSAGE_BYTES = 16 * 1024;
  */
 export function startLiveServer(httpServer: http.Server, deps: Deps): { events: RedPacketEvents; close(): Promise<void> } {
   const io = new Server(httpServer, { cors: { origin: true }, serveClient: false, maxHttpBufferSize: LIVE_MAX_MESSAGE_BYTES });
-  const pub: Redis = deps.redis.duplicate({ enableAutoPipelining: false });
-  const sub: Redis = deps.redis.duplicate({ enableAutoPipelining: false });
+  // The adapter calls publish and subscribe without awaiting them; with Redis down their
+  // rejections would float up and kill the process. The subscriber's commands wait for the
+  // reconnection instead of failing (ioredis resubscribes by itself); the publisher refuses at
+  // once while Redis is away, and a live event it could not send is dropped (SPEC §5: best effort).
+  const pub = dropFailedPublishes(duplicateRedisClient(deps.redis, deps.logger, 'live-pub', { enableAutoPipelining: false, enableOfflineQueue: false }), deps.logger);
+  const sub = duplicateRedisClient(deps.redis, deps.logger, 'live-sub', { enableAutoPipelining: false, maxRetriesPerRequest: null });
   io.adapter(createAdapter(pub, sub, { key: `${deps.config.REDIS_PREFIX}:socket.io` }));
   const live: Namespace<LiveClientToServer, LiveServerToClient> = io.of(LIVE_NAMESPACE);
   const socketsByUser = new Map<string, Set<string>>();
@@ -94,11 +100,20 @@ export function startLiveServer(httpServer: http.Server, deps: Deps): { events: 
   // Once closing, late announcements (a grab committed as the process stops) are dropped
   // rather than published on a Redis connection that is going away.
   let closed = false;
+  /** Announcing is off the money path: the grab has committed, whatever happens here. */
+  const announce = (packetId: string, name: keyof LiveServerToClient, send: (room: ReturnType<typeof live.to>) => void) => {
+    if (closed) return;
+    try {
+      send(live.to(roomOf(packetId)));
+    } catch (error) {
+      deps.logger.warn({ err: error, packetId, event: name }, 'could not announce a live event');
+    }
+  };
   return {
     events: {
-      grabbed: (event) => closed || live.to(roomOf(event.packetId)).emit('grabbed', event),
-      finished: (event) => closed || live.to(roomOf(event.packetId)).emit('finished', event),
-      expired: (event) => closed || live.to(roomOf(event.packetId)).emit('expired', event),
+      grabbed: (event) => announce(event.packetId, 'grabbed', (room) => room.emit('grabbed', event)),
+      finished: (event) => announce(event.packetId, 'finished', (room) => room.emit('finished', event)),
+      expired: (event) => announce(event.packetId, 'expired', (room) => room.emit('expired', event)),
     },
     async close() {
       closed = true;
@@ -107,4 +122,25 @@ export function startLiveServer(httpServer: http.Server, deps: Deps): { events: 
       sub.disconnect();
     },
   };
+}
+
+/**
+ * Catches what the adapter's unawaited publishes reject with (a handled promise no longer
+ * counts as unhandled, whoever ignores it), and says so once per outage rather than per event.
+ */
+function dropFailedPublishes(pub: Redis, logger: Logger): Redis {
+  const publish = pub.publish.bind(pub) as (channel: string | Buffer, message: string | Buffer) => Promise<number>;
+  let dropping = false;
+  pub.on('ready', () => (dropping = false));
+  const publishOrDrop = (channel: string | Buffer, message: string | Buffer): Promise<number> => {
+    const sent = publish(channel, message);
+    sent.catch((error: unknown) => {
+      if (dropping) return;
+      dropping = true;
+      logger.warn({ err: error }, 'live events are being dropped while Redis is unavailable');
+    });
+    return sent;
+  };
+  Object.assign(pub, { publish: publishOrDrop });
+  return pub;
 }

@@ -18,7 +18,10 @@ export class DefaultNicknames1764300000000 implements MigrationInterface {
     // RAND() is drawn again for every row and every letter.
     const letter = `SUBSTRING('${ALPHABET}', 1 + FLOOR(RAND() * ${ALPHABET.length}), 1)`;
     const newName = `CONCAT('用户', ${Array.from({ length: SUFFIX_CHARS }, () => letter).join(', ')})`;
-    const oldDefault = `nickname = CONCAT('用户', RIGHT(phone, 4))`;
+    // Compared in utf8mb4 whatever the table's own character set: on a database created as
+    // latin1 (converted only later, by Utf8mb4Tables) the plain CONCAT was an illegal mix of
+    // collations and stopped every later migration. A latin1 table holds no such name anyway.
+    const oldDefault = `nickname = CONCAT('用户', RIGHT(CONVERT(phone USING utf8mb4), 4)) COLLATE utf8mb4_unicode_ci`;
     const [{ n }] = await q.query(`SELECT COUNT(*) AS n FROM users WHERE ${oldDefault}`);
     const maxBatches = Math.ceil(Number(n) / RENAME_BATCH) + 1;
     for (let batch = 0; batch < maxBatches; batch++) {

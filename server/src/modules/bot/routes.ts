@@ -41,8 +41,8 @@ function actingUser(ctx: Context): User {
 /** The bot's own endpoints (SPEC §4): `Authorization: Bot <token>` only; a user's token is refused with 403. */
 export function addBotRoutes(api: Api, bot: BotService): void {
   api.add(
-    { method: 'post', path: '/bot/bindings', tag: 'bot', summary: 'Bind a chat contact to the user of a phone, with the SMS code sent to it (registers a new number; replaces the contact\'s and the user\'s earlier binding)', access: 'bot', movesData: true, body: BotBindingRequestSchema, response: BotBindingSchema },
-    async (_ctx, { body }) => bot.bind(body),
+    { method: 'post', path: '/bot/bindings', tag: 'bot', summary: 'Bind a chat contact to the user of a phone, with the SMS code sent to it (registers a new number; replaces the contact\'s and the user\'s earlier binding)', access: 'bot', movesData: true, body: BotBindingRequestSchema, response: BotBindingSchema, resume: (_ctx, ref) => bot.binding(ref.id) },
+    async (_ctx, { body, outcome }) => bot.bind(body, outcome),
   );
   api.add(
     { method: 'get', path: '/bot/bindings/:contactId', tag: 'bot', summary: 'The user a chat contact is bound to, or 404 CONTACT_NOT_BOUND', access: 'bot', response: BotBindingSchema },

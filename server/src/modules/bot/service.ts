@@ -6,6 +6,7 @@ import type { AuthService } from '../auth/service';
 import type { RedPacketService } from '../red-packets/service';
 import { addMember, bindContact, countMembers, findBinding, removeMember, replaceMembers } from './bindings';
 import { claimWechatMessages, recordWechatResult } from './wechat-outbox';
+import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
 
 /** Open packets of one room looked at for a grab; a room never has nearly this many open at once. */
 export const ROOM_GRAB_CANDIDATES_MAX = 50;
@@ -28,7 +29,7 @@ export class BotService {
    * has one contact: binding from a new contact releases the old one, so a recycled or moved
    * phone number never leaves a stranger's account acting for its owner.
    */
-  async bind(request: BotBindingRequest): Promise<BotBinding> {
+  async bind(request: BotBindingRequest, outcome: OutcomeRecorder = untrackedOutcome): Promise<BotBinding> {
     const { dataSource, clock } = this.deps;
     // Guesses are counted per chat contact: every contact reaches us from the bot's one address.
     await this.auth.consumeCode(request.phone, request.code, `contact:${request.contactId}`);
@@ -36,6 +37,7 @@ export class BotService {
     await inTransaction(dataSource, async (sql) => {
       // The user's row serialises bindings of one user, so "one contact per user" holds under races.
       await sql.query('SELECT id FROM users WHERE id = ? FOR UPDATE', [user.id]);
+      await outcome.record(sql, { type: 'binding', id: request.contactId });
       await bindContact(sql, request.contactId, user.id, clock.now());
     });
     return { contactId: request.contactId, userId: user.id, phone: user.phone, nickname: user.nickname };

@@ -6,8 +6,11 @@ import type { GiftService } from './service';
 
 export function addGiftRoutes(api: Api, gifts: GiftService): void {
   api.add(
-    { method: 'post', path: '/gifts', tag: 'gifts', summary: 'Give data to a phone number', access: 'user', movesData: true, body: GiftRequestSchema, response: GiftSchema, status: 201 },
-    async (ctx, { body }) => gifts.send(callerUser(ctx), body),
+    {
+      method: 'post', path: '/gifts', tag: 'gifts', summary: 'Give data to a phone number', access: 'user', movesData: true, body: GiftRequestSchema, response: GiftSchema, status: 201,
+      resume: (ctx, ref) => gifts.get(callerUser(ctx), ref.id),
+    },
+    async (ctx, { body, outcome }) => gifts.send(callerUser(ctx), body, outcome),
   );
   api.add(
     { method: 'get', path: '/gifts/:id', tag: 'gifts', summary: 'A gift you sent or received', access: 'user', response: GiftSchema },

@@ -8,6 +8,7 @@ import { findUserByPhone } from '../auth/users';
 import { enqueueMessage } from '../outbox/outbox';
 import { enqueueWechatIfBound } from '../bot/wechat-outbox';
 import { brokenGiftLimit, giftWindows } from './limits';
+import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
 
 export const GIFT_SWEEP_BATCH = 200;
 const HOUR_MS = 60 * 60 * 1000;
@@ -41,7 +42,7 @@ const toGift = (r: GiftRow): Gift => ({
 export class GiftService {
   constructor(private readonly deps: Deps) {}
 
-  async send(sender: User, request: GiftRequest): Promise<Gift> {
+  async send(sender: User, request: GiftRequest, outcome: OutcomeRecorder = untrackedOutcome): Promise<Gift> {
     const { config, clock, dataSource, ledger } = this.deps;
     if (request.toPhone === sender.phone) throw ruleBroken('SELF_GIFT', 'You cannot give data to yourself.');
     if (request.amountMb < config.GIFT_MIN_MB || request.amountMb > config.GIFT_MAX_MB) {
@@ -62,6 +63,7 @@ export class GiftService {
       );
       const giftId = String(inserted.insertId);
       const ref = { type: 'gift', id: giftId };
+      await outcome.record(sql, ref);
       const from = `${sender.nickname} (${maskPhone(sender.phone)})`;
       if (recipient) {
         await ledger.transfer(sql, { fromCode: walletCode(sender.id), toCode: walletCode(recipient.id), amountMb: request.amountMb, kind: 'gift', ref, memo: message });

@@ -53,13 +53,12 @@ describe('red packets', () => {
     expect((await grab(packet.body.id, friends[4].token)).body).toEqual({ amountMb: 20, rank: 2 });
   });
 
-  it('answers a second grab by the same user with 409 ALREADY_GRABBED and moves nothing', async () => {
+  it('answers a second grab by the same user with the share they hold, and moves nothing', async () => {
     const packet = await send({ mode: 'equal', perShareMb: 10, count: 5 });
-    await grab(packet.body.id, friends[5].token);
+    const first = await grab(packet.body.id, friends[5].token);
     const before = await balance(friends[5].token);
     const again = await grab(packet.body.id, friends[5].token);
-    expect(again.status).toBe(409);
-    expect(again.body.error.code).toBe('ALREADY_GRABBED');
+    expect({ status: again.status, body: again.body }).toEqual({ status: 200, body: first.body });
     expect(await balance(friends[5].token)).toBe(before);
     expect((await stack.client.get(`/api/v1/red-packets/${packet.body.id}`, { token: sender.token })).body.remainingCount).toBe(4);
   });
@@ -163,5 +162,20 @@ describe('red packets', () => {
       const error = await new Promise<Error>((resolve) => socket.once('connect_error', resolve));
       expect(error.message).toBe('UNAUTHENTICATED');
     });
+  });
+
+  it('answers a retry of a grab with the share held, under the same key, even once the packet sold out and expired', async () => {
+    const packet = await send({ mode: 'equal', perShareMb: 10, count: 1 });
+    const key = 'grab-retried-after-the-end';
+    const first = await stack.client.post(`/api/v1/red-packets/${packet.body.id}/grab`, {}, { token: friends[9].token, idempotencyKey: key });
+    expect(first.body).toEqual({ amountMb: 10, rank: 1 });
+    // The answer was lost and its Redis idempotency record with it; the packet ends meanwhile.
+    for (const k of await stack.server.deps.redis.keys(`${stack.config.REDIS_PREFIX}:idem:*`)) await stack.server.deps.redis.del(k);
+    clock.advanceMs(25 * 60 * 60 * 1000);
+    const retry = await stack.client.post(`/api/v1/red-packets/${packet.body.id}/grab`, {}, { token: friends[9].token, idempotencyKey: key });
+    expect({ status: retry.status, body: retry.body }).toEqual({ status: 200, body: { amountMb: 10, rank: 1 } });
+    const stranger = await grab(packet.body.id, friends[8].token);
+    expect(stranger.body.error.code).toMatch(/SOLD_OUT|EXPIRED/);
+    clock.advanceMs(-25 * 60 * 60 * 1000);
   });
 });

@@ -65,6 +65,16 @@ export async function grabOf(sql: Sql, packetId: string, userId: string): Promis
   return row ? { seq: Number(row.seq), amountMb: toInt(row.amount_mb) } : null;
 }
 
+/** The share a user holds with its rank (commit order), or null: the durable answer to their grab. */
+export async function grabResultOf(sql: Sql, packetId: string, userId: string): Promise<{ amountMb: number; rank: number } | null> {
+  const [row] = await sql.query(
+    `SELECT g.amount_mb, (SELECT COUNT(*) FROM red_packet_grabs e WHERE e.packet_id = g.packet_id AND e.id <= g.id) AS grab_rank
+       FROM red_packet_grabs g WHERE g.packet_id = ? AND g.user_id = ?`,
+    [packetId, userId],
+  );
+  return row ? { amountMb: toInt(row.amount_mb), rank: toInt(row.grab_rank) } : null;
+}
+
 export async function isShareTaken(sql: Sql, packetId: string, seq: number): Promise<boolean> {
   const rows = await sql.query('SELECT 1 FROM red_packet_grabs WHERE packet_id = ? AND seq = ?', [packetId, seq]);
   return rows.length > 0;

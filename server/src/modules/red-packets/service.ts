@@ -3,7 +3,7 @@ import { AppError, badRequest, conflict, forbidden, notFound, ruleBroken, unauth
 import { inTransaction, toInt } from '../../db/sql';
 import { redisKey, type Deps } from '../../deps';
 import { escrowCode, walletCode } from '../ledger/accounts';
-import { findPacket, freeShares, grabOf, grabsOf, insertPacket, isShareTaken, luckiestOf, packetView, type PacketRow } from './repository';
+import { findPacket, freeShares, grabOf, grabResultOf, grabsOf, insertPacket, isShareTaken, luckiestOf, packetView, type PacketRow } from './repository';
 import { splitEqual, splitRandom, type RandomSource } from './split';
 import { RedPacketStore, type Share } from './store';
 import { isUserInRoom } from '../bot/bindings';
@@ -11,6 +11,7 @@ import { silentEvents, type RedPacketEvents } from './live-events';
 import { GrabWriter, type Commit } from './grab-writer';
 import type { LimitRule } from '../../platform/rate-limits';
 import { randomUUID } from 'node:crypto';
+import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
 
 /** Bound on retries when MySQL refuses a share Redis gave out (only after Redis lost its state). */
 const MAX_GRAB_ATTEMPTS = 5;
@@ -48,7 +49,7 @@ export class RedPacketService {
     this.writer = new GrabWriter(deps, (packetId, userId, share, commit) => this.announceGrab(packetId, userId, share, commit));
   }
 
-  async create(sender: User, request: RedPacketCreate, viaBot: boolean): Promise<RedPacket> {
+  async create(sender: User, request: RedPacketCreate, viaBot: boolean, outcome: OutcomeRecorder = untrackedOutcome): Promise<RedPacket> {
     const { config, clock, dataSource, ledger } = this.deps;
     if (request.roomId && !viaBot) throw forbidden('FORBIDDEN', 'Room packets are sent from the chat bot; share a link packet instead.');
     const totalMb = request.mode === 'random' ? request.totalMb : request.perShareMb * request.count;
@@ -61,13 +62,18 @@ export class RedPacketService {
 
     const packetId = await inTransaction(dataSource, async (sql) => {
       const id = await insertPacket(sql, { senderId: sender.id, mode: request.mode, shares, greeting: request.greeting?.trim() || null, passphrase, roomId: request.roomId ?? null, expiresAt, now });
+      await outcome.record(sql, { type: 'red_packet', id });
       await ledger.ensureAccount(sql, escrowCode('red_packet', id));
       // Only data that outlives the packet may fund it: every share must still be alive when grabbed.
       await ledger.transfer(sql, { fromCode: walletCode(sender.id), toCode: escrowCode('red_packet', id), amountMb: totalMb, kind: 'red_packet_fund', ref: { type: 'red_packet', id }, memo: request.greeting ?? null, mustOutlive: expiresAt });
       return id;
     });
-    // Committed first, loaded second: if this load is lost, the first grab rebuilds it from MySQL.
-    await this.store.load(packetId, { status: 'open', expiresAt, passphrase, roomId: request.roomId ?? null, shares: shares.map((amountMb, seq) => ({ seq, amountMb })), grabbed: [] });
+    // Committed first, loaded second: if this load is lost (Redis is down), the first grab
+    // rebuilds it from MySQL. So the load is best-effort: failing it must not turn a packet
+    // that exists into an error, or its sender's retry would look for a second one.
+    await this.store
+      .load(packetId, { status: 'open', expiresAt, passphrase, roomId: request.roomId ?? null, shares: shares.map((amountMb, seq) => ({ seq, amountMb })), grabbed: [] })
+      .catch((error: unknown) => this.deps.logger.warn({ err: error, packetId }, 'red packet committed but not loaded into Redis; the first grab rebuilds it'));
     return this.view(sender.id, packetId);
   }
 
@@ -116,8 +122,10 @@ export class RedPacketService {
         case 'SOLD_OUT':
           throw conflict('SOLD_OUT', 'Every share of this packet has been grabbed.');
         case 'ALREADY': {
-          // Redis gave this user a share; if MySQL never recorded it (a process died), finish it now.
-          if (await grabOf(this.deps.dataSource.manager, packetId, user.id)) throw conflict('ALREADY_GRABBED', 'You have already grabbed this packet.');
+          // The share the user holds, as MySQL recorded it, is the answer to a second grab or a
+          // retry. If MySQL never recorded it (a process died mid-grab), finish it now.
+          const held = await grabResultOf(this.deps.dataSource.manager, packetId, user.id);
+          if (held) return held;
           const result = await this.settleDecided(packetId, user, decision.share);
           if (result) return result;
           continue;
@@ -142,6 +150,8 @@ export class RedPacketService {
     if (outcome.kind === 'user_has_one') {
       const held = await grabOf(this.deps.dataSource.manager, packetId, user.id);
       await this.store.release(packetId, user.id, share, held, !(await isShareTaken(this.deps.dataSource.manager, packetId, share.seq)));
+      const result = await grabResultOf(this.deps.dataSource.manager, packetId, user.id);
+      if (result) return result;
       throw conflict('ALREADY_GRABBED', 'You have already grabbed this packet.');
     }
     if (outcome.kind === 'no_such_user') {

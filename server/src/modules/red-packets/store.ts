@@ -10,12 +10,14 @@ import type { Redis } from 'ioredis';
 const GRAB = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'MISSING'} end
 local meta = redis.call('HMGET', KEYS[1], 'status', 'expiresAtMs', 'passphrase', 'roomId')
-if meta[1] ~= 'open' or tonumber(ARGV[2]) >= tonumber(meta[2]) then return {'EXPIRED'} end
 -- Membership first: a non-member must not learn whether a guessed passphrase is right.
 if meta[4] ~= '' and ARGV[4] ~= meta[4] then return {'ROOM', meta[4]} end
-if meta[3] ~= '' and meta[3] ~= ARGV[3] then return {'WRONG_PASSPHRASE'} end
+-- A share already held is the answer whatever happened since (sold out, expired): a retry of
+-- a grab whose answer was lost must get the same share again.
 local mine = redis.call('HGET', KEYS[3], ARGV[1])
 if mine then return {'ALREADY', mine} end
+if meta[1] ~= 'open' or tonumber(ARGV[2]) >= tonumber(meta[2]) then return {'EXPIRED'} end
+if meta[3] ~= '' and meta[3] ~= ARGV[3] then return {'WRONG_PASSPHRASE'} end
 local share = redis.call('LPOP', KEYS[2])
 if not share then return {'SOLD_OUT'} end
 redis.call('HSET', KEYS[3], ARGV[1], share)

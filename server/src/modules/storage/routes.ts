@@ -10,8 +10,11 @@ export function addStorageRoutes(api: Api, storage: StorageService): void {
     async (ctx) => storage.view(callerUser(ctx)),
   );
   api.add(
-    { method: 'post', path: '/storage/deposits', tag: 'storage', summary: 'Bank unused plan data into the wallet', access: 'user', movesData: true, body: DepositRequestSchema, response: DepositSchema, status: 201 },
-    async (ctx, { body }) => storage.deposit(callerUser(ctx), body.amountMb),
+    {
+      method: 'post', path: '/storage/deposits', tag: 'storage', summary: 'Bank unused plan data into the wallet', access: 'user', movesData: true, body: DepositRequestSchema, response: DepositSchema, status: 201,
+      resume: (ctx, ref) => storage.resumeDeposit(callerUser(ctx), ref.id),
+    },
+    async (ctx, { body, outcome }) => storage.deposit(callerUser(ctx), body.amountMb, outcome),
   );
   api.add(
     { method: 'get', path: '/storage/deposits/:id', tag: 'storage', summary: 'One of your deposits', access: 'user', response: DepositSchema },

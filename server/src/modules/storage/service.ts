@@ -1,10 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { Deposit, Storage, User } from '@liuliang/shared';
 import { notFound, ruleBroken } from '../../http/app-error';
 import { inTransaction, toInt, type Sql } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { endOfShanghaiMonth, shanghaiMonthKey } from '../../platform/shanghai-time';
 import { EXTERNAL_ACCOUNTS, walletCode } from '../ledger/accounts';
+import { OutcomeAlreadyRecorded, settleOutcome, untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
+
+const planInsufficient = () => ruleBroken('PLAN_INSUFFICIENT', 'Your carrier plan does not have that much data left this month.');
 
 /** Pending deposits older than this many carrier timeouts are settled by asking the carrier. */
 const RECONCILE_AFTER_TIMEOUTS = 2;
@@ -45,11 +47,13 @@ export class StorageService {
     };
   }
 
-  async deposit(user: User, amountMb: number): Promise<Deposit> {
-    const { config, clock, dataSource, carrier } = this.deps;
+  async deposit(user: User, amountMb: number, outcome: OutcomeRecorder = untrackedOutcome): Promise<Deposit> {
+    const { config, clock, dataSource } = this.deps;
     if (amountMb < config.DEPOSIT_MIN_MB) throw ruleBroken('LIMIT_EXCEEDED', `Bank at least ${config.DEPOSIT_MIN_MB} MB at a time.`);
     const now = clock.now();
-    const requestId = randomUUID();
+    // Derived from the idempotency key: a resumed attempt asks the carrier under the same id,
+    // and the carrier answers the deduction it already made instead of making another.
+    const requestId = outcome.externalId('carrier-deduction');
     const depositId = await inTransaction(dataSource, async (sql) => {
       // The user's row is the lock that serialises their deposits while the monthly cap is checked.
       await sql.query('SELECT id FROM users WHERE id = ? FOR UPDATE', [user.id]);
@@ -57,18 +61,40 @@ export class StorageService {
       if (bankedMb + amountMb > config.DEPOSIT_MONTHLY_CAP_MB) {
         throw ruleBroken('LIMIT_EXCEEDED', `At most ${config.DEPOSIT_MONTHLY_CAP_MB} MB may be banked a month; ${Math.max(0, config.DEPOSIT_MONTHLY_CAP_MB - bankedMb)} MB left this month.`);
       }
+      // The same request id means the same key: an attempt of this request already made the deposit.
+      const [earlier] = await sql.query('SELECT id FROM deposits WHERE request_id = ?', [requestId]);
+      if (earlier) throw new OutcomeAlreadyRecorded({ type: 'deposit', id: String(earlier.id) });
       const result = await sql.query(
         `INSERT INTO deposits (user_id, request_id, amount_mb, month, status, expires_at, created_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
         [user.id, requestId, amountMb, shanghaiMonthKey(now), endOfShanghaiMonth(now, config.DEPOSIT_EXPIRY_MONTHS), now],
       );
-      return String(result.insertId);
+      const id = String(result.insertId);
+      // Recorded before the carrier is asked: from here on a retry resumes this deposit.
+      await outcome.record(sql, { type: 'deposit', id });
+      return id;
     });
+    return this.settleWithCarrier(user, depositId);
+  }
 
-    const answer = await carrier.deduct({ requestId, phone: user.phone, amountMb });
+  /**
+   * Finishes a deposit whose request never answered (its process died, possibly after the
+   * carrier deducted): asks the carrier again under the same request id, which it recognises.
+   */
+  async resumeDeposit(user: User, depositId: string): Promise<Deposit> {
+    const deposit = await this.get(user, depositId);
+    if (deposit.status === 'failed') throw planInsufficient();
+    if (deposit.status === 'completed') return deposit;
+    return this.settleWithCarrier(user, depositId);
+  }
+
+  /** Asks the carrier to deduct (again, for a resumed deposit: the request id makes it once) and settles. */
+  private async settleWithCarrier(user: User, depositId: string): Promise<Deposit> {
+    const [row]: DepositRow[] = await this.deps.dataSource.query('SELECT * FROM deposits WHERE id = ?', [depositId]);
+    const answer = await this.deps.carrier.deduct({ requestId: row.request_id, phone: user.phone, amountMb: toInt(row.amount_mb) });
     if (answer.outcome === 'succeeded') await this.complete(depositId);
     else if (answer.outcome === 'rejected') {
       await this.fail(depositId);
-      throw ruleBroken('PLAN_INSUFFICIENT', 'Your carrier plan does not have that much data left this month.');
+      throw planInsufficient();
     }
     // 'unknown': the carrier may or may not have deducted; reconciliation settles it.
     return this.get(user, depositId);
@@ -94,6 +120,9 @@ export class StorageService {
         const answer = await carrier.queryDeduction(row.request_id);
         if (answer.status === 'succeeded') settled += (await this.complete(String(row.id))) ? 1 : 0;
         else settled += (await this.fail(String(row.id))) ? 1 : 0;
+        // A request that never answered gets the settled deposit as its answer.
+        const [after]: DepositRow[] = await dataSource.query('SELECT * FROM deposits WHERE id = ?', [row.id]);
+        await settleOutcome(dataSource.manager, { type: 'deposit', id: String(row.id) }, 201, toDeposit(after), clock.now());
       } catch (error) {
         // The carrier is still unreachable: the deposit stays pending for the next round.
         logger.warn({ err: error, depositId: row.id }, 'could not reconcile deposit yet');
