@@ -26,7 +26,10 @@ function createAppServices(): Services {
     transport: taroTransport,
     baseUrl,
     readToken: () => session.readToken(),
-    // A refused token is of no further use; the page that got the error sends the person to sign in.
+    readRefreshToken: () => session.readRefreshToken(),
+    onRenewed: ({ token, refreshToken }) => session.save({ token, refreshToken }),
+    // A refused token that could not be renewed is of no further use; the page that got the
+    // error sends the person to sign in.
     onUnauthenticated: () => session.clear(),
   });
   // `require` in a branch Taro's build constant removes: socket.io-client is bundled only into H5,

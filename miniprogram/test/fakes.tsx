@@ -21,6 +21,7 @@ export function fakeApi(answers: Partial<{ [K in keyof ApiClient]: jest.Mock }> 
   const names: (keyof ApiClient)[] = [
     'requestSmsCode',
     'login',
+    'logout',
     'getMe',
     'getWallet',
     'listWalletEntries',

@@ -9,6 +9,7 @@ import { renderErrors } from './http/errors-middleware';
 import { createMetrics } from './http/metrics';
 import { buildOpenApi } from './http/openapi';
 import { AuthService } from './modules/auth/service';
+import { SessionRevocations } from './modules/auth/revocations';
 import { addAuthRoutes } from './modules/auth/routes';
 import { addWalletRoutes } from './modules/ledger/routes';
 import { StorageService } from './modules/storage/service';
@@ -34,16 +35,18 @@ export interface Services {
   redPackets: RedPacketService;
   bot: BotService;
   jobHealth: JobHealth;
+  sessions: SessionRevocations;
 }
 
 export function createServices(deps: Deps, events: RedPacketEvents = silentEvents): Services {
   const gifts = new GiftService(deps);
-  const auth = new AuthService(deps);
+  const sessions = new SessionRevocations(deps.redis, deps.config.REDIS_PREFIX, deps.dataSource, deps.config.ACCESS_TOKEN_SECONDS);
+  const auth = new AuthService(deps, sessions);
   auth.onSignIn(async (user) => {
     await gifts.claimPendingGifts(user);
   });
   const redPackets = new RedPacketService(deps, Math.random, events);
-  return { auth, gifts, storage: new StorageService(deps), redPackets, bot: new BotService(deps, auth, redPackets), jobHealth: createJobHealth(deps) };
+  return { auth, gifts, storage: new StorageService(deps), redPackets, bot: new BotService(deps, auth, redPackets), jobHealth: createJobHealth(deps), sessions };
 }
 
 export function createApi(deps: Deps, services: Services): Api {
@@ -51,6 +54,7 @@ export function createApi(deps: Deps, services: Services): Api {
     dataSource: deps.dataSource,
     jwtSecret: deps.config.JWT_SECRET,
     botToken: deps.config.BOT_TOKEN,
+    isSessionRevoked: (sessionId) => services.sessions.isRevoked(sessionId),
     idempotencyStores: { mysql: mysqlIdempotencyStore(deps.dataSource, deps.clock), redis: redisIdempotencyStore(deps.redis, deps.config.REDIS_PREFIX) },
   });
   addAuthRoutes(api, services.auth);

@@ -41,6 +41,9 @@ export const ConfigSchema = z.object({
   TRUST_PROXY: boolean.default(false),
   JWT_SECRET: z.string().min(16).default(DEV_SECRETS.JWT_SECRET),
   BOT_TOKEN: z.string().min(8).default(DEV_SECRETS.BOT_TOKEN),
+  /** Life of an access token; a refresh token renews it within the session's life. */
+  ACCESS_TOKEN_SECONDS: int(60 * 60),
+  SESSION_DAYS: int(30),
   /** Keys the HMAC under which sign-in codes are stored, and seals them in the outbox. */
   CODE_HASH_KEY: z.string().min(16).default(DEV_SECRETS.CODE_HASH_KEY),
   /** Wraps the data key of each coupon batch (SPEC §3.8). */

@@ -27,7 +27,14 @@ export const UserSchema = z.object({
   province: z.string(),
   createdAt: IsoTimeSchema,
 });
-export const LoginResponseSchema = z.object({ token: z.string(), user: UserSchema });
+/**
+ * `token` is a short-lived access token (`expiresInSeconds`); `refreshToken` renews it once
+ * (each renewal hands out a new one) until the session is signed out or expires.
+ */
+export const LoginResponseSchema = z.object({ token: z.string(), refreshToken: z.string(), expiresInSeconds: z.number().int(), user: UserSchema });
+export const RefreshRequestSchema = z.strictObject({ refreshToken: z.string().min(1).max(128) });
+export const RefreshResponseSchema = z.object({ token: z.string(), refreshToken: z.string(), expiresInSeconds: z.number().int() });
+export const SignedOutSchema = z.object({ signedOut: z.literal(true) });
 
 export const LotSchema = z.object({ amountMb: z.number().int(), expiresAt: IsoTimeSchema });
 export const WalletSchema = z.object({
@@ -145,6 +152,7 @@ export const OutboxItemSchema = z.object({
 export type SmsCodeRequest = z.infer<typeof SmsCodeRequestSchema>;
 export type LoginRequest = z.infer<typeof LoginRequestSchema>;
 export type LoginResponse = z.infer<typeof LoginResponseSchema>;
+export type RefreshResponse = z.infer<typeof RefreshResponseSchema>;
 export type User = z.infer<typeof UserSchema>;
 export type Wallet = z.infer<typeof WalletSchema>;
 export type WalletEntry = z.infer<typeof WalletEntrySchema>;

@@ -65,4 +65,46 @@ describe('the API client', () => {
     await api.requestSmsCode('13800000001');
     expect(requests[0].headers.Authorization).toBeUndefined();
   });
+
+  it('renews a refused access token once with the refresh token, then asks again with the same action key', async () => {
+    const requests: HttpRequest[] = [];
+    let token = 'stale-token';
+    const renewed = jest.fn((tokens: { token: string; refreshToken: string }) => (token = tokens.token));
+    const gift = { id: 'g-1', toPhone: '138****0002', amountMb: 100, message: null, status: 'delivered', claimDeadline: null };
+    const api = createApiClient({
+      baseUrl: '',
+      readToken: () => token,
+      readRefreshToken: () => 'refresh-1',
+      onRenewed: renewed,
+      transport: async (request) => {
+        requests.push(request);
+        if (request.url.endsWith('/auth/refresh')) return { status: 200, body: { token: 'fresh-token', refreshToken: 'refresh-2', expiresInSeconds: 3600 } };
+        return request.headers.Authorization === 'Bearer fresh-token' ? { status: 201, body: gift } : { status: 401, body: { error: { code: 'UNAUTHENTICATED', message: '' } } };
+      },
+    });
+    await expect(api.giveData({ toPhone: '13800000002', amountMb: 100 }, 'key-1')).resolves.toEqual(gift);
+    expect(requests.map((r) => r.url)).toEqual(['/api/v1/gifts', '/api/v1/auth/refresh', '/api/v1/gifts']);
+    expect(requests[1].body).toEqual({ refreshToken: 'refresh-1' });
+    expect(requests[2].headers['Idempotency-Key']).toBe('key-1');
+    expect(renewed).toHaveBeenCalledWith({ token: 'fresh-token', refreshToken: 'refresh-2', expiresInSeconds: 3600 });
+  });
+
+  it('forgets the session when renewing fails too, and renews once for many refused requests', async () => {
+    const requests: HttpRequest[] = [];
+    const onUnauthenticated = jest.fn();
+    const api = createApiClient({
+      baseUrl: '',
+      readToken: () => 'stale-token',
+      readRefreshToken: () => 'refresh-old',
+      onUnauthenticated,
+      transport: async (request) => {
+        requests.push(request);
+        return { status: 401, body: { error: { code: 'UNAUTHENTICATED', message: '' } } };
+      },
+    });
+    await Promise.all([expect(api.getWallet()).rejects.toMatchObject({ code: 'UNAUTHENTICATED' }), expect(api.getMe()).rejects.toMatchObject({ code: 'UNAUTHENTICATED' })]);
+    expect(requests.filter((r) => r.url.endsWith('/auth/refresh'))).toHaveLength(1);
+    expect(onUnauthenticated).toHaveBeenCalled();
+  });
 });
+

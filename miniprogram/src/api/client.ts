@@ -3,6 +3,8 @@ import {
   GiftSchema,
   GrabResultSchema,
   LoginResponseSchema,
+  RefreshResponseSchema,
+  SignedOutSchema,
   RedPacketSchema,
   SmsCodeResponseSchema,
   StorageSchema,
@@ -19,6 +21,7 @@ import {
   type LoginRequest,
   type LoginResponse,
   type Page,
+  type RefreshResponse,
   type RedPacket,
   type RedPacketCreate,
   type Storage,
@@ -50,7 +53,11 @@ export interface ApiClientOptions {
   /** '' on H5 (same origin as the page), the service's address on weapp. */
   baseUrl: string;
   readToken: () => string | null;
-  /** Called once a request is refused for a missing or stale token, before the error is thrown. */
+  /** The refresh token of the session, if any: a refused access token is renewed with it once. */
+  readRefreshToken?: () => string | null;
+  /** Keeps the renewed tokens. */
+  onRenewed?: (tokens: RefreshResponse) => void;
+  /** Called once a request is refused for a missing or stale token (and renewing failed), before the error is thrown. */
   onUnauthenticated?: () => void;
 }
 
@@ -83,21 +90,44 @@ function queryString(params: Record<string, string | number | undefined>): strin
 
 /** The one typed client of `/api/v1` that every page uses (SPEC §4). */
 export function createApiClient(options: ApiClientOptions) {
-  const { transport, baseUrl, readToken, onUnauthenticated } = options;
+  const { transport, baseUrl, readToken, readRefreshToken, onRenewed, onUnauthenticated } = options;
+  /** One renewal at a time: every request refused meanwhile waits for the same one. */
+  let renewing: Promise<boolean> | null = null;
 
-  async function call<T>(method: HttpRequest['method'], path: string, schema: AnswerSchema<T>, callOptions: CallOptions = {}): Promise<T> {
+  async function send(method: HttpRequest['method'], path: string, callOptions: CallOptions): Promise<HttpResponse> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (callOptions.body !== undefined) headers['Content-Type'] = 'application/json';
     const token = readToken();
     if (token) headers.Authorization = `Bearer ${token}`;
     if (callOptions.idempotencyKey) headers['Idempotency-Key'] = callOptions.idempotencyKey;
-
-    let response: HttpResponse;
     try {
-      response = await transport({ method, url: `${baseUrl}${API_PREFIX}${path}`, headers, body: callOptions.body });
+      return await transport({ method, url: `${baseUrl}${API_PREFIX}${path}`, headers, body: callOptions.body });
     } catch (cause) {
       throw new ApiError('NETWORK_FAILURE', 0, cause instanceof Error ? cause.message : 'no answer');
     }
+  }
+
+  /** Swaps the refresh token for a new access token; false when the session is over. */
+  function renew(): Promise<boolean> {
+    renewing ??= (async () => {
+      const refreshToken = readRefreshToken?.();
+      if (!refreshToken) return false;
+      const answer = await send('POST', '/auth/refresh', { body: { refreshToken } }).catch(() => null);
+      const tokens = answer && answer.status === 200 ? RefreshResponseSchema.safeParse(answer.body) : null;
+      if (!tokens?.success) return false;
+      onRenewed?.(tokens.data);
+      return true;
+    })().finally(() => {
+      renewing = null;
+    });
+    return renewing;
+  }
+
+  async function call<T>(method: HttpRequest['method'], path: string, schema: AnswerSchema<T>, callOptions: CallOptions = {}): Promise<T> {
+    let response = await send(method, path, callOptions);
+    // An access token lives an hour: renew it once and ask again (the same idempotency key, so
+    // a request that moves data still moves it at most once).
+    if (response.status === 401 && !path.startsWith('/auth/') && (await renew())) response = await send(method, path, callOptions);
 
     if (response.status < 200 || response.status >= 300) {
       const failure = readErrorBody(response.body);
@@ -115,6 +145,8 @@ export function createApiClient(options: ApiClientOptions) {
   return {
     requestSmsCode: (phone: string) => call('POST', '/auth/sms-code', SmsCodeResponseSchema, { body: { phone } }),
     login: (request: LoginRequest): Promise<LoginResponse> => call('POST', '/auth/login', LoginResponseSchema, { body: request }),
+    /** Signs this session out at the service; the caller forgets it on the device whatever the answer. */
+    logout: (): Promise<{ signedOut: true }> => call('POST', '/auth/logout', SignedOutSchema),
     getMe: (): Promise<User> => call('GET', '/me', UserSchema),
     getWallet: (): Promise<Wallet> => call('GET', '/wallet', WalletSchema),
     listWalletEntries: (page: { limit?: number; cursor?: string | null } = {}): Promise<Page<WalletEntry>> =>

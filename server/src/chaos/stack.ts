@@ -218,7 +218,7 @@ export async function startChaosStack(options: ChaosStackOptions = {}): Promise<
       async reviveExited() {
         await Promise.all(slots.map((slot, i) => (slot.server ? undefined : restartProcess(i))));
       },
-      seedUsers: (n, prefix) => seedUsersInto({ dataSource: sql, ledger, clock: systemClock }, config.JWT_SECRET, n, prefix),
+      seedUsers: (n, prefix) => seedUsersInto({ dataSource: sql, ledger, clock: systemClock }, config, n, prefix),
       async fundWallets(users, amountMb) {
         const expiresAt = new Date(Date.now() + 90 * 24 * 60 * 60 * 1000);
         await inTransaction(sql, async (tx) => {

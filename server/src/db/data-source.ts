@@ -6,6 +6,7 @@ import { SealedSecrets1764400000000 } from './migrations/1764400000000-SealedSec
 import { OpaqueRedPacketIds1764400000001 } from './migrations/1764400000001-OpaqueRedPacketIds';
 import { IdempotencyOutcomes1764400000002 } from './migrations/1764400000002-IdempotencyOutcomes';
 import { Utf8mb4Tables1764500000000 } from './migrations/1764500000000-Utf8mb4Tables';
+import { Sessions1764500000001 } from './migrations/1764500000001-Sessions';
 
 export const MIGRATIONS = [
   Initial1764100000000,
@@ -15,6 +16,7 @@ export const MIGRATIONS = [
   OpaqueRedPacketIds1764400000001,
   IdempotencyOutcomes1764400000002,
   Utf8mb4Tables1764500000000,
+  Sessions1764500000001,
 ];
 
 export function createDataSource(databaseUrl: string, poolSize = 20): DataSource {

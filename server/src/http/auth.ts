@@ -7,20 +7,21 @@ import { unauthenticated, AppError, badRequest } from './app-error';
 import { findUserById } from '../modules/auth/users';
 import { findBinding } from '../modules/bot/bindings';
 
-const TOKEN_LIFETIME = '30d';
-
 export type Caller =
+  /** `sessionId`: the sign-in session the access token names (a logout revokes it). */
+  | { kind: 'user'; user: User; viaBot: false; sessionId: string }
   /** `actingContactId`: the chat contact the bot acts for, whose binding named this user. */
-  | { kind: 'user'; user: User; viaBot: false }
   | { kind: 'user'; user: User; viaBot: true; actingContactId: string }
   /** A user known by a valid token alone, for hot routes that need no more than the id. */
-  | { kind: 'user-id'; userId: string; viaBot: false }
+  | { kind: 'user-id'; userId: string; viaBot: false; sessionId: string }
   | { kind: 'bot' };
 
 export interface AuthDeps {
   dataSource: DataSource;
   jwtSecret: string;
   botToken: string;
+  /** Whether a session was signed out: its access tokens are refused before they expire. */
+  isSessionRevoked(sessionId: string): Promise<boolean>;
 }
 
 /** Users looked up by id, kept briefly: a grab storm must not cost one MySQL read per request. */
@@ -53,18 +54,25 @@ function keyOf(jwtSecret: string): KeyObject {
   return key;
 }
 
-export function issueToken(jwtSecret: string, userId: string): string {
-  return jwt.sign({}, keyOf(jwtSecret), { subject: userId, expiresIn: TOKEN_LIFETIME, algorithm: 'HS256' });
+/** An access token: short-lived, naming its user and the session a refresh token renews. */
+export function issueToken(jwtSecret: string, userId: string, sessionId: string, lifetimeSeconds: number): string {
+  return jwt.sign({ sid: sessionId }, keyOf(jwtSecret), { subject: userId, expiresIn: lifetimeSeconds, algorithm: 'HS256' });
 }
 
-/** The user id inside a valid token, or null. */
-export function verifyToken(jwtSecret: string, token: string): string | null {
+/** The user and session inside a valid, unexpired access token, or null. */
+export function verifyAccessToken(jwtSecret: string, token: string): { userId: string; sessionId: string } | null {
   try {
     const payload = jwt.verify(token, keyOf(jwtSecret), { algorithms: ['HS256'] });
-    return typeof payload === 'object' && typeof payload.sub === 'string' ? payload.sub : null;
+    if (typeof payload !== 'object' || typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
+    return { userId: payload.sub, sessionId: payload.sid };
   } catch {
     return null;
   }
+}
+
+/** The user id inside a valid token, or null (the bench's naive baseline checks no more). */
+export function verifyToken(jwtSecret: string, token: string): string | null {
+  return verifyAccessToken(jwtSecret, token)?.userId ?? null;
 }
 
 export function isBotToken(expected: string, given: string): boolean {
@@ -82,11 +90,13 @@ export async function identifyCaller(deps: AuthDeps, ctx: Context, tokenIsEnough
   const [scheme, credential] = header.split(' ', 2);
   if (!credential) return null;
   if (scheme === 'Bearer') {
-    const userId = verifyToken(deps.jwtSecret, credential);
+    const token = verifyAccessToken(deps.jwtSecret, credential);
+    if (!token || (await deps.isSessionRevoked(token.sessionId))) return null;
+    const { userId, sessionId } = token;
     // Tokens are issued only to registered users, and users are never deleted.
-    if (userId && tokenIsEnough) return { kind: 'user-id', userId, viaBot: false };
-    const user = userId ? await cachedUser(deps.dataSource, userId) : null;
-    return user ? { kind: 'user', user, viaBot: false } : null;
+    if (tokenIsEnough) return { kind: 'user-id', userId, viaBot: false, sessionId };
+    const user = await cachedUser(deps.dataSource, userId);
+    return user ? { kind: 'user', user, viaBot: false, sessionId } : null;
   }
   if (scheme === 'Bot' && isBotToken(deps.botToken, credential)) return identifyBotCaller(deps, ctx);
   return null;
@@ -132,6 +142,14 @@ export function callerUser(ctx: Context): User {
   const caller = ctx.state.caller as Caller | undefined;
   if (!caller || caller.kind !== 'user') throw unauthenticated();
   return caller.user;
+}
+
+/** The session a user's own access token names (not the bot's: it has none). */
+export function callerSessionId(ctx: Context): string {
+  const caller = ctx.state.caller as Caller | undefined;
+  if (!caller) throw unauthenticated();
+  if (caller.kind === 'bot' || caller.viaBot) throw new AppError(403, 'FORBIDDEN', 'The bot signs in no session of its own.');
+  return caller.sessionId;
 }
 
 export function callerUserId(ctx: Context): string {

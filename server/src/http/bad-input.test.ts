@@ -129,6 +129,15 @@ describe('bad input', () => {
     ['a gift by the bot naming a user by X-Acting-User', () => stack.client.post('/api/v1/gifts', { toPhone: '13200000002', amountMb: 10 }, { headers: { authorization: `Bot ${stack.config.BOT_TOKEN}`, 'x-acting-user': '1' }, idempotencyKey: true }), 403, 'FORBIDDEN'],
     ['a gift by the bot acting for an unbound contact', () => stack.client.post('/api/v1/gifts', { toPhone: '13200000002', amountMb: 10 }, { headers: { authorization: `Bot ${stack.config.BOT_TOKEN}`, 'x-acting-contact': 'wx-nobody' }, idempotencyKey: true }), 403, 'CONTACT_NOT_BOUND'],
     ['the bot acting for a contact id of 129 characters', () => stack.client.get('/api/v1/wallet', { headers: { authorization: `Bot ${stack.config.BOT_TOKEN}`, 'x-acting-contact': 'x'.repeat(129) } }), 400, 'VALIDATION_FAILED'],
+    ['a refresh with no body', () => stack.client.post('/api/v1/auth/refresh', undefined), 400, 'VALIDATION_FAILED'],
+    ['a refresh token as a number', () => stack.client.post('/api/v1/auth/refresh', { refreshToken: 12345 }), 400, 'VALIDATION_FAILED'],
+    ['a refresh token of 129 characters', () => stack.client.post('/api/v1/auth/refresh', { refreshToken: 'x'.repeat(129) }), 400, 'VALIDATION_FAILED'],
+    ['a refresh with an unknown field', () => stack.client.post('/api/v1/auth/refresh', { refreshToken: 'abc', userId: '1' }), 400, 'VALIDATION_FAILED'],
+    ['a refresh token nobody was given', () => stack.client.post('/api/v1/auth/refresh', { refreshToken: 'guessed-refresh-token-0000000000000000000' }), 401, 'UNAUTHENTICATED'],
+    ['a refresh by an access token instead of a refresh token', () => stack.client.post('/api/v1/auth/refresh', { refreshToken: token.slice(0, 128) }), 401, 'UNAUTHENTICATED'],
+    ['a logout with no token', () => stack.client.post('/api/v1/auth/logout', undefined), 401, 'UNAUTHENTICATED'],
+    ['a logout with a token that names no session', () => stack.client.post('/api/v1/auth/logout', undefined, { token: jwt.sign({}, stack.config.JWT_SECRET, { subject: '1' }) }), 401, 'UNAUTHENTICATED'],
+    ['a logout by the bot itself', () => stack.client.post('/api/v1/auth/logout', undefined, { headers: { authorization: `Bot ${stack.config.BOT_TOKEN}` } }), 403, 'FORBIDDEN'],
     ['an unknown route', () => stack.client.get('/api/v1/nothing-here', { token }), 404, 'NOT_FOUND'],
   ];
 

@@ -5,7 +5,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { LIVE_NAMESPACE, type LiveClientToServer, type LiveServerToClient } from '@liuliang/shared';
 import type { Deps } from '../deps';
-import { isBotToken, verifyToken } from '../http/auth';
+import { isBotToken, verifyAccessToken } from '../http/auth';
+import { SessionRevocations } from '../modules/auth/revocations';
 import type { RedPacketEvents } from '../modules/red-packets/live-events';
 import { OPAQUE_ID_PATTERN } from '../platform/ids';
 import { findPacket } from '../modules/red-packets/repository';
@@ -38,9 +39,12 @@ export function startLiveServer(httpServer: http.Server, deps: Deps): { events: 
   const socketsByUser = new Map<string, Set<string>>();
   const socketCount = (userId: string) => socketsByUser.get(userId)?.size ?? 0;
 
-  live.use((socket, next) => {
+  const sessions = new SessionRevocations(deps.redis, deps.config.REDIS_PREFIX, deps.dataSource, deps.config.ACCESS_TOKEN_SECONDS);
+  live.use(async (socket, next) => {
     const auth = socket.handshake.auth as { token?: unknown; botToken?: unknown };
-    const userId = typeof auth.token === 'string' ? verifyToken(deps.config.JWT_SECRET, auth.token) : null;
+    const token = typeof auth.token === 'string' ? verifyAccessToken(deps.config.JWT_SECRET, auth.token) : null;
+    // A signed-out session's token opens no socket, as it opens no request.
+    const userId = token && !(await sessions.isRevoked(token.sessionId).catch(() => true)) ? token.userId : null;
     const isBot = typeof auth.botToken === 'string' && isBotToken(deps.config.BOT_TOKEN, auth.botToken);
     if (!userId && !isBot) return next(new Error('UNAUTHENTICATED'));
     // Refused here, so the client gets a clear connect_error rather than a silent drop.

@@ -65,16 +65,19 @@ describe('the home page', () => {
     expect(screen.getByTestId('balance')).toHaveTextContent('0 MB');
   });
 
-  it('signs out: forgets the session and goes to sign-in', async () => {
+  it('signs out: tells the service, forgets the session and goes to sign-in', async () => {
     signIn();
     const api = fakeApi({
       getWallet: jest.fn().mockResolvedValue(wallet),
       listWalletEntries: jest.fn().mockResolvedValue({ items: [], nextCursor: null }),
+      logout: jest.fn().mockResolvedValue({ signedOut: true }),
     });
     renderWithServices(<HomePage />, { api });
     await screen.findByTestId('history-empty');
     fireEvent.click(screen.getByTestId('sign-out'));
+    expect(api.logout).toHaveBeenCalledTimes(1);
     expect(taroSessionStore.readToken()).toBeNull();
+    expect(taroSessionStore.readRefreshToken()).toBeNull();
     expect(navigations).toContainEqual({ kind: 'reLaunch', url: '/pages/login/index' });
   });
 });

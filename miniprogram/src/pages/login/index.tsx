@@ -49,8 +49,8 @@ export default function LoginPage() {
     setError(null);
     setBusy('signing-in');
     try {
-      const { token, user } = await api.login({ phone: checkedPhone.value, code: checkedCode.value });
-      session.save({ token, user });
+      const { token, refreshToken, user } = await api.login({ phone: checkedPhone.value, code: checkedCode.value });
+      session.save({ token, refreshToken, user });
       void Taro.redirectTo({ url: returnTo });
     } catch (failure) {
       setError(describeFailure(failure));

@@ -12,7 +12,7 @@ function type(testId: string, value: string) {
 describe('the sign-in page', () => {
   it('stores the session token and returns to the packet the friend came from', async () => {
     setRouterParams({ redirect: encodeURIComponent('/pages/packet/index?id=p-9') });
-    const api = fakeApi({ login: jest.fn().mockResolvedValue({ token: 'fresh-token', user: ALICE }) });
+    const api = fakeApi({ login: jest.fn().mockResolvedValue({ token: 'fresh-token', refreshToken: 'refresh-token', expiresInSeconds: 3600, user: ALICE }) });
     renderWithServices(<LoginPage />, { api });
 
     type('phone-input', '13800000001');
@@ -22,6 +22,7 @@ describe('the sign-in page', () => {
     await waitFor(() => expect(taroSessionStore.readToken()).toBe('fresh-token'));
     expect(api.login).toHaveBeenCalledWith({ phone: '13800000001', code: '123456' });
     expect(taroSessionStore.readUser()).toEqual(ALICE);
+    expect(taroSessionStore.readRefreshToken()).toBe('refresh-token');
     expect(navigations).toContainEqual({ kind: 'redirectTo', url: '/pages/packet/index?id=p-9' });
   });
 

@@ -152,3 +152,69 @@ describe('limits on sign-in codes (SPEC §4)', () => {
     expect(JSON.stringify(outbox.body)).not.toMatch(/\d{6}/);
   });
 });
+
+describe('sessions: short access tokens, refresh, sign-out', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ ACCESS_TOKEN_SECONDS: 900, SMS_CODE_RESEND_SECONDS: 0 });
+  });
+  afterAll(() => stack.close());
+
+  async function login(phone: string) {
+    await stack.client.post('/api/v1/auth/sms-code', { phone });
+    const code = /(\d{6})/.exec((await stack.client.get(`/api/v1/dev/outbox?to=${phone}`)).body.items[0].text)![1];
+    return (await stack.client.post('/api/v1/auth/login', { phone, code })).body;
+  }
+
+  it('hands out an access token that lives ACCESS_TOKEN_SECONDS, with a refresh token', async () => {
+    const session = await login('13500000001');
+    expect(session).toMatchObject({ token: expect.any(String), refreshToken: expect.any(String), expiresInSeconds: 900 });
+    const claims = JSON.parse(Buffer.from(session.token.split('.')[1], 'base64url').toString());
+    expect(claims.exp - claims.iat).toBe(900);
+  });
+
+  it('renews the access token with the refresh token, and replaces the refresh token', async () => {
+    const session = await login('13500000002');
+    const renewed = await stack.client.post('/api/v1/auth/refresh', { refreshToken: session.refreshToken });
+    expect(renewed.status).toBe(200);
+    expect(renewed.body.refreshToken).not.toBe(session.refreshToken);
+    expect((await stack.client.get('/api/v1/me', { token: renewed.body.token })).body.phone).toBe('13500000002');
+    const next = await stack.client.post('/api/v1/auth/refresh', { refreshToken: renewed.body.refreshToken });
+    expect(next.status).toBe(200);
+  });
+
+  it('signs the whole session out when a replaced refresh token comes back (two holders of one token)', async () => {
+    const session = await login('13500000003');
+    const renewed = (await stack.client.post('/api/v1/auth/refresh', { refreshToken: session.refreshToken })).body;
+    const replay = await stack.client.post('/api/v1/auth/refresh', { refreshToken: session.refreshToken });
+    expect({ status: replay.status, code: replay.body.error.code }).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+    expect((await stack.client.get('/api/v1/me', { token: renewed.token })).status).toBe(401);
+    expect((await stack.client.post('/api/v1/auth/refresh', { refreshToken: renewed.refreshToken })).status).toBe(401);
+  });
+
+  it('refuses a signed-out session at once: its access token on every route and socket, and its refresh token', async () => {
+    const session = await login('13500000004');
+    const other = await login('13500000004');
+    expect((await stack.client.post('/api/v1/auth/logout', undefined, { token: session.token })).body).toEqual({ signedOut: true });
+    expect((await stack.client.get('/api/v1/me', { token: session.token })).status).toBe(401);
+    expect((await stack.client.post('/api/v1/red-packets/0123456789abcdefghjkmnpqrs/grab', {}, { token: session.token, idempotencyKey: true })).status).toBe(401);
+    expect((await stack.client.post('/api/v1/auth/refresh', { refreshToken: session.refreshToken })).status).toBe(401);
+    const { io } = await import('socket.io-client');
+    const socket = io(`${stack.url}/live`, { auth: { token: session.token }, transports: ['websocket'], reconnection: false });
+    const refusal = await new Promise<string>((resolve) => {
+      socket.on('connect_error', (error) => resolve(error.message));
+      socket.on('connect', () => resolve('connected'));
+    });
+    socket.close();
+    expect(refusal).toBe('UNAUTHENTICATED');
+    // Another device's session of the same person goes on.
+    expect((await stack.client.get('/api/v1/me', { token: other.token })).status).toBe(200);
+  });
+
+  it('answers a garbage refresh token 401 and a logout without a token 401', async () => {
+    expect((await stack.client.post('/api/v1/auth/refresh', { refreshToken: 'x'.repeat(43) })).status).toBe(401);
+    expect((await stack.client.post('/api/v1/auth/refresh', { refreshToken: 'x'.repeat(200) })).status).toBe(400);
+    expect((await stack.client.post('/api/v1/auth/logout', undefined)).status).toBe(401);
+  });
+});
+

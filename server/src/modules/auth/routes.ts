@@ -1,6 +1,6 @@
-import { LoginRequestSchema, LoginResponseSchema, SmsCodeRequestSchema, SmsCodeResponseSchema, UserSchema } from '@liuliang/shared';
+import { RefreshRequestSchema, RefreshResponseSchema, SignedOutSchema, LoginRequestSchema, LoginResponseSchema, SmsCodeRequestSchema, SmsCodeResponseSchema, UserSchema } from '@liuliang/shared';
 import type { Api } from '../../http/api';
-import { callerUser } from '../../http/auth';
+import { callerSessionId, callerUser } from '../../http/auth';
 import type { AuthService } from './service';
 
 export function addAuthRoutes(api: Api, auth: AuthService): void {
@@ -11,6 +11,14 @@ export function addAuthRoutes(api: Api, auth: AuthService): void {
   api.add(
     { method: 'post', path: '/auth/login', tag: 'auth', summary: 'Sign in with the code; the first sign-in registers and credits waiting gifts', access: 'none', body: LoginRequestSchema, response: LoginResponseSchema },
     async (ctx, { body }) => auth.login(body.phone, body.code, ctx.ip),
+  );
+  api.add(
+    { method: 'post', path: '/auth/refresh', tag: 'auth', summary: 'A new access token for a live session; the refresh token is replaced (one used twice signs the session out)', access: 'none', body: RefreshRequestSchema, response: RefreshResponseSchema },
+    async (_ctx, { body }) => auth.refresh(body.refreshToken),
+  );
+  api.add(
+    { method: 'post', path: '/auth/logout', tag: 'auth', summary: "Sign out this session: its access and refresh tokens are refused from now on", access: 'user-id', response: SignedOutSchema },
+    async (ctx) => auth.logout(callerSessionId(ctx)),
   );
   api.add(
     { method: 'get', path: '/me', tag: 'auth', summary: 'The signed-in user', access: 'user', response: UserSchema },

@@ -1,5 +1,5 @@
-import type { LoginResponse, User } from '@liuliang/shared';
-import { AppError } from '../../http/app-error';
+import type { LoginResponse, RefreshResponse, User } from '@liuliang/shared';
+import { AppError, unauthenticated } from '../../http/app-error';
 import { issueToken } from '../../http/auth';
 import { inTransaction, toInt } from '../../db/sql';
 import type { Deps } from '../../deps';
@@ -8,6 +8,8 @@ import { walletCode } from '../ledger/accounts';
 import { enqueueMessage, SECRET_PLACEHOLDER } from '../outbox/outbox';
 import { CODE_LIFETIME_MS, CODE_MAX_TRIES, hashCode, randomSixDigits, type DigitSource } from './codes';
 import { findUserByPhone, insertUser } from './users';
+import { openSession, rotateRefreshToken } from './sessions';
+import type { SessionRevocations } from './revocations';
 
 /** What happens once when a phone number first signs in (gifts waiting for it are credited). */
 export type FirstSignInHook = (user: User) => Promise<void>;
@@ -31,6 +33,7 @@ export class AuthService {
 
   constructor(
     private readonly deps: Deps,
+    private readonly revocations: SessionRevocations,
     private readonly digits: DigitSource = randomSixDigits,
   ) {
     this.limits = codeLimits(deps.config);
@@ -111,7 +114,37 @@ export class AuthService {
   async login(phone: string, code: string, requester: string): Promise<LoginResponse> {
     await this.consumeCode(phone, code, requester);
     const user = await this.findOrRegister(phone);
-    return { token: issueToken(this.deps.config.JWT_SECRET, user.id), user };
+    const { config, clock, dataSource } = this.deps;
+    const now = clock.now();
+    const session = await openSession(dataSource.manager, user.id, now, new Date(now.getTime() + config.SESSION_DAYS * DAY_SECONDS * 1000));
+    return { ...this.tokensFor(session.userId, session.sessionId, session.refreshToken), user };
+  }
+
+  /**
+   * A new access token for a live session, and a new refresh token in place of the one given.
+   * A refresh token used a second time means two holders: the session is revoked for both.
+   */
+  async refresh(refreshToken: string): Promise<RefreshResponse> {
+    const { dataSource, clock } = this.deps;
+    const now = clock.now();
+    const rotation = await inTransaction(dataSource, (sql) => rotateRefreshToken(sql, refreshToken, now));
+    if (rotation.kind === 'reused') {
+      await this.revocations.revoke(rotation.sessionId, now);
+      throw unauthenticated('This sign-in was renewed elsewhere; sign in again.');
+    }
+    if (rotation.kind === 'unknown') throw unauthenticated('This sign-in has ended; sign in again.');
+    return this.tokensFor(rotation.grant.userId, rotation.grant.sessionId, rotation.grant.refreshToken);
+  }
+
+  /** Signs the session out: its access tokens are refused at once, its refresh token for good. */
+  async logout(sessionId: string): Promise<{ signedOut: true }> {
+    await this.revocations.revoke(sessionId, this.deps.clock.now());
+    return { signedOut: true };
+  }
+
+  private tokensFor(userId: string, sessionId: string, refreshToken: string): RefreshResponse {
+    const { config } = this.deps;
+    return { token: issueToken(config.JWT_SECRET, userId, sessionId, config.ACCESS_TOKEN_SECONDS), refreshToken, expiresInSeconds: config.ACCESS_TOKEN_SECONDS };
   }
 
   private async runSignInHooks(user: User): Promise<void> {

@@ -83,7 +83,7 @@ describe('red packets under attack', () => {
 
   it('answers a grab by a validly signed token for a user who does not exist with 401, and gives the share back', async () => {
     const packet = (await send({ mode: 'equal', perShareMb: 10, count: 1 })).body;
-    const ghost = issueToken(stack.config.JWT_SECRET, '999999999');
+    const ghost = issueToken(stack.config.JWT_SECRET, '999999999', 'no-such-session', 60);
     const forged = await grab(packet.id, ghost);
     expect({ status: forged.status, code: forged.body.error.code }).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
     expect(JSON.stringify(forged.body)).not.toMatch(/\n\s+at /);
