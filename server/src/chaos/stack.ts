@@ -8,6 +8,7 @@ import { EXTERNAL_ACCOUNTS, walletCode } from '../modules/ledger/accounts';
 import { auditLedger, type AuditBreach } from '../modules/ledger/audit';
 import { inTransaction } from '../db/sql';
 import { systemClock } from '../platform/clock';
+import { SHUTDOWN_AFTER_DRAIN_MS } from '../server';
 import { spawnServer, type ServerProcess } from '../test-support/processes';
 import { seedUsersInto, type SeededUser } from '../test-support/users';
 import { startPrivateMariadb, startPrivateRedis, trackChild, type Instance } from './instances';
@@ -16,8 +17,8 @@ const CHAOS_CARRIER_SECRET = 'chaos-carrier-secret';
 const CHAOS_MESSAGE_PROVIDER_SECRET = 'chaos-message-provider-secret';
 /** Limits far above the load, so that a rule never stands in for a fault. */
 const UNLIMITED = 100_000_000;
-/** Bound on a polite stop (SIGTERM); past it the process is killed. */
-const STOP_TIMEOUT_MS = 10_000;
+/** Slack past the service's own shutdown bound before a polite stop (SIGTERM) becomes a kill. */
+const STOP_SLACK_MS = 2_000;
 /** Bound on bringing a process back while its database or Redis may still be down. */
 const RESTART_TIMEOUT_MS = 90_000;
 /** A restarted process is given this long between tries, as an orchestrator would. */
@@ -57,7 +58,7 @@ export interface ChaosStack {
   exits: ProcessExit[];
   /** SIGKILL, as when a machine dies mid-request. */
   killProcess(slot: number): Promise<void>;
-  /** SIGTERM; resolves when it has exited (or was killed after STOP_TIMEOUT_MS). */
+  /** SIGTERM; resolves when it has exited (or was killed when it overran its own shutdown bound). */
   terminateProcess(slot: number): Promise<{ exitedWithinMs: number; killed: boolean }>;
   /** Starts the slot's process again, retrying while it cannot start (database down, …). */
   restartProcess(slot: number): Promise<void>;
@@ -208,7 +209,9 @@ export async function startChaosStack(options: ChaosStackOptions = {}): Promise<
         slot.expectingExit = true;
         const started = Date.now();
         let timer: NodeJS.Timeout | undefined;
-        const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), STOP_TIMEOUT_MS)));
+        // The service bounds its own shutdown (drain, then closing steps); only past that is it stuck.
+        const stopTimeoutMs = config.SHUTDOWN_DRAIN_MS + SHUTDOWN_AFTER_DRAIN_MS + STOP_SLACK_MS;
+        const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), stopTimeoutMs)));
         const outcome = await Promise.race([server.stop().then(() => 'stopped' as const), late]);
         clearTimeout(timer);
         if (outcome === 'late') await server.kill();
