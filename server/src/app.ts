@@ -12,6 +12,7 @@ import { AuthService } from './modules/auth/service';
 import { SessionRevocations } from './modules/auth/revocations';
 import { addAuthRoutes } from './modules/auth/routes';
 import { addWalletRoutes } from './modules/ledger/routes';
+import { LEDGER_REGISTRY } from './ledger-registrations';
 import { StorageService } from './modules/storage/service';
 import { addStorageRoutes } from './modules/storage/routes';
 import { GiftService } from './modules/gifts/service';
@@ -58,7 +59,7 @@ export function createApi(deps: Deps, services: Services): Api {
     idempotencyStores: { mysql: mysqlIdempotencyStore(deps.dataSource, deps.clock), redis: redisIdempotencyStore(deps.redis, deps.config.REDIS_PREFIX) },
   });
   addAuthRoutes(api, services.auth);
-  addWalletRoutes(api, deps);
+  addWalletRoutes(api, deps, LEDGER_REGISTRY);
   addStorageRoutes(api, services.storage);
   addGiftRoutes(api, services.gifts);
   addRedPacketRoutes(api, services.redPackets);

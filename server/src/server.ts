@@ -29,6 +29,9 @@ export const SHUTDOWN_CONNECTIONS_TIMEOUT_MS = 1_000;
 /** The longest close() takes after its drain: what a supervisor should allow beyond SHUTDOWN_DRAIN_MS. */
 export const SHUTDOWN_AFTER_DRAIN_MS = SHUTDOWN_LAST_REQUESTS_GRACE_MS + SHUTDOWN_REQUESTS_TIMEOUT_MS + SHUTDOWN_JOBS_TIMEOUT_MS + 4 * SHUTDOWN_CONNECTIONS_TIMEOUT_MS;
 
+/** Idle kept-alive connections are closed after this, longer than clients and balancers wait. */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export interface RunningServer {
   url: string;
   deps: Deps;
@@ -78,6 +81,11 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   // listener exists before it attaches and forwards to the app once the app is built.
   let handle: http.RequestListener = (_req, res) => res.writeHead(503).end();
   const server = http.createServer((req, res) => handle(req, res));
+  // The server must not be the side that closes an idle kept-alive connection first: a client
+  // (or load balancer) that reuses it at that moment gets a reset for a request that never
+  // arrived, and a POST is not retried for it. Clients and balancers time out first (~60 s).
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   const live = startLiveServer(server, deps);
   const services = createServices(deps, live.events);
   let draining = false;

@@ -4,3 +4,4 @@ export * from './schemas';
 export * from './events';
 export * from './phone';
 export * from './text';
+export * from './retry';

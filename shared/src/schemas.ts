@@ -43,13 +43,35 @@ export const WalletSchema = z.object({
   expiringSoonMb: z.number().int(),
 });
 
+/**
+ * The accounts on the other side of a transfer that are not a person: the ledger's external
+ * accounts (the world outside) and the escrows of the features that hold data for a while.
+ * Closed on purpose: each face words every one of them itself, so a new one is added here first.
+ */
+export const CounterpartyAccountSchema = z.enum([
+  'carrier_plan',
+  'expired',
+  'recharged',
+  'sponsor_budget',
+  'exchanged',
+  'gift',
+  'red_packet',
+  'crowdfund',
+  'share_group',
+  'cash_out',
+]);
+/** Who or what was on the other side of a transfer: structure, worded by the mini-program and the bot. */
+export const CounterpartySchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('user'), nickname: z.string(), maskedPhone: MaskedPhoneSchema }),
+  z.object({ type: z.literal('account'), account: CounterpartyAccountSchema }),
+]);
+
 export const WalletEntrySchema = z.object({
   id: z.string(),
   kind: z.string(),
   direction: z.enum(['in', 'out']),
   amountMb: z.number().int(),
-  /** Who or what was on the other side, in words: a phone number, "红包", "流量转存". */
-  counterparty: z.string(),
+  counterparty: CounterpartySchema,
   refType: z.string().nullable(),
   refId: z.string().nullable(),
   memo: z.string().nullable(),
@@ -155,6 +177,8 @@ export type LoginResponse = z.infer<typeof LoginResponseSchema>;
 export type RefreshResponse = z.infer<typeof RefreshResponseSchema>;
 export type User = z.infer<typeof UserSchema>;
 export type Wallet = z.infer<typeof WalletSchema>;
+export type CounterpartyAccount = z.infer<typeof CounterpartyAccountSchema>;
+export type Counterparty = z.infer<typeof CounterpartySchema>;
 export type WalletEntry = z.infer<typeof WalletEntrySchema>;
 export type Page<T> = { items: T[]; nextCursor: string | null };
 export type Storage = z.infer<typeof StorageSchema>;
@@ -211,6 +235,8 @@ export const BotOutboxClaimSchema = z.object({ items: z.array(BotOutboxItemSchem
 export const BotOutboxResultRequestSchema = z.strictObject({
   status: z.enum(['sent', 'failed']),
   error: z.string().max(BOT_OUTBOX_ERROR_MAX_CHARS).optional(),
+  /** With `failed`: false when sending again cannot help (the contact is gone), so the message fails now. Absent: true. */
+  retryable: z.boolean().optional(),
 });
 /** The message after the report: `pending` means it will be offered again after a backoff. */
 export const BotOutboxResultSchema = z.object({ id: z.string(), status: z.enum(['pending', 'sent', 'failed']), attempts: z.number().int() });

@@ -2,7 +2,8 @@ import { PendingBinds, PENDING_BIND_TTL_MS, RepeatSuppressor } from './limits';
 import { stripMentionsOf } from './mentions';
 
 function fakeClock() {
-  let nowMs = 0;
+  // Not 0: lru-cache takes an entry stored at time 0 as one without a start, never stale.
+  let nowMs = Date.parse('2025-01-01T00:00:00Z');
   return { now: () => nowMs, advance: (ms: number) => void (nowMs += ms) };
 }
 
@@ -27,6 +28,8 @@ describe('RepeatSuppressor', () => {
     expect(suppressor.allow('room:SOLD_OUT')).toBe(false);
     expect(suppressor.allow('other:SOLD_OUT')).toBe(true);
     clock.advance(10_000);
+    expect(suppressor.allow('room:SOLD_OUT')).toBe(false);
+    clock.advance(1);
     expect(suppressor.allow('room:SOLD_OUT')).toBe(true);
   });
 });
@@ -38,6 +41,8 @@ describe('PendingBinds', () => {
     pending.set('c1', '13800138000', 'zh');
     expect(pending.get('c1')?.phone).toBe('13800138000');
     clock.advance(PENDING_BIND_TTL_MS);
+    expect(pending.get('c1')?.phone).toBe('13800138000');
+    clock.advance(1);
     expect(pending.get('c1')).toBeNull();
   });
 });

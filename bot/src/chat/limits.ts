@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Lang } from '../commands/command';
 
 /**
@@ -43,6 +44,14 @@ export class TaskLimiter {
   }
 }
 
+/**
+ * lru-cache options that read the bot's injected clock on every look-up (ttlResolution 0: no
+ * cached time, no timer), so tests move time as they move it for everything else.
+ */
+function injectedClock(now: () => number): { perf: { now: () => number }; ttlResolution: number } {
+  return { perf: { now }, ttlResolution: 0 };
+}
+
 /** How long an identical complaint is not repeated in the same place. */
 export const REPEAT_WINDOW_MS = 10_000;
 const REPEAT_KEYS_MAX = 10_000;
@@ -52,24 +61,17 @@ const REPEAT_KEYS_MAX = 10_000;
  * room hears "已经被抢完了" once, not fifty times.
  */
 export class RepeatSuppressor {
-  private readonly lastSaidAtMs = new Map<string, number>();
+  /** Keys said within the window; the cache forgets them when it passes. */
+  private readonly said: LRUCache<string, true>;
 
-  constructor(
-    private readonly windowMs: number,
-    private readonly now: () => number,
-  ) {}
+  constructor(windowMs: number, now: () => number) {
+    this.said = new LRUCache({ max: REPEAT_KEYS_MAX, ttl: windowMs, ...injectedClock(now) });
+  }
 
   /** True (and remembered) when `key` was not said within the window. */
   allow(key: string): boolean {
-    const nowMs = this.now();
-    const last = this.lastSaidAtMs.get(key);
-    if (last !== undefined && nowMs - last < this.windowMs) return false;
-    this.lastSaidAtMs.delete(key);
-    if (this.lastSaidAtMs.size >= REPEAT_KEYS_MAX) {
-      const oldest = this.lastSaidAtMs.keys().next();
-      if (oldest.done !== true) this.lastSaidAtMs.delete(oldest.value);
-    }
-    this.lastSaidAtMs.set(key, nowMs);
+    if (this.said.has(key)) return false;
+    this.said.set(key, true);
     return true;
   }
 }
@@ -78,7 +80,6 @@ export class RepeatSuppressor {
 export interface PendingBind {
   phone: string;
   lang: Lang;
-  expiresAtMs: number;
 }
 
 /** A code is valid for 5 minutes (SPEC §4); the bot waits a little longer for a slow typist. */
@@ -87,27 +88,18 @@ const PENDING_BINDS_MAX = 10_000;
 
 /** Who asked for a code for which phone, bounded and expiring. */
 export class PendingBinds {
-  private readonly byContactId = new Map<string, PendingBind>();
+  private readonly byContactId: LRUCache<string, PendingBind>;
 
-  constructor(private readonly now: () => number) {}
+  constructor(now: () => number) {
+    this.byContactId = new LRUCache({ max: PENDING_BINDS_MAX, ttl: PENDING_BIND_TTL_MS, ...injectedClock(now) });
+  }
 
   set(contactId: string, phone: string, lang: Lang): void {
-    this.byContactId.delete(contactId);
-    if (this.byContactId.size >= PENDING_BINDS_MAX) {
-      const oldest = this.byContactId.keys().next();
-      if (oldest.done !== true) this.byContactId.delete(oldest.value);
-    }
-    this.byContactId.set(contactId, { phone, lang, expiresAtMs: this.now() + PENDING_BIND_TTL_MS });
+    this.byContactId.set(contactId, { phone, lang });
   }
 
   get(contactId: string): PendingBind | null {
-    const pending = this.byContactId.get(contactId);
-    if (pending === undefined) return null;
-    if (pending.expiresAtMs <= this.now()) {
-      this.byContactId.delete(contactId);
-      return null;
-    }
-    return pending;
+    return this.byContactId.get(contactId) ?? null;
   }
 
   delete(contactId: string): void {

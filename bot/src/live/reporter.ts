@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import { LRUCache } from 'lru-cache';
 import {
   LIVE_NAMESPACE,
   type ExpiredEvent,
@@ -60,7 +61,7 @@ export class LiveReporter {
   private sweepTimer: NodeJS.Timeout | null = null;
   private connectedBefore = false;
   /** In a room people know each other by their chat names, not by the service's nicknames. */
-  private readonly displayNames = new Map<string, string>();
+  private readonly displayNames = new LRUCache<string, string>({ max: DISPLAY_NAMES_MAX });
 
   constructor(private readonly options: LiveReporterOptions) {}
 
@@ -117,11 +118,6 @@ export class LiveReporter {
   /** Remembers what a user is called in the chat, for the lines about their grabs. */
   rememberName(userId: string, chatName: string): void {
     if (chatName === '') return;
-    this.displayNames.delete(userId);
-    if (this.displayNames.size >= DISPLAY_NAMES_MAX) {
-      const oldest = this.displayNames.keys().next();
-      if (oldest.done !== true) this.displayNames.delete(oldest.value);
-    }
     this.displayNames.set(userId, chatName);
   }
 

@@ -1,3 +1,4 @@
+import { withRetry } from '@liuliang/shared';
 import type { Logger } from '../logger';
 import type { ClaimedOutboxItem, OutboxResult } from '../service/schemas';
 
@@ -92,18 +93,14 @@ export class OutboxPoller {
   }
 
   private async mark(itemId: string, result: OutboxResult): Promise<void> {
-    for (let attempt = 1; attempt <= MARK_ATTEMPTS; attempt++) {
-      try {
-        await this.options.report(itemId, result);
-        return;
-      } catch (error) {
-        this.options.logger.warn(`outbox: cannot mark ${itemId} ${result.status} (attempt ${attempt}): ${String(error)}`);
-        if (attempt < MARK_ATTEMPTS) await delay(MARK_RETRY_DELAY_MS * attempt);
-      }
+    try {
+      await withRetry(() => this.options.report(itemId, result), {
+        maxAttempts: MARK_ATTEMPTS,
+        delayMs: (attempt) => MARK_RETRY_DELAY_MS * attempt,
+        onRetry: (error, attempt) => this.options.logger.warn(`outbox: cannot mark ${itemId} ${result.status} (attempt ${attempt}): ${String(error)}`),
+      });
+    } catch (error) {
+      this.options.logger.warn(`outbox: cannot mark ${itemId} ${result.status} (attempt ${MARK_ATTEMPTS}): ${String(error)}`);
     }
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

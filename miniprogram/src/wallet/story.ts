@@ -1,17 +1,12 @@
-import { formatMb, maskPhone, type WalletEntry } from '@liuliang/shared';
+import { formatMb, type Counterparty, type WalletEntry } from '@liuliang/shared';
 
 /**
- * Counterparty words the service uses for "no person" (server `describeCounterparty`: the
- * external accounts and the escrows of gifts and packets): not worth repeating in a sentence.
+ * The person on the other side, as the stories name them: "用户KQXWMB (138****8000)". An
+ * account (the carrier plan, a packet's or a gift's escrow) is no person: each kind's story
+ * already says what it was, so it is not repeated in the sentence.
  */
-const GENERIC_COUNTERPARTIES = new Set(['', '红包', '转赠', '套餐流量', '过期', '充值到手机', '赞助商', '兑换', '流量转存', '系统']);
-/** An account the service has no words for yet comes as its raw code (`escrow:crowdfund:7`): no person either. */
-const RAW_ACCOUNT_CODE = /^(wallet|escrow|ext):/;
-
-function personOf(entry: WalletEntry): string | null {
-  const counterparty = entry.counterparty.trim();
-  if (GENERIC_COUNTERPARTIES.has(counterparty) || RAW_ACCOUNT_CODE.test(counterparty)) return null;
-  return maskPhone(counterparty);
+function personOf(counterparty: Counterparty): string | null {
+  return counterparty.type === 'user' ? `${counterparty.nickname} (${counterparty.maskedPhone})` : null;
 }
 
 type StoryTeller = (amount: string, person: string | null, entry: WalletEntry) => string;
@@ -62,7 +57,7 @@ function fallbackStory(amount: string, person: string | null, entry: WalletEntry
  */
 export function tellEntry(entry: WalletEntry): string {
   const amount = formatMb(entry.amountMb);
-  const person = personOf(entry);
+  const person = personOf(entry.counterparty);
   const teller = STORIES[entry.kind]?.[entry.direction] ?? fallbackStory;
   const story = teller(amount, person, entry);
   const memo = entry.memo?.trim();

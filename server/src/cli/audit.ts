@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../config';
 import { createDataSource } from '../db/data-source';
+import { LEDGER_REGISTRY } from '../ledger-registrations';
 import { auditLedger } from '../modules/ledger/audit';
 
 /**
@@ -14,7 +15,7 @@ async function auditOne(databaseUrl: string): Promise<boolean> {
   const dataSource = createDataSource(databaseUrl, 2);
   await dataSource.initialize();
   try {
-    const breaches = await auditLedger(dataSource.manager);
+    const breaches = await auditLedger(dataSource.manager, LEDGER_REGISTRY);
     const [{ transfers }] = await dataSource.query('SELECT COUNT(*) AS transfers FROM transfers');
     const name = new URL(databaseUrl).pathname.slice(1);
     if (breaches.length === 0) {

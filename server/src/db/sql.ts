@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { withRetry } from '@liuliang/shared';
 
 /** The slice of TypeORM the data layer uses: raw SQL inside a transaction or on the pool. */
 export type Sql = Pick<EntityManager, 'query'>;
@@ -11,6 +12,10 @@ export interface InsertResult {
 const DEADLOCK = 1213;
 const LOCK_WAIT_TIMEOUT = 1205;
 const MAX_TRANSACTION_ATTEMPTS = 5;
+/** The pause before a deadlock victim runs again grows by this much per attempt... */
+const TRANSACTION_RETRY_STEP_MS = 5;
+/** ...plus up to this much at random, so that the two victims of one deadlock do not collide again. */
+const TRANSACTION_RETRY_JITTER_MS = 10;
 
 /** MySQL BIGINT and SUM() arrive as strings (bigNumberStrings); amounts must be safe integers. */
 export function toInt(value: unknown): number {
@@ -31,14 +36,9 @@ export const isDuplicateKey = (error: unknown) => errno(error) === 1062;
  * as a deadlock victim: a retry is safe because nothing of a rolled-back attempt remains.
  */
 export async function inTransaction<T>(dataSource: DataSource, work: (sql: EntityManager) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await dataSource.transaction('READ COMMITTED', work);
-    } catch (error) {
-      const code = errno(error);
-      const retriable = code === DEADLOCK || code === LOCK_WAIT_TIMEOUT;
-      if (!retriable || attempt >= MAX_TRANSACTION_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.floor(Math.random() * 10)));
-    }
-  }
+  return withRetry(() => dataSource.transaction('READ COMMITTED', work), {
+    maxAttempts: MAX_TRANSACTION_ATTEMPTS,
+    retryIf: (error) => errno(error) === DEADLOCK || errno(error) === LOCK_WAIT_TIMEOUT,
+    delayMs: (attempt) => TRANSACTION_RETRY_STEP_MS * attempt + Math.floor(Math.random() * TRANSACTION_RETRY_JITTER_MS),
+  });
 }

@@ -1,6 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { Context, Next } from 'koa';
+import { LRUCache } from 'lru-cache';
 import type { DataSource } from 'typeorm';
 import { ChatIdSchema, type User } from '@liuliang/shared';
 import { unauthenticated, AppError, badRequest } from './app-error';
@@ -27,16 +28,13 @@ export interface AuthDeps {
 /** Users looked up by id, kept briefly: a grab storm must not cost one MySQL read per request. */
 const USER_CACHE_TTL_MS = 30_000;
 const USER_CACHE_MAX = 20_000;
-const userCache = new Map<string, { user: User; until: number }>();
+const userCache = new LRUCache<string, User>({ max: USER_CACHE_MAX, ttl: USER_CACHE_TTL_MS });
 
 async function cachedUser(dataSource: DataSource, id: string): Promise<User | null> {
   const hit = userCache.get(id);
-  if (hit && hit.until > Date.now()) return hit.user;
+  if (hit) return hit;
   const user = await findUserById(dataSource.manager, id);
-  if (user) {
-    if (userCache.size >= USER_CACHE_MAX) userCache.delete(userCache.keys().next().value as string);
-    userCache.set(id, { user, until: Date.now() + USER_CACHE_TTL_MS });
-  }
+  if (user) userCache.set(id, user);
   return user;
 }
 

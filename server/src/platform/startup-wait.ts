@@ -1,6 +1,7 @@
 import { createConnection } from 'mysql2/promise';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { doublingDelayMs, withRetry } from '@liuliang/shared';
 
 /** First pause between two attempts; doubled after each failure up to the cap. */
 export const STARTUP_RETRY_FIRST_DELAY_MS = 250;
@@ -67,19 +68,24 @@ export async function waitForDependencies(dependencies: Dependency[], waitSecond
 }
 
 async function waitFor(dependency: Dependency, deadline: number, waitSeconds: number, logger: Logger): Promise<void> {
-  let delayMs = STARTUP_RETRY_FIRST_DELAY_MS;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await dependency.probe();
-      if (attempt > 1) logger.info(`${dependency.label} answers; starting`);
-      return;
-    } catch (error) {
-      const reason = error instanceof Error ? (error as { code?: string }).code ?? error.message : String(error);
-      const remainingMs = deadline - Date.now();
-      if (remainingMs <= 0) throw new StartupWaitError(`${dependency.label} did not answer within ${waitSeconds} s (${reason}).`);
-      logger.warn(`waiting for ${dependency.label}… (${reason}; attempt ${attempt}, next in ${delayMs} ms)`);
-      await new Promise((resolve) => setTimeout(resolve, Math.min(delayMs, remainingMs)));
-      delayMs = Math.min(delayMs * 2, STARTUP_RETRY_MAX_DELAY_MS);
-    }
+  const pauseMs = (attempt: number) => doublingDelayMs(attempt, STARTUP_RETRY_FIRST_DELAY_MS, STARTUP_RETRY_MAX_DELAY_MS);
+  try {
+    await withRetry(
+      async (attempt) => {
+        await dependency.probe();
+        if (attempt > 1) logger.info(`${dependency.label} answers; starting`);
+      },
+      {
+        // The deadline bounds the tries, not a count.
+        maxAttempts: Number.POSITIVE_INFINITY,
+        retryIf: () => deadline - Date.now() > 0,
+        delayMs: (attempt) => Math.min(pauseMs(attempt), deadline - Date.now()),
+        onRetry: (error, attempt) => logger.warn(`waiting for ${dependency.label}… (${reasonOf(error)}; attempt ${attempt}, next in ${pauseMs(attempt)} ms)`),
+      },
+    );
+  } catch (error) {
+    throw new StartupWaitError(`${dependency.label} did not answer within ${waitSeconds} s (${reasonOf(error)}).`);
   }
 }
+
+const reasonOf = (error: unknown) => (error instanceof Error ? (error as { code?: string }).code ?? error.message : String(error));

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { createDataSource, migrate } from '../db/data-source';
+import { LEDGER_REGISTRY } from '../ledger-registrations';
 import { auditLedger } from '../modules/ledger/audit';
 
 /** The server every test talks to: a real MariaDB/MySQL (never a mock). */
@@ -31,7 +32,7 @@ export async function expectLedgerIntact(databaseUrl: string): Promise<void> {
   const dataSource = createDataSource(databaseUrl, 1);
   await dataSource.initialize();
   try {
-    const breaches = await auditLedger(dataSource.manager);
+    const breaches = await auditLedger(dataSource.manager, LEDGER_REGISTRY);
     if (breaches.length > 0) throw new Error(`ledger audit failed:\n${breaches.map((b) => `${b.invariant}: ${b.detail}`).join('\n')}`);
   } finally {
     await dataSource.destroy();

@@ -8,7 +8,7 @@ import HomePage from './index';
 const wallet = { balanceMb: 1536, lots: [{ amountMb: 1536, expiresAt: '2026-02-28T15:59:59.999Z' }], expiringSoonMb: 200 };
 
 function anEntry(id: string, overrides: Partial<WalletEntry> = {}): WalletEntry {
-  return { id, kind: 'deposit', direction: 'in', amountMb: 500, counterparty: '流量转存', refType: null, refId: null, memo: null, at: '2025-11-26T04:00:00.000Z', ...overrides };
+  return { id, kind: 'deposit', direction: 'in', amountMb: 500, counterparty: { type: 'account', account: 'carrier_plan' }, refType: null, refId: null, memo: null, at: '2025-11-26T04:00:00.000Z', ...overrides };
 }
 
 describe('the home page', () => {
@@ -22,7 +22,7 @@ describe('the home page', () => {
     const api = fakeApi({
       getWallet: jest.fn().mockResolvedValue(wallet),
       listWalletEntries: jest.fn().mockResolvedValue({
-        items: [anEntry('e-2', { kind: 'red_packet_grab', amountMb: 23, counterparty: '张三' }), anEntry('e-1')],
+        items: [anEntry('e-2', { kind: 'red_packet_grab', amountMb: 23, counterparty: { type: 'user', nickname: '张三', maskedPhone: '139****0002' } }), anEntry('e-1')],
         nextCursor: null,
       }),
     });
@@ -31,7 +31,7 @@ describe('the home page', () => {
     expect(screen.getByTestId('expiring-soon')).toHaveTextContent('200 MB 即将过期');
     const items = await screen.findAllByTestId('history-item');
     expect(items.map((item) => item.textContent)).toEqual([
-      expect.stringContaining('抢到 张三 的红包 23 MB'),
+      expect.stringContaining('抢到 张三 (139****0002) 的红包 23 MB'),
       expect.stringContaining('转存了 500 MB 套餐流量'),
     ]);
     expect(screen.queryByTestId('load-more')).not.toBeInTheDocument();
@@ -44,7 +44,7 @@ describe('the home page', () => {
       listWalletEntries: jest
         .fn()
         .mockResolvedValueOnce({ items: [anEntry('e-2')], nextCursor: 'c-1' })
-        .mockResolvedValueOnce({ items: [anEntry('e-1', { kind: 'expiry', direction: 'out', amountMb: 40, counterparty: '' })], nextCursor: null }),
+        .mockResolvedValueOnce({ items: [anEntry('e-1', { kind: 'expiry', direction: 'out', amountMb: 40, counterparty: { type: 'account', account: 'expired' } })], nextCursor: null }),
     });
     renderWithServices(<HomePage />, { api });
     fireEvent.click(await screen.findByTestId('load-more'));

@@ -1,4 +1,4 @@
-import type { User } from '@liuliang/shared';
+import { maskPhone, type Counterparty, type User } from '@liuliang/shared';
 import type { Sql, InsertResult } from '../../db/sql';
 import { isDuplicateKey } from '../../db/sql';
 import type { RandomSource } from '../../platform/random';
@@ -24,6 +24,20 @@ const toUser = (r: UserRow): User => ({
 export async function findUserById(sql: Sql, id: string): Promise<User | null> {
   const [row] = await sql.query('SELECT * FROM users WHERE id = ?', [id]);
   return row ? toUser(row) : null;
+}
+
+/**
+ * Users as others see them in a history: nickname and masked number, in one query for a whole
+ * page. Ids that name no user are left out.
+ */
+export async function describeUsers(sql: Sql, ids: readonly string[]): Promise<Map<string, Extract<Counterparty, { type: 'user' }>>> {
+  const distinct = [...new Set(ids)];
+  if (distinct.length === 0) return new Map();
+  const rows: Array<{ id: string; nickname: string; phone: string }> = await sql.query(
+    `SELECT id, nickname, phone FROM users WHERE id IN (${distinct.map(() => '?').join(', ')})`,
+    distinct,
+  );
+  return new Map(rows.map((r) => [String(r.id), { type: 'user', nickname: r.nickname, maskedPhone: maskPhone(r.phone) }]));
 }
 
 export async function findUserByPhone(sql: Sql, phone: string): Promise<User | null> {

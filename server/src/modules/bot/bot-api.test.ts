@@ -1,11 +1,11 @@
 import { manualClock } from '../../platform/clock';
 import { inTransaction } from '../../db/sql';
 import { enqueueMessage } from '../outbox/outbox';
-import { OUTBOX_MAX_ATTEMPTS } from '../outbox/sender';
+import { OUTBOX_LEASE_MS, OUTBOX_MAX_ATTEMPTS, OUTBOX_RETRY_BASE_MS } from '../outbox/policy';
 import { startTestStack, type TestStack } from '../../test-support/stack';
 import { signIn, type CallOptions } from '../../test-support/http-client';
 import { issueToken } from '../../http/auth';
-import { WECHAT_LEASE_MS, WECHAT_RETRY_BASE_MS } from './wechat-outbox';
+import { opaqueId } from '../../platform/ids';
 import { DEFAULT_NICKNAME_PATTERN } from '../auth/users';
 
 describe('the bot API', () => {
@@ -206,9 +206,9 @@ describe('the bot API', () => {
       const ids = (answer: { body: { items: Array<{ id: string }> } }) => answer.body.items.map((p) => p.id);
       expect(ids(await list(asBot()))).toContain(sent.body.id);
       expect(ids(await list(asBot({}, member.contactId)))).toContain(sent.body.id);
-      const memberToken = { token: issueToken(stack.config.JWT_SECRET, member.userId) };
+      const memberToken = { token: issueToken(stack.config.JWT_SECRET, member.userId, opaqueId(), 600) };
       expect(ids(await list(memberToken))).toContain(sent.body.id);
-      for (const options of [asBot({}, other.contactId), { token: issueToken(stack.config.JWT_SECRET, other.userId) }, { token: (await signIn(stack.client, '13800000034')).token }]) {
+      for (const options of [asBot({}, other.contactId), { token: issueToken(stack.config.JWT_SECRET, other.userId, opaqueId(), 600) }, { token: (await signIn(stack.client, '13800000034')).token }]) {
         const refused = await list(options);
         expect({ status: refused.status, code: refused.body.error.code, items: refused.body.items }).toEqual({ status: 403, code: 'NOT_IN_ROOM', items: undefined });
       }
@@ -311,16 +311,16 @@ describe('the bot API', () => {
       const first = (await claim()).filter((m) => m.id === id);
       expect(first).toEqual([{ id, contactId: other.contactId, text: 'lease test' }]);
       expect((await claim()).map((m) => m.id)).not.toContain(id);
-      clock.advanceMs(WECHAT_LEASE_MS + 1);
+      clock.advanceMs(OUTBOX_LEASE_MS + 1);
       expect((await claim()).map((m) => m.id)).toContain(id);
       expect((await report(id, { status: 'sent' })).body).toEqual({ id, status: 'sent', attempts: 2 });
-      clock.advanceMs(WECHAT_LEASE_MS + 1);
+      clock.advanceMs(OUTBOX_LEASE_MS + 1);
       expect((await claim()).map((m) => m.id)).not.toContain(id);
       expect(await statusOf(id)).toMatchObject({ status: 'sent' });
     });
 
     it('never gives one message to two parallel claims', async () => {
-      clock.advanceMs(WECHAT_LEASE_MS + 1); // leases of earlier tests lapse; those messages join the race too
+      clock.advanceMs(OUTBOX_LEASE_MS + 1); // leases of earlier tests lapse; those messages join the race too
       const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => enqueue(member.phone, `race ${i}`)));
       const claims = await Promise.all(Array.from({ length: 4 }, () => claim(10)));
       const handedOut = claims.flat().map((m) => m.id);
@@ -340,7 +340,8 @@ describe('the bot API', () => {
         // A second report of the same hand-out changes nothing.
         expect((await report(id, { status: 'failed' })).body).toEqual(answer.body);
         if (final) break;
-        const backoffMs = WECHAT_RETRY_BASE_MS * 2 ** (attempt - 1);
+        // The SMS sender's test asserts the same waits: one policy for every channel.
+        const backoffMs = OUTBOX_RETRY_BASE_MS * 2 ** (attempt - 1);
         clock.advanceMs(backoffMs - 10);
         expect((await claim()).map((m) => m.id)).not.toContain(id);
         clock.advanceMs(10);
@@ -349,6 +350,16 @@ describe('the bot API', () => {
       expect((await claim()).map((m) => m.id)).not.toContain(id);
       expect(await statusOf(id)).toMatchObject({ status: 'failed', attempts: OUTBOX_MAX_ATTEMPTS });
       clock.set(new Date()); // back to now for the tests after this one
+    });
+
+    it('fails a message for good at its first attempt when the bot says sending again cannot help', async () => {
+      const id = await enqueue(other.phone, 'final failure test');
+      expect((await claim()).map((m) => m.id)).toContain(id);
+      expect((await report(id, { status: 'failed', error: 'contact deleted the bot', retryable: false })).body).toEqual({ id, status: 'failed', attempts: 1 });
+      clock.advanceMs(24 * 3600_000);
+      expect((await claim()).map((m) => m.id)).not.toContain(id);
+      expect(await statusOf(id)).toMatchObject({ status: 'failed', attempts: 1 });
+      clock.set(new Date());
     });
 
     it('keeps a message for a phone without a bound contact until one is bound', async () => {
@@ -363,6 +374,7 @@ describe('the bot API', () => {
       ['a claim of 0', () => stack.client.post('/api/v1/bot/outbox/claim', { limit: 0 }, asBot()), 400],
       ['a claim of 101', () => stack.client.post('/api/v1/bot/outbox/claim', { limit: 101 }, asBot()), 400],
       ['an unknown status', () => report('1', { status: 'delivered' }), 400],
+      ['a retryable that is not a boolean', () => report('1', { status: 'failed', retryable: 'no' }), 400],
       ['an unknown message', () => report('999999', { status: 'sent' }), 404],
       ['a message id that is not a number', () => report('abc', { status: 'sent' }), 404],
     ])('refuses %s', async (_name, call, status) => {

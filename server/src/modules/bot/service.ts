@@ -1,4 +1,4 @@
-import { ROOM_MEMBERS_MAX, type BotBinding, type BotBindingRequest, type BotOutboxItem, type BotOutboxResult, type RoomGrabResult, type RoomMembers, type User } from '@liuliang/shared';
+import { ROOM_MEMBERS_MAX, type BotBinding, type BotBindingRequest, type BotOutboxItem, type BotOutboxResult, type BotOutboxResultRequest, type RoomGrabResult, type RoomMembers, type User } from '@liuliang/shared';
 import { AppError, conflict, notFound, ruleBroken } from '../../http/app-error';
 import { inTransaction } from '../../db/sql';
 import type { Deps } from '../../deps';
@@ -110,7 +110,7 @@ export class BotService {
     return claimWechatMessages(this.deps, limit);
   }
 
-  reportOutboxResult(messageId: string, result: { status: 'sent' | 'failed'; error?: string }): Promise<BotOutboxResult> {
+  reportOutboxResult(messageId: string, result: BotOutboxResultRequest): Promise<BotOutboxResult> {
     return recordWechatResult(this.deps, messageId, result);
   }
 }

@@ -31,7 +31,7 @@ describe('gifts', () => {
     expect(outbox.body.items[0].text).toContain('100 MB');
     const bobHistory = await stack.client.get('/api/v1/wallet/entries', { token: bob.token });
     expect(bobHistory.body.items[0]).toMatchObject({ kind: 'gift', direction: 'in', amountMb: 100, memo: '生日快乐' });
-    expect(bobHistory.body.items[0].counterparty).toContain('138****0001');
+    expect(bobHistory.body.items[0].counterparty).toEqual({ type: 'user', nickname: expect.stringMatching(/^用户/), maskedPhone: '138****0001' });
   });
 
   it('keeps a gift to a new number in escrow and credits it when that number first signs in', async () => {
@@ -83,7 +83,11 @@ describe('gifts', () => {
     expect((await stack.client.get(`/api/v1/gifts/${delivered.body.id}`, { token: carol.token })).body.toPhone).toBe('133****0006');
     expect((await stack.client.get(`/api/v1/gifts/${delivered.body.id}`, { token: dave.token })).body.toPhone).toBe('133****0006');
     const history = await stack.client.get('/api/v1/wallet/entries', { token: carol.token });
-    expect(history.body.items.find((entry: { kind: string }) => entry.kind === 'gift').counterparty).toContain('133****0006');
+    const entryOf = (kind: string) => history.body.items.find((entry: { kind: string }) => entry.kind === kind);
+    expect(entryOf('gift').counterparty).toMatchObject({ type: 'user', maskedPhone: '133****0006' });
+    // A gift waiting for a number not yet registered went to the gift's escrow, not to a person.
+    expect(entryOf('gift_escrow').counterparty).toEqual({ type: 'account', account: 'gift' });
+    expect(entryOf('deposit').counterparty).toEqual({ type: 'account', account: 'carrier_plan' });
     const everythingCarolSaw = JSON.stringify([delivered.body, pending.body, history.body]);
     expect(everythingCarolSaw).not.toMatch(/1330000000[67]/);
   });

@@ -1,4 +1,6 @@
 import type { Sql } from '../../db/sql';
+import { escrowCode } from './accounts';
+import type { LedgerRegistry } from './registry';
 
 export interface AuditBreach {
   invariant: string;
@@ -6,35 +8,10 @@ export interface AuditBreach {
 }
 
 /**
- * Objects whose escrow must be empty once they are finished: one query per feature, each
- * listing escrow accounts of finished objects that still hold data.
+ * Checks every invariant of SPEC §2 from the database alone, the features' registered checks
+ * of their escrows and rows included. An empty list means all hold.
  */
-export const FINISHED_ESCROW_CHECKS: Array<{ name: string; sql: string }> = [
-  {
-    name: 'gift escrow empty once delivered or refunded',
-    sql: `SELECT a.code, a.balance_mb FROM gifts g JOIN accounts a ON a.code = CONCAT('escrow:gift:', g.id)
-           WHERE g.status <> 'pending_claim' AND a.balance_mb <> 0`,
-  },
-  {
-    name: 'red packet escrow empty once finished or expired',
-    sql: `SELECT a.code, a.balance_mb FROM red_packets p JOIN accounts a ON a.code = CONCAT('escrow:red_packet:', p.id)
-           WHERE p.status <> 'open' AND a.balance_mb <> 0`,
-  },
-  {
-    name: 'red packet escrow holds exactly what is left to grab',
-    sql: `SELECT a.code, a.balance_mb, p.remaining_mb FROM red_packets p JOIN accounts a ON a.code = CONCAT('escrow:red_packet:', p.id)
-           WHERE p.status = 'open' AND a.balance_mb <> p.remaining_mb`,
-  },
-  {
-    name: 'red packet grabs sum to what left the packet',
-    sql: `SELECT p.id, p.total_mb, p.remaining_mb, p.refunded_mb, COALESCE(SUM(g.amount_mb), 0) AS grabbed_mb
-            FROM red_packets p LEFT JOIN red_packet_grabs g ON g.packet_id = p.id
-           GROUP BY p.id HAVING p.total_mb <> grabbed_mb + p.remaining_mb + p.refunded_mb`,
-  },
-];
-
-/** Checks every invariant of SPEC §2 from the database alone. An empty list means all hold. */
-export async function auditLedger(sql: Sql, extraEscrowChecks = FINISHED_ESCROW_CHECKS): Promise<AuditBreach[]> {
+export async function auditLedger(sql: Sql, registry: Pick<LedgerRegistry, 'escrowChecks' | 'invariantChecks'>): Promise<AuditBreach[]> {
   const breaches: AuditBreach[] = [];
   const add = (invariant: string, rows: unknown[]) => {
     for (const row of rows) breaches.push({ invariant, detail: JSON.stringify(row) });
@@ -67,6 +44,17 @@ export async function auditLedger(sql: Sql, extraEscrowChecks = FINISHED_ESCROW_
   add('external accounts hold no lots', await sql.query(`SELECT l.id, a.code FROM lots l JOIN accounts a ON a.id = l.account_id WHERE a.type = 'external'`));
   add('every transfer is positive', await sql.query('SELECT id, amount_mb FROM transfers WHERE amount_mb <= 0'));
 
-  for (const check of extraEscrowChecks) add(check.name, await sql.query(check.sql));
+  for (const check of registry.escrowChecks) {
+    add(
+      check.name,
+      await sql.query(
+        `SELECT a.code, a.balance_mb, e.expected_mb
+           FROM (${check.expectedSql}) e JOIN accounts a ON a.code = CONCAT(?, e.object_id)
+          WHERE a.balance_mb <> e.expected_mb`,
+        [escrowCode(check.escrowOwner, '')],
+      ),
+    );
+  }
+  for (const check of registry.invariantChecks) add(check.name, await sql.query(check.breachesSql));
   return breaches;
 }

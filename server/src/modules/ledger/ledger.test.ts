@@ -3,6 +3,7 @@ import { createDataSource } from '../../db/data-source';
 import { inTransaction } from '../../db/sql';
 import { manualClock } from '../../platform/clock';
 import { endOfShanghaiMonth } from '../../platform/shanghai-time';
+import { LEDGER_REGISTRY } from '../../ledger-registrations';
 import { createTestDatabase, expectLedgerIntact } from '../../test-support/database';
 import { EXTERNAL_ACCOUNTS, escrowCode, walletCode } from './accounts';
 import { auditLedger } from './audit';
@@ -144,12 +145,23 @@ describe('the ledger', () => {
     );
     const outcomes = await Promise.all(moves);
     expect(outcomes.filter((o) => o !== 'ok' && o !== 'INSUFFICIENT_BALANCE')).toEqual([]);
-    expect(await auditLedger(dataSource.manager)).toEqual([]);
+    expect(await auditLedger(dataSource.manager, LEDGER_REGISTRY)).toEqual([]);
+  });
+
+  it('runs the escrow checks features register, against the escrows it keeps', async () => {
+    // Escrow gift 99 holds 20 MB from an earlier test; a feature that says it should be empty is told so.
+    const registry = {
+      escrowChecks: [{ name: 'test escrow is empty', escrowOwner: 'gift' as const, expectedSql: 'SELECT 99 AS object_id, 0 AS expected_mb' }],
+      invariantChecks: [{ name: 'test rows hold', breachesSql: 'SELECT 1 AS broken FROM DUAL WHERE 1 = 0' }],
+    };
+    const breaches = await auditLedger(dataSource.manager, registry);
+    expect(breaches.map((b) => b.invariant)).toEqual(['test escrow is empty']);
+    expect(JSON.parse(breaches[0].detail)).toMatchObject({ code: escrowCode('gift', 99), balance_mb: '20' });
   });
 
   it('reports a breach when the books do not balance', async () => {
     await dataSource.query(`UPDATE accounts SET balance_mb = balance_mb + 1 WHERE code = ?`, [walletCode(5)]);
-    const breaches = await auditLedger(dataSource.manager);
+    const breaches = await auditLedger(dataSource.manager, LEDGER_REGISTRY);
     expect(breaches.map((b) => b.invariant)).toEqual(
       expect.arrayContaining(['sum of all balances is zero', 'each balance equals credits minus debits', 'each internal balance equals the sum of its lots']),
     );

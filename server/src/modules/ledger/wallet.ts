@@ -1,7 +1,9 @@
-import { maskPhone, type Wallet, type WalletEntry, type Page } from '@liuliang/shared';
+import type { Page, Wallet, WalletEntry } from '@liuliang/shared';
 import { type Sql, toInt } from '../../db/sql';
 import type { Clock } from '../../platform/clock';
 import { walletCode } from './accounts';
+import { describeCounterparties } from './counterparties';
+import type { LedgerRegistry } from './registry';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const MAX_PAGE_SIZE = 100;
@@ -24,58 +26,56 @@ export async function readWallet(sql: Sql, clock: Clock, userId: string, expirin
   };
 }
 
+interface EntryRow {
+  id: string;
+  kind: string;
+  amount_mb: string;
+  ref_type: string | null;
+  ref_id: string | null;
+  memo: string | null;
+  created_at: Date;
+  direction: 'in' | 'out';
+  other_code: string;
+  other_owner_user_id: string | null;
+}
+
 /** The user's history, newest first, one page at a time; the cursor is the last transfer id seen. */
-export async function readWalletEntries(sql: Sql, userId: string, limit: number, cursor: string | undefined): Promise<Page<WalletEntry>> {
+export async function readWalletEntries(
+  sql: Sql,
+  registry: Pick<LedgerRegistry, 'walletOwners' | 'transferCounterparties'>,
+  userId: string,
+  limit: number,
+  cursor: string | undefined,
+): Promise<Page<WalletEntry>> {
   const [account] = await sql.query('SELECT id FROM accounts WHERE code = ?', [walletCode(userId)]);
   if (!account) return { items: [], nextCursor: null };
   const before = cursor && /^\d+$/.test(cursor) ? cursor : '18446744073709551615';
-  const rows: Array<Record<string, string | Date | null>> = await sql.query(
+  const rows: EntryRow[] = await sql.query(
     `SELECT t.id, t.kind, t.amount_mb, t.ref_type, t.ref_id, t.memo, t.created_at, t.direction,
-            other.code AS other_code, u.nickname AS other_nickname, u.phone AS other_phone,
-            ps.nickname AS packet_sender_nickname, ps.phone AS packet_sender_phone
+            other.code AS other_code, other.owner_user_id AS other_owner_user_id
        FROM (
          (SELECT *, 'out' AS direction, to_account_id AS other_id FROM transfers WHERE from_account_id = ? AND id < ? ORDER BY id DESC LIMIT ?)
          UNION ALL
          (SELECT *, 'in' AS direction, from_account_id AS other_id FROM transfers WHERE to_account_id = ? AND id < ? ORDER BY id DESC LIMIT ?)
        ) t
        JOIN accounts other ON other.id = t.other_id
-       LEFT JOIN users u ON u.id = other.owner_user_id
-       -- A grabbed share reads better as "from the sender" than "from the packet's escrow".
-       LEFT JOIN red_packets p ON t.kind = 'red_packet_grab' AND t.ref_type = 'red_packet' AND p.id = t.ref_id
-       LEFT JOIN users ps ON ps.id = p.sender_id AND ps.id <> ?
       ORDER BY t.id DESC LIMIT ?`,
-    [account.id, before, limit + 1, account.id, before, limit + 1, userId, limit + 1],
+    [account.id, before, limit + 1, account.id, before, limit + 1, limit + 1],
   );
   const page = rows.slice(0, limit);
+  const counterparties = await describeCounterparties(sql, registry, userId, page);
   return {
-    items: page.map((r) => ({
+    items: page.map((r, i) => ({
       id: String(r.id),
       kind: String(r.kind),
       direction: r.direction === 'in' ? 'in' : 'out',
       amountMb: toInt(r.amount_mb),
-      counterparty: r.packet_sender_nickname
-        ? `${r.packet_sender_nickname} (${maskPhone(String(r.packet_sender_phone))})`
-        : describeCounterparty(String(r.other_code), r.other_nickname as string | null, r.other_phone as string | null),
-      refType: (r.ref_type as string | null) ?? null,
-      refId: (r.ref_id as string | null) ?? null,
-      memo: (r.memo as string | null) ?? null,
-      at: new Date(r.created_at as Date).toISOString(),
+      counterparty: counterparties[i],
+      refType: r.ref_type ?? null,
+      refId: r.ref_id ?? null,
+      memo: r.memo ?? null,
+      at: new Date(r.created_at).toISOString(),
     })),
     nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null,
   };
-}
-
-function describeCounterparty(code: string, nickname: string | null, phone: string | null): string {
-  if (code.startsWith('wallet:')) return nickname && phone ? `${nickname} (${maskPhone(phone)})` : code;
-  const names: Record<string, string> = {
-    'ext:carrier_plan': '套餐流量',
-    'ext:expired': '过期',
-    'ext:recharged': '充值到手机',
-    'ext:sponsor_budget': '赞助商',
-    'ext:exchanged': '兑换',
-  };
-  if (names[code]) return names[code];
-  if (code.startsWith('escrow:gift:')) return '转赠';
-  if (code.startsWith('escrow:red_packet:')) return '红包';
-  return code;
 }

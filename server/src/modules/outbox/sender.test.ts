@@ -2,7 +2,8 @@ import { createMessageProvider } from '../../carrier/sms-provider';
 import { manualClock } from '../../platform/clock';
 import { startTestStack, type TestStack } from '../../test-support/stack';
 import { enqueueMessage } from './outbox';
-import { deliverDueMessages, OUTBOX_MAX_ATTEMPTS } from './sender';
+import { deliverDueMessages } from './sender';
+import { OUTBOX_MAX_ATTEMPTS, OUTBOX_RETRY_BASE_MS } from './policy';
 
 describe('delivering the outbox to the SMS provider', () => {
   let stack: TestStack;
@@ -30,8 +31,11 @@ describe('delivering the outbox to the SMS provider', () => {
     const id = await enqueueMessage(stack.server.deps.dataSource.manager, { channel: 'sms', to: '13600000002', template: 'test', text: '重试' }, clock.now());
     await stack.sim.setFaults({ errorRate: 1 });
     for (let attempt = 1; attempt <= OUTBOX_MAX_ATTEMPTS; attempt++) {
+      const attemptedAt = clock.now().getTime();
       await deliverDueMessages(stack.server.deps, provider());
       expect(await statusOf(id)).toMatchObject({ attempts: attempt, status: attempt < OUTBOX_MAX_ATTEMPTS ? 'pending' : 'failed' });
+      // The wechat channel's test (bot-api.test.ts) asserts the same waits: one policy for every channel.
+      expect((await nextAttemptOf(id)).getTime()).toBe(attemptedAt + OUTBOX_RETRY_BASE_MS * 2 ** (attempt - 1));
       // Not due again until its backoff has passed.
       expect(await deliverDueMessages(stack.server.deps, provider())).toBe(0);
       expect((await statusOf(id)).attempts).toBe(attempt);

@@ -3,6 +3,10 @@ import { manualClock } from '../../platform/clock';
 import { signIn } from '../../test-support/http-client';
 import { startTestStack, type TestStack } from '../../test-support/stack';
 import { seedUsers } from '../../test-support/users';
+import { inTransaction } from '../../db/sql';
+import { LEDGER_REGISTRY } from '../../ledger-registrations';
+import { escrowCode, walletCode } from '../ledger/accounts';
+import { auditLedger } from '../ledger/audit';
 
 describe('red packets', () => {
   let stack: TestStack;
@@ -43,7 +47,7 @@ describe('red packets', () => {
     expect(view.luckiest).toEqual({ userId: friends[luckyIndex].userId, nickname: friends[luckyIndex].nickname, amountMb: best });
     for (const [i, friend] of friends.slice(0, 3).entries()) expect(await balance(friend.token)).toBe(results[i].amountMb);
     const story = (await stack.client.get('/api/v1/wallet/entries', { token: friends[0].token })).body.items[0];
-    expect(story).toMatchObject({ kind: 'red_packet_grab', direction: 'in', amountMb: results[0].amountMb, counterparty: `${packet.body.senderNickname} (137****0000)`, refType: 'red_packet', refId: packet.body.id });
+    expect(story).toMatchObject({ kind: 'red_packet_grab', direction: 'in', amountMb: results[0].amountMb, counterparty: { type: 'user', nickname: packet.body.senderNickname, maskedPhone: '137****0000' }, refType: 'red_packet', refId: packet.body.id });
   });
 
   it('gives everyone the same share in an equal packet, and lets the sender grab too', async () => {
@@ -51,6 +55,9 @@ describe('red packets', () => {
     expect(packet.body).toMatchObject({ totalMb: 40 });
     expect((await grab(packet.body.id, sender.token)).body).toEqual({ amountMb: 20, rank: 1 });
     expect((await grab(packet.body.id, friends[4].token)).body).toEqual({ amountMb: 20, rank: 2 });
+    // The sender's own share came from the packet, not from a person.
+    const ownShare = (await stack.client.get('/api/v1/wallet/entries', { token: sender.token })).body.items[0];
+    expect(ownShare).toMatchObject({ kind: 'red_packet_grab', direction: 'in', amountMb: 20, counterparty: { type: 'account', account: 'red_packet' } });
   });
 
   it('answers a second grab by the same user with the share they hold, and moves nothing', async () => {
@@ -177,5 +184,24 @@ describe('red packets', () => {
     const stranger = await grab(packet.body.id, friends[8].token);
     expect(stranger.body.error.code).toMatch(/SOLD_OUT|EXPIRED/);
     clock.advanceMs(-25 * 60 * 60 * 1000);
+  });
+
+  it('is audited by the ledger for data left in the escrow of a finished packet', async () => {
+    const packet = await send({ mode: 'equal', perShareMb: 10, count: 1 });
+    expect((await grab(packet.body.id, friends[7].token)).status).toBe(200);
+    const { dataSource, ledger } = stack.server.deps;
+    const escrow = escrowCode('red_packet', packet.body.id);
+    const finishedPacketCheck = 'red packet escrow empty once finished or expired';
+    expect((await auditLedger(dataSource.manager, LEDGER_REGISTRY)).map((b) => b.invariant)).not.toContain(finishedPacketCheck);
+    // A well-formed transfer keeps every invariant of the ledger itself: only the packet's rule can see it.
+    await inTransaction(dataSource, (sql) => ledger.transfer(sql, { fromCode: walletCode(sender.userId), toCode: escrow, amountMb: 5, kind: 'adjustment' }));
+    try {
+      const breaches = await auditLedger(dataSource.manager, LEDGER_REGISTRY);
+      expect(breaches.map((b) => b.invariant)).toEqual([finishedPacketCheck]);
+      expect(JSON.parse(breaches[0].detail)).toMatchObject({ code: escrow, balance_mb: '5', expected_mb: 0 });
+    } finally {
+      await inTransaction(dataSource, (sql) => ledger.transfer(sql, { fromCode: escrow, toCode: walletCode(sender.userId), amountMb: 5, kind: 'adjustment' }));
+    }
+    expect(await auditLedger(dataSource.manager, LEDGER_REGISTRY)).toEqual([]);
   });
 });

@@ -1,0 +1,30 @@
+import { LEDGER_FEATURES } from '../../ledger-registrations';
+import { registerLedgerFeatures, type LedgerFeature } from './registry';
+
+describe('registering features with the ledger', () => {
+  const owners: LedgerFeature = { feature: 'owners', walletOwners: async () => new Map() };
+  const describer = { refType: 'thing', kinds: ['gift'] as const, describe: async () => new Map() };
+
+  it('keeps every escrow check and invariant the composed features register', () => {
+    const registry = registerLedgerFeatures(LEDGER_FEATURES);
+    expect([...registry.escrowChecks, ...registry.invariantChecks].map((c) => c.name)).toEqual([
+      'gift escrow empty once delivered or refunded',
+      'red packet escrow empty once finished or expired',
+      'red packet escrow holds exactly what is left to grab',
+      'red packet grabs sum to what left the packet',
+    ]);
+  });
+
+  it('needs exactly one describer of wallet owners', () => {
+    expect(() => registerLedgerFeatures([])).toThrow(/exactly one feature describes wallet owners, got 0/);
+    expect(() => registerLedgerFeatures([owners, { ...owners, feature: 'again' }])).toThrow(/got 2/);
+  });
+
+  it('refuses two describers of the same transfer, and two checks of the same name', () => {
+    expect(() => registerLedgerFeatures([owners, { feature: 'a', transferCounterparties: [describer] }, { feature: 'b', transferCounterparties: [describer] }])).toThrow(
+      /gift\/thing/,
+    );
+    const check = { name: 'same', breachesSql: 'SELECT 1' };
+    expect(() => registerLedgerFeatures([owners, { feature: 'a', invariantChecks: [check, check] }])).toThrow(/"same"/);
+  });
+});
