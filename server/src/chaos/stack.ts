@@ -6,6 +6,7 @@ import { createCarrierSimAdmin, type CarrierSimAdmin } from '../carrier-sim/admi
 import { Ledger } from '../modules/ledger/ledger';
 import { EXTERNAL_ACCOUNTS, walletCode } from '../modules/ledger/accounts';
 import { auditLedger, type AuditBreach } from '../modules/ledger/audit';
+import { LEDGER_REGISTRY } from '../ledger-registrations';
 import { inTransaction } from '../db/sql';
 import { systemClock } from '../platform/clock';
 import { SHUTDOWN_AFTER_DRAIN_MS } from '../server';
@@ -230,7 +231,7 @@ export async function startChaosStack(options: ChaosStackOptions = {}): Promise<
           }
         });
       },
-      audit: () => auditLedger(sql.manager),
+      audit: () => auditLedger(sql.manager, LEDGER_REGISTRY),
       close,
     };
   } catch (error) {
