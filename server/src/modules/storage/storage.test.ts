@@ -86,7 +86,7 @@ describe('banking plan data', () => {
     ['an answer that times out', { timeoutRate: 1 }],
     ['an answer lost after the deduction', { lostAnswerRate: 1 }],
   ])('settles %s with exactly one deduction and one credit', async (_name, faults) => {
-    const phone = faults.timeoutRate ? '13500000004' : '13500000005';
+    const phone = 'timeoutRate' in faults ? '13500000004' : '13500000005';
     const user = await signIn(stack.client, phone);
     await stack.sim.setPlan({ phone, totalMb: 10240, usedMb: 0 });
     await stack.sim.setFaults(faults);
