@@ -38,17 +38,13 @@ module.exports = {
       name: 'feature-through-public-entry',
       severity: 'error',
       comment:
-        "A feature uses another feature only through its public entry: index.ts, service.ts, or the " +
+        'A feature uses another feature only through its public entry: index.ts, service.ts, or the ' +
         'file named after the feature (ledger/ledger.ts, outbox/outbox.ts). Its repository, rows and ' +
         'helpers are its own: ask the owning module for a function.',
       from: { path: FEATURE, pathNot: TEST_FILES },
       to: {
         path: '^server/src/modules/',
-        pathNot: [
-          '^server/src/modules/$1/',
-          '^server/src/modules/([^/]+)/(index|service)\\.ts$',
-          '^server/src/modules/(?<feature>[^/]+)/\\k<feature>\\.ts$',
-        ],
+        pathNot: ['^server/src/modules/$1/', '^server/src/modules/([^/]+)/(index|service)\\.ts$', '^server/src/modules/(?<feature>[^/]+)/\\k<feature>\\.ts$'],
       },
     },
     {
