@@ -131,7 +131,7 @@ describe('npm start, as the README says', () => {
       await waitOnScreen(phone.page, 'balance');
     } catch (error) {
       // A blank page times out with no clue; the browser's own errors are the clue.
-      throw new Error(`${(error as Error).message}\nbrowser errors: ${JSON.stringify({ pageErrors: phone.pageErrors, consoleErrors })}`);
+      throw new Error(`${(error as Error).message}\nbrowser errors: ${JSON.stringify({ pageErrors: phone.pageErrors, consoleErrors })}`, { cause: error });
     }
 
     expect({ pageErrors: phone.pageErrors, consoleErrors }).toEqual({ pageErrors: [], consoleErrors: [] });

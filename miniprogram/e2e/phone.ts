@@ -80,7 +80,7 @@ export async function waitOnScreen(page: Page, testId: string, timeoutMs = UI_TI
   try {
     await wanted.or(failure).first().waitFor({ state: 'visible', timeout: timeoutMs });
   } catch (error) {
-    throw new Error(`[data-testid=${testId}] did not appear within ${timeoutMs} ms on ${page.url()}: ${(error as Error).message}`);
+    throw new Error(`[data-testid=${testId}] did not appear within ${timeoutMs} ms on ${page.url()}: ${(error as Error).message}`, { cause: error });
   }
   if (!(await wanted.first().isVisible()) && (await failure.first().isVisible())) {
     throw new Error(`waiting for [data-testid=${testId}], the page showed the error: ${await failure.first().innerText()}`);

@@ -47,7 +47,7 @@ describe('describeFailure', () => {
     [{ rule: 'deposit.min', limit: 10 }, '每次至少转存 10 MB'],
     [{ rule: 'deposit.monthly', limit: 10240, remainingMb: 0 }, '每月最多转存 10 GB，本月还能转存 0 MB'],
     [{ rule: 'red-packet.total', limit: 102400 }, '一个红包最多 100 GB'],
-  ])('words a broken limit from details %o, never from the service\'s text', (details, sentence) => {
+  ])("words a broken limit from details %o, never from the service's text", (details, sentence) => {
     expect(describeFailure(new ApiError('LIMIT_EXCEEDED', 422, 'You can send at most 3 gifts a day.', details))).toBe(sentence);
   });
 

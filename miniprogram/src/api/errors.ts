@@ -89,9 +89,7 @@ export function limitSentence(details: unknown): string | null {
     case 'deposit.min':
       return `每次至少转存 ${formatMb(limit)}`;
     case 'deposit.monthly':
-      return broken.remainingMb === undefined
-        ? `每月最多转存 ${formatMb(limit)}`
-        : `每月最多转存 ${formatMb(limit)}，本月还能转存 ${formatMb(broken.remainingMb)}`;
+      return broken.remainingMb === undefined ? `每月最多转存 ${formatMb(limit)}` : `每月最多转存 ${formatMb(limit)}，本月还能转存 ${formatMb(broken.remainingMb)}`;
     case 'red-packet.total':
       return `一个红包最多 ${formatMb(limit)}`;
     case 'room.members':

@@ -43,8 +43,7 @@ export function useLimits(): Limits {
     return () => {
       current = false;
     };
-    // Asked once per client; `limits` changes only by this effect's own answer.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Asked once per client; `limits` changes only by this effect's own answer, so it is not a dependency.
   }, [api]);
   return limits;
 }

@@ -36,7 +36,7 @@ function machineBusyTicks(): number {
 
 function pidsNamed(names: readonly string[]): number[] {
   const pids: number[] = [];
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {

@@ -201,7 +201,7 @@ async function main(): Promise<void> {
   // A reader that goes away (`| head`) must not crash the bench before it has cleaned up.
   process.stdout.on('error', () => undefined);
   process.stderr.on('error', () => undefined);
-  let status = 1;
+  let status: number;
   try {
     status = await run(options, stack);
   } finally {

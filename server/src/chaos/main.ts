@@ -29,14 +29,22 @@ function row(r: PhaseResult): string {
 function details(r: PhaseResult): string[] {
   const lines: string[] = [];
   const byKind = (['gift', 'deposit', 'packet', 'grab'] as const)
-    .map((k) => `${k} ${r.tally[k].acknowledged}/${r.tally[k].tried} acked, lost ${r.tally[k].lost}, dup ${r.tally[k].duplicated}, wrong ${r.tally[k].answeredWrong}, pending ${r.tally[k].pending}`)
+    .map(
+      (k) =>
+        `${k} ${r.tally[k].acknowledged}/${r.tally[k].tried} acked, lost ${r.tally[k].lost}, dup ${r.tally[k].duplicated}, wrong ${r.tally[k].answeredWrong}, pending ${r.tally[k].pending}`,
+    )
     .join('; ');
   lines.push(`- (${r.fault.id}) ${byKind}; ${r.skipped} skipped (load bound); ${(r.durationMs / 1000).toFixed(0)} s`);
   const latencies = r.firstLatencyMs;
   lines.push(`  - first-attempt latency p50 ${latencies.p50} ms, p99 ${latencies.p99} ms`);
-  const transport = Object.entries(r.transport).map(([code, n]) => `${code} ×${n}`).join(', ');
+  const transport = Object.entries(r.transport)
+    .map(([code, n]) => `${code} ×${n}`)
+    .join(', ');
   if (transport) lines.push(`  - attempts without an answer: ${transport}`);
-  const during = Object.entries(r.duringFault).sort((x, y) => y[1] - x[1]).map(([answer, n]) => `${answer} ×${n}`).join(', ');
+  const during = Object.entries(r.duringFault)
+    .sort((x, y) => y[1] - x[1])
+    .map(([answer, n]) => `${answer} ×${n}`)
+    .join(', ');
   if (during) lines.push(`  - answers to attempts sent during the fault: ${during}`);
   for (const note of r.notes) lines.push(`  - ${note}`);
   for (const example of r.tally.total.examples.slice(0, 6)) lines.push(`  - ${example}`);
@@ -46,7 +54,11 @@ function details(r: PhaseResult): string[] {
 }
 
 function lastLines(log: string): string {
-  const interesting = log.split('\n').filter((l) => l.trim() !== '').slice(-3).join(' ⏎ ');
+  const interesting = log
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .slice(-3)
+    .join(' ⏎ ');
   return interesting.replace(/\|/g, '/').slice(0, 400);
 }
 

@@ -52,16 +52,22 @@ async function untilTrue(timeoutMs: number, check: () => Promise<boolean>): Prom
  * One row of the chaos report: load, fault, more load, then every request's final answer set
  * beside the database, the carrier's records and the ledger audit.
  */
-export async function runPhase(stack: ChaosStack, users: readonly SeededUser[], amounts: DepositAmounts, fault: Fault, options: PhaseOptions = DEFAULT_PHASE): Promise<PhaseResult> {
+export async function runPhase(
+  stack: ChaosStack,
+  users: readonly SeededUser[],
+  amounts: DepositAmounts,
+  fault: Fault,
+  options: PhaseOptions = DEFAULT_PHASE,
+): Promise<PhaseResult> {
   const startedAt = Date.now();
   await stack.sim.setFaults({});
   const exitsBefore = stack.exits.length;
   const load = new Workload(() => stack.urls(), users, `${fault.id}${startedAt.toString(36)}`, amounts, options.shape);
   load.start();
   let notes: string[] = [];
-  let faultEndedAt = Date.now();
-  let faultStartedAt = Date.now();
-  let loadStoppedAt = Date.now();
+  let faultEndedAt: number;
+  let faultStartedAt: number;
+  let loadStoppedAt: number;
   try {
     await sleep(options.warmupMs);
     faultStartedAt = Date.now();

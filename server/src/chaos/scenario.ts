@@ -55,13 +55,24 @@ export async function depositRowsFor(stack: ChaosStack, user: SeededUser, amount
 
 /** Creates a link packet through the first process, as its sender would. */
 export async function createPacket(stack: ChaosStack, sender: SeededUser, count: number, totalMb: number, key: string): Promise<string> {
-  const answer = await sendWithRetries(() => stack.urls(), 0, { method: 'POST', path: '/api/v1/red-packets', token: sender.token, key, body: { mode: 'random', count, totalMb, greeting: key } });
+  const answer = await sendWithRetries(() => stack.urls(), 0, {
+    method: 'POST',
+    path: '/api/v1/red-packets',
+    token: sender.token,
+    key,
+    body: { mode: 'random', count, totalMb, greeting: key },
+  });
   if (!answer.acknowledged) throw new Error(`packet creation answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   return String(answer.body.id);
 }
 
 /** Distinct users grab one packet at once over every process, each retrying with its own key. */
-export function grabStorm(stack: ChaosStack, grabbers: readonly SeededUser[], packetId: string, tag: string): Array<{ user: SeededUser; request: LogicalRequest; outcome: Promise<Outcome> }> {
+export function grabStorm(
+  stack: ChaosStack,
+  grabbers: readonly SeededUser[],
+  packetId: string,
+  tag: string,
+): Array<{ user: SeededUser; request: LogicalRequest; outcome: Promise<Outcome> }> {
   return grabbers.map((user, i) => {
     const request = grabRequest(user, packetId, `${tag}-${i}`);
     return { user, request, outcome: sendWithRetries(() => stack.urls(), i, request) };

@@ -227,7 +227,14 @@ export async function startChaosStack(options: ChaosStackOptions = {}): Promise<
         const expiresAt = new Date(Date.now() + 90 * 24 * 60 * 60 * 1000);
         await inTransaction(sql, async (tx) => {
           for (const user of users) {
-            await ledger.transfer(tx, { fromCode: EXTERNAL_ACCOUNTS.carrierPlan, toCode: walletCode(user.userId), amountMb, kind: 'adjustment', ref: { type: 'chaos_seed', id: user.userId }, expiresAt });
+            await ledger.transfer(tx, {
+              fromCode: EXTERNAL_ACCOUNTS.carrierPlan,
+              toCode: walletCode(user.userId),
+              amountMb,
+              kind: 'adjustment',
+              ref: { type: 'chaos_seed', id: user.userId },
+              expiresAt,
+            });
           }
         });
       },

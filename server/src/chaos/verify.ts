@@ -62,10 +62,27 @@ export async function verifyPhase(sql: DataSource, sim: CarrierSimAdmin, ops: re
     tally[op.kind].tried++;
     if (op.outcome?.acknowledged) tally[op.kind].acknowledged++;
   }
-  await verifyGifts(sql, ops.filter((o) => o.kind === 'gift'), tally.gift);
-  await verifyDeposits(sql, sim, ops.filter((o) => o.kind === 'deposit'), tally.deposit);
-  await verifyPackets(sql, ops.filter((o) => o.kind === 'packet'), tally.packet);
-  await verifyGrabs(sql, ops.filter((o) => o.kind === 'grab'), tally.grab);
+  await verifyGifts(
+    sql,
+    ops.filter((o) => o.kind === 'gift'),
+    tally.gift,
+  );
+  await verifyDeposits(
+    sql,
+    sim,
+    ops.filter((o) => o.kind === 'deposit'),
+    tally.deposit,
+  );
+  await verifyPackets(
+    sql,
+    ops.filter((o) => o.kind === 'packet'),
+    tally.packet,
+  );
+  await verifyGrabs(
+    sql,
+    ops.filter((o) => o.kind === 'grab'),
+    tally.grab,
+  );
   for (const kind of ['gift', 'deposit', 'packet', 'grab'] as const) {
     for (const field of ['tried', 'acknowledged', 'lost', 'duplicated', 'answeredWrong', 'pending'] as const) tally.total[field] += tally[kind][field];
     tally.total.examples.push(...tally[kind].examples.map((e) => `${kind} ${e}`));
@@ -76,7 +93,9 @@ export async function verifyPhase(sql: DataSource, sim: CarrierSimAdmin, ops: re
 async function verifyGifts(sql: DataSource, ops: readonly OpRecord[], t: KindTally): Promise<void> {
   const rows = await queryIn<{ id: string; message: string; transfers: string }>(
     sql,
-    (ph) => `SELECT g.id, g.message, (SELECT COUNT(*) FROM transfers t WHERE t.ref_type = 'gift' AND t.ref_id = CAST(g.id AS CHAR) COLLATE utf8mb4_unicode_ci AND t.kind IN ('gift', 'gift_escrow')) AS transfers
+    (
+      ph,
+    ) => `SELECT g.id, g.message, (SELECT COUNT(*) FROM transfers t WHERE t.ref_type = 'gift' AND t.ref_id = CAST(g.id AS CHAR) COLLATE utf8mb4_unicode_ci AND t.kind IN ('gift', 'gift_escrow')) AS transfers
                FROM gifts g WHERE g.message IN (${ph})`,
     ops.map((o) => o.key),
   );
@@ -97,7 +116,9 @@ async function verifyDeposits(sql: DataSource, sim: CarrierSimAdmin, ops: readon
   const deducted = groupBy(deductions, (d) => `${d.phone}:${d.amountMb}`);
   const rows = await queryIn<{ id: string; user_id: string; amount_mb: string; status: string; transfers: string }>(
     sql,
-    (ph) => `SELECT d.id, d.user_id, d.amount_mb, d.status, (SELECT COUNT(*) FROM transfers t WHERE t.ref_type = 'deposit' AND t.ref_id = CAST(d.id AS CHAR) COLLATE utf8mb4_unicode_ci AND t.kind = 'deposit') AS transfers
+    (
+      ph,
+    ) => `SELECT d.id, d.user_id, d.amount_mb, d.status, (SELECT COUNT(*) FROM transfers t WHERE t.ref_type = 'deposit' AND t.ref_id = CAST(d.id AS CHAR) COLLATE utf8mb4_unicode_ci AND t.kind = 'deposit') AS transfers
                FROM deposits d WHERE d.amount_mb IN (${ph})`,
     ops.map((o) => o.amountMb),
   );
@@ -115,7 +136,8 @@ async function verifyDeposits(sql: DataSource, sim: CarrierSimAdmin, ops: readon
       const answered = op.outcome.body as { id?: unknown; status?: unknown };
       const row = mine.find((r) => String(r.id) === String(answered.id));
       const lost = !row || (answered.status === 'completed' && Number(row.transfers) === 0) || (row.status === 'completed' && atCarrier.length === 0);
-      if (lost) note(t, 'lost', `${op.key} answered deposit ${String(answered.id)} ${String(answered.status)}; row ${row ? `${row.status}, ${row.transfers} transfer(s)` : 'missing'}`);
+      if (lost)
+        note(t, 'lost', `${op.key} answered deposit ${String(answered.id)} ${String(answered.status)}; row ${row ? `${row.status}, ${row.transfers} transfer(s)` : 'missing'}`);
     } else if (credited.length === 1) note(t, 'answeredWrong', `${op.key} was credited (deposit ${credited[0].id}) but answered ${finalAnswer(op)}`);
   }
 }
@@ -139,7 +161,11 @@ async function verifyPackets(sql: DataSource, ops: readonly OpRecord[], t: KindT
 
 async function verifyGrabs(sql: DataSource, ops: readonly OpRecord[], t: KindTally): Promise<void> {
   const packetIds = [...new Set(ops.map((o) => o.packetId!))];
-  const grabs = await queryIn<{ packet_id: string; user_id: string; amount_mb: string }>(sql, (ph) => `SELECT packet_id, user_id, amount_mb FROM red_packet_grabs WHERE packet_id IN (${ph})`, packetIds);
+  const grabs = await queryIn<{ packet_id: string; user_id: string; amount_mb: string }>(
+    sql,
+    (ph) => `SELECT packet_id, user_id, amount_mb FROM red_packet_grabs WHERE packet_id IN (${ph})`,
+    packetIds,
+  );
   const credits = await queryIn<{ ref_id: string; user_id: string; n: string; total: string }>(
     sql,
     (ph) => `SELECT t.ref_id, a.owner_user_id AS user_id, COUNT(*) AS n, SUM(t.amount_mb) AS total FROM transfers t JOIN accounts a ON a.id = t.to_account_id
@@ -152,7 +178,8 @@ async function verifyGrabs(sql: DataSource, ops: readonly OpRecord[], t: KindTal
     const id = `${op.packetId}:${op.user.userId}`;
     const rows = grabOf.get(id) ?? [];
     const credit = creditOf.get(id);
-    if (rows.length > 1 || (credit && Number(credit.n) > 1)) note(t, 'duplicated', `${op.key}: ${rows.length} grab rows, ${credit?.n ?? 0} credits for one user on packet ${op.packetId}`);
+    if (rows.length > 1 || (credit && Number(credit.n) > 1))
+      note(t, 'duplicated', `${op.key}: ${rows.length} grab rows, ${credit?.n ?? 0} credits for one user on packet ${op.packetId}`);
     const committedMb = rows.length === 1 && credit ? Number(rows[0].amount_mb) : null;
     if (op.outcome?.acknowledged) {
       const answeredMb = Number(op.outcome.body?.amountMb);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,7 @@ import { startTestStack, type TestStack } from '../test-support/stack';
 
 /** What Taro writes into index.html: one inline script, allowed by its hash and nothing else. */
 const INLINE_SCRIPT = '!function(){document.documentElement.style.fontSize="20px"}()';
-const EXPECTED_HASH = "'sha256-" + require('node:crypto').createHash('sha256').update(INLINE_SCRIPT).digest('base64') + "'";
+const EXPECTED_HASH = "'sha256-" + createHash('sha256').update(INLINE_SCRIPT).digest('base64') + "'";
 
 describe('security headers', () => {
   let stack: TestStack;

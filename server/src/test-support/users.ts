@@ -18,7 +18,12 @@ export async function seedUsers(stack: TestStack, count: number, phonePrefix: st
 }
 
 /** The same, straight into a database, for harnesses whose servers run as separate processes. */
-export async function seedUsersInto(deps: Pick<Deps, 'dataSource' | 'ledger' | 'clock'>, tokens: Pick<Config, 'JWT_SECRET' | 'ACCESS_TOKEN_SECONDS'>, count: number, phonePrefix: string): Promise<SeededUser[]> {
+export async function seedUsersInto(
+  deps: Pick<Deps, 'dataSource' | 'ledger' | 'clock'>,
+  tokens: Pick<Config, 'JWT_SECRET' | 'ACCESS_TOKEN_SECONDS'>,
+  count: number,
+  phonePrefix: string,
+): Promise<SeededUser[]> {
   const { dataSource, ledger, clock } = deps;
   const phones = Array.from({ length: count }, (_, i) => `${phonePrefix}${String(i).padStart(11 - phonePrefix.length, '0')}`);
   return inTransaction(dataSource, async (sql) => {

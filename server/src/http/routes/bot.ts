@@ -41,19 +41,52 @@ function actingUser(ctx: Context): User {
 /** The bot's own endpoints (SPEC §4): `Authorization: Bot <token>` only; a user's token is refused with 403. */
 export function addBotRoutes(api: Api, bot: BotService): void {
   api.add(
-    { method: 'post', path: '/bot/bindings', tag: 'bot', summary: 'Bind a chat contact to the user of a phone, with the SMS code sent to it (registers a new number; replaces the contact\'s and the user\'s earlier binding)', access: 'bot', movesData: true, body: BotBindingRequestSchema, response: BotBindingSchema, resume: (_ctx, ref) => bot.binding(ref.id) },
+    {
+      method: 'post',
+      path: '/bot/bindings',
+      tag: 'bot',
+      summary: "Bind a chat contact to the user of a phone, with the SMS code sent to it (registers a new number; replaces the contact's and the user's earlier binding)",
+      access: 'bot',
+      movesData: true,
+      body: BotBindingRequestSchema,
+      response: BotBindingSchema,
+      resume: (_ctx, ref) => bot.binding(ref.id),
+    },
     async (_ctx, { body, outcome }) => bot.bind(body, outcome),
   );
   api.add(
-    { method: 'get', path: '/bot/bindings/:contactId', tag: 'bot', summary: 'The user a chat contact is bound to, or 403 CONTACT_NOT_BOUND', access: 'bot', response: BotBindingSchema },
+    {
+      method: 'get',
+      path: '/bot/bindings/:contactId',
+      tag: 'bot',
+      summary: 'The user a chat contact is bound to, or 403 CONTACT_NOT_BOUND',
+      access: 'bot',
+      response: BotBindingSchema,
+    },
     async (_ctx, { params }) => bot.binding(chatIdParam(params.contactId, 'contactId')),
   );
   api.add(
-    { method: 'put', path: '/bot/rooms/:roomId/members', tag: 'bot', summary: 'Replace the member list of a chat room (at most 5000 contacts)', access: 'bot', body: RoomMembersReplaceSchema, response: RoomMembersSchema },
+    {
+      method: 'put',
+      path: '/bot/rooms/:roomId/members',
+      tag: 'bot',
+      summary: 'Replace the member list of a chat room (at most 5000 contacts)',
+      access: 'bot',
+      body: RoomMembersReplaceSchema,
+      response: RoomMembersSchema,
+    },
     async (_ctx, { body, params }) => bot.replaceRoomMembers(chatIdParam(params.roomId, 'roomId'), body.contactIds),
   );
   api.add(
-    { method: 'post', path: '/bot/rooms/:roomId/members', tag: 'bot', summary: 'A contact joined a chat room', access: 'bot', body: RoomMemberAddSchema, response: RoomMembersSchema },
+    {
+      method: 'post',
+      path: '/bot/rooms/:roomId/members',
+      tag: 'bot',
+      summary: 'A contact joined a chat room',
+      access: 'bot',
+      body: RoomMemberAddSchema,
+      response: RoomMembersSchema,
+    },
     async (_ctx, { body, params }) => bot.addRoomMember(chatIdParam(params.roomId, 'roomId'), body.contactId),
   );
   api.add(
@@ -62,18 +95,40 @@ export function addBotRoutes(api: Api, bot: BotService): void {
   );
   api.add(
     {
-      method: 'post', path: '/bot/rooms/:roomId/grab', tag: 'bot',
+      method: 'post',
+      path: '/bot/rooms/:roomId/grab',
+      tag: 'bot',
       summary: 'Grab, for the acting user, the newest open packet of the room without a passphrase, or with the one given; 404 when none matches, else as /red-packets/{id}/grab',
-      access: 'bot', movesData: true, idempotencyStore: 'redis', body: RoomGrabRequestSchema, response: RoomGrabResultSchema,
+      access: 'bot',
+      movesData: true,
+      idempotencyStore: 'redis',
+      body: RoomGrabRequestSchema,
+      response: RoomGrabResultSchema,
     },
     async (ctx, { body, params }) => bot.grabInRoom(actingUser(ctx), chatIdParam(params.roomId, 'roomId'), body.passphrase),
   );
   api.add(
-    { method: 'post', path: '/bot/outbox/claim', tag: 'bot', summary: 'Lease due wechat messages whose recipient has a bound contact, for the bot to deliver', access: 'bot', body: BotOutboxClaimRequestSchema, response: BotOutboxClaimSchema },
+    {
+      method: 'post',
+      path: '/bot/outbox/claim',
+      tag: 'bot',
+      summary: 'Lease due wechat messages whose recipient has a bound contact, for the bot to deliver',
+      access: 'bot',
+      body: BotOutboxClaimRequestSchema,
+      response: BotOutboxClaimSchema,
+    },
     async (_ctx, { body }) => ({ items: await bot.claimOutbox(body.limit) }),
   );
   api.add(
-    { method: 'post', path: '/bot/outbox/:id/result', tag: 'bot', summary: 'Report a claimed wechat message sent, or failed (retried with backoff, then failed for good)', access: 'bot', body: BotOutboxResultRequestSchema, response: BotOutboxResultSchema },
+    {
+      method: 'post',
+      path: '/bot/outbox/:id/result',
+      tag: 'bot',
+      summary: 'Report a claimed wechat message sent, or failed (retried with backoff, then failed for good)',
+      access: 'bot',
+      body: BotOutboxResultRequestSchema,
+      response: BotOutboxResultSchema,
+    },
     async (_ctx, { body, params }) => bot.reportOutboxResult(messageIdParam(params.id), body),
   );
 }

@@ -1,4 +1,12 @@
-import { LimitsQuerySchema, LimitsSchema, RED_PACKET_GREETING_MAX_CHARS, RED_PACKET_MAX_COUNT, RED_PACKET_PASSPHRASE_MAX_CHARS, GIFT_MESSAGE_MAX_CHARS, type Limits } from '@liuliang/shared';
+import {
+  LimitsQuerySchema,
+  LimitsSchema,
+  RED_PACKET_GREETING_MAX_CHARS,
+  RED_PACKET_MAX_COUNT,
+  RED_PACKET_PASSPHRASE_MAX_CHARS,
+  GIFT_MESSAGE_MAX_CHARS,
+  type Limits,
+} from '@liuliang/shared';
 import type { Config } from '../../config';
 import type { Api } from '../api';
 
@@ -38,7 +46,15 @@ export function publishedLimits(config: Config): Limits {
 export function addLimitRoutes(api: Api, config: Config): void {
   const limits = publishedLimits(config);
   api.add(
-    { method: 'get', path: '/limits', tag: 'limits', summary: 'The configured limits of deposits, gifts, red packets and sign-in codes', access: 'none', query: LimitsQuerySchema, response: LimitsSchema },
+    {
+      method: 'get',
+      path: '/limits',
+      tag: 'limits',
+      summary: 'The configured limits of deposits, gifts, red packets and sign-in codes',
+      access: 'none',
+      query: LimitsQuerySchema,
+      response: LimitsSchema,
+    },
     async () => limits,
   );
 }

@@ -12,7 +12,11 @@ export function addDevOutboxRoutes(api: Api, deps: Deps): void {
   if (!deps.config.DEV_OUTBOX || deps.config.NODE_ENV === 'production') return;
   api.add(
     {
-      method: 'get', path: '/dev/outbox', tag: 'dev', summary: 'Messages the product sent (development and test only)', access: 'none',
+      method: 'get',
+      path: '/dev/outbox',
+      tag: 'dev',
+      summary: 'Messages the product sent (development and test only)',
+      access: 'none',
       query: z.object({ to: z.string().max(128).optional(), limit: z.coerce.number().int().min(1).max(MAX_OUTBOX_PAGE).optional() }),
       response: z.object({ items: z.array(OutboxItemSchema) }),
     },

@@ -11,18 +11,37 @@ const PacketId = z.string().regex(OPAQUE_ID_PATTERN).catch('-');
 export function addRedPacketRoutes(api: Api, packets: RedPacketService): void {
   api.add(
     {
-      method: 'post', path: '/red-packets', tag: 'red-packets', summary: 'Send a red packet (random or equal split), shared by link or into a chat room', access: 'user', movesData: true, body: RedPacketCreateSchema, response: RedPacketSchema, status: 201,
+      method: 'post',
+      path: '/red-packets',
+      tag: 'red-packets',
+      summary: 'Send a red packet (random or equal split), shared by link or into a chat room',
+      access: 'user',
+      movesData: true,
+      body: RedPacketCreateSchema,
+      response: RedPacketSchema,
+      status: 201,
       resume: (ctx, ref) => packets.view(callerUserId(ctx), ref.id),
     },
     async (ctx, { body, outcome }) => packets.create(callerUser(ctx), body, (ctx.state.caller as Caller & { viaBot?: boolean }).viaBot === true, outcome),
   );
   api.add(
-    { method: 'get', path: '/red-packets/:id', tag: 'red-packets', summary: 'A red packet with its grabs and, once finished, the luckiest grabber', access: 'user-or-bot', response: RedPacketSchema },
+    {
+      method: 'get',
+      path: '/red-packets/:id',
+      tag: 'red-packets',
+      summary: 'A red packet with its grabs and, once finished, the luckiest grabber',
+      access: 'user-or-bot',
+      response: RedPacketSchema,
+    },
     async (ctx, { params }) => packets.view((ctx.state.caller as Caller).kind === 'bot' ? null : callerUserId(ctx), PacketId.parse(params.id)),
   );
   api.add(
     {
-      method: 'get', path: '/red-packets', tag: 'red-packets', summary: "A chat room's packets, newest first: for members of the room (403 NOT_IN_ROOM) and the bot", access: 'user-or-bot',
+      method: 'get',
+      path: '/red-packets',
+      tag: 'red-packets',
+      summary: "A chat room's packets, newest first: for members of the room (403 NOT_IN_ROOM) and the bot",
+      access: 'user-or-bot',
       query: z.object({ roomId: z.string().min(1).max(128), status: z.enum(['open', 'finished', 'expired']).optional(), limit: z.coerce.number().int().min(1).max(50).optional() }),
       response: pageOf(RedPacketSchema),
     },
@@ -32,7 +51,17 @@ export function addRedPacketRoutes(api: Api, packets: RedPacketService): void {
     },
   );
   api.add(
-    { method: 'post', path: '/red-packets/:id/grab', tag: 'red-packets', summary: 'Grab a share; a user who holds one gets it again (a retry is safe). 409 SOLD_OUT / EXPIRED, 403 WRONG_PASSPHRASE / NOT_IN_ROOM, 429 after 5 wrong passphrases', access: 'user-id', movesData: true, idempotencyStore: 'redis', body: GrabRequestSchema, response: GrabResultSchema },
+    {
+      method: 'post',
+      path: '/red-packets/:id/grab',
+      tag: 'red-packets',
+      summary: 'Grab a share; a user who holds one gets it again (a retry is safe). 409 SOLD_OUT / EXPIRED, 403 WRONG_PASSPHRASE / NOT_IN_ROOM, 429 after 5 wrong passphrases',
+      access: 'user-id',
+      movesData: true,
+      idempotencyStore: 'redis',
+      body: GrabRequestSchema,
+      response: GrabResultSchema,
+    },
     async (ctx, { body, params }) => packets.grab({ id: callerUserId(ctx) }, PacketId.parse(params.id), body.passphrase),
   );
 }

@@ -13,7 +13,10 @@ async function describePacketSenders(sql: Sql, packetIds: readonly string[], vie
     `SELECT id, sender_id FROM red_packets WHERE id IN (${packetIds.map(() => '?').join(', ')}) AND sender_id <> ?`,
     [...packetIds, viewerUserId],
   );
-  const senders = await describeUsers(sql, packets.map((p) => String(p.sender_id)));
+  const senders = await describeUsers(
+    sql,
+    packets.map((p) => String(p.sender_id)),
+  );
   const described = new Map<string, Counterparty>();
   for (const packet of packets) {
     const sender = senders.get(String(packet.sender_id));
