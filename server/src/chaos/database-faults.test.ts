@@ -1,6 +1,6 @@
 import type { SeededUser } from '../test-support/users';
 import { sendWithRetries } from './client';
-import { startChaosStack, type ChaosStack } from './stack';
+import { seedChaosUsers, startChaosStack, type ChaosStack } from './stack';
 import { depositRequest, depositRowsFor, deductionsFor, giftRequest, sleep, tryOnce, until } from './scenario';
 import { verifyPhase } from './verify';
 import { DepositAmounts, Workload } from './workload';
@@ -21,9 +21,7 @@ let exitsBefore = 0;
 
 beforeAll(async () => {
   stack = await startChaosStack();
-  users = await stack.seedUsers(80, '136');
-  await stack.fundWallets(users, 100_000);
-  for (const user of users) await stack.sim.setPlan({ phone: user.phone, totalMb: 10_000_000, usedMb: 0 });
+  users = await seedChaosUsers(stack, { count: 80, phonePrefix: '136', walletMb: 100_000, planMb: 10_000_000 });
 }, 120_000);
 
 afterAll(async () => {

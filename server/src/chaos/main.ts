@@ -1,6 +1,6 @@
 import { FAULTS } from './faults';
 import { DEFAULT_PHASE, runPhase, type PhaseResult } from './phase';
-import { startChaosStack, type ChaosStack } from './stack';
+import { seedChaosUsers, startChaosStack, type ChaosStack } from './stack';
 import { DepositAmounts, Workload } from './workload';
 
 /**
@@ -82,9 +82,7 @@ async function main(): Promise<void> {
 
   console.log('==> starting a private MariaDB, Redis, the carrier simulator and 2 service processes');
   stack = await startChaosStack();
-  const users = await stack.seedUsers(USERS, '139');
-  await stack.fundWallets(users, WALLET_MB);
-  for (const user of users) await stack.sim.setPlan({ phone: user.phone, totalMb: PLAN_MB, usedMb: 0 });
+  const users = await seedChaosUsers(stack, { count: USERS, phonePrefix: '139', walletMb: WALLET_MB, planMb: PLAN_MB });
   const amounts = new DepositAmounts();
   // A cold stack (JIT, empty buffer pool, first lots) answers its first seconds slowly: warm it
   // with the same load, unreported, so the control row measures the service and not its start.

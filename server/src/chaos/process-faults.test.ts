@@ -1,6 +1,6 @@
 import type { SeededUser } from '../test-support/users';
 import { sendWithRetries } from './client';
-import { startChaosStack, type ChaosStack } from './stack';
+import { seedChaosUsers, startChaosStack, type ChaosStack } from './stack';
 import { depositRequest, depositRowsFor, deductionsFor, giftRequest, sleep, tryOnce, until } from './scenario';
 
 /**
@@ -19,9 +19,7 @@ let exitsBefore = 0;
 
 beforeAll(async () => {
   stack = await startChaosStack();
-  users = await stack.seedUsers(60, '137');
-  await stack.fundWallets(users, 100_000);
-  for (const user of users) await stack.sim.setPlan({ phone: user.phone, totalMb: 1_000_000, usedMb: 0 });
+  users = await seedChaosUsers(stack, { count: 60, phonePrefix: '137', walletMb: 100_000, planMb: 1_000_000 });
 }, 120_000);
 
 afterAll(async () => {

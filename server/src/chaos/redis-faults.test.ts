@@ -1,7 +1,7 @@
 import type { SeededUser } from '../test-support/users';
 import { sendWithRetries, type Outcome } from './client';
 import { flushRedis } from './faults';
-import { startChaosStack, type ChaosStack, type ProcessExit } from './stack';
+import { seedChaosUsers, startChaosStack, type ChaosStack, type ProcessExit } from './stack';
 import { createPacket, grabCreditsOf, grabsOf, grabStorm, sleep } from './scenario';
 
 /**
@@ -20,8 +20,7 @@ let users: SeededUser[];
 
 beforeAll(async () => {
   stack = await startChaosStack();
-  users = await stack.seedUsers(GRABBERS + 1, '135');
-  await stack.fundWallets(users, 100_000);
+  users = await seedChaosUsers(stack, { count: GRABBERS + 1, phonePrefix: '135', walletMb: 100_000 });
 }, 120_000);
 
 afterAll(async () => {

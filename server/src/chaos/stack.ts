@@ -246,3 +246,20 @@ export async function startChaosStack(options: ChaosStackOptions = {}): Promise<
     throw error;
   }
 }
+
+/** Who a chaos run or test starts with: seeded users, each with a funded wallet and, optionally, a carrier plan. */
+export interface ChaosUsers {
+  count: number;
+  phonePrefix: string;
+  walletMb: number;
+  /** Each user's carrier plan, for runs that bank plan data; none when omitted. */
+  planMb?: number;
+}
+
+/** Seeds and funds the users every chaos run and test needs, in one place. */
+export async function seedChaosUsers(stack: ChaosStack, users: ChaosUsers): Promise<SeededUser[]> {
+  const seeded = await stack.seedUsers(users.count, users.phonePrefix);
+  await stack.fundWallets(seeded, users.walletMb);
+  if (users.planMb !== undefined) for (const user of seeded) await stack.sim.setPlan({ phone: user.phone, totalMb: users.planMb, usedMb: 0 });
+  return seeded;
+}
