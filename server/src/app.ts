@@ -27,6 +27,8 @@ import { silentEvents, type RedPacketEvents } from './modules/red-packets/live-e
 import { mysqlIdempotencyStore, redisIdempotencyStore } from './http/idempotency-stores';
 import { BotService } from './modules/bot/service';
 import { addBotRoutes } from './http/routes/bot';
+import { addProfileRoutes } from './http/routes/profile';
+import { addRedPacketRecordRoutes } from './http/routes/red-packet-records';
 import type { JobHealth } from './jobs/job-health';
 import { createJobHealth } from './jobs/maintenance';
 
@@ -67,6 +69,8 @@ export function createApi(deps: Deps, services: Services): Api {
   addRedPacketRoutes(api, services.redPackets);
   addDevOutboxRoutes(api, deps);
   addBotRoutes(api, services.bot);
+  addProfileRoutes(api, deps);
+  addRedPacketRecordRoutes(api, services.redPackets);
   return api;
 }
 

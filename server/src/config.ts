@@ -89,6 +89,10 @@ export const ConfigSchema = z.object({
   // Red packets (SPEC §3.3)
   RED_PACKET_MAX_TOTAL_MB: int(102_400),
   RED_PACKET_VALID_SECONDS: int(24 * 60 * 60),
+  /** Where friends open shared links (a packet's `shareUrl`); unset: the service's own address. */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Recipient look-ups (a gift's confirm sheet) per user per hour: bounds how fast numbers can be probed. */
+  RECIPIENT_LOOKUPS_PER_HOUR: int(30),
 
   // Wallet view: lots expiring within this many days count as "expiring soon".
   EXPIRING_SOON_DAYS: int(7),

@@ -37,6 +37,11 @@ async function cachedUser(dataSource: DataSource, id: string): Promise<User | nu
   return user;
 }
 
+/** After a rename: this process shows the new name at once; others within USER_CACHE_TTL_MS. */
+export function forgetCachedUser(id: string): void {
+  userCache.delete(id);
+}
+
 /**
  * Who is calling: a user with a bearer token, or the bot (`Authorization: Bot <token>`), acting
  * for the user a chat contact is bound to when it sends `X-Acting-Contact` (SPEC §4).

@@ -24,6 +24,7 @@ describe('bad input', () => {
         await db.query('SELECT COUNT(*) AS n FROM deposits'),
         await db.query('SELECT COUNT(*) AS n FROM red_packets'),
         await stack.sim.listDeductions(),
+        await db.query('SELECT id, nickname FROM users ORDER BY id'),
       ]);
   });
   afterAll(() => stack.close());
@@ -140,6 +141,25 @@ describe('bad input', () => {
     ['a logout by the bot itself', () => stack.client.post('/api/v1/auth/logout', undefined, { headers: { authorization: `Bot ${stack.config.BOT_TOKEN}` } }), 403, 'FORBIDDEN'],
     ['an unknown route', () => stack.client.get('/api/v1/nothing-here', { token }), 404, 'NOT_FOUND'],
     ['the limits with an unknown query parameter', () => stack.client.get('/api/v1/limits?gift=1'), 400, 'VALIDATION_FAILED'],
+    ...unsafeCharacters.map(([name, char]): [string, () => Promise<any>, number, string] => [`a nickname with ${name}`, () => stack.client.call('PATCH', '/api/v1/me', { nickname: withInside(char) }, { token }), 400, 'VALIDATION_FAILED']),
+    ['a blank nickname', () => stack.client.call('PATCH', '/api/v1/me', { nickname: ' \u3000 ' }, { token }), 400, 'VALIDATION_FAILED'],
+    ['a nickname of 21 characters', () => stack.client.call('PATCH', '/api/v1/me', { nickname: 'x'.repeat(21) }, { token }), 400, 'VALIDATION_FAILED'],
+    ['a nickname as a number', () => stack.client.call('PATCH', '/api/v1/me', { nickname: 7 }, { token }), 400, 'VALIDATION_FAILED'],
+    ['a profile change with an unknown field', () => stack.client.call('PATCH', '/api/v1/me', { nickname: '小红', phone: '13200000009' }, { token }), 400, 'VALIDATION_FAILED'],
+    ['a profile change with no token', () => stack.client.call('PATCH', '/api/v1/me', { nickname: '小红' }), 401, 'UNAUTHENTICATED'],
+    ['a profile change by the bot itself', () => stack.client.call('PATCH', '/api/v1/me', { nickname: '小红' }, { headers: { authorization: `Bot ${stack.config.BOT_TOKEN}` } }), 403, 'FORBIDDEN'],
+    ['a recipient look-up without a phone', () => stack.client.get('/api/v1/recipients', { token }), 400, 'VALIDATION_FAILED'],
+    ['a recipient look-up of a malformed phone', () => stack.client.get('/api/v1/recipients?phone=1320000000', { token }), 400, 'VALIDATION_FAILED'],
+    ['a recipient look-up with no token', () => stack.client.get('/api/v1/recipients?phone=13200000002'), 401, 'UNAUTHENTICATED'],
+    ['a recipient look-up by the bot itself', () => stack.client.get('/api/v1/recipients?phone=13200000002', { headers: { authorization: `Bot ${stack.config.BOT_TOKEN}` } }), 403, 'FORBIDDEN'],
+    ['red-packet records without a role', () => stack.client.get('/api/v1/me/red-packets', { token }), 400, 'VALIDATION_FAILED'],
+    ['red-packet records of an unknown role', () => stack.client.get('/api/v1/me/red-packets?role=everyone', { token }), 400, 'VALIDATION_FAILED'],
+    ['red-packet records with limit 51', () => stack.client.get('/api/v1/me/red-packets?role=sent&limit=51', { token }), 400, 'VALIDATION_FAILED'],
+    ['red-packet records naming another user', () => stack.client.get('/api/v1/me/red-packets?role=sent&userId=2', { token }), 400, 'VALIDATION_FAILED'],
+    ['red-packet records with no token', () => stack.client.get('/api/v1/me/red-packets?role=sent'), 401, 'UNAUTHENTICATED'],
+    ['red-packet records by the bot itself', () => stack.client.get('/api/v1/me/red-packets?role=sent', { headers: { authorization: `Bot ${stack.config.BOT_TOKEN}` } }), 403, 'FORBIDDEN'],
+    ['the cover of a guessed packet id', () => stack.client.get('/api/v1/red-packets/abcdefghjkmnpqrstvwxyz0123/cover'), 404, 'NOT_FOUND'],
+    ['the cover of a malformed packet id', () => stack.client.get('/api/v1/red-packets/%27%3B--/cover'), 404, 'NOT_FOUND'],
     ['the limits asked to change by POST', () => stack.client.post('/api/v1/limits', { gift: { perDay: 1000 } }, { token }), 405, 'METHOD_NOT_ALLOWED'],
   ];
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GrabRequestSchema, GrabResultSchema, RedPacketCreateSchema, RedPacketSchema, pageOf } from '@liuliang/shared';
+import { CreatedRedPacketSchema, GrabRequestSchema, GrabResultSchema, RedPacketCreateSchema, RedPacketSchema, pageOf } from '@liuliang/shared';
 import type { Api } from '../api';
 import { callerUser, callerUserId, type Caller } from '../auth';
 import type { RedPacketService } from '../../modules/red-packets/service';
@@ -18,11 +18,14 @@ export function addRedPacketRoutes(api: Api, packets: RedPacketService): void {
       access: 'user',
       movesData: true,
       body: RedPacketCreateSchema,
-      response: RedPacketSchema,
+      response: CreatedRedPacketSchema,
       status: 201,
-      resume: (ctx, ref) => packets.view(callerUserId(ctx), ref.id),
+      resume: async (ctx, ref) => ({ ...(await packets.view(callerUserId(ctx), ref.id)), shareUrl: packets.shareUrlOf(ref.id) }),
     },
-    async (ctx, { body, outcome }) => packets.create(callerUser(ctx), body, (ctx.state.caller as Caller & { viaBot?: boolean }).viaBot === true, outcome),
+    async (ctx, { body, outcome }) => {
+      const packet = await packets.create(callerUser(ctx), body, (ctx.state.caller as Caller & { viaBot?: boolean }).viaBot === true, outcome);
+      return { ...packet, shareUrl: packets.shareUrlOf(packet.id) };
+    },
   );
   api.add(
     {

@@ -78,3 +78,8 @@ export async function insertUser(
     return { user: (await findUserByPhone(sql, user.phone))!, created: false };
   }
 }
+
+/** Changes the name others see (grab lists, histories, the bot); validated by the caller's schema. */
+export async function updateNickname(sql: Sql, id: string, nickname: string): Promise<void> {
+  await sql.query('UPDATE users SET nickname = ? WHERE id = ?', [nickname, id]);
+}

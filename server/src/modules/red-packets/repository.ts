@@ -123,6 +123,7 @@ export async function packetView(sql: Sql, row: PacketRow): Promise<RedPacket> {
     remainingMb: toInt(row.remaining_mb),
     expiresAt: new Date(row.expires_at).toISOString(),
     grabs: grabs.map((g) => ({ userId: g.userId, nickname: g.nickname, amountMb: g.share.amountMb, at: g.at.toISOString() })),
-    luckiest: row.status === 'finished' ? luckiestOf(grabs) : null,
+    // Every share of an equal packet is the same: nobody is 手气最佳 there.
+    luckiest: row.status === 'finished' && row.mode === 'random' ? luckiestOf(grabs) : null,
   };
 }

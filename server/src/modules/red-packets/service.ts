@@ -1,4 +1,4 @@
-import type { GrabResult, RedPacket, RedPacketCreate, User } from '@liuliang/shared';
+import type { GrabResult, RedPacket, RedPacketCover, RedPacketCreate, RedPacketRecords, RedPacketRole, User } from '@liuliang/shared';
 import { DomainError, forbidden, invalidInput, limitExceeded, notFound, unauthenticated } from '../../platform/errors';
 import { inTransaction, toInt } from '../../db/sql';
 import { redisKey, type Deps } from '../../deps';
@@ -12,6 +12,7 @@ import { GrabWriter, type Commit } from './grab-writer';
 import type { LimitRule } from '../../platform/rate-limits';
 import { randomUUID } from 'node:crypto';
 import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
+import { coverOf, listRecords } from './records';
 
 /** Bound on retries when MySQL refuses a share Redis gave out (only after Redis lost its state). */
 const MAX_GRAB_ATTEMPTS = 5;
@@ -86,6 +87,24 @@ export class RedPacketService {
     if (!row) throw notFound('No such red packet.');
     if (row.room_id !== null && viewerUserId !== null && viewerUserId !== String(row.sender_id)) await this.requireRoomMember(row.room_id, viewerUserId, 'see this packet');
     return packetView(this.deps.dataSource.manager, row);
+  }
+
+  /** What a packet's link shows anyone, signed in or not: the cover, never the grabs (RedPacketCoverSchema). */
+  async cover(packetId: string): Promise<RedPacketCover> {
+    const row = await findPacket(this.deps.dataSource.manager, packetId);
+    if (!row) throw notFound('No such red packet.');
+    return coverOf(this.deps.dataSource.manager, row);
+  }
+
+  /** 红包记录: the caller's sent packets or received shares, newest first, with totals. */
+  async records(userId: string, role: RedPacketRole, limit: number, cursor: string | undefined): Promise<RedPacketRecords> {
+    return listRecords(this.deps.dataSource.manager, userId, role, limit, cursor);
+  }
+
+  /** The absolute link a friend opens (SPEC §4): the mini-program's packet page under PUBLIC_URL (hash routing on H5). */
+  shareUrlOf(packetId: string): string {
+    const base = (this.deps.config.PUBLIC_URL ?? `http://localhost:${this.deps.config.PORT}`).replace(/\/+$/, '');
+    return `${base}/#/pages/packet/index?id=${encodeURIComponent(packetId)}`;
   }
 
   /** `viewerUserId` null is the bot itself, which serves every room it is in; a user must be a member. */
@@ -173,8 +192,10 @@ export class RedPacketService {
     const at = this.deps.clock.now().toISOString();
     this.events.grabbed({ packetId, userId, nickname: outcome.nickname, amountMb: share.amountMb, remainingCount: outcome.remainingCount, remainingMb: outcome.remainingMb, at });
     if (!outcome.finished) return;
-    grabsOf(this.deps.dataSource.manager, packetId)
-      .then((grabs) => this.events.finished({ packetId, luckiest: luckiestOf(grabs) }))
+    const sql = this.deps.dataSource.manager;
+    Promise.all([grabsOf(sql, packetId), findPacket(sql, packetId)])
+      // Every share of an equal packet is the same: nobody is 手气最佳.
+      .then(([grabs, packet]) => this.events.finished({ packetId, luckiest: packet?.mode === 'equal' ? null : luckiestOf(grabs) }))
       .catch((error: unknown) => this.deps.logger.warn({ err: error, packetId }, 'could not announce a finished packet'));
   }
 
