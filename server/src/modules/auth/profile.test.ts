@@ -22,6 +22,8 @@ describe('profile and recipients', () => {
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ id: alice.userId, nickname: '小明' });
     expect((await stack.client.get('/api/v1/me', { token: alice.token })).body.nickname).toBe('小明');
+    // PUT takes the same body (weapp's wx.request cannot send PATCH).
+    expect((await stack.client.put('/api/v1/me', { nickname: '小明' }, { token: alice.token })).body.nickname).toBe('小明');
     expect((await stack.client.post('/api/v1/storage/deposits', { amountMb: 100 }, { token: alice.token, idempotencyKey: true })).status).toBe(201);
     const packet = (await stack.client.post('/api/v1/red-packets', { mode: 'equal', perShareMb: 10, count: 1 }, { token: alice.token, idempotencyKey: true })).body;
     expect(packet.senderNickname).toBe('小明');
