@@ -106,6 +106,8 @@ export async function signInThroughUi(page: Page, client: HttpClient, phone: str
   await onScreen(page, 'send-code-button').click();
   await waitOnScreen(page, 'code-sent');
   await onScreen(page, 'code-input').fill(await readSmsCode(client, phone));
+  // 《用户协议》《隐私政策》: agreed to before every sign-in.
+  if ((await onScreen(page, 'consent-box').getAttribute('data-checked')) !== 'true') await onScreen(page, 'consent-box').click();
   await onScreen(page, 'login-button').click();
   await page.waitForURL((url) => !url.hash.startsWith('#/pages/login/'));
 }

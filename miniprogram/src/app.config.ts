@@ -7,6 +7,12 @@ export default defineAppConfig({
     'pages/gift/index',
     'pages/send-packet/index',
     'pages/packet/index',
+    'pages/packets/index',
+    'pages/me/index',
+    'pages/lots/index',
+    'pages/entry/index',
+    'pages/terms/index',
+    'pages/not-found/index',
   ],
   window: {
     backgroundTextStyle: 'light',

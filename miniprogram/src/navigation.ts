@@ -8,6 +8,12 @@ export const PAGES = {
   gift: '/pages/gift/index',
   sendPacket: '/pages/send-packet/index',
   packet: '/pages/packet/index',
+  packets: '/pages/packets/index',
+  me: '/pages/me/index',
+  lots: '/pages/lots/index',
+  entry: '/pages/entry/index',
+  terms: '/pages/terms/index',
+  notFound: '/pages/not-found/index',
 } as const;
 
 export function packetPagePath(packetId: string): string {

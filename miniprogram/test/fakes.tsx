@@ -1,5 +1,5 @@
 import { render } from '@testing-library/react';
-import type { RedPacket, User } from '@liuliang/shared';
+import type { RedPacket, RedPacketCover, User } from '@liuliang/shared';
 import type { ReactElement } from 'react';
 import type { ApiClient } from '../src/api/client';
 import { FALLBACK_LIMITS } from '../src/forms/limits';
@@ -33,6 +33,12 @@ export function fakeApi(answers: Partial<{ [K in keyof ApiClient]: jest.Mock }> 
     'sendRedPacket',
     'getRedPacket',
     'grabRedPacket',
+    'getRedPacketCover',
+    'listRedPacketRecords',
+    'rename',
+    'lookupRecipient',
+    'getGift',
+    'getDeposit',
   ];
   const api = {} as { [K in keyof ApiClient]: jest.Mock };
   for (const name of names) api[name] = answers[name] ?? unexpected(name);
@@ -104,4 +110,8 @@ export function aPacket(overrides: Partial<RedPacket> = {}): RedPacket {
     luckiest: null,
     ...overrides,
   };
+}
+
+export function aCover(overrides: Partial<RedPacketCover> = {}): RedPacketCover {
+  return { id: 'p-1', mode: 'random', status: 'open', senderNickname: '李四', greeting: '周末快乐', hasPassphrase: false, roomPacket: false, ...overrides };
 }

@@ -30,6 +30,15 @@ import {
   type User,
   type Wallet,
   type WalletEntry,
+  CreatedRedPacketSchema,
+  RecipientSchema,
+  RedPacketCoverSchema,
+  RedPacketRecordsSchema,
+  type CreatedRedPacket,
+  type Recipient,
+  type RedPacketCover,
+  type RedPacketRecords,
+  type RedPacketRole,
 } from '@liuliang/shared';
 import { ApiError } from './errors';
 
@@ -38,7 +47,7 @@ export const API_PREFIX = '/api/v1';
 export const HISTORY_PAGE_SIZE = 20;
 
 export interface HttpRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   url: string;
   headers: Record<string, string>;
   body?: unknown;
@@ -159,11 +168,20 @@ export function createApiClient(options: ApiClientOptions) {
     bankPlanData: (request: DepositRequest, idempotencyKey: string): Promise<Deposit> =>
       call('POST', '/storage/deposits', DepositSchema, { body: request, idempotencyKey }),
     giveData: (request: GiftRequest, idempotencyKey: string): Promise<Gift> => call('POST', '/gifts', GiftSchema, { body: request, idempotencyKey }),
-    sendRedPacket: (request: RedPacketCreate, idempotencyKey: string): Promise<RedPacket> =>
-      call('POST', '/red-packets', RedPacketSchema, { body: request, idempotencyKey }),
+    sendRedPacket: (request: RedPacketCreate, idempotencyKey: string): Promise<CreatedRedPacket> =>
+      call('POST', '/red-packets', CreatedRedPacketSchema, { body: request, idempotencyKey }),
     getRedPacket: (packetId: string): Promise<RedPacket> => call('GET', `/red-packets/${encodeURIComponent(packetId)}`, RedPacketSchema),
     grabRedPacket: (packetId: string, request: GrabRequest, idempotencyKey: string): Promise<GrabResult> =>
       call('POST', `/red-packets/${encodeURIComponent(packetId)}/grab`, GrabResultSchema, { body: request, idempotencyKey }),
+    /** What a link shows before sign-in: no token needed. */
+    getRedPacketCover: (packetId: string): Promise<RedPacketCover> => call('GET', `/red-packets/${encodeURIComponent(packetId)}/cover`, RedPacketCoverSchema),
+    listRedPacketRecords: (role: RedPacketRole, cursor: string | null = null): Promise<RedPacketRecords> =>
+      call('GET', `/me/red-packets${queryString({ role, cursor: cursor ?? undefined })}`, RedPacketRecordsSchema),
+    // PUT, not PATCH: weapp's wx.request cannot send PATCH; the service takes both.
+    rename: (nickname: string): Promise<User> => call('PUT', '/me', UserSchema, { body: { nickname } }),
+    lookupRecipient: (phone: string): Promise<Recipient> => call('GET', `/recipients${queryString({ phone })}`, RecipientSchema),
+    getGift: (giftId: string): Promise<Gift> => call('GET', `/gifts/${encodeURIComponent(giftId)}`, GiftSchema),
+    getDeposit: (depositId: string): Promise<Deposit> => call('GET', `/storage/deposits/${encodeURIComponent(depositId)}`, DepositSchema),
   };
 }
 

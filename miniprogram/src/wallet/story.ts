@@ -22,7 +22,7 @@ const STORIES: Record<string, { in?: StoryTeller; out?: StoryTeller }> = {
   },
   // A gift to a number not yet registered waits in escrow, so the entry names no person.
   gift_escrow: {
-    out: (amount) => `送出 ${amount}，等待对方领取`,
+    out: (amount) => `送出 ${amount}`,
   },
   gift_claim: {
     in: (amount, person) => (person ? `领取了 ${person} 送的 ${amount}` : `领取了转赠 ${amount}`),

@@ -12,6 +12,7 @@ export interface Navigation {
 export const navigations: Navigation[] = [];
 let routerParams: Record<string, string | undefined> = {};
 export const clipboard: { text: string | null } = { text: null };
+export const modalAnswer: { confirm: boolean; asked: string[] } = { confirm: true, asked: [] };
 
 export function setRouterParams(params: Record<string, string | undefined>): void {
   routerParams = params;
@@ -21,6 +22,8 @@ export function resetTaroStub(): void {
   navigations.length = 0;
   routerParams = {};
   clipboard.text = null;
+  modalAnswer.confirm = true;
+  modalAnswer.asked = [];
 }
 
 function readJson(key: string): unknown {
@@ -45,6 +48,15 @@ const Taro = {
     clipboard.text = data;
   },
   showToast: async () => undefined,
+  /** Answers every confirmation with `modalAnswer.confirm` (tests set it); records the question. */
+  showModal: async ({ content }: { content?: string }) => {
+    modalAnswer.asked.push(content ?? '');
+    return { confirm: modalAnswer.confirm, cancel: !modalAnswer.confirm };
+  },
+  setNavigationBarTitle: async ({ title }: { title: string }) => {
+    document.title = title;
+  },
+  getCurrentPages: () => [{}],
   request: async (): Promise<never> => {
     throw new Error('Taro.request is not available in component tests: give the page a fake ApiClient');
   },
@@ -62,3 +74,5 @@ export function useDidShow(callback: () => void): void {
 export function useShareAppMessage(): void {}
 
 export default Taro;
+
+export function usePageNotFound(): void {}

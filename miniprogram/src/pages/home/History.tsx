@@ -1,5 +1,6 @@
 import { Button, Text, View } from '@tarojs/components';
-import type { WalletEntry } from '@liuliang/shared';
+import Taro from '@tarojs/taro';
+import type { Gift, WalletEntry } from '@liuliang/shared';
 import { useEffect, useState } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatShortTime } from '../../format/time';
@@ -7,6 +8,8 @@ import { PAGES } from '../../navigation';
 import { failureMessage } from '../../session/guard';
 import { useServices } from '../../services';
 import { signedAmount, tellEntry } from '../../wallet/story';
+import { rememberEntries } from '../../wallet/entry-cache';
+import { followsGift, GIFT_STATUS_WORDS } from '../../wallet/gift-status';
 
 /** Bounds how much history one visit keeps in memory: 50 pages of 20. */
 const MAX_HISTORY_ENTRIES = 1_000;
@@ -18,11 +21,25 @@ export function History() {
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
+  // Gifts still waiting for their recipient when sent: each row shows where its gift is now.
+  const [gifts, setGifts] = useState<Record<string, Gift['status']>>({});
+
+  function followGifts(items: readonly WalletEntry[]) {
+    for (const entry of items.filter(followsGift)) {
+      const giftId = entry.refId ?? '';
+      api.getGift(giftId).then(
+        (gift) => setGifts((known) => ({ ...known, [giftId]: gift.status })),
+        () => undefined,
+      );
+    }
+  }
 
   async function loadPage(cursor: string | null) {
     setLoading(true);
     try {
       const page = await api.listWalletEntries({ cursor });
+      rememberEntries(page.items);
+      followGifts(page.items);
       setEntries((known) => {
         const seen = new Set(known.map((entry) => entry.id));
         return [...known, ...page.items.filter((entry) => !seen.has(entry.id))].slice(0, MAX_HISTORY_ENTRIES);
@@ -48,12 +65,25 @@ export function History() {
       <Text className='card-title'>流量记录</Text>
       <ErrorMessage message={error} />
       {entries.map((entry) => (
-        <View className='history-item' data-testid='history-item' key={entry.id}>
+        <View
+          className='history-item list-row'
+          data-testid='history-item'
+          key={entry.id}
+          onClick={() => Taro.navigateTo({ url: `${PAGES.entry}?id=${encodeURIComponent(entry.id)}` })}
+        >
           <View className='history-main'>
             <Text className='history-story'>{tellEntry(entry)}</Text>
-            <Text className='muted'>{formatShortTime(entry.at)}</Text>
+            <Text className='muted'>
+              {formatShortTime(entry.at)}
+              {followsGift(entry) && gifts[entry.refId ?? ''] && (
+                <Text className={`badge${gifts[entry.refId ?? ''] === 'pending_claim' ? '' : ' badge-done'}`} data-testid='gift-status'>
+                  {GIFT_STATUS_WORDS[gifts[entry.refId ?? '']]}
+                </Text>
+              )}
+            </Text>
           </View>
           <Text className={entry.direction === 'in' ? 'amount-in' : 'amount-out'}>{signedAmount(entry)}</Text>
+          <Text className='chevron'>›</Text>
         </View>
       ))}
       {loading && (

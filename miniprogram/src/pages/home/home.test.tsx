@@ -2,7 +2,6 @@ import { fireEvent, screen, waitFor } from '@testing-library/react';
 import type { WalletEntry } from '@liuliang/shared';
 import { navigations } from '../../../test/stubs/taro';
 import { fakeApi, renderWithServices, signIn } from '../../../test/fakes';
-import { taroSessionStore } from '../../session/session';
 import HomePage from './index';
 
 const wallet = { balanceMb: 1536, lots: [{ amountMb: 1536, expiresAt: '2026-02-28T15:59:59.999Z' }], expiringSoonMb: 200 };
@@ -65,19 +64,32 @@ describe('the home page', () => {
     expect(screen.getByTestId('balance')).toHaveTextContent('0 MB');
   });
 
-  it('signs out: tells the service, forgets the session and goes to sign-in', async () => {
+  it('opens a history row to its detail, and shows where a gift to an unregistered friend is now', async () => {
     signIn();
     const api = fakeApi({
       getWallet: jest.fn().mockResolvedValue(wallet),
-      listWalletEntries: jest.fn().mockResolvedValue({ items: [], nextCursor: null }),
-      logout: jest.fn().mockResolvedValue({ signedOut: true }),
+      listWalletEntries: jest.fn().mockResolvedValue({
+        items: [anEntry('e-9', { kind: 'gift_escrow', direction: 'out', amountMb: 300, counterparty: { type: 'account', account: 'gift' }, refType: 'gift', refId: '77' })],
+        nextCursor: null,
+      }),
+      getGift: jest.fn().mockResolvedValue({ id: '77', toPhone: '139****0002', amountMb: 300, message: null, status: 'delivered', claimDeadline: null }),
     });
     renderWithServices(<HomePage />, { api });
-    await screen.findByTestId('history-empty');
-    fireEvent.click(screen.getByTestId('sign-out'));
-    expect(api.logout).toHaveBeenCalledTimes(1);
-    expect(taroSessionStore.readToken()).toBeNull();
-    expect(taroSessionStore.readRefreshToken()).toBeNull();
-    expect(navigations).toContainEqual({ kind: 'reLaunch', url: '/pages/login/index' });
+    expect(await screen.findByTestId('gift-status')).toHaveTextContent('已领取');
+    expect(api.getGift).toHaveBeenCalledWith('77');
+    fireEvent.click(screen.getByTestId('history-item'));
+    expect(navigations).toContainEqual({ kind: 'navigateTo', url: '/pages/entry/index?id=e-9' });
+  });
+
+  it('shows the tab bar, and 流量明细 from the earliest lot', async () => {
+    signIn();
+    const api = fakeApi({ getWallet: jest.fn().mockResolvedValue(wallet), listWalletEntries: jest.fn().mockResolvedValue({ items: [], nextCursor: null }) });
+    renderWithServices(<HomePage />, { api });
+    fireEvent.click(await screen.findByTestId('go-lots'));
+    expect(navigations).toContainEqual({ kind: 'navigateTo', url: '/pages/lots/index' });
+    fireEvent.click(screen.getByTestId('tab-packets'));
+    fireEvent.click(screen.getByTestId('tab-me'));
+    expect(navigations).toContainEqual({ kind: 'reLaunch', url: '/pages/packets/index' });
+    expect(navigations).toContainEqual({ kind: 'reLaunch', url: '/pages/me/index' });
   });
 });

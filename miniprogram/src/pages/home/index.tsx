@@ -1,8 +1,10 @@
-import { Button, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { formatMb, type Wallet } from '@liuliang/shared';
 import { useState } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { Avatar } from '../../frame/Avatar';
+import { Page } from '../../frame/Page';
 import { formatDate } from '../../format/time';
 import { PAGES } from '../../navigation';
 import { failureMessage, useSignedIn } from '../../session/guard';
@@ -32,22 +34,17 @@ export default function HomePage() {
 
   if (!signedIn) return <View className='page' />;
 
-  function signOut() {
-    // The service forgets the session too (a copied token stops working); the device forgets it
-    // whatever the answer, so signing out works offline.
-    void api.logout().catch(() => undefined);
-    session.clear();
-    void Taro.reLaunch({ url: PAGES.login });
-  }
-
   const earliestLot = wallet?.lots.filter((lot) => lot.amountMb > 0).sort((a, b) => a.expiresAt.localeCompare(b.expiresAt))[0];
   const user = session.readUser();
 
   return (
-    <View className='page'>
+    <Page title='流量钱包' tab='home'>
       <ErrorMessage message={error} />
       <View className='card hero'>
-        <Text className='hero-label'>{user ? `${user.nickname} 的流量钱包` : '我的流量钱包'}</Text>
+        <View className='profile-head'>
+          {user && <Avatar nickname={user.nickname} />}
+          <Text className='hero-label'>{user ? `${user.nickname} 的流量钱包` : '我的流量钱包'}</Text>
+        </View>
         <Text className='hero-amount' data-testid='balance'>
           {wallet ? formatMb(wallet.balanceMb) : '…'}
         </Text>
@@ -57,7 +54,9 @@ export default function HomePage() {
           </Text>
         )}
         {earliestLot && (
-          <Text className='hero-note'>{`最早一批 ${formatMb(earliestLot.amountMb)} 于 ${formatDate(earliestLot.expiresAt)} 过期`}</Text>
+          <Text className='hero-note' data-testid='go-lots' onClick={() => Taro.navigateTo({ url: PAGES.lots })}>
+            {`最早一批 ${formatMb(earliestLot.amountMb)} 于 ${formatDate(earliestLot.expiresAt)} 过期 · 流量明细 ›`}
+          </Text>
         )}
       </View>
 
@@ -74,10 +73,6 @@ export default function HomePage() {
       </View>
 
       {shownTimes > 0 && <History key={shownTimes} />}
-
-      <Button className='btn-link' data-testid='sign-out' onClick={signOut}>
-        退出登录
-      </Button>
-    </View>
+    </Page>
   );
 }

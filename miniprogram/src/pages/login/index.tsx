@@ -24,6 +24,8 @@ export default function LoginPage() {
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState<Busy>(null);
+  // App stores require agreeing to 《用户协议》 and 《隐私政策》 before an account is made.
+  const [agreed, setAgreed] = useState(false);
   const resend = useCountdown();
 
   async function sendCode() {
@@ -47,6 +49,7 @@ export default function LoginPage() {
     if (!checkedPhone.ok) return setError(checkedPhone.error);
     const checkedCode = checkSmsCode(code);
     if (!checkedCode.ok) return setError(checkedCode.error);
+    if (!agreed) return setError('请先阅读并同意《用户协议》和《隐私政策》');
     setError(null);
     setBusy('signing-in');
     try {
@@ -69,7 +72,10 @@ export default function LoginPage() {
       </View>
       <View className='card'>
         <ErrorMessage message={error} />
-        <TextField label='手机号' testId='phone-input' numeric maxLength={11} placeholder='请输入手机号' value={phone} onChange={setPhone} />
+        <TextField label='手机号' testId='phone-input' numeric maxLength={11} placeholder='请输入手机号' value={phone} onChange={(value) => {
+          setPhone(value);
+          setError(null);
+        }} />
         <View className='field'>
           <Text className='field-label'>验证码</Text>
           <View className='field-row'>
@@ -80,7 +86,10 @@ export default function LoginPage() {
               maxlength={6}
               placeholder='6 位数字'
               value={code}
-              onInput={(event) => setCode(event.detail.value)}
+              onInput={(event) => {
+                setCode(event.detail.value);
+                setError(null);
+              }}
             />
             <Button
               className='btn-plain'
@@ -91,6 +100,29 @@ export default function LoginPage() {
               {busy === 'sending-code' ? '发送中…' : codeButtonText}
             </Button>
           </View>
+        </View>
+        <View className='consent'>
+          <Text
+            className='consent-box'
+            data-testid='consent-box'
+            data-checked={agreed ? 'true' : 'false'}
+            onClick={() => {
+              setAgreed(!agreed);
+              setError(null);
+            }}
+          >
+            {agreed ? '✓' : ''}
+          </Text>
+          <Text>
+            我已阅读并同意
+            <Text className='link' data-testid='open-terms' onClick={() => Taro.navigateTo({ url: `${PAGES.terms}?doc=terms` })}>
+              《用户协议》
+            </Text>
+            和
+            <Text className='link' data-testid='open-privacy' onClick={() => Taro.navigateTo({ url: `${PAGES.terms}?doc=privacy` })}>
+              《隐私政策》
+            </Text>
+          </Text>
         </View>
         <Button className='btn-primary' data-testid='login-button' disabled={busy !== null} onClick={signIn}>
           {busy === 'signing-in' ? '登录中…' : '登录'}

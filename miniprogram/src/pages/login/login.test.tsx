@@ -17,6 +17,7 @@ describe('the sign-in page', () => {
 
     type('phone-input', '13800000001');
     type('code-input', '123456');
+    fireEvent.click(screen.getByTestId('consent-box'));
     fireEvent.click(screen.getByTestId('login-button'));
 
     await waitFor(() => expect(taroSessionStore.readToken()).toBe('fresh-token'));
@@ -32,6 +33,7 @@ describe('the sign-in page', () => {
     renderWithServices(<LoginPage />, { api });
     type('phone-input', '13800000001');
     type('code-input', '123456');
+    fireEvent.click(screen.getByTestId('consent-box'));
     fireEvent.click(screen.getByTestId('login-button'));
     await waitFor(() => expect(navigations).toContainEqual({ kind: 'redirectTo', url: '/pages/home/index' }));
   });
@@ -44,6 +46,7 @@ describe('the sign-in page', () => {
     expect(screen.getByTestId('error-message')).toHaveTextContent('请输入正确的 11 位手机号');
     type('phone-input', '13800000001');
     type('code-input', '12');
+    fireEvent.click(screen.getByTestId('consent-box'));
     fireEvent.click(screen.getByTestId('login-button'));
     expect(screen.getByTestId('error-message')).toHaveTextContent('验证码是 6 位数字');
     expect(api.requestSmsCode).not.toHaveBeenCalled();
@@ -55,6 +58,7 @@ describe('the sign-in page', () => {
     renderWithServices(<LoginPage />, { api });
     type('phone-input', '13800000001');
     type('code-input', '000000');
+    fireEvent.click(screen.getByTestId('consent-box'));
     fireEvent.click(screen.getByTestId('login-button'));
     expect(await screen.findByTestId('error-message')).toHaveTextContent('验证码不正确');
     expect(taroSessionStore.readToken()).toBeNull();
@@ -82,5 +86,19 @@ describe('the sign-in page', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  it('signs in only after agreeing to 《用户协议》 and 《隐私政策》, and opens them', async () => {
+    const api = fakeApi({ login: jest.fn() });
+    renderWithServices(<LoginPage />, { api });
+    type('phone-input', '13800000001');
+    type('code-input', '123456');
+    fireEvent.click(screen.getByTestId('login-button'));
+    expect(screen.getByTestId('error-message')).toHaveTextContent('请先阅读并同意《用户协议》和《隐私政策》');
+    expect(api.login).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByTestId('consent-box'));
+    expect(screen.queryByTestId('error-message')).not.toBeInTheDocument();
+    fireEvent.click(screen.getByTestId('open-privacy'));
+    expect(navigations).toContainEqual({ kind: 'navigateTo', url: '/pages/terms/index?doc=privacy' });
   });
 });

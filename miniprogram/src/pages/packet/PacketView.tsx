@@ -1,6 +1,7 @@
 import { Button, Input, Text, View } from '@tarojs/components';
 import { formatMb, type GrabResult, type RedPacket } from '@liuliang/shared';
-import { useCallback, useEffect, useReducer, useState } from 'react';
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import type { RedPacketCover } from '@liuliang/shared';
 import { ApiError } from '../../api/errors';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { checkPassphrase } from '../../forms/validation';
@@ -11,6 +12,8 @@ import { failureMessage, useSignedIn } from '../../session/guard';
 import { useServices } from '../../services';
 import { GrabList } from './GrabList';
 import { SharePanel } from './SharePanel';
+import { CoverFace, RoomOnlyNotice } from './PacketCover';
+import { setLinkPreview } from './share';
 import { initialPacketState, packetReducer } from './packetState';
 
 /** Answers after which the packet on screen is stale: reload it to show why. */
@@ -36,8 +39,11 @@ function PacketHeader({ packet }: { packet: RedPacket }) {
   );
 }
 
-/** One packet: what is left, who grabbed what, live; the grab button; the link to share. */
-export function PacketView({ packetId }: { packetId: string }) {
+/**
+ * One packet: what is left, who grabbed what, live; the envelope's 开; the link to share.
+ * `autoGrab`: the person tapped 登录领取 on the cover and has just signed in: open it for them.
+ */
+export function PacketView({ packetId, autoGrab = false }: { packetId: string; autoGrab?: boolean }) {
   const { api, session, connectLive } = useServices();
   const returnPath = packetPagePath(packetId);
   const signedIn = useSignedIn(returnPath);
@@ -46,11 +52,23 @@ export function PacketView({ packetId }: { packetId: string }) {
   const [passphrase, setPassphrase] = useState('');
   const [myGrab, setMyGrab] = useState<GrabResult | null>(null);
   const { submitting, submit } = useSubmission();
+  // A room packet this person is not a member of: its cover, and why there is nothing to tap.
+  const [outsider, setOutsider] = useState<RedPacketCover | null>(null);
+  const autoGrabbed = useRef(false);
 
   const reload = useCallback(() => {
     api.getRedPacket(packetId).then(
-      (packet) => dispatch({ type: 'loaded', packet }),
-      (failure: unknown) => setError(failureMessage(failure, returnPath)),
+      (packet) => {
+        dispatch({ type: 'loaded', packet });
+        setLinkPreview(packet);
+      },
+      (failure: unknown) => {
+        if (failure instanceof ApiError && failure.code === 'NOT_IN_ROOM') {
+          api.getRedPacketCover(packetId).then(setOutsider, () => setError(failureMessage(failure, returnPath)));
+          return;
+        }
+        setError(failureMessage(failure, returnPath));
+      },
     );
   }, [api, packetId, returnPath]);
 
@@ -74,24 +92,41 @@ export function PacketView({ packetId }: { packetId: string }) {
   }, [signedIn, packetId, session, connectLive, reload]);
 
   const { packet } = state;
-  if (!signedIn) return <View className='page' />;
+  const me = session.readUser();
+  const myShare = packet?.grabs.find((grab) => grab.userId === me?.id);
+  const myAmountMb = myGrab?.amountMb ?? myShare?.amountMb ?? null;
+  const canOpen = packet !== null && myAmountMb === null && packet.status === 'open' && packet.remainingCount > 0;
+
+  useEffect(() => {
+    // Once: straight from 登录领取 to the grab, unless a passphrase has to be said first.
+    if (!autoGrab || autoGrabbed.current || !packet || !canOpen || packet.hasPassphrase) return;
+    autoGrabbed.current = true;
+    void grab();
+  });
+
+  if (!signedIn) return <View />;
+  if (outsider) {
+    return (
+      <View className='packet-card'>
+        <CoverFace cover={outsider} />
+        <RoomOnlyNotice member='no' />
+      </View>
+    );
+  }
   if (!packet) {
     return (
-      <View className='page packet-page'>
+      <View className='packet-body'>
         <ErrorMessage message={error} />
         {!error && <Text className='muted'>红包加载中…</Text>}
       </View>
     );
   }
 
-  const me = session.readUser();
-  const myShare = packet.grabs.find((grab) => grab.userId === me?.id);
-  const myAmountMb = myGrab?.amountMb ?? myShare?.amountMb ?? null;
-
   async function grab() {
+    if (!packet) return;
     const checked = checkPassphrase(passphrase);
     if (!checked.ok) return setError(checked.error);
-    if (packet?.hasPassphrase && checked.value === undefined) return setError('这是口令红包，请先输入口令');
+    if (packet.hasPassphrase && checked.value === undefined) return setError('这是口令红包，请先输入口令');
     setError(null);
     const request = checked.value === undefined ? {} : { passphrase: checked.value };
     try {
@@ -104,7 +139,7 @@ export function PacketView({ packetId }: { packetId: string }) {
   }
 
   return (
-    <View className='page packet-page'>
+    <View className='packet-body'>
       <View className='packet-card'>
         <PacketHeader packet={packet} />
         {myAmountMb !== null && (
@@ -115,7 +150,7 @@ export function PacketView({ packetId }: { packetId: string }) {
           </View>
         )}
         <ErrorMessage message={error} />
-        {myAmountMb === null && packet.status === 'open' && packet.remainingCount > 0 && (
+        {canOpen && (
           <View className='grab-panel'>
             {packet.hasPassphrase && (
               <Input
@@ -126,8 +161,9 @@ export function PacketView({ packetId }: { packetId: string }) {
                 onInput={(event) => setPassphrase(event.detail.value)}
               />
             )}
-            <Button className='grab-button' data-testid='grab-button' disabled={submitting} onClick={grab}>
-              {submitting ? '…' : '抢'}
+            {/* The envelope's 开: it turns while the share is drawn, then the amount appears. */}
+            <Button className={`open-button${submitting ? ' opening' : ''}`} data-testid='grab-button' disabled={submitting} onClick={grab}>
+              开
             </Button>
           </View>
         )}
@@ -151,7 +187,7 @@ export function PacketView({ packetId }: { packetId: string }) {
         )}
       </View>
       <GrabList packet={packet} />
-      <SharePanel packetId={packetId} />
+      {packet.roomId === null && <SharePanel packet={packet} />}
     </View>
   );
 }

@@ -1,14 +1,20 @@
 import { Button, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
+import type { RedPacket } from '@liuliang/shared';
 import { shareLinkFor } from '../../navigation';
+import { shareText } from './share';
 
-/** The link that opens this packet for a friend; a friend not signed in signs in and comes back. */
-export function SharePanel({ packetId }: { packetId: string }) {
-  const link = shareLinkFor(packetId);
+/**
+ * The link that opens this packet for a friend, copied as a sentence to paste into a chat; a
+ * friend not signed in sees the cover, signs in and comes back to grab.
+ */
+export function SharePanel({ packet }: { packet: RedPacket }) {
+  const link = shareLinkFor(packet.id);
+  const text = shareText(packet, link);
   async function copyLink() {
     try {
-      await Taro.setClipboardData({ data: link });
-      void Taro.showToast({ title: '链接已复制', icon: 'none' });
+      await Taro.setClipboardData({ data: text });
+      void Taro.showToast({ title: '已复制，粘贴给朋友吧', icon: 'none' });
     } catch {
       void Taro.showToast({ title: '复制失败，请长按链接手动复制', icon: 'none' });
     }

@@ -1,7 +1,7 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ApiError } from '../../api/errors';
 import { clipboard, navigations, setRouterParams } from '../../../test/stubs/taro';
-import { ALICE, FakeLiveSocket, aPacket, fakeApi, renderWithServices, signIn } from '../../../test/fakes';
+import { ALICE, FakeLiveSocket, aCover, aPacket, fakeApi, renderWithServices, signIn } from '../../../test/fakes';
 import PacketPage from './index';
 
 function openPacketPage(api: ReturnType<typeof fakeApi>) {
@@ -115,22 +115,84 @@ describe('the red-packet page', () => {
     expect(await screen.findByTestId('error-message')).toHaveTextContent('红包已被抢完');
   });
 
-  it('offers a link that opens this packet for a friend', async () => {
+  it('offers a link that opens this packet for a friend, copied as a sentence, and sets the link preview', async () => {
     const api = fakeApi({ getRedPacket: jest.fn().mockResolvedValue(aPacket()) });
     openPacketPage(api);
     const link = await screen.findByTestId('share-link');
-    expect(link).toHaveTextContent(`${window.location.origin}/#/pages/packet/index?id=p-1`);
+    const url = `${window.location.origin}/#/pages/packet/index?id=p-1`;
+    expect(link).toHaveTextContent(url);
     fireEvent.click(screen.getByTestId('copy-share-link'));
-    await waitFor(() => expect(clipboard.text).toBe(`${window.location.origin}/#/pages/packet/index?id=p-1`));
+    await waitFor(() => expect(clipboard.text).toBe(`李四给你发了一个拼手气流量红包「周末快乐」，点击领取：${url}`));
+    expect(document.title).toBe('李四给你发了一个拼手气流量红包「周末快乐」');
+    expect(document.head.querySelector('meta[property="og:description"]')).toHaveAttribute('content', '周末快乐');
   });
 
-  it('sends a friend who is not signed in to sign in, to come back to this packet', async () => {
+  it('shows a signed-out friend the cover first, then 登录领取 comes back to grab', async () => {
     localStorage.clear();
-    const api = fakeApi();
+    const api = fakeApi({ getRedPacketCover: jest.fn().mockResolvedValue(aCover({ mode: 'equal' })) });
     openPacketPage(api);
-    await waitFor(() =>
-      expect(navigations).toContainEqual({ kind: 'redirectTo', url: `/pages/login/index?redirect=${encodeURIComponent('/pages/packet/index?id=p-1')}` }),
-    );
+    expect(await screen.findByTestId('packet-sender')).toHaveTextContent('李四 的红包');
+    expect(screen.getByTestId('packet-greeting')).toHaveTextContent('周末快乐');
+    expect(screen.getByTestId('packet-kind')).toHaveTextContent('普通红包');
+    expect(navigations).toEqual([]);
+    fireEvent.click(screen.getByTestId('sign-in-to-grab'));
+    expect(navigations).toContainEqual({ kind: 'redirectTo', url: `/pages/login/index?redirect=${encodeURIComponent('/pages/packet/index?id=p-1&grab=1')}` });
     expect(api.getRedPacket).not.toHaveBeenCalled();
+  });
+
+  it('tells a signed-out friend on the cover when the packet is already gone', async () => {
+    localStorage.clear();
+    const api = fakeApi({ getRedPacketCover: jest.fn().mockResolvedValue(aCover({ status: 'finished' })) });
+    openPacketPage(api);
+    expect(await screen.findByTestId('packet-finished')).toHaveTextContent('红包已被抢完');
+    expect(screen.getByTestId('sign-in-to-grab')).toHaveTextContent('登录查看领取详情');
+  });
+
+  it('says a room packet is for its members on the cover, and to a signed-in outsider before any tap', async () => {
+    localStorage.clear();
+    const cover = aCover({ roomPacket: true, greeting: null });
+    const api = fakeApi({ getRedPacketCover: jest.fn().mockResolvedValue(cover) });
+    openPacketPage(api);
+    expect(await screen.findByTestId('room-only')).toHaveTextContent('只有群里的成员能抢');
+  });
+
+  it('shows a signed-in outsider of a room packet that it is not theirs to grab, with no button', async () => {
+    const api = fakeApi({
+      getRedPacket: jest.fn().mockRejectedValue(new ApiError('NOT_IN_ROOM', 403, 'room')),
+      getRedPacketCover: jest.fn().mockResolvedValue(aCover({ roomPacket: true, greeting: null })),
+    });
+    openPacketPage(api);
+    expect(await screen.findByTestId('room-only')).toHaveTextContent('你不在这个群里');
+    expect(screen.getByTestId('packet-sender')).toHaveTextContent('李四 的红包');
+    expect(screen.queryByTestId('grab-button')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('error-message')).not.toBeInTheDocument();
+  });
+
+  it('grabs at once after signing in from the cover (grab=1), once', async () => {
+    const api = fakeApi({
+      getRedPacket: jest.fn().mockResolvedValue(aPacket()),
+      grabRedPacket: jest.fn().mockResolvedValue({ amountMb: 42, rank: 1 }),
+    });
+    const socket = new FakeLiveSocket();
+    setRouterParams({ id: 'p-1', grab: '1' });
+    renderWithServices(<PacketPage />, { api, connectLive: () => socket });
+    expect(await screen.findByTestId('grab-result')).toHaveTextContent('你抢到了42 MB');
+    expect(api.grabRedPacket).toHaveBeenCalledTimes(1);
+  });
+
+  it('waits for the passphrase instead of grabbing at once when the packet has one', async () => {
+    const api = fakeApi({ getRedPacket: jest.fn().mockResolvedValue(aPacket({ hasPassphrase: true })), grabRedPacket: jest.fn() });
+    setRouterParams({ id: 'p-1', grab: '1' });
+    renderWithServices(<PacketPage />, { api, connectLive: () => new FakeLiveSocket() });
+    expect(await screen.findByTestId('passphrase-input')).toBeInTheDocument();
+    expect(screen.getByTestId('grab-button')).toHaveTextContent('开');
+    expect(api.grabRedPacket).not.toHaveBeenCalled();
+  });
+
+  it('gives the way back and home from a packet opened by a link', async () => {
+    const api = fakeApi({ getRedPacket: jest.fn().mockResolvedValue(aPacket()) });
+    openPacketPage(api);
+    fireEvent.click(await screen.findByTestId('nav-home'));
+    expect(navigations).toContainEqual({ kind: 'reLaunch', url: '/pages/home/index' });
   });
 });

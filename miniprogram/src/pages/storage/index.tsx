@@ -1,6 +1,8 @@
 import { Button, Input, Text, View } from '@tarojs/components';
 import { formatMb, type Deposit, type Storage } from '@liuliang/shared';
 import { useEffect, useState } from 'react';
+import { Page } from '../../frame/Page';
+import { planLabel } from '../../frame/names';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { checkAmountMb } from '../../forms/validation';
 import { formatDate } from '../../format/time';
@@ -35,7 +37,7 @@ function DepositOutcome({ deposit }: { deposit: Deposit }) {
 
 /** Bank unused plan data into the wallet before the month ends (SPEC §3.1). */
 export default function StoragePage() {
-  const { api } = useServices();
+  const { api, session } = useServices();
   const signedIn = useSignedIn(PAGES.storage);
   const depositMinMb = useLimits().deposit.minMb;
   const [storage, setStorage] = useState<Storage | null>(null);
@@ -72,10 +74,16 @@ export default function StoragePage() {
 
   if (!signedIn) return <View className='page' />;
 
+  const user = session.readUser();
   return (
-    <View className='page'>
+    <Page title='转存流量'>
       <View className='card'>
         <Text className='card-title'>本月套餐</Text>
+        {user && (
+          <Text className='muted' data-testid='plan-label'>
+            {planLabel(user)}
+          </Text>
+        )}
         {storage ? (
           <View data-testid='plan'>
             <View className='row'>
@@ -130,6 +138,6 @@ export default function StoragePage() {
         </Button>
         {deposit && <DepositOutcome deposit={deposit} />}
       </View>
-    </View>
+    </Page>
   );
 }
