@@ -117,12 +117,16 @@ describe('the mini-program in a browser, against the real stack', () => {
 
     for (const [friend, grabsAfter] of [['B', 2], ['C', 3]] as const) {
       const page = await phoneOf(friend);
+      // Signed out, the link shows the packet's cover first: who sent it, the greeting, the kind.
       await page.goto(shareLink);
-      await waitOnScreen(page, 'phone-input');
-      expect(decodeURIComponent(page.url())).toContain(`redirect=/pages/packet/index?id=${packetId}`);
-      await signIn(page, friend);
       await untilText(page, 'packet-sender', `${nicknameOf('A')} 的红包`);
-      await onScreen(page, 'grab-button').click();
+      await untilText(page, 'packet-greeting', GREETING);
+      await untilText(page, 'packet-kind', '拼手气红包');
+      await onScreen(page, 'sign-in-to-grab').click();
+      await waitOnScreen(page, 'phone-input');
+      expect(decodeURIComponent(page.url())).toContain(`redirect=/pages/packet/index?id=${packetId}&grab=1`);
+      // After sign-in, straight to the grab: no second tap.
+      await signIn(page, friend);
       await expect((await waitOnScreen(page, 'grab-result')).innerText()).resolves.toMatch(/你抢到了\s*\d+ MB/);
 
       await untilCount(a, 'grab-item', grabsAfter);
@@ -156,6 +160,9 @@ describe('the mini-program in a browser, against the real stack', () => {
   it('tells D, the fourth, that the packet is sold out, and the service refuses D a share', async () => {
     const d = await phoneOf('D');
     await d.goto(shareLink);
+    // The cover already says it: before D signs in.
+    await untilText(d, 'packet-finished', '红包已被抢完');
+    await onScreen(d, 'sign-in-to-grab').click();
     await signIn(d, 'D');
     await untilText(d, 'packet-finished', describeFailure(new ApiError('SOLD_OUT', 409, '')));
     await untilCount(d, 'grab-button', 0);
