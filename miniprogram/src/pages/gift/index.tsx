@@ -52,7 +52,7 @@ function ConfirmSheet({ request, recipient, onConfirm, onCancel }: { request: Gi
           {recipient?.nickname && <Avatar nickname={recipient.nickname} />}
           <View>
             <Text className='profile-name'>{recipient?.nickname ?? masked}</Text>
-            <Text className='muted'>{recipient === null ? `${masked}（未能确认是否已注册）` : recipient.registered ? masked : `${masked} · 未注册，72 小时内登录领取`}</Text>
+            <Text className='muted'>{recipient === null ? '未能确认对方是否已注册' : recipient.registered ? masked : '未注册，72 小时内登录领取'}</Text>
           </View>
         </View>
         <Text className='detail-amount'>{formatMb(request.amountMb)}</Text>
