@@ -33,6 +33,17 @@ function fakeService() {
       return json(200, { contactId, userId: '7', phone, nickname: `用户${phone.slice(-4)}` });
     }
     if (path === '/bot/outbox/claim') return json(200, { items: [] });
+    if (path === '/wallet') return json(200, { balanceMb: 1536, lots: [], expiringSoonMb: 0 });
+    // No plain packet is open in the room.
+    if (method === 'POST' && path.endsWith('/grab')) return json(404, { error: { code: 'NOT_FOUND', message: 'No open red packet in this room.' } });
+    if (method === 'POST' && path === '/red-packets') {
+      const request = body as { mode: string; count: number; totalMb: number; passphrase?: string; roomId: string };
+      return json(201, {
+        id: 'p-pass', mode: 'random', status: 'open', senderId: '7', senderNickname: '小红', greeting: null, hasPassphrase: request.passphrase !== undefined,
+        roomId: request.roomId, count: request.count, totalMb: request.totalMb, remainingCount: request.count, remainingMb: request.totalMb,
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(), grabs: [], luckiest: null, shareUrl: 'http://service.test/#/pages/packet/index?id=p-pass',
+      });
+    }
     if (path.includes('/members')) return json(204);
     return json(404, { error: { code: 'NOT_FOUND', message: 'no such route' } });
   };
@@ -150,5 +161,43 @@ describe('createBot on the mock puppet', () => {
     person('c-xiaohong').say('今天天气不错').to(room());
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(botSaid.length).toBe(saidBefore);
+  });
+
+  it('answers a balance asked in the room in the direct chat, and tells the room only that', async () => {
+    const before = botSaidIn.length;
+    person('c-xiaohong').say('余额').to(room());
+    const privately = await waitFor(() => botSaidIn.slice(before).find((line) => line.where === 'c-xiaohong'));
+    expect(privately.text).toBe('余额：1.5 GB');
+    const inRoom = await waitFor(() => botSaidIn.slice(before).find((line) => line.where === 'room-1@chatroom'));
+    expect(inRoom.text).toContain('余额已私聊发给你了');
+    expect(inRoom.text).not.toContain('1.5 GB');
+  });
+
+  it('welcomes a hello in the direct chat, in its language', async () => {
+    person('c-xiaoming').say('你好').to(person('bot-self'));
+    await waitFor(() => botSaidIn.find((line) => line.where === 'c-xiaoming' && line.text.startsWith('你好！我是流量小助手')));
+    person('c-xiaoming').say('hello').to(person('bot-self'));
+    await waitFor(() => botSaidIn.find((line) => line.where === 'c-xiaoming' && line.text.startsWith('Hello! I am the Liuliang bot')));
+  });
+
+  it('hints at the command meant by a near miss', async () => {
+    person('c-xiaoming').say('转增 @小红 100M', [person('c-xiaohong')]).to(room());
+    await waitFor(() => botSaidIn.find((line) => line.where === 'room-1@chatroom' && line.text.includes('你是想说「转赠」吗？')));
+  });
+
+  it('explains how to grab when 抢 finds only a passphrase packet open', async () => {
+    person('c-xiaohong').say('红包 100M 2 芝麻开门！').to(room());
+    await waitFor(() => botSaidIn.find((line) => line.where === 'room-1@chatroom' && line.text.includes('发送口令「芝麻开门」领取')));
+    const created = service.calls.find((call) => call.method === 'POST' && call.path === '/red-packets');
+    expect(created?.body).toMatchObject({ passphrase: '芝麻开门' });
+    person('c-xiaohong').say('抢').to(room());
+    await waitFor(() => botSaidIn.find((line) => line.where === 'room-1@chatroom' && line.text.includes('现在只有口令红包：直接在群里发送口令「芝麻开门」就能抢')));
+  });
+
+  it('welcomes people who join the room, once for all of them', async () => {
+    const newcomer = mocker.createContact({ id: 'c-xiaogang', name: '小刚' });
+    room().add(newcomer).by(person('c-xiaoming'));
+    await waitFor(() => botSaidIn.find((line) => line.where === 'room-1@chatroom' && line.text.startsWith('欢迎 小刚 ！')));
+    await waitFor(() => service.calls.find((call) => call.method === 'POST' && call.path.includes('/members')));
   });
 });

@@ -68,3 +68,13 @@ export function safeText(maxChars: number) {
     })
     .describe('Free text: trimmed; control, bidi and zero-width characters are refused.');
 }
+
+/**
+ * A passphrase as said in a chat: punctuation and symbols at either end go ("芝麻开门！" is
+ * 芝麻开门); a text of nothing else is kept as it was. The bot and the mini-program trim both
+ * the passphrase they set and the one said, so the two faces match the same way.
+ */
+export function trimPunctuation(text: string): string {
+  const trimmed = text.trim().replace(/^[\p{P}\p{S}\s]+|[\p{P}\p{S}\s]+$/gu, '');
+  return trimmed === '' ? text.trim() : trimmed;
+}

@@ -1,9 +1,10 @@
 import type { Lang } from '../commands/command';
 import type { LiveReporter } from '../live/reporter';
 import type { Logger } from '../logger';
-import { bindFirstText, grabbedText, grabOnlyInRoomsText } from '../replies/commands';
+import { bindFirstText, grabbedText, grabOnlyInRoomsText, passphraseNeededText } from '../replies/commands';
 import { serviceErrorText } from '../replies/service-errors';
 import { idempotencyKeyFor, type ServiceClient } from '../service/client';
+import { trimPunctuation } from '@liuliang/shared';
 import { hasCode, ServiceError } from '../service/errors';
 import type { Binding, RoomGrabResult } from '../service/schemas';
 import type { RepeatSuppressor } from './limits';
@@ -39,6 +40,9 @@ export class GrabFlow {
       const result = await this.grabWithResync(turn.talker.id, turn.roomId, undefined, turn.messageId);
       await this.reportGrab(result, binding, turn, lang);
     } catch (error) {
+      // No plain packet open, but a passphrase packet is: say how to grab that one instead.
+      const passphrases = this.deps.reporter.openPassphrases(turn.roomId);
+      if (hasCode(error, 'NOT_FOUND') && passphrases.length > 0) return turn.reply(passphraseNeededText(passphrases, lang));
       await this.replyToFailure(error, turn, lang);
     }
   }
@@ -47,8 +51,11 @@ export class GrabFlow {
    * Ordinary room chat that may be a passphrase. Silence unless it opened a packet: chat that is
    * just chat must never get an answer.
    */
-  async tryPassphrase(text: string, turn: ChatTurn, lang: Lang): Promise<void> {
+  async tryPassphrase(said: string, turn: ChatTurn, lang: Lang): Promise<void> {
     if (turn.roomId === null) return;
+    // Punctuation around a passphrase ("芝麻开门！") is how people type, not part of it; a packet
+    // whose passphrase really ends so (set on the web long ago) is still matched as said.
+    const text = this.deps.reporter.isKnownPassphrase(turn.roomId, said) ? said : trimPunctuation(said);
     try {
       // Only a passphrase the bot knows is worth a look-up for naming; other chat goes straight to the grab.
       const binding = this.deps.reporter.isKnownPassphrase(turn.roomId, text) ? await this.nameTalker(turn) : null;

@@ -34,7 +34,7 @@ export async function answerMessage(message: Message, deps: MessageAnswererDeps)
   const mentionNames = (await Promise.all(others.map((contact) => namesOf(contact, room)))).flat();
 
   const turn = await turnFor(message, talker, room, others);
-  const outcome = parseCommand(text, { addressed: room === null || mentionsSelf, mentionNames });
+  const outcome = parseCommand(text, { addressed: room === null || mentionsSelf, direct: room === null, mentionNames });
   switch (outcome.kind) {
     case 'command':
       return deps.runner.run(outcome.command, turn, outcome.lang);
@@ -65,6 +65,9 @@ async function turnFor(message: Message, talker: Contact, room: Room | null, men
     roomId: room?.id ?? null,
     reply: async (text) => {
       await (room === null ? talker.say(text) : room.say(text, talker));
+    },
+    whisper: async (text) => {
+      await talker.say(text);
     },
     announce: async (text) => {
       await (room === null ? talker.say(text) : room.say(text));

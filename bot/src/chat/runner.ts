@@ -2,6 +2,8 @@ import type { RedPacketCreate } from '@liuliang/shared';
 import type { Command, Lang, ParseError } from '../commands/command';
 import type { Logger } from '../logger';
 import {
+  balanceSentPrivatelyText,
+  welcomeText,
   balanceText,
   bindFirstText,
   bindInPrivateText,
@@ -34,7 +36,7 @@ export interface CommandRunnerDeps {
   logger: Logger;
 }
 
-type BoundCommand = Exclude<Command, { kind: 'help' } | { kind: 'bind-phone' } | { kind: 'bind-code' }>;
+type BoundCommand = Exclude<Command, { kind: 'help' } | { kind: 'welcome' } | { kind: 'bind-phone' } | { kind: 'bind-code' }>;
 
 /**
  * Carries out one parsed command for one chat turn: the service call, then the reply. Every
@@ -63,7 +65,7 @@ export class CommandRunner {
   async replyToParseError(error: ParseError, turn: ChatTurn, lang: Lang): Promise<void> {
     // A misread bind would quote its digits back to the whole room.
     if (error.command === 'bind' && turn.roomId !== null) return turn.reply(bindInPrivateText(lang));
-    const forEveryone = error.command === null || error.command === 'bind' || error.command === 'help';
+    const forEveryone = error.command === null || error.command === 'bind' || error.command === 'help' || error.code === 'DID_YOU_MEAN';
     if (!forEveryone) {
       try {
         if ((await this.deps.service.findBinding(turn.talker.id)) === null) return turn.reply(bindFirstText(lang));
@@ -79,6 +81,8 @@ export class CommandRunner {
     switch (command.kind) {
       case 'help':
         return turn.reply(helpText(lang));
+      case 'welcome':
+        return turn.reply(welcomeText(lang));
       case 'bind-phone':
       case 'bind-code':
         // A phone number (even masked) or a code said in a room is seen by everyone in it:
@@ -96,8 +100,13 @@ export class CommandRunner {
     const key = idempotencyKeyFor(turn.messageId);
     const contactId = turn.talker.id;
     switch (command.kind) {
-      case 'balance':
-        return turn.reply(balanceText(await this.deps.service.getWallet(contactId), lang));
+      case 'balance': {
+        const text = balanceText(await this.deps.service.getWallet(contactId), lang);
+        if (turn.roomId === null) return turn.reply(text);
+        // A balance is nobody else's business: the room hears only where it went.
+        await turn.whisper(text);
+        return turn.reply(balanceSentPrivatelyText(lang));
+      }
       case 'give':
         return this.give(command, turn, lang);
       case 'bank': {

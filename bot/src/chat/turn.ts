@@ -15,6 +15,8 @@ export interface ChatTurn {
   roomId: string | null;
   /** Answers the talker: in a room, with an @mention of them; in a direct message, plainly. */
   reply(text: string): Promise<void>;
+  /** Says something to the talker alone, in the direct chat, even when they spoke in a room. */
+  whisper(text: string): Promise<void>;
   /** Says something to the whole room (or the direct chat), without an @mention. */
   announce(text: string): Promise<void>;
   /** The contact a "@name" in the message stands for, or null when nobody here has that name. */

@@ -14,11 +14,13 @@ export type Command =
   | { kind: 'hongbao'; mode: 'random'; total: ParsedAmount; count: number; passphrase?: string }
   | { kind: 'hongbao'; mode: 'equal'; perShare: ParsedAmount; count: number; passphrase?: string }
   | { kind: 'grab' }
-  | { kind: 'bank'; amount: ParsedAmount };
+  | { kind: 'bank'; amount: ParsedAmount }
+  /** "你好" in a direct chat: a welcome, with what the bot can do. */
+  | { kind: 'welcome' };
 
 export type CommandKind = Command['kind'];
 /** A command's name for usage lines: the two red packet modes are told apart here. */
-export type CommandName = Exclude<CommandKind, 'bind-phone' | 'bind-code' | 'hongbao'> | 'bind' | 'hongbao' | 'hongbao-equal';
+export type CommandName = Exclude<CommandKind, 'bind-phone' | 'bind-code' | 'hongbao' | 'welcome'> | 'bind' | 'hongbao' | 'hongbao-equal';
 
 export type ParseErrorCode =
   | 'UNKNOWN_COMMAND'
@@ -32,7 +34,9 @@ export type ParseErrorCode =
   | 'COUNT_OUT_OF_RANGE'
   | 'MESSAGE_TOO_LONG'
   | 'PASSPHRASE_TOO_LONG'
-  | 'PASSPHRASE_IS_COMMAND';
+  | 'PASSPHRASE_IS_COMMAND'
+  /** A near miss of a command word ("转增" for 转赠): `command` is the one most likely meant. */
+  | 'DID_YOU_MEAN';
 
 export interface ParseError {
   code: ParseErrorCode;

@@ -19,6 +19,41 @@ const PASSPHRASE_33 = '口'.repeat(33);
 
 type Row = [string, ParseContext, ParseOutcome];
 
+describe('parseCommand: near misses, greetings, traditional characters (issue 16)', () => {
+  it.each([
+    ['转增 @小红 100M', 'give', '转增'],
+    ['转增', 'give', '转增'],
+    ['余量', 'balance', '余量'],
+    ['红苞 1G 5', 'hongbao', '红苞'],
+  ])('hints at the command meant by %s', (text, command, input) => {
+    expect(parseCommand(text, room)).toEqual({ kind: 'error', lang: 'zh', error: { code: 'DID_YOU_MEAN', command, input } });
+  });
+
+  it.each([
+    ['余額', { kind: 'balance' }],
+    ['餘額', { kind: 'balance' }],
+    ['搶', { kind: 'grab' }],
+  ])('understands %s, typed in traditional characters, and answers in Chinese', (text, command) => {
+    expect(parseCommand(text, room)).toEqual({ kind: 'command', lang: 'zh', command });
+  });
+
+  it('answers 红包 said alone with how to send one', () => {
+    expect(parseCommand('红包', room)).toEqual({ kind: 'error', lang: 'zh', error: { code: 'AMOUNT_MISSING', command: 'hongbao' } });
+    expect(parseCommand('红包 来了', room)).toEqual({ kind: 'none' });
+  });
+
+  it('welcomes a hello in a direct chat, in its language, and leaves it alone in a room', () => {
+    expect(parseCommand('你好', { addressed: true, direct: true })).toEqual({ kind: 'command', lang: 'zh', command: { kind: 'welcome' } });
+    expect(parseCommand('你好！', { addressed: true, direct: true })).toEqual({ kind: 'command', lang: 'zh', command: { kind: 'welcome' } });
+    expect(parseCommand('Hello', { addressed: true, direct: true })).toEqual({ kind: 'command', lang: 'en', command: { kind: 'welcome' } });
+    expect(parseCommand('你好', room)).toEqual({ kind: 'none' });
+  });
+
+  it('takes punctuation off the ends of a passphrase set in a command', () => {
+    expect(parseCommand('红包 1G 5 芝麻开门！', room)).toMatchObject({ kind: 'command', command: { passphrase: '芝麻开门' } });
+  });
+});
+
 describe('parseCommand', () => {
   const help: Row[] = [
     ['/help', room, en({ kind: 'help' })],

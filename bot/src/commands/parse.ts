@@ -1,10 +1,12 @@
-import { GIFT_MESSAGE_MAX_CHARS, RED_PACKET_MAX_COUNT } from '@liuliang/shared';
+import { GIFT_MESSAGE_MAX_CHARS, RED_PACKET_MAX_COUNT, trimPunctuation } from '@liuliang/shared';
 import { readAmount, type ParsedAmount } from './amount';
 import type { Command, CommandName, Lang, ParseError, ParseErrorCode, ParseOutcome, Recipient } from './command';
 
 /** Where a message was said: a direct message, or a room message that @mentions the bot, is "addressed". */
 export interface ParseContext {
   addressed: boolean;
+  /** A direct chat with the bot (not a room): where a "你好" gets a welcome. */
+  direct?: boolean;
   /** Display names of the contacts @mentioned in the message, so "@Anna Lee" is read as one name. */
   mentionNames?: readonly string[];
 }
@@ -36,16 +38,37 @@ function keywords(command: CommandName, bareWords: readonly string[], addressedW
 
 /** Longest first, so that "普通红包" wins over "红包" and "/hongbao-equal" over "/hongbao". */
 const KEYWORDS: readonly Keyword[] = [
-  ...keywords('help', ['/help', '/h', '/?', '/帮助', '帮助', '菜单'], ['help']),
-  ...keywords('bind', ['/bind', '/绑定', '绑定', '绑定手机'], ['bind']),
-  ...keywords('balance', ['/balance', '/bal', '/wallet', '/余额', '余额', '查余额', '查流量'], ['balance', 'wallet']),
-  ...keywords('give', ['/give', '/gift', '/转赠', '转赠', '赠送'], ['give', 'gift']),
-  ...keywords('hongbao-equal', ['/hongbao-equal', '/hb-equal', '/hbe', '/普通红包', '普通红包', '均分红包'], ['hongbao-equal']),
-  ...keywords('hongbao', ['/hongbao', '/hb', '/红包', '/拼手气红包', '红包', '发红包', '拼手气红包'], ['hongbao']),
+  // Traditional characters (余額, 紅包, 搶 …) are the same words typed on another keyboard: understood, answered in Chinese.
+  ...keywords('help', ['/help', '/h', '/?', '/帮助', '帮助', '菜单', '幫助'], ['help']),
+  ...keywords('bind', ['/bind', '/绑定', '绑定', '绑定手机', '綁定'], ['bind']),
+  ...keywords('balance', ['/balance', '/bal', '/wallet', '/余额', '余额', '查余额', '查流量', '余額', '餘額', '查餘額'], ['balance', 'wallet']),
+  ...keywords('give', ['/give', '/gift', '/转赠', '转赠', '赠送', '轉贈', '贈送'], ['give', 'gift']),
+  ...keywords('hongbao-equal', ['/hongbao-equal', '/hb-equal', '/hbe', '/普通红包', '普通红包', '均分红包', '普通紅包'], ['hongbao-equal']),
+  ...keywords('hongbao', ['/hongbao', '/hb', '/红包', '/拼手气红包', '红包', '发红包', '拼手气红包', '紅包', '發紅包'], ['hongbao']),
   // "grab" alone is how English speakers answer a packet, so it works bare, like "抢".
-  ...keywords('grab', ['/grab', '/抢', 'grab', '抢', '抢红包']),
-  ...keywords('bank', ['/bank', '/deposit', '/转存', '转存', '存流量'], ['bank', 'deposit']),
+  ...keywords('grab', ['/grab', '/抢', 'grab', '抢', '抢红包', '搶', '搶紅包']),
+  ...keywords('bank', ['/bank', '/deposit', '/转存', '转存', '存流量', '轉存'], ['bank', 'deposit']),
 ].sort((a, b) => b.word.length - a.word.length);
+
+/** Words one slip away from a command ("转增" for 转赠): answered with a hint, never acted on. */
+const NEAR_MISSES: ReadonlyArray<[string, CommandName]> = [
+  ['转增', 'give'],
+  ['转送', 'give'],
+  ['专赠', 'give'],
+  ['转帐', 'give'],
+  ['余量', 'balance'],
+  ['馀额', 'balance'],
+  ['查询余额', 'balance'],
+  ['红苞', 'hongbao'],
+  ['宏包', 'hongbao'],
+  ['抡', 'grab'],
+  ['绑订', 'bind'],
+  ['帮定', 'bind'],
+  ['转成', 'bank'],
+];
+
+/** A hello said to the bot in a direct chat: answered with a welcome. */
+const GREETINGS = new Set(['你好', '您好', '哈喽', '嗨', '在吗', 'hi', 'hello', 'hey', '你好呀', '你好啊']);
 
 const CJK = /[\u3400-\u9fff]/;
 const PHONE = /^1[3-9]\d{9}$/;
@@ -62,8 +85,12 @@ export function parseCommand(text: string, context: ParseContext): ParseOutcome 
   const normalized = normalizeText(text);
   if (normalized === '' || normalized.length > COMMAND_MAX_CHARS) return { kind: 'none' };
   const hasSlash = normalized.startsWith('/');
+  const greeting = normalized.toLowerCase().replace(/[!！~～。.,，?？\s]+$/u, '');
+  if (context.direct === true && GREETINGS.has(greeting)) return { kind: 'command', lang: CJK.test(greeting) ? 'zh' : 'en', command: { kind: 'welcome' } };
   const found = findKeyword(normalized);
   if (found === null) {
+    const nearMiss = findNearMiss(normalized);
+    if (nearMiss !== null) return { kind: 'error', lang: 'zh', error: { code: 'DID_YOU_MEAN', command: nearMiss.command, input: nearMiss.word } };
     if (!hasSlash && !context.addressed) return { kind: 'none' };
     return { kind: 'error', lang: CJK.test(normalized) ? 'zh' : 'en', error: { code: 'UNKNOWN_COMMAND', command: null, input: firstWord(normalized) } };
   }
@@ -76,7 +103,8 @@ export function parseCommand(text: string, context: ParseContext): ParseOutcome 
   if (!('kind' in result)) {
     // Unaddressed chat that merely starts with a keyword ("红包 来了") is not an attempt at a
     // command; an argument with a digit or an @mention in it is, and deserves a reply.
-    const attempted = explicit || /[\d@]/.test(rest);
+    // So is a red packet keyword said alone: "红包" by itself is someone asking how to send one.
+    const attempted = explicit || /[\d@]/.test(rest) || (rest === '' && (keyword.command === 'hongbao' || keyword.command === 'hongbao-equal') && CJK.test(keyword.word));
     if (!attempted) return { kind: 'none' };
     return { kind: 'error', lang: keyword.lang, error: result };
   }
@@ -88,6 +116,14 @@ export function parseCommand(text: string, context: ParseContext): ParseOutcome 
 /** Full-width digits and letters become ASCII (１００Ｍ → 100M), every run of spaces one space. */
 export function normalizeText(text: string): string {
   return text.slice(0, COMMAND_MAX_CHARS * 2).normalize('NFKC').replace(/\s+/g, ' ').trim();
+}
+
+function findNearMiss(text: string): { word: string; command: CommandName } | null {
+  for (const [word, command] of NEAR_MISSES) {
+    const next = text.charAt(word.length);
+    if (text.startsWith(word) && (next === '' || next === ' ' || /[\d@]/.test(next))) return { word, command };
+  }
+  return null;
 }
 
 function findKeyword(text: string): { keyword: Keyword; rest: string } | null {
@@ -211,7 +247,8 @@ function parseHongbao(command: 'hongbao' | 'hongbao-equal', rest: string): Comma
   if (!Number.isSafeInteger(count) || count < 1 || count > RED_PACKET_MAX_COUNT) {
     return fail('COUNT_OUT_OF_RANGE', command, countMatch[1]);
   }
-  const passphrase = amountStep.rest.slice(countMatch[0].length).trim();
+  // The same trimming as when it is said: "红包 1G 5 芝麻开门！" makes the passphrase 芝麻开门.
+  const passphrase = trimPunctuation(amountStep.rest.slice(countMatch[0].length).trim());
   if (passphrase.length > PASSPHRASE_MAX_CHARS) return fail('PASSPHRASE_TOO_LONG', command);
   // Saying the passphrase grabs; a passphrase the bot would read as a command could never be said.
   if (passphrase !== '' && parseCommand(passphrase, { addressed: false }).kind !== 'none') {

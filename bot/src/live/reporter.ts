@@ -133,6 +133,13 @@ export class LiveReporter {
     this.schedule(packet);
   }
 
+  /** The passphrases of the open packets in the room, as far as this bot knows. */
+  openPassphrases(roomId: string): string[] {
+    const found: string[] = [];
+    for (const packet of this.packets.values()) if (packet.roomId === roomId && packet.passphrase !== undefined) found.push(packet.passphrase);
+    return found;
+  }
+
   /** True when `text` is the passphrase of an open packet in the room, as far as this bot knows. */
   isKnownPassphrase(roomId: string, text: string): boolean {
     for (const packet of this.packets.values()) {

@@ -84,7 +84,52 @@ function describeParseError(error: ParseError, lang: Lang, quoted: string): stri
       return pick(lang, `口令最多 ${PASSPHRASE_MAX_CHARS} 个字。`, `The passphrase can be at most ${PASSPHRASE_MAX_CHARS} characters.`);
     case 'PASSPHRASE_IS_COMMAND':
       return pick(lang, `口令「${quoted}」和我的指令撞了，换一个吧。`, `The passphrase "${quoted}" looks like one of my commands; pick another.`);
+    case 'DID_YOU_MEAN':
+      return pick(lang, `你是想说「${COMMAND_WORDS[error.command ?? 'help']}」吗？`, `Did you mean /${error.command ?? 'help'}?`);
   }
+}
+
+/** The Chinese word of each command, as a near miss is corrected to. */
+const COMMAND_WORDS: Readonly<Record<CommandName, string>> = {
+  help: '帮助',
+  bind: '绑定',
+  balance: '余额',
+  give: '转赠',
+  hongbao: '红包',
+  'hongbao-equal': '普通红包',
+  grab: '抢',
+  bank: '转存',
+};
+
+/** The answer to a hello in a direct chat: who the bot is, then what it can do. */
+export function welcomeText(lang: Lang): string {
+  const hello = pick(
+    lang,
+    '你好！我是流量小助手：帮你查流量余额、把流量送给朋友、在群里发流量红包。先私聊我「绑定 手机号」就能开始。',
+    'Hello! I am the Liuliang bot: check your data balance, give data to friends, send data red packets in groups. Start with /bind <phone> here.',
+  );
+  return `${hello}\n${helpText(lang)}`;
+}
+
+/** Posted in a room when people join it: how to take part, in one message for all of them. */
+export function newMembersWelcomeText(names: readonly string[]): string {
+  const who = names.filter((name) => name !== '').join('、');
+  return `欢迎${who === '' ? '新朋友' : ` ${who} `}！群里有人发流量红包时，发送「抢」就能领取；私聊我「绑定 手机号」先绑定一下吧。`;
+}
+
+/** In a room, a balance is answered in the direct chat: a wallet is nobody else's business. */
+export function balanceSentPrivatelyText(lang: Lang): string {
+  return pick(lang, '余额已私聊发给你了，请查看和我的私聊。', 'I sent your balance in a private chat.');
+}
+
+/** "抢" while the only open packets here want their passphrase said. */
+export function passphraseNeededText(passphrases: readonly string[], lang: Lang): string {
+  const [first] = passphrases;
+  return pick(
+    lang,
+    first === undefined ? '现在只有口令红包：直接在群里说出口令就能抢。' : `现在只有口令红包：直接在群里发送口令「${first}」就能抢，不用说「抢」。`,
+    first === undefined ? 'Only passphrase packets are open: say the passphrase in the room to grab.' : `Only a passphrase packet is open: say "${first}" in the room to grab it (no need for "grab").`,
+  );
 }
 
 export function smsSentText(phone: string, lang: Lang): string {

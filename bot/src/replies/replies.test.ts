@@ -1,7 +1,17 @@
 import type { RedPacket, Wallet } from '@liuliang/shared';
 import type { CommandKind, Lang } from '../commands/command';
 import { ServiceError, type ServiceErrorCode } from '../service/errors';
-import { balanceText, bindFirstText, helpText, packetAnnouncementText, parseErrorText } from './commands';
+import {
+  balanceSentPrivatelyText,
+  balanceText,
+  bindFirstText,
+  helpText,
+  newMembersWelcomeText,
+  packetAnnouncementText,
+  parseErrorText,
+  passphraseNeededText,
+  welcomeText,
+} from './commands';
 import { formatDay, maskPhone, unitNote } from './format';
 import { grabSummaryText, packetExpiredText, packetFinishedText } from './live';
 import { serviceErrorText } from './service-errors';
@@ -36,11 +46,33 @@ describe('serviceErrorText', () => {
     expect(serviceErrorText(errorOf(code), command, lang)).toBe(text);
   });
 
-  it('words a limit for the command that hit it, with the service\'s short reason', () => {
-    expect(serviceErrorText(errorOf('LIMIT_EXCEEDED', 422, 'at most 3 gifts a day'), 'give', 'zh')).toBe(
-      '超出了转赠限额（单笔金额或每天、每周、每月次数）（at most 3 gifts a day）',
+  it('words a limit for the command that hit it; only an English answer quotes the service\'s (English) reason', () => {
+    expect(serviceErrorText(errorOf('LIMIT_EXCEEDED', 422, 'at most 3 gifts a day'), 'give', 'zh')).toBe('超出了转赠限额（单笔金额或每天、每周、每月次数）。');
+    expect(serviceErrorText(errorOf('LIMIT_EXCEEDED', 422, 'at most 3 gifts a day'), 'give', 'en')).toBe(
+      'That is over a gift limit (the amount, or gifts per day, week or month) (at most 3 gifts a day)',
     );
-    expect(serviceErrorText(errorOf('LIMIT_EXCEEDED', 422), 'bank', 'zh')).toBe('超出了转存限额（单笔最少金额或本月转存上限）');
+    expect(serviceErrorText(errorOf('LIMIT_EXCEEDED', 422), 'bank', 'zh')).toBe('超出了转存限额（单笔最少金额或本月转存上限）。');
+  });
+
+  it.each<[CommandKind, string]>([
+    ['give', '转赠没有成功：请检查手机号、流量数量，留言不能有换行或看不见的字符。'],
+    ['hongbao', '红包没有发出：请检查总额、个数，口令不能有换行或看不见的字符。'],
+    ['grab', '口令里有看不见的字符，请直接打出口令。'],
+    ['bind-phone', '手机号或验证码的格式不对，请重新发送。'],
+    ['bank', '这个请求不符合规则，请检查后再试。'],
+  ])('words a refused %s in Chinese with no English fragment of the service\'s message', (command, text) => {
+    const answer = serviceErrorText(errorOf('VALIDATION_FAILED', 400, 'body.message: contains U+202E'), command, 'zh');
+    expect(answer).toBe(text);
+    expect(answer).not.toMatch(/[A-Za-z]/);
+  });
+
+  it('keeps every Chinese answer free of English, whatever the service said', () => {
+    const codes: ServiceErrorCode[] = ['INSUFFICIENT_BALANCE', 'LIMIT_EXCEEDED', 'VALIDATION_FAILED', 'RATE_LIMITED', 'SOLD_OUT', 'NOT_FOUND', 'INTERNAL', 'WRONG_PASSPHRASE', 'NOT_IN_ROOM'];
+    for (const code of codes) {
+      for (const command of ['give', 'grab', 'hongbao', 'bank', 'balance'] as CommandKind[]) {
+        expect(serviceErrorText(errorOf(code, 422, 'Some English words from the service'), command, 'zh')).not.toMatch(/[A-Za-z]/);
+      }
+    }
   });
 
   it.each([
@@ -59,7 +91,7 @@ describe('serviceErrorText', () => {
   });
 
   it('leaves out a long service message rather than pasting it into the chat', () => {
-    expect(serviceErrorText(errorOf('VALIDATION_FAILED', 400, 'x'.repeat(200)), 'give', 'zh')).toBe('这个请求不符合规则。');
+    expect(serviceErrorText(errorOf('VALIDATION_FAILED', 400, 'x'.repeat(200)), 'give', 'en')).toBe('That request breaks a rule.');
   });
 });
 
@@ -155,5 +187,36 @@ describe('formatDay', () => {
     // 16:30 UTC on the 31st is already 00:30 on the 1st in Shanghai.
     expect(formatDay('2025-08-31T16:30:00.000Z', 'zh')).toBe('9月1日');
     expect(formatDay('2025-08-31T16:30:00.000Z', 'en')).toBe('Sep 1');
+  });
+});
+
+describe('the replies of issue 16, in both languages', () => {
+  it('corrects a near-miss command word', () => {
+    expect(parseErrorText({ code: 'DID_YOU_MEAN', command: 'give', input: '转增' }, 'zh')).toBe('你是想说「转赠」吗？\n用法：转赠 @好友 100M 留言（也可以写手机号）');
+    expect(parseErrorText({ code: 'DID_YOU_MEAN', command: 'balance', input: '余量' }, 'en')).toBe('Did you mean /balance?\nUsage: /balance');
+  });
+
+  it('welcomes a hello in a direct chat, then lists the commands', () => {
+    expect(welcomeText('zh')).toMatch(/^你好！我是流量小助手/);
+    expect(welcomeText('zh')).toContain(helpText('zh'));
+    expect(welcomeText('en')).toMatch(/^Hello! I am the Liuliang bot/);
+    expect(welcomeText('en')).toContain(helpText('en'));
+  });
+
+  it('welcomes new room members by name, in one message', () => {
+    expect(newMembersWelcomeText(['小红', '小刚'])).toBe('欢迎 小红、小刚 ！群里有人发流量红包时，发送「抢」就能领取；私聊我「绑定 手机号」先绑定一下吧。');
+    expect(newMembersWelcomeText([])).toMatch(/^欢迎新朋友！/);
+  });
+
+  it('says in the room that a balance went to the private chat', () => {
+    expect(balanceSentPrivatelyText('zh')).toBe('余额已私聊发给你了，请查看和我的私聊。');
+    expect(balanceSentPrivatelyText('en')).toBe('I sent your balance in a private chat.');
+  });
+
+  it('explains how to grab when only a passphrase packet is open', () => {
+    expect(passphraseNeededText(['芝麻开门'], 'zh')).toBe('现在只有口令红包：直接在群里发送口令「芝麻开门」就能抢，不用说「抢」。');
+    expect(passphraseNeededText(['open sesame'], 'en')).toBe('Only a passphrase packet is open: say "open sesame" in the room to grab it (no need for "grab").');
+    expect(passphraseNeededText([], 'zh')).toBe('现在只有口令红包：直接在群里说出口令就能抢。');
+    expect(passphraseNeededText([], 'en')).toBe('Only passphrase packets are open: say the passphrase in the room to grab.');
   });
 });

@@ -13,17 +13,18 @@ const DETAIL_MAX_CHARS = 80;
  * the details go to the log.
  */
 export function serviceErrorText(error: ServiceError, command: CommandKind, lang: Lang): string {
-  const detail = error.message !== '' && error.message.length <= DETAIL_MAX_CHARS ? `（${error.message}）` : '';
-  const detailEn = detail === '' ? '' : ` (${error.message})`;
+  // The service writes its messages in English: an English answer may quote a short one, a
+  // Chinese answer never does (no English fragment inside a Chinese sentence).
+  const detailEn = error.message !== '' && error.message.length <= DETAIL_MAX_CHARS ? ` (${error.message})` : '';
   switch (error.code) {
     case 'CONTACT_NOT_BOUND':
       return bindFirstText(lang);
     case 'INSUFFICIENT_BALANCE':
       return pick(lang, '余额不足。发送「余额」看看还有多少。', 'Not enough data in your wallet. Send /balance to check.');
     case 'LIMIT_EXCEEDED':
-      return ruleText(error.details, lang) ?? limitText(command, lang) + pick(lang, detail, detailEn);
+      return ruleText(error.details, lang) ?? limitText(command, lang) + pick(lang, '。', detailEn);
     case 'VALIDATION_FAILED':
-      return pick(lang, `这个请求不符合规则${detail}。`, `That request breaks a rule${detailEn}.`);
+      return pick(lang, validationText(command), `That request breaks a rule${detailEn}.`);
     case 'RATE_LIMITED':
       return command === 'bind-phone'
         ? pick(lang, '验证码发得太频繁了，请 1 分钟后再试。', 'Codes were sent too often; try again in a minute.')
@@ -101,6 +102,23 @@ function ruleText(details: unknown, lang: Lang): string | null {
       return pick(lang, `群成员名单最多 ${limit} 人。`, `A room's member list holds at most ${limit} contacts.`);
     default:
       return null;
+  }
+}
+
+/** A refused request, in Chinese, by what the command carries (the service's own words are English). */
+function validationText(command: CommandKind): string {
+  switch (command) {
+    case 'give':
+      return '转赠没有成功：请检查手机号、流量数量，留言不能有换行或看不见的字符。';
+    case 'hongbao':
+      return '红包没有发出：请检查总额、个数，口令不能有换行或看不见的字符。';
+    case 'grab':
+      return '口令里有看不见的字符，请直接打出口令。';
+    case 'bind-phone':
+    case 'bind-code':
+      return '手机号或验证码的格式不对，请重新发送。';
+    default:
+      return '这个请求不符合规则，请检查后再试。';
   }
 }
 

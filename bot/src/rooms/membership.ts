@@ -1,6 +1,7 @@
 import type { Contact, Room } from 'wechaty';
 import type { Logger } from '../logger';
 import type { ServiceClient } from '../service/client';
+import { newMembersWelcomeText } from '../replies/commands';
 
 /** Bounds the start-up sync; an account in more rooms than this is not a product account. */
 export const MAX_ROOMS_SYNCED = 1000;
@@ -43,6 +44,12 @@ export class RoomMembership {
       } catch (error) {
         this.logger.warn(`rooms: cannot add ${contact.id} to ${room.id}: ${String(error)}`);
       }
+    }
+    // One welcome for everyone who joined together, after they can grab.
+    try {
+      await room.say(newMembersWelcomeText(invitees.map((contact) => contact.name())));
+    } catch (error) {
+      this.logger.warn(`rooms: cannot welcome new members of ${room.id}: ${String(error)}`);
     }
   }
 

@@ -1,4 +1,4 @@
-import { checkAmountMb, checkGiftMessage, checkPacketCount, checkPhone, checkSmsCode, parseWholeMb } from './validation';
+import { checkAmountMb, checkGiftMessage, checkPacketCount, checkPassphrase, checkPhone, checkSmsCode, parseWholeMb } from './validation';
 
 describe('form checks', () => {
   it.each([
@@ -55,5 +55,13 @@ describe('form checks', () => {
     expect(parseWholeMb('1536')).toBe(1536);
     expect(parseWholeMb('1e3')).toBeNull();
     expect(parseWholeMb('9'.repeat(30))).toBeNull();
+  });
+});
+
+describe('checkPassphrase', () => {
+  it('drops punctuation around a passphrase, as the bot does, and keeps one made only of it', () => {
+    expect(checkPassphrase(' 芝麻开门！')).toEqual({ ok: true, value: '芝麻开门' });
+    expect(checkPassphrase('「恭喜发财」')).toEqual({ ok: true, value: '恭喜发财' });
+    expect(checkPassphrase('!!!')).toEqual({ ok: true, value: '!!!' });
   });
 });

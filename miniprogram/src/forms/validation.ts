@@ -1,4 +1,4 @@
-import { formatMb, GIFT_MESSAGE_MAX_CHARS, MAX_REQUEST_AMOUNT_MB, PhoneSchema, RED_PACKET_GREETING_MAX_CHARS, RED_PACKET_MAX_COUNT, RED_PACKET_PASSPHRASE_MAX_CHARS } from '@liuliang/shared';
+import { formatMb, GIFT_MESSAGE_MAX_CHARS, MAX_REQUEST_AMOUNT_MB, PhoneSchema, RED_PACKET_GREETING_MAX_CHARS, RED_PACKET_MAX_COUNT, RED_PACKET_PASSPHRASE_MAX_CHARS, trimPunctuation } from '@liuliang/shared';
 
 /** A checked form field: the value to send, or a sentence saying what to fix. */
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -61,5 +61,6 @@ export function checkOptionalText(text: string, maxChars: number, tooLong: strin
 
 export const checkGiftMessage = (text: string) => checkOptionalText(text, GIFT_MESSAGE_MAX_CHARS, `留言最多 ${GIFT_MESSAGE_MAX_CHARS} 个字`);
 export const checkGreeting = (text: string) => checkOptionalText(text, RED_PACKET_GREETING_MAX_CHARS, `祝福语最多 ${RED_PACKET_GREETING_MAX_CHARS} 个字`);
+/** Punctuation around a passphrase is dropped, as the bot does, so "芝麻开门！" opens 芝麻开门 on both faces. */
 export const checkPassphrase = (text: string) =>
-  checkOptionalText(text, RED_PACKET_PASSPHRASE_MAX_CHARS, `口令最多 ${RED_PACKET_PASSPHRASE_MAX_CHARS} 个字`);
+  checkOptionalText(trimPunctuation(text), RED_PACKET_PASSPHRASE_MAX_CHARS, `口令最多 ${RED_PACKET_PASSPHRASE_MAX_CHARS} 个字`);
