@@ -150,6 +150,12 @@ export const RedPacketSchema = z.object({
   senderNickname: z.string(),
   greeting: z.string().nullable(),
   hasPassphrase: z.boolean(),
+  /**
+   * The passphrase itself, to whoever may see the packet (a link holder signed in, a room's
+   * members): in a room the sender's own command shows it to everyone, so the web shows it too
+   * (issue 16: the same on both faces). Never on the public cover.
+   */
+  passphrase: z.string().nullable().optional(),
   roomId: z.string().nullable(),
   count: z.number().int(),
   totalMb: z.number().int(),

@@ -152,6 +152,11 @@ export function PacketView({ packetId, autoGrab = false }: { packetId: string; a
         <ErrorMessage message={error} />
         {canOpen && (
           <View className='grab-panel'>
+            {packet.passphrase && (
+              <Text className='packet-tags' data-testid='passphrase-shown' onClick={() => setPassphrase(packet.passphrase ?? '')}>
+                {`口令：「${packet.passphrase}」 点这里填入`}
+              </Text>
+            )}
             {packet.hasPassphrase && (
               <Input
                 className='input packet-passphrase'

@@ -195,4 +195,17 @@ describe('the red-packet page', () => {
     fireEvent.click(await screen.findByTestId('nav-home'));
     expect(navigations).toContainEqual({ kind: 'reLaunch', url: '/pages/home/index' });
   });
+
+  it('shows the passphrase to whoever may see the packet, as the room sees it in the bot, and fills it on a tap', async () => {
+    const api = fakeApi({
+      getRedPacket: jest.fn().mockResolvedValue(aPacket({ hasPassphrase: true, passphrase: '芝麻开门' })),
+      grabRedPacket: jest.fn().mockResolvedValue({ amountMb: 5, rank: 1 }),
+    });
+    openPacketPage(api);
+    fireEvent.click(await screen.findByTestId('passphrase-shown'));
+    expect(screen.getByTestId('passphrase-input')).toHaveValue('芝麻开门');
+    fireEvent.click(screen.getByTestId('grab-button'));
+    await screen.findByTestId('grab-result');
+    expect(api.grabRedPacket).toHaveBeenCalledWith('p-1', { passphrase: '芝麻开门' }, expect.any(String));
+  });
 });

@@ -73,7 +73,10 @@ describe('red packets', () => {
   it('needs the passphrase to grab a passphrase packet', async () => {
     const packet = await send({ mode: 'random', totalMb: 50, count: 2, passphrase: '恭喜发财' });
     expect(packet.body.hasPassphrase).toBe(true);
-    expect(JSON.stringify(packet.body)).not.toContain('恭喜发财');
+    // Shown to whoever may see the packet, as the bot's room sees it in the sender's command;
+    // never on the public cover a link shows before sign-in.
+    expect((await stack.client.get(`/api/v1/red-packets/${packet.body.id}`, { token: friends[6].token })).body.passphrase).toBe('恭喜发财');
+    expect(JSON.stringify((await stack.client.get(`/api/v1/red-packets/${packet.body.id}/cover`)).body)).not.toContain('恭喜发财');
     const wrong = await grab(packet.body.id, friends[6].token, { passphrase: '新年快乐' });
     expect(wrong.status).toBe(403);
     expect(wrong.body.error.code).toBe('WRONG_PASSPHRASE');

@@ -116,6 +116,7 @@ export async function packetView(sql: Sql, row: PacketRow): Promise<RedPacket> {
     senderNickname: sender?.nickname ?? '',
     greeting: row.greeting,
     hasPassphrase: row.passphrase !== null,
+    passphrase: row.passphrase,
     roomId: row.room_id,
     count: Number(row.count),
     totalMb: toInt(row.total_mb),
