@@ -18,6 +18,8 @@ import {
   openPacketIds,
   packetsInRoom,
   packetView,
+  coverOf,
+  listRecords,
 } from './repository';
 import { redPacketTexts as texts } from './messages';
 import { splitEqual, splitRandom, type RandomSource } from './split';
@@ -28,7 +30,6 @@ import { GrabWriter, type Commit } from './grab-writer';
 import type { LimitRule } from '../../platform/rate-limits';
 import { randomUUID } from 'node:crypto';
 import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
-import { coverOf, listRecords } from './records';
 
 /** Bound on retries when MySQL refuses a share Redis gave out (only after Redis lost its state). */
 const MAX_GRAB_ATTEMPTS = 5;
