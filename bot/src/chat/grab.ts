@@ -97,6 +97,8 @@ export class GrabFlow {
   }
 
   private async reportGrab(result: RoomGrabResult, binding: Binding | null, turn: ChatTurn, lang: Lang): Promise<void> {
+    // The last grab's answer can arrive after the packet's ending was posted with it in: once is enough.
+    if (this.deps.reporter.hasEnded(result.packetId)) return;
     if (binding === null) return turn.reply(grabbedText(result.amountMb, lang));
     const grab: { userId: string; nickname: string; amountMb: number; remainingCount?: number } = {
       userId: binding.userId,

@@ -86,6 +86,9 @@ describe('LiveReporter', () => {
     await jest.advanceTimersByTimeAsync(0);
     expect(said[2]).toBe('小明 抢到 5 MB，已抢完\n🧧 小明 的红包已被抢完（3 个，共 30 MB）\n手气最佳：小红（群名片），15 MB');
     expect(reporter.isTracking('p1')).toBe(false);
+    // The last grab was in the ending: the grab's own answer, arriving later, must not repeat it.
+    expect(reporter.hasEnded('p1')).toBe(true);
+    reporter.recordGrab('p1', { userId: 'u3', nickname: '小明', amountMb: 5, remainingCount: 0 });
 
     await jest.advanceTimersByTimeAsync(60_000);
     expect(said).toHaveLength(3);

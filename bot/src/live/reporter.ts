@@ -57,6 +57,8 @@ interface TrackedPacket {
  */
 export class LiveReporter {
   private readonly packets = new Map<string, TrackedPacket>();
+  /** Packets whose end this bot posted (bounded like the tracked ones). */
+  private readonly ended = new Set<string>();
   private socket: LiveSocket | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
   private connectedBefore = false;
@@ -123,6 +125,14 @@ export class LiveReporter {
 
   isTracking(packetId: string): boolean {
     return this.packets.has(packetId);
+  }
+
+  /**
+   * True once this bot has posted a packet's last message (all taken, or expired): its last
+   * grabs were in that message, so a grab's own answer arriving after it must not repeat them.
+   */
+  hasEnded(packetId: string): boolean {
+    return this.ended.has(packetId);
   }
 
   /** Notes a grab the bot itself made, for a packet whose events may have started before it listened. */
@@ -244,6 +254,8 @@ export class LiveReporter {
   private untrack(packet: TrackedPacket): void {
     this.clearTimer(packet);
     this.packets.delete(packet.packetId);
+    this.ended.add(packet.packetId);
+    if (this.ended.size > MAX_TRACKED_PACKETS) this.ended.delete(this.ended.values().next().value as string);
     if (this.socket?.connected === true) this.socket.emit('unsubscribe', { packetId: packet.packetId });
   }
 
