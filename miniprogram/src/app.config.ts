@@ -13,6 +13,7 @@ export default defineAppConfig({
     'pages/entry/index',
     'pages/terms/index',
     'pages/not-found/index',
+    'pages/messages/index',
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -14,6 +14,7 @@ export const PAGES = {
   entry: '/pages/entry/index',
   terms: '/pages/terms/index',
   notFound: '/pages/not-found/index',
+  messages: '/pages/messages/index',
 } as const;
 
 export function packetPagePath(packetId: string): string {

@@ -49,8 +49,8 @@ export default function HomePage() {
           {wallet ? formatMb(wallet.balanceMb) : '…'}
         </Text>
         {wallet && wallet.expiringSoonMb > 0 && (
-          <Text className='hero-note' data-testid='expiring-soon'>
-            {`${formatMb(wallet.expiringSoonMb)} 即将过期，记得用掉或送人`}
+          <Text className='hero-note' data-testid='expiring-soon' onClick={() => Taro.navigateTo({ url: PAGES.messages })}>
+            {`${formatMb(wallet.expiringSoonMb)} 即将过期，记得用掉或送人 ›`}
           </Text>
         )}
         {earliestLot && (

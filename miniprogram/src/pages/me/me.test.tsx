@@ -58,7 +58,13 @@ describe('我的', () => {
 
   it('leads to 流量明细, 红包记录 and the two agreements', async () => {
     renderWithServices(<MePage />, { api: fakeApi({ getMe: jest.fn().mockResolvedValue(ALICE) }) });
-    for (const testId of ['go-lots', 'go-packets', 'go-terms', 'go-privacy']) fireEvent.click(await screen.findByTestId(testId));
-    expect(navigations.map((n) => n.url)).toEqual(['/pages/lots/index', '/pages/packets/index', '/pages/terms/index?doc=terms', '/pages/terms/index?doc=privacy']);
+    for (const testId of ['go-messages', 'go-lots', 'go-packets', 'go-terms', 'go-privacy']) fireEvent.click(await screen.findByTestId(testId));
+    expect(navigations.map((n) => n.url)).toEqual([
+      '/pages/messages/index',
+      '/pages/lots/index',
+      '/pages/packets/index',
+      '/pages/terms/index?doc=terms',
+      '/pages/terms/index?doc=privacy',
+    ]);
   });
 });
