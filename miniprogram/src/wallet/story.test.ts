@@ -15,10 +15,10 @@ describe('tellEntry', () => {
     ['送给 用户KQXWMB (138****0001) 100 MB', entry('gift', 'out', 100, alice)],
     ['送给 用户KQXWMB (138****0001) 100 MB：“生日快乐”', entry('gift', 'out', 100, alice, '生日快乐')],
     ['收到 用户ABCDEF (139****0002) 送的 2 GB', entry('gift', 'in', 2048, bob)],
-    ['领取了 用户KQXWMB (138****0001) 送的 100 MB', entry('gift_claim', 'in', 100, alice)],
+    ['收到 用户KQXWMB (138****0001) 送的 100 MB', entry('gift_claim', 'in', 100, alice)],
     // Where the gift is now (等待领取 → 已领取 / 已退回) is a badge beside the story, read from the gift.
     ['送出 100 MB：“生日快乐”', entry('gift_escrow', 'out', 100, account('gift'), '生日快乐')],
-    ['领取了转赠 100 MB', entry('gift_claim', 'in', 100, account('gift'))],
+    ['收到转赠 100 MB', entry('gift_claim', 'in', 100, account('gift'))],
     ['转赠无人领取，退回 100 MB', entry('gift_refund', 'in', 100, account('gift'))],
     ['用户KQXWMB (138****0001) 未在 72 小时内领取，退回 100 MB', entry('gift_refund', 'in', 100, alice)],
     ['支出 30 MB', entry('cash_out', 'out', 30, account('cash_out'))],

@@ -22,10 +22,11 @@ const STORIES: Record<string, { in?: StoryTeller; out?: StoryTeller }> = {
   },
   // A gift to a number not yet registered waits in escrow, so the entry names no person.
   gift_escrow: {
-    out: (amount) => `送出 ${amount}`,
+    out: (amount, person) => (person ? `送给 ${person} ${amount}` : `送出 ${amount}`),
   },
+  // Claimed later or credited at once, a gift reads the same to its recipient.
   gift_claim: {
-    in: (amount, person) => (person ? `领取了 ${person} 送的 ${amount}` : `领取了转赠 ${amount}`),
+    in: (amount, person) => (person ? `收到 ${person} 送的 ${amount}` : `收到转赠 ${amount}`),
     out: (amount, person) => (person ? `${person} 领取了你送的 ${amount}` : `转赠已被领取 ${amount}`),
   },
   gift_refund: {
@@ -55,9 +56,10 @@ function fallbackStory(amount: string, person: string | null, entry: WalletEntry
  * A history entry as a sentence a person reads: "送给 138****0001 100 MB：“生日快乐”".
  * Kinds this build does not know yet still read as an income or a spending.
  */
-export function tellEntry(entry: WalletEntry): string {
+export function tellEntry(entry: WalletEntry, giftRecipient?: string): string {
   const amount = formatMb(entry.amountMb);
-  const person = personOf(entry.counterparty);
+  // A gift that waited for its recipient names them once its gift is known: "送给 139****0002 300 MB".
+  const person = entry.kind === 'gift_escrow' && giftRecipient ? giftRecipient : personOf(entry.counterparty);
   const teller = STORIES[entry.kind]?.[entry.direction] ?? fallbackStory;
   const story = teller(amount, person, entry);
   const memo = entry.memo?.trim();

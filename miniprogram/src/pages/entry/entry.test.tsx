@@ -43,7 +43,7 @@ describe('记录详情', () => {
         .mockResolvedValue({ id: '41', toPhone: '139****0002', amountMb: 300, message: '生日快乐', status: 'pending_claim', claimDeadline: '2025-11-29T04:00:00.000Z' }),
     });
     renderWithServices(<EntryPage />, { api });
-    expect(await screen.findByText('139****0002')).toBeInTheDocument();
+    expect(await screen.findByText('送给 139****0002 300 MB：“生日快乐”')).toBeInTheDocument();
     expect(screen.getByTestId('entry-status')).toHaveTextContent('等待领取');
     expect(screen.getByText('11-29 12:00')).toBeInTheDocument();
     expect(screen.getByTestId('entry-order')).toHaveTextContent('e-7');

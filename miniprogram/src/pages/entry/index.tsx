@@ -63,7 +63,7 @@ export default function EntryPage() {
   return (
     <Page title='记录详情'>
       <View className='card' data-testid='entry-detail'>
-        <Text className='history-story'>{tellEntry(entry)}</Text>
+        <Text className='history-story'>{tellEntry(entry, gift?.toPhone)}</Text>
         <Text className={`detail-amount ${entry.direction === 'in' ? 'amount-in' : 'amount-out'}`}>{signedAmount(entry)}</Text>
         <ErrorMessage message={error} />
         <Row label='状态' value={status} testId='entry-status' />

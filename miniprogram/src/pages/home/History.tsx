@@ -22,13 +22,13 @@ export function History() {
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
   // Gifts still waiting for their recipient when sent: each row shows where its gift is now.
-  const [gifts, setGifts] = useState<Record<string, Gift['status']>>({});
+  const [gifts, setGifts] = useState<Record<string, Gift>>({});
 
   function followGifts(items: readonly WalletEntry[]) {
     for (const entry of items.filter(followsGift)) {
       const giftId = entry.refId ?? '';
       api.getGift(giftId).then(
-        (gift) => setGifts((known) => ({ ...known, [giftId]: gift.status })),
+        (gift) => setGifts((known) => ({ ...known, [giftId]: gift })),
         () => undefined,
       );
     }
@@ -72,12 +72,12 @@ export function History() {
           onClick={() => Taro.navigateTo({ url: `${PAGES.entry}?id=${encodeURIComponent(entry.id)}` })}
         >
           <View className='history-main'>
-            <Text className='history-story'>{tellEntry(entry)}</Text>
+            <Text className='history-story'>{tellEntry(entry, gifts[entry.refId ?? '']?.toPhone)}</Text>
             <Text className='muted'>
               {formatShortTime(entry.at)}
               {followsGift(entry) && gifts[entry.refId ?? ''] && (
-                <Text className={`badge${gifts[entry.refId ?? ''] === 'pending_claim' ? '' : ' badge-done'}`} data-testid='gift-status'>
-                  {GIFT_STATUS_WORDS[gifts[entry.refId ?? '']]}
+                <Text className={`badge${gifts[entry.refId ?? ''].status === 'pending_claim' ? '' : ' badge-done'}`} data-testid='gift-status'>
+                  {GIFT_STATUS_WORDS[gifts[entry.refId ?? ''].status]}
                 </Text>
               )}
             </Text>

@@ -76,6 +76,8 @@ describe('the home page', () => {
     });
     renderWithServices(<HomePage />, { api });
     expect(await screen.findByTestId('gift-status')).toHaveTextContent('已领取');
+    // The row names the recipient once the gift is known, in the words of a gift delivered at once.
+    expect(screen.getByTestId('history-item')).toHaveTextContent('送给 139****0002 300 MB');
     expect(api.getGift).toHaveBeenCalledWith('77');
     fireEvent.click(screen.getByTestId('history-item'));
     expect(navigations).toContainEqual({ kind: 'navigateTo', url: '/pages/entry/index?id=e-9' });
