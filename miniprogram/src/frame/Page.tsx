@@ -34,7 +34,8 @@ function goBackOrHome(): void {
  */
 export function Page({ title, tab, className, children }: PageProps) {
   useEffect(() => {
-    void Taro.setNavigationBarTitle({ title })?.catch?.(() => undefined);
+    // The browser tab's title on H5; weapp's own navigation bar elsewhere.
+    Taro.setNavigationBarTitle({ title }).catch(() => undefined);
   }, [title]);
   const h5 = process.env.TARO_ENV !== 'weapp';
   return (

@@ -87,7 +87,7 @@ export default function MePage() {
         )}
         <ErrorMessage message={error} />
         {editing ? (
-          <View style={{ marginTop: '16px' }}>
+          <View className='nickname-form'>
             <TextField
               label='昵称（朋友在红包和记录里看到的名字）'
               testId='nickname-input'

@@ -1,5 +1,5 @@
 import { useRouter, useShareAppMessage } from '@tarojs/taro';
-import { Text, View } from '@tarojs/components';
+import { Text } from '@tarojs/components';
 import type { RedPacketCover } from '@liuliang/shared';
 import { useEffect, useRef } from 'react';
 import { Page } from '../../frame/Page';
@@ -32,7 +32,6 @@ export default function PacketPage() {
     <Page title='红包' className='packet-page'>
       {!packetId && <Text className='muted'>链接里没有红包编号</Text>}
       {packetId && (signedIn ? <PacketView packetId={packetId} autoGrab={grab === '1'} /> : <PacketCover packetId={packetId} />)}
-      {!packetId && <View />}
     </Page>
   );
 }

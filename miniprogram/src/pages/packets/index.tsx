@@ -70,7 +70,7 @@ export default function PacketsPage() {
       <Button className='btn-primary' data-testid='go-send-packet' onClick={() => Taro.navigateTo({ url: PAGES.sendPacket })}>
         发红包
       </Button>
-      <View className='card' style={{ marginTop: '12px' }}>
+      <View className='card card-after-button'>
         <Text className='card-title'>红包记录</Text>
         <View className='segmented'>
           <View className={`segment${role === 'received' ? ' segment-active' : ''}`} data-testid='records-received' onClick={() => choose('received')}>
