@@ -24,6 +24,7 @@ import { inlineScriptHashes, securityHeaders } from './http/security-headers';
 import { RedPacketService } from './modules/red-packets/service';
 import { addRedPacketRoutes } from './http/routes/red-packets';
 import { silentEvents, type RedPacketEvents } from './modules/red-packets/live-events';
+import { silentWalletEvents, type WalletEvents } from './platform/wallet-events';
 import { mysqlIdempotencyStore, redisIdempotencyStore } from './http/idempotency-stores';
 import { BotService } from './modules/bot/service';
 import { addBotRoutes } from './http/routes/bot';
@@ -42,14 +43,15 @@ export interface Services {
   sessions: SessionRevocations;
 }
 
-export function createServices(deps: Deps, events: RedPacketEvents = silentEvents): Services {
-  const gifts = new GiftService(deps);
+export function createServices(deps: Deps, events: RedPacketEvents & Partial<WalletEvents> = silentEvents): Services {
+  const wallets: WalletEvents = events.walletChanged ? { walletChanged: events.walletChanged } : silentWalletEvents;
+  const gifts = new GiftService(deps, wallets);
   const sessions = new SessionRevocations(deps.redis, deps.config.REDIS_PREFIX, deps.dataSource, deps.config.ACCESS_TOKEN_SECONDS);
   const auth = new AuthService(deps, sessions);
   auth.onSignIn(async (user) => {
     await gifts.claimPendingGifts(user);
   });
-  const redPackets = new RedPacketService(deps, Math.random, events);
+  const redPackets = new RedPacketService(deps, Math.random, events, wallets);
   return { auth, gifts, storage: new StorageService(deps), redPackets, bot: new BotService(deps, auth, redPackets), jobHealth: createJobHealth(deps), sessions };
 }
 

@@ -18,6 +18,14 @@ export interface ExpiredEvent {
   packetId: string;
   refundedMb: number;
 }
+/**
+ * Sent to every open socket of a user whose wallet just changed because of someone else or a
+ * sweep (a gift arrived or was refunded, a packet's refund, a grab in another tab): reload it.
+ */
+export interface WalletChangedEvent {
+  /** The ledger kind of the transfer: gift, gift_refund, red_packet_grab, red_packet_refund, … */
+  kind: string;
+}
 export interface SubscribeAck {
   ok: boolean;
   error?: string;
@@ -26,6 +34,7 @@ export interface LiveServerToClient {
   grabbed: (event: GrabbedEvent) => void;
   finished: (event: FinishedEvent) => void;
   expired: (event: ExpiredEvent) => void;
+  walletChanged: (event: WalletChangedEvent) => void;
 }
 export interface LiveClientToServer {
   subscribe: (request: { packetId: string }, ack: (answer: SubscribeAck) => void) => void;

@@ -20,7 +20,7 @@ export interface LiveSocket {
 /** Opens the live connection for a signed-in person. */
 export type ConnectLive = (token: string) => LiveSocket;
 
-export interface PacketFollower extends LiveServerToClient {
+export interface PacketFollower extends Pick<LiveServerToClient, 'grabbed' | 'finished' | 'expired'> {
   /**
    * The service acknowledged a (re)subscription. Events sent while we were not subscribed are
    * lost, so the page reloads the packet here.
@@ -55,4 +55,11 @@ export function followPacket(socket: LiveSocket, packetId: string, follower: Pac
     socket.off('connect', subscribe);
     if (socket.connected) socket.emit('unsubscribe', { packetId });
   };
+}
+
+/** Calls `changed` whenever the service says this user's wallet changed (a gift, a refund, a grab elsewhere). */
+export function followWallet(socket: LiveSocket, changed: () => void): () => void {
+  const listener: LiveListeners['walletChanged'] = () => changed();
+  socket.on('walletChanged', listener);
+  return () => socket.off('walletChanged', listener);
 }

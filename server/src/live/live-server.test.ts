@@ -116,4 +116,19 @@ describe('live events access', () => {
     // Following one already followed again is no new subscription.
     expect(await subscribe(socket, ids[0])).toEqual({ ok: true });
   });
+
+  it("tells a user's own sockets, and nobody else's, that their wallet changed when a gift arrives or they grab", async () => {
+    const mine = open({ token: member.token });
+    const theirs = open({ token: outsider.token });
+    await Promise.all([connected(mine), connected(theirs)]);
+    const seen: Record<'mine' | 'theirs', string[]> = { mine: [], theirs: [] };
+    mine.on('walletChanged', (event: { kind: string }) => seen.mine.push(event.kind));
+    theirs.on('walletChanged', (event: { kind: string }) => seen.theirs.push(event.kind));
+    const [row] = await stack.server.deps.dataSource.query('SELECT phone FROM users WHERE id = ?', [member.userId]);
+    expect((await stack.client.post('/api/v1/gifts', { toPhone: row.phone, amountMb: 10 }, { token: sender.token, idempotencyKey: true })).status).toBe(201);
+    expect((await stack.client.post(`/api/v1/red-packets/${linkPacketId}/grab`, {}, { token: member.token, idempotencyKey: true })).status).toBe(200);
+    for (let i = 0; i < 100 && seen.mine.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen.mine).toEqual(['gift', 'red_packet_grab']);
+    expect(seen.theirs).toEqual([]);
+  });
 });

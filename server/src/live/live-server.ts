@@ -8,12 +8,15 @@ import type { Deps } from '../deps';
 import { isBotToken, verifyAccessToken } from '../modules/auth/tokens';
 import { SessionRevocations } from '../modules/auth/revocations';
 import type { RedPacketEvents } from '../modules/red-packets/live-events';
+import type { WalletEvents } from '../platform/wallet-events';
 import { OPAQUE_ID_PATTERN } from '../platform/ids';
 import { findPacket } from '../modules/red-packets/repository';
 import { isUserInRoom } from '../modules/bot/bindings';
 import { duplicateRedisClient } from '../platform/redis-clients';
 
 const roomOf = (packetId: string) => `packet:${packetId}`;
+/** Every socket of one user, for events about their own wallet. */
+const userRoomOf = (userId: string) => `user:${userId}`;
 /** Bound on the packets one connection follows at once. */
 export const MAX_SUBSCRIPTIONS_PER_SOCKET = 50;
 /** Bound on one user's open sockets in one process: a few tabs and devices, not a flood. */
@@ -26,7 +29,7 @@ export const LIVE_MAX_MESSAGE_BYTES = 16 * 1024;
  * client follows a room packet only as a member of its room (the bot: any), a link packet as
  * anyone signed in who holds its id.
  */
-export function startLiveServer(httpServer: http.Server, deps: Deps): { events: RedPacketEvents; close(): Promise<void> } {
+export function startLiveServer(httpServer: http.Server, deps: Deps): { events: RedPacketEvents & WalletEvents; close(): Promise<void> } {
   const io = new Server(httpServer, { cors: { origin: true }, serveClient: false, maxHttpBufferSize: LIVE_MAX_MESSAGE_BYTES });
   // The adapter calls publish and subscribe without awaiting them; with Redis down their
   // rejections would float up and kill the process. The subscriber's commands wait for the
@@ -71,6 +74,7 @@ export function startLiveServer(httpServer: http.Server, deps: Deps): { events: 
         socket.disconnect(true);
         return;
       }
+      void socket.join(userRoomOf(userId));
       const sockets = socketsByUser.get(userId) ?? new Set<string>();
       sockets.add(socket.id);
       socketsByUser.set(userId, sockets);
@@ -83,8 +87,9 @@ export function startLiveServer(httpServer: http.Server, deps: Deps): { events: 
       const reply = typeof ack === 'function' ? ack : () => {};
       const packetId = typeof request?.packetId === 'string' && OPAQUE_ID_PATTERN.test(request.packetId) ? request.packetId : null;
       if (!packetId) return reply({ ok: false, error: 'VALIDATION_FAILED' });
-      // socket.rooms holds the socket's own room besides the packets it follows.
-      if (!socket.rooms.has(roomOf(packetId)) && socket.rooms.size > MAX_SUBSCRIPTIONS_PER_SOCKET) return reply({ ok: false, error: 'LIMIT_EXCEEDED' });
+      // socket.rooms holds the socket's own room (and its user's) besides the packets it follows.
+      const following = [...socket.rooms].filter((room) => room.startsWith('packet:')).length;
+      if (!socket.rooms.has(roomOf(packetId)) && following >= MAX_SUBSCRIPTIONS_PER_SOCKET) return reply({ ok: false, error: 'LIMIT_EXCEEDED' });
       try {
         const refusal = await refusalToFollow(packetId, userId, socket.data.isBot === true);
         if (refusal) return reply({ ok: false, error: refusal });
@@ -118,6 +123,14 @@ export function startLiveServer(httpServer: http.Server, deps: Deps): { events: 
       grabbed: (event) => announce(event.packetId, 'grabbed', (room) => room.emit('grabbed', event)),
       finished: (event) => announce(event.packetId, 'finished', (room) => room.emit('finished', event)),
       expired: (event) => announce(event.packetId, 'expired', (room) => room.emit('expired', event)),
+      walletChanged: (userId, event) => {
+        if (closed) return;
+        try {
+          live.to(userRoomOf(userId)).emit('walletChanged', event);
+        } catch (error) {
+          deps.logger.warn({ err: error, userId }, 'could not announce a wallet change');
+        }
+      },
     },
     async close() {
       closed = true;

@@ -1,7 +1,7 @@
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import type { WalletEntry } from '@liuliang/shared';
 import { navigations } from '../../../test/stubs/taro';
-import { fakeApi, renderWithServices, signIn } from '../../../test/fakes';
+import { FakeLiveSocket, fakeApi, renderWithServices, signIn } from '../../../test/fakes';
 import HomePage from './index';
 
 const wallet = { balanceMb: 1536, lots: [{ amountMb: 1536, expiresAt: '2026-02-28T15:59:59.999Z' }], expiringSoonMb: 200 };
@@ -93,5 +93,19 @@ describe('the home page', () => {
     fireEvent.click(screen.getByTestId('tab-me'));
     expect(navigations).toContainEqual({ kind: 'reLaunch', url: '/pages/packets/index' });
     expect(navigations).toContainEqual({ kind: 'reLaunch', url: '/pages/me/index' });
+  });
+
+  it('reloads the balance and history when the service says the wallet changed while the page is open', async () => {
+    signIn();
+    const socket = new FakeLiveSocket();
+    const api = fakeApi({
+      getWallet: jest.fn().mockResolvedValueOnce(wallet).mockResolvedValueOnce({ ...wallet, balanceMb: 2048 }),
+      listWalletEntries: jest.fn().mockResolvedValue({ items: [], nextCursor: null }),
+    });
+    renderWithServices(<HomePage />, { api, connectLive: () => socket });
+    expect(await screen.findByText('1.5 GB')).toBeInTheDocument();
+    act(() => socket.serverSends('walletChanged', { kind: 'gift' }));
+    expect(await screen.findByText('2 GB')).toHaveAttribute('data-testid', 'balance');
+    await waitFor(() => expect(api.listWalletEntries).toHaveBeenCalledTimes(2));
   });
 });

@@ -1,7 +1,8 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { formatMb, type Wallet } from '@liuliang/shared';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { followWallet } from '../../live/live';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Avatar } from '../../frame/Avatar';
 import { Page } from '../../frame/Page';
@@ -13,15 +14,14 @@ import { History } from './History';
 
 /** The wallet: balance, what expires soon, the history, and the ways to move data. */
 export default function HomePage() {
-  const { api, session } = useServices();
+  const { api, session, connectLive } = useServices();
   const signedIn = useSignedIn(PAGES.home);
   const [wallet, setWallet] = useState<Wallet | null>(null);
   const [error, setError] = useState<string | null>(null);
   // Bumped on every show so the history reloads after data moved on another page.
   const [shownTimes, setShownTimes] = useState(0);
 
-  useDidShow(() => {
-    if (!session.readToken()) return;
+  function refresh() {
     setShownTimes((times) => times + 1);
     api.getWallet().then(
       (loaded) => {
@@ -30,7 +30,24 @@ export default function HomePage() {
       },
       (failure: unknown) => setError(failureMessage(failure, PAGES.home)),
     );
+  }
+
+  useDidShow(() => {
+    if (session.readToken()) refresh();
   });
+
+  // Something arrived while the page is open (a gift, a refund): the balance and history follow.
+  useEffect(() => {
+    const token = session.readToken();
+    if (!signedIn || !token) return undefined;
+    const socket = connectLive(token);
+    const stop = followWallet(socket, refresh);
+    return () => {
+      stop();
+      socket.disconnect();
+    };
+    // Once per sign-in; refresh reads the api from the same services.
+  }, [signedIn]);
 
   if (!signedIn) return <View className='page' />;
 

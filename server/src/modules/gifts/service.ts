@@ -1,5 +1,6 @@
 import { maskPhone, type Gift, type GiftRequest, type User } from '@liuliang/shared';
 import { DomainError, limitExceeded, notFound } from '../../platform/errors';
+import { silentWalletEvents, type WalletEvents } from '../../platform/wallet-events';
 import { inTransaction, toInt, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { escrowCode, walletCode } from '../ledger';
@@ -33,7 +34,10 @@ const toGift = (r: GiftRow): Gift => ({
  * waits for its first sign-in, and is refunded to the sender once if it never comes.
  */
 export class GiftService {
-  constructor(private readonly deps: GiftDeps) {}
+  constructor(
+    private readonly deps: GiftDeps,
+    private readonly wallets: WalletEvents = silentWalletEvents,
+  ) {}
 
   async send(sender: User, request: GiftRequest, outcome: OutcomeRecorder = untrackedOutcome): Promise<Gift> {
     const { config, clock, dataSource, ledger } = this.deps;
@@ -42,7 +46,8 @@ export class GiftService {
     if (request.amountMb > config.GIFT_MAX_MB) throw limitExceeded({ rule: 'gift.max', limit: config.GIFT_MAX_MB }, giftTexts.rangeError(config.GIFT_MIN_MB, config.GIFT_MAX_MB));
     const now = clock.now();
     const message = request.message?.trim() || null;
-    return inTransaction(dataSource, async (tx) => {
+    let deliveredTo: string | null = null;
+    const gift = await inTransaction(dataSource, async (tx) => {
       // The sender's row serialises their gifts, so two parallel gifts cannot both pass the limits.
       await lockUser(tx, sender.id);
       await this.checkLimits(tx, sender.id, now);
@@ -52,6 +57,7 @@ export class GiftService {
       const ref = { type: 'gift', id: giftId };
       await outcome.record(tx, ref);
       if (recipient) {
+        deliveredTo = recipient.id;
         await ledger.transfer(tx, { fromCode: walletCode(sender.id), toCode: walletCode(recipient.id), amountMb: request.amountMb, kind: 'gift', ref, memo: message });
         await enqueueMessage(tx, { channel: 'sms', to: request.toPhone, template: 'gift_delivered', text: giftTexts.deliveredSms(sender, request.amountMb, message) }, now);
         await enqueueWechatIfBound(tx, recipient, 'gift_delivered', giftTexts.deliveredWechat(recipient, sender, request.amountMb, message), now);
@@ -63,6 +69,9 @@ export class GiftService {
       }
       return toGift((await findGift(tx, giftId))!);
     });
+    // Committed: the recipient's open pages reload their balance.
+    if (deliveredTo !== null) this.wallets.walletChanged(deliveredTo, { kind: 'gift' });
+    return gift;
   }
 
   async get(user: User, id: string): Promise<Gift> {
@@ -92,13 +101,15 @@ export class GiftService {
   /** Empties a pending gift's escrow to the recipient or back to the sender; the status guard makes it once. */
   private async settle(giftId: string, outcome: { to: 'recipient'; recipientId: string } | { to: 'sender' }): Promise<boolean> {
     const { dataSource, clock, ledger } = this.deps;
-    return inTransaction(dataSource, async (tx) => {
+    let senderId: string | null = null;
+    const settled = await inTransaction(dataSource, async (tx) => {
       const row = await lockGift(tx, giftId);
       if (!row || row.status !== 'pending_claim') return false;
       const now = clock.now();
       const toRecipient = outcome.to === 'recipient';
       if (toRecipient && row.claim_deadline && new Date(row.claim_deadline) <= now) return false;
       await markSettled(tx, giftId, { status: toRecipient ? 'delivered' : 'refunded', recipientId: toRecipient ? outcome.recipientId : null, now });
+      senderId = String(row.sender_id);
       await ledger.transfer(tx, {
         fromCode: escrowCode('gift', giftId),
         toCode: walletCode(toRecipient ? outcome.recipientId : row.sender_id),
@@ -111,6 +122,9 @@ export class GiftService {
       if (toRecipient) await this.tellSenderOfClaim(tx, row, outcome.recipientId, now);
       return true;
     });
+    // Committed: a refund changed the sender's wallet; a claim, the state of the sender's row (已领取).
+    if (settled && senderId !== null) this.wallets.walletChanged(senderId, { kind: outcome.to === 'recipient' ? 'gift_claim' : 'gift_refund' });
+    return settled;
   }
 
   /** The sender of a gift that waited for a new number hears, in the chat, that it arrived. */

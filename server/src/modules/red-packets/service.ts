@@ -26,6 +26,7 @@ import { splitEqual, splitRandom, type RandomSource } from './split';
 import { RedPacketStore, type Share } from './store';
 import { isUserInRoom } from '../bot';
 import { silentEvents, type RedPacketEvents } from './live-events';
+import { silentWalletEvents, type WalletEvents } from '../../platform/wallet-events';
 import { GrabWriter, type Commit } from './grab-writer';
 import type { LimitRule } from '../../platform/rate-limits';
 import { randomUUID } from 'node:crypto';
@@ -65,6 +66,7 @@ export class RedPacketService {
     private readonly deps: RedPacketDeps,
     private readonly random: RandomSource = Math.random,
     private readonly events: RedPacketEvents = silentEvents,
+    private readonly wallets: WalletEvents = silentWalletEvents,
   ) {
     this.store = new RedPacketStore(deps.redis, deps.config.REDIS_PREFIX);
     this.writer = new GrabWriter(deps, (packetId, userId, share, commit) => this.announceGrab(packetId, userId, share, commit));
@@ -208,6 +210,8 @@ export class RedPacketService {
     // `at` is when the grab committed: what a live client measures its delay against.
     const at = this.deps.clock.now().toISOString();
     this.events.grabbed({ packetId, userId, nickname: outcome.nickname, amountMb: share.amountMb, remainingCount: outcome.remainingCount, remainingMb: outcome.remainingMb, at });
+    // The grabber's other pages (home in another tab, or grabbed through the bot) reload the balance.
+    this.wallets.walletChanged(userId, { kind: 'red_packet_grab' });
     if (!outcome.finished) return;
     const sql = this.deps.dataSource.manager;
     Promise.all([grabsOf(sql, packetId), findPacket(sql, packetId)])
@@ -272,6 +276,8 @@ export class RedPacketService {
         if (refundedMb === null) continue;
         refunded++;
         this.events.expired({ packetId, refundedMb });
+        const packet = await findPacket(this.deps.dataSource.manager, packetId);
+        if (packet && refundedMb > 0) this.wallets.walletChanged(String(packet.sender_id), { kind: 'red_packet_refund' });
       } catch (error) {
         // One packet that cannot be refunded now must not hold back the others; the next run retries it.
         this.deps.logger.error({ err: error, packetId }, 'could not refund an expired packet');
