@@ -144,7 +144,7 @@ describe('an app people keep, in a browser', () => {
     await signInThroughUi(newcomer, stack.client, PHONES.newcomer);
     await untilText(newcomer, 'balance', formatMb(100));
 
-    await page.reload();
+    // No reload: the claim reaches the sender's open home page over socket.io (walletChanged).
     await untilText(page, 'gift-status', '已领取');
     await page.screenshot({ path: path.join(DOCS_DIR, 'home.png') });
     await onScreen(page, 'gift-status').click();
