@@ -10,7 +10,7 @@ import { OutcomeAlreadyRecorded, settleOutcome, untrackedOutcome, type OutcomeRe
 const planInsufficient = () => new DomainError('PLAN_INSUFFICIENT', 'Your carrier plan does not have that much data left this month.');
 
 /** Pending deposits older than this many carrier timeouts are settled by asking the carrier. */
-const RECONCILE_AFTER_TIMEOUTS = 2;
+export const RECONCILE_AFTER_TIMEOUTS = 2;
 export const RECONCILE_BATCH = 100;
 
 interface DepositRow {
