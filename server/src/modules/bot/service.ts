@@ -87,22 +87,13 @@ export class BotService {
    */
   async grabInRoom(user: User, roomId: string, passphrase: string | undefined): Promise<RoomGrabResult> {
     const wanted = passphrase?.trim();
-    const sql = this.deps.dataSource.manager;
-    const rows: Array<{ id: string; passphrase: string | null; grabbed: number | string }> = await sql.query(
-      `SELECT p.id, p.passphrase, EXISTS (SELECT 1 FROM red_packet_grabs g WHERE g.packet_id = p.id AND g.user_id = ?) AS grabbed
-         FROM red_packets p
-        WHERE p.room_id = ? AND p.status = 'open' AND ${wanted === undefined ? 'p.passphrase IS NULL' : 'p.passphrase = ?'}
-        ORDER BY p.seq DESC LIMIT ?`,
-      wanted === undefined ? [user.id, roomId, ROOM_GRAB_CANDIDATES_MAX] : [user.id, roomId, wanted, ROOM_GRAB_CANDIDATES_MAX],
-    );
-    // The column's collation ignores case and trailing spaces; a passphrase must match exactly, as the grab checks it.
-    const matches = rows.filter((row) => (wanted === undefined ? row.passphrase === null : row.passphrase === wanted));
-    const packet = matches.find((row) => Number(row.grabbed) === 0);
+    const matches = await this.redPackets.openPacketsInRoom(roomId, user.id, wanted, ROOM_GRAB_CANDIDATES_MAX);
+    const packet = matches.find((row) => !row.grabbed);
     if (!packet) {
       if (matches.length > 0) throw new DomainError('ALREADY_GRABBED', 'You have already grabbed the red packets open in this room.');
       throw notFound(wanted === undefined ? 'No open red packet in this room.' : 'No open red packet in this room has that passphrase.');
     }
-    const packetId = String(packet.id);
+    const packetId = packet.id;
     const result = await this.redPackets.grab(user, packetId, wanted);
     return { packetId, ...result };
   }
