@@ -2,12 +2,16 @@ import { ROOM_MEMBERS_MAX, type BotBinding, type BotBindingRequest, type BotOutb
 import { DomainError, limitExceeded, notFound } from '../../platform/errors';
 import { inTransaction } from '../../db/sql';
 import type { Deps } from '../../deps';
+import { botTexts } from './messages';
 import type { AuthService } from '../auth/service';
 import { lockUser } from '../auth';
 import type { RedPacketService } from '../red-packets/service';
 import { addMember, bindContact, countMembers, findBinding, removeMember, replaceMembers } from './bindings';
 import { claimWechatMessages, recordWechatResult } from './wechat-outbox';
 import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
+
+/** What the bot's service is made of: the database and the clock. */
+export type BotDeps = Pick<Deps, 'dataSource' | 'clock'>;
 
 /** Open packets of one room looked at for a grab; a room never has nearly this many open at once. */
 export const ROOM_GRAB_CANDIDATES_MAX = 50;
@@ -19,7 +23,7 @@ export const ROOM_GRAB_CANDIDATES_MAX = 50;
  */
 export class BotService {
   constructor(
-    private readonly deps: Deps,
+    private readonly deps: BotDeps,
     private readonly auth: AuthService,
     private readonly redPackets: RedPacketService,
   ) {}
@@ -46,7 +50,7 @@ export class BotService {
 
   async binding(contactId: string): Promise<BotBinding> {
     const binding = await findBinding(this.deps.dataSource.manager, contactId);
-    if (!binding) throw new DomainError('CONTACT_NOT_BOUND', 'This contact has not bound a phone number.');
+    if (!binding) throw new DomainError('CONTACT_NOT_BOUND', botTexts.contactNotBound);
     return binding;
   }
 
@@ -65,7 +69,7 @@ export class BotService {
       await addMember(sql, roomId, contactId, clock.now());
       const memberCount = await countMembers(sql, roomId);
       // Checked after the insert, inside the transaction: a refused join leaves nothing behind.
-      if (memberCount > ROOM_MEMBERS_MAX) throw limitExceeded({ rule: 'room.members', limit: ROOM_MEMBERS_MAX }, `A room holds at most ${ROOM_MEMBERS_MAX} members.`);
+      if (memberCount > ROOM_MEMBERS_MAX) throw limitExceeded({ rule: 'room.members', limit: ROOM_MEMBERS_MAX }, botTexts.roomTooLarge(ROOM_MEMBERS_MAX));
       return { roomId, memberCount };
     });
   }
@@ -90,8 +94,8 @@ export class BotService {
     const matches = await this.redPackets.openPacketsInRoom(roomId, user.id, wanted, ROOM_GRAB_CANDIDATES_MAX);
     const packet = matches.find((row) => !row.grabbed);
     if (!packet) {
-      if (matches.length > 0) throw new DomainError('ALREADY_GRABBED', 'You have already grabbed the red packets open in this room.');
-      throw notFound(wanted === undefined ? 'No open red packet in this room.' : 'No open red packet in this room has that passphrase.');
+      if (matches.length > 0) throw new DomainError('ALREADY_GRABBED', botTexts.alreadyGrabbedInRoom);
+      throw notFound(wanted === undefined ? botTexts.noOpenPacket : botTexts.noPacketWithPassphrase);
     }
     const packetId = packet.id;
     const result = await this.redPackets.grab(user, packetId, wanted);

@@ -1,6 +1,7 @@
 import type { BotOutboxItem, BotOutboxResult, BotOutboxResultRequest, User } from '@liuliang/shared';
 import { inTransaction, type Sql } from '../../db/sql';
 import type { Deps } from '../../deps';
+import { botTexts } from './messages';
 import { notFound } from '../../platform/errors';
 import { enqueueMessage } from '../outbox/outbox';
 import { phonesOfUsersSql, userIdsByPhone } from '../auth';
@@ -35,7 +36,7 @@ const BOUND_RECIPIENTS = { sql: phonesOfUsersSql('SELECT user_id FROM bot_bindin
  * outbox's one delivery mechanism (leased, each hand-out an attempt), each resolved to the
  * recipient's contact.
  */
-export async function claimWechatMessages(deps: Deps, limit: number): Promise<BotOutboxItem[]> {
+export async function claimWechatMessages(deps: Pick<Deps, 'dataSource' | 'clock'>, limit: number): Promise<BotOutboxItem[]> {
   const { dataSource, clock } = deps;
   return inTransaction(dataSource, async (sql) => {
     const due = await claimDue(sql, { channels: WECHAT, limit, now: clock.now(), recipientIn: BOUND_RECIPIENTS });
@@ -74,11 +75,11 @@ async function contactsByPhone(sql: Sql, phones: readonly string[]): Promise<Map
  * `sent` is final; `failed` is retried with backoff up to the last attempt unless the bot says
  * `retryable: false` (sending again cannot help), which fails it now.
  */
-export async function recordWechatResult(deps: Deps, messageId: string, result: BotOutboxResultRequest): Promise<BotOutboxResult> {
+export async function recordWechatResult(deps: Pick<Deps, 'dataSource' | 'clock'>, messageId: string, result: BotOutboxResultRequest): Promise<BotOutboxResult> {
   const { dataSource, clock } = deps;
   const outcome: DeliveryOutcome =
     result.status === 'sent' ? { status: 'sent' } : { status: 'failed', retryable: result.retryable ?? true, error: result.error ?? 'the bot could not deliver it' };
   const recorded = await inTransaction(dataSource, (sql) => recordResult(sql, messageId, outcome, { now: clock.now(), channels: WECHAT }));
-  if (!recorded) throw notFound('No such wechat message.');
+  if (!recorded) throw notFound(botTexts.noSuchWechatMessage);
   return recorded;
 }
