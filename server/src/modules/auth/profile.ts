@@ -5,6 +5,8 @@ import { findUserById, findUserByPhone, updateNickname } from './users';
 
 const HOUR_SECONDS = 60 * 60;
 
+export type ProfileDeps = Pick<Deps, 'config' | 'dataSource' | 'limits'>;
+
 /**
  * A person's own name, and how others find them before sending data (issue 16). Both read or
  * write the users table, so they live beside it in the auth module.
@@ -12,7 +14,7 @@ const HOUR_SECONDS = 60 * 60;
 export class ProfileService {
   private readonly lookups: LimitRule;
 
-  constructor(private readonly deps: Deps) {
+  constructor(private readonly deps: ProfileDeps) {
     this.lookups = {
       name: 'recipient-lookups',
       points: deps.config.RECIPIENT_LOOKUPS_PER_HOUR,
