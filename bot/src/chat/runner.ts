@@ -22,6 +22,7 @@ import {
 import { maskPhone, unitNote } from '../replies/format';
 import { serviceErrorText } from '../replies/service-errors';
 import { idempotencyKeyFor, type ServiceClient } from '../service/client';
+import type { Binding } from '../service/schemas';
 import { ServiceError } from '../service/errors';
 import type { GrabFlow } from './grab';
 import type { PendingBinds } from './limits';
@@ -35,6 +36,9 @@ export interface CommandRunnerDeps {
   grabs: GrabFlow;
   logger: Logger;
 }
+
+/** The nickname the service gives a new user until they choose one (modules/auth/users.ts). */
+const DEFAULT_NICKNAME = /^用户[A-Z]{6}$/;
 
 type BoundCommand = Exclude<Command, { kind: 'help' } | { kind: 'welcome' } | { kind: 'bind-phone' } | { kind: 'bind-code' }>;
 
@@ -130,9 +134,27 @@ export class CommandRunner {
     const pending = this.deps.pendingBinds.get(turn.talker.id);
     if (pending === null) return turn.reply(bindStartFirstText(lang));
     const request = { contactId: turn.talker.id, phone: pending.phone, code };
-    const binding = await this.deps.service.bindContact(request, idempotencyKeyFor(turn.messageId));
+    let binding = await this.deps.service.bindContact(request, idempotencyKeyFor(turn.messageId));
     this.deps.pendingBinds.delete(turn.talker.id);
+    binding = await this.offerChatName(binding, turn);
     await turn.reply(boundText(binding, lang));
+  }
+
+  /**
+   * A user still called by the generated 用户XXXXXX takes their chat name as nickname at binding,
+   * so grab lists and histories show the name friends know; one they chose themselves is kept.
+   */
+  private async offerChatName(binding: Binding, turn: ChatTurn): Promise<Binding> {
+    const chatName = turn.talker.name.trim();
+    if (!DEFAULT_NICKNAME.test(binding.nickname) || chatName === '') return binding;
+    try {
+      const renamed = await this.deps.service.rename(turn.talker.id, chatName);
+      return { ...binding, nickname: renamed.nickname };
+    } catch (error) {
+      // A chat name the service refuses (too long, invisible characters) leaves the default.
+      this.deps.logger.warn(`binding of ${turn.talker.id}: chat name not taken as nickname: ${String(error)}`);
+      return binding;
+    }
   }
 
   private async give(command: Extract<Command, { kind: 'give' }>, turn: ChatTurn, lang: Lang): Promise<void> {

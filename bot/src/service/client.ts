@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { RedPacketSchema, WalletSchema, type RedPacket, type RedPacketCreate, type Wallet } from '@liuliang/shared';
+import { RedPacketSchema, UserSchema, WalletSchema, type RedPacket, type RedPacketCreate, type Wallet } from '@liuliang/shared';
 import { isErrorCode, ServiceError } from './errors';
 import {
   BindingSchema,
@@ -55,6 +55,8 @@ export function idempotencyKeyFor(messageId: string, purpose?: string): string {
 }
 
 /** The service's HTTP API as the bot uses it (service-client auth: `Authorization: Bot <token>`). */
+const RenamedSchema = UserSchema.pick({ nickname: true });
+
 export class ServiceClient {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
@@ -95,6 +97,11 @@ export class ServiceClient {
   async removeRoomMember(roomId: string, contactId: string): Promise<void> {
     const path = `/bot/rooms/${encodeURIComponent(roomId)}/members/${encodeURIComponent(contactId)}`;
     await this.request('DELETE', path, { schema: NoContentSchema });
+  }
+
+  /** Sets the acting user's nickname (PUT /me; the service checks it as for the app). */
+  rename(actingContactId: string, nickname: string): Promise<{ nickname: string }> {
+    return this.request('PUT', '/me', { schema: RenamedSchema, body: { nickname }, actingContactId });
   }
 
   getWallet(actingContactId: string): Promise<Wallet> {
