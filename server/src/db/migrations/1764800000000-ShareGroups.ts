@@ -29,15 +29,17 @@ export class ShareGroups1764800000000 implements MigrationInterface {
     // One row per number in a group; a number belongs to at most one group (the unique phone),
     // as on a carrier's family plan. A removed member's row is deleted; their draws stay below.
     await q.query(`CREATE TABLE share_group_members (
+      seq BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
       id VARCHAR(32) NOT NULL PRIMARY KEY,
       group_id VARCHAR(32) NOT NULL,
       phone VARCHAR(16) NOT NULL,
       user_id BIGINT UNSIGNED NULL,
       added_at DATETIME(3) NOT NULL,
       joined_at DATETIME(3) NULL,
+      UNIQUE KEY uq_share_group_members_seq (seq),
       UNIQUE KEY uq_share_group_members_phone (phone),
       UNIQUE KEY uq_share_group_members_user (user_id),
-      KEY ix_share_group_members_group (group_id, added_at),
+      KEY ix_share_group_members_group (group_id, seq),
       CONSTRAINT fk_share_group_members_group FOREIGN KEY (group_id) REFERENCES share_groups (id),
       CONSTRAINT fk_share_group_members_user FOREIGN KEY (user_id) REFERENCES users (id)
     ) ${TABLE_OPTIONS}`);

@@ -51,7 +51,7 @@ export async function groupIdOfUser(sql: Sql, userId: string): Promise<string | 
 }
 
 export async function membersOf(sql: Sql, groupId: string): Promise<MemberRow[]> {
-  return sql.query('SELECT id, group_id, phone, user_id, added_at, joined_at FROM share_group_members WHERE group_id = ? ORDER BY added_at, id', [groupId]);
+  return sql.query('SELECT id, group_id, phone, user_id, added_at, joined_at FROM share_group_members WHERE group_id = ? ORDER BY seq', [groupId]);
 }
 
 export async function countMembers(sql: Sql, groupId: string): Promise<number> {
