@@ -1,4 +1,3 @@
-/** The ledger as features use it: the one writer of balances, its account codes, and what an account can spend. */
-export { Ledger } from './ledger';
-export { escrowCode, walletCode, type TransferKind } from './accounts';
+/** The ledger as features use it beside the Ledger itself (ledger.ts): account codes, and what an account can spend. */
+export { escrowCode, walletCode } from './accounts';
 export { usableBalanceMb } from './balances';
