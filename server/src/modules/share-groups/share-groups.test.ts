@@ -2,6 +2,9 @@ import { ShareGroupSchema } from '@liuliang/shared';
 import { manualClock } from '../../platform/clock';
 import { signIn } from '../../test-support/http-client';
 import { startTestStack, type TestStack } from '../../test-support/stack';
+import { auditLedger } from '../ledger/audit';
+import { shanghaiMonthKey } from '../../platform/shanghai-time';
+import { LEDGER_REGISTRY } from '../../ledger-registrations';
 
 /** Shanghai is UTC+8: 16:00 UTC on 31 March is midnight of 1 April in Shanghai, still March in UTC. */
 const LAST_MINUTE_OF_MARCH_SHANGHAI = new Date('2026-03-31T15:59:00.000Z');
@@ -234,6 +237,29 @@ describe('share groups', () => {
     expect((await get(owner)).body.items).toEqual([]);
     // Both are free to start or join another family group.
     expect((await post(cousin, '', { name: '新家', monthlyQuotaMb: 100 })).status).toBe(201);
+  });
+
+  it('is audited: a pool that disagrees with its movements, or a quota overdrawn, is named as a breach', async () => {
+    const owner = await person('audited', '13810000019', 500);
+    const group = await create(owner, 100);
+    await post(owner, `/${group.id}/fund`, { amountMb: 300 });
+    await post(owner, `/${group.id}/draw`, { amountMb: 100 });
+    const db = stack.server.deps.dataSource;
+    const breachesOf = async () => (await auditLedger(db.manager, LEDGER_REGISTRY)).map((b) => b.invariant);
+    expect(await breachesOf()).toEqual([]);
+    // A draw recorded without its transfer: the pool no longer matches, and the quota is overdrawn.
+    const forged = await db.query(`INSERT INTO share_group_movements (group_id, user_id, kind, amount_mb, month, created_at) VALUES (?, ?, 'draw', 50, ?, ?)`, [
+      group.id,
+      owner.userId,
+      shanghaiMonthKey(clock.now()),
+      clock.now(),
+    ]);
+    try {
+      expect(await breachesOf()).toEqual(['share group pool holds funds minus draws and reclaims', 'share group members draw within their monthly quota']);
+    } finally {
+      await db.query('DELETE FROM share_group_movements WHERE id = ?', [forged.insertId]);
+    }
+    expect(await breachesOf()).toEqual([]);
   });
 
   describe('access', () => {
