@@ -182,7 +182,7 @@ export class ShareGroupService {
    * does; the wallet's sweep takes those), and every member is released to join another group.
    */
   async close(owner: User, groupId: string, outcome: OutcomeRecorder = untrackedOutcome): Promise<ShareGroup> {
-    return this.movePool(owner, groupId, 'owner', outcome, async (sql, group, month, now) => {
+    return this.movePool(owner, groupId, 'owner', outcome, async (sql, _group, month, now) => {
       const poolMb = await poolNetMb(sql, groupId);
       if (poolMb > 0) {
         await this.deps.ledger.transfer(sql, {

@@ -1,4 +1,4 @@
-import { ShareGroupSchema } from '@liuliang/shared';
+import { ShareGroupSchema, type ShareGroupMember } from '@liuliang/shared';
 import { manualClock } from '../../platform/clock';
 import { signIn } from '../../test-support/http-client';
 import { startTestStack, type TestStack } from '../../test-support/stack';
@@ -34,7 +34,7 @@ describe('share groups', () => {
     expect(answer.status).toBe(201);
     return ShareGroupSchema.parse(answer.body);
   };
-  const memberOf = (group: { members: Array<{ userId: string | null }> }, p: Person) => group.members.find((m) => m.userId === p.userId);
+  const memberOf = (group: { members: ShareGroupMember[] }, p: Person) => group.members.find((m) => m.userId === p.userId);
 
   beforeAll(async () => {
     stack = await startTestStack({}, clock);
