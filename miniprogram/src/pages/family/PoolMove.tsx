@@ -6,7 +6,7 @@ import { checkAmountMb } from '../../forms/validation';
 import { useSubmission } from '../../hooks/useSubmission';
 import { useServices } from '../../services';
 
-export type PoolMoveKind = 'fund' | 'reclaim' | 'draw';
+type PoolMoveKind = 'fund' | 'reclaim' | 'draw';
 
 const WORDS: Record<PoolMoveKind, { label: string; action: string; busy: string }> = {
   fund: { label: '存入流量池（MB）', action: '存入', busy: '正在存入…' },

@@ -1,2 +1,5 @@
-/** People as other features may know them: found by number, described by nickname and masked number. */
-export { describeUsers, findUserByPhone } from './users';
+/**
+ * What other features may ask of the auth module: the users table is its own, so they call
+ * these instead of running SQL on it.
+ */
+export { describeUsers, findUserById, findUserByPhone, lockUser, nicknamesOf } from './users';

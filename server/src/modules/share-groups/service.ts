@@ -1,5 +1,5 @@
 import { maskPhone, type ShareGroup, type ShareGroupCreate, type User } from '@liuliang/shared';
-import { inTransaction, toInt, type Sql } from '../../db/sql';
+import { inTransaction, toInt, type Sql, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { DomainError, forbidden, limitExceeded, notFound } from '../../platform/errors';
 import { opaqueId } from '../../platform/ids';
@@ -123,40 +123,40 @@ export class ShareGroupService {
 
   /** The owner moves data from their wallet into the pool; it keeps its expiry there. */
   async fund(owner: User, groupId: string, amountMb: number, outcome: OutcomeRecorder = untrackedOutcome): Promise<ShareGroup> {
-    return this.movePool(owner, groupId, 'owner', outcome, async (sql, group, month, now) => {
-      await this.deps.ledger.transfer(sql, {
+    return this.movePool(owner, groupId, 'owner', outcome, async (tx, group, month, now) => {
+      await this.deps.ledger.transfer(tx, {
         fromCode: walletCode(owner.id),
         toCode: poolCode(groupId),
         amountMb,
         kind: 'share_group_fund',
         ref: { type: 'share_group', id: groupId },
       });
-      await insertMovement(sql, { groupId, userId: owner.id, kind: 'fund', amountMb, month, now });
+      await insertMovement(tx, { groupId, userId: owner.id, kind: 'fund', amountMb, month, now });
       return group;
     });
   }
 
   /** The owner takes back part of the pool (what has not expired). */
   async reclaim(owner: User, groupId: string, amountMb: number, outcome: OutcomeRecorder = untrackedOutcome): Promise<ShareGroup> {
-    return this.movePool(owner, groupId, 'owner', outcome, async (sql, group, month, now) => {
-      await this.requirePool(sql, groupId, amountMb, now);
-      await this.deps.ledger.transfer(sql, {
+    return this.movePool(owner, groupId, 'owner', outcome, async (tx, group, month, now) => {
+      await this.requirePool(tx, groupId, amountMb, now);
+      await this.deps.ledger.transfer(tx, {
         fromCode: poolCode(groupId),
         toCode: walletCode(owner.id),
         amountMb,
         kind: 'share_group_reclaim',
         ref: { type: 'share_group', id: groupId },
       });
-      await insertMovement(sql, { groupId, userId: owner.id, kind: 'reclaim', amountMb, month, now });
+      await insertMovement(tx, { groupId, userId: owner.id, kind: 'reclaim', amountMb, month, now });
       return group;
     });
   }
 
   /** A member (the owner too) draws into their wallet, within what is left of their quota this Asia/Shanghai month. */
   async draw(member: User, groupId: string, amountMb: number, outcome: OutcomeRecorder = untrackedOutcome): Promise<ShareGroup> {
-    return this.movePool(member, groupId, 'member', outcome, async (sql, group, month, now) => {
+    return this.movePool(member, groupId, 'member', outcome, async (tx, group, month, now) => {
       const quotaMb = toInt(group.monthly_quota_mb);
-      const drawnThisMonthMb = await drawnByUserInMonth(sql, groupId, member.id, month);
+      const drawnThisMonthMb = await drawnByUserInMonth(tx, groupId, member.id, month);
       if (drawnThisMonthMb + amountMb > quotaMb) {
         throw new DomainError('QUOTA_EXCEEDED', `That is more than is left of your monthly quota (${quotaMb - drawnThisMonthMb} MB of ${quotaMb} MB).`, {
           quotaMb,
@@ -164,15 +164,15 @@ export class ShareGroupService {
           remainingMb: quotaMb - drawnThisMonthMb,
         });
       }
-      await this.requirePool(sql, groupId, amountMb, now);
-      await this.deps.ledger.transfer(sql, {
+      await this.requirePool(tx, groupId, amountMb, now);
+      await this.deps.ledger.transfer(tx, {
         fromCode: poolCode(groupId),
         toCode: walletCode(member.id),
         amountMb,
         kind: 'share_group_draw',
         ref: { type: 'share_group', id: groupId },
       });
-      await insertMovement(sql, { groupId, userId: member.id, kind: 'draw', amountMb, month, now });
+      await insertMovement(tx, { groupId, userId: member.id, kind: 'draw', amountMb, month, now });
       return group;
     });
   }
@@ -182,10 +182,10 @@ export class ShareGroupService {
    * does; the wallet's sweep takes those), and every member is released to join another group.
    */
   async close(owner: User, groupId: string, outcome: OutcomeRecorder = untrackedOutcome): Promise<ShareGroup> {
-    return this.movePool(owner, groupId, 'owner', outcome, async (sql, _group, month, now) => {
-      const poolMb = await poolNetMb(sql, groupId);
+    return this.movePool(owner, groupId, 'owner', outcome, async (tx, _group, month, now) => {
+      const poolMb = await poolNetMb(tx, groupId);
       if (poolMb > 0) {
-        await this.deps.ledger.transfer(sql, {
+        await this.deps.ledger.transfer(tx, {
           fromCode: poolCode(groupId),
           toCode: walletCode(owner.id),
           amountMb: poolMb,
@@ -193,11 +193,11 @@ export class ShareGroupService {
           ref: { type: 'share_group', id: groupId },
           spendExpired: true,
         });
-        await insertMovement(sql, { groupId, userId: owner.id, kind: 'close', amountMb: poolMb, month, now });
+        await insertMovement(tx, { groupId, userId: owner.id, kind: 'close', amountMb: poolMb, month, now });
       }
-      await deleteAllMembers(sql, groupId);
-      await closeGroup(sql, groupId, now);
-      return (await findGroup(sql, groupId))!;
+      await deleteAllMembers(tx, groupId);
+      await closeGroup(tx, groupId, now);
+      return (await findGroup(tx, groupId))!;
     });
   }
 
@@ -212,14 +212,14 @@ export class ShareGroupService {
     groupId: string,
     role: Role,
     outcome: OutcomeRecorder,
-    work: (sql: Sql, group: GroupRow, month: string, now: Date) => Promise<GroupRow>,
+    work: (tx: Tx, group: GroupRow, month: string, now: Date) => Promise<GroupRow>,
   ): Promise<ShareGroup> {
     const { clock, dataSource } = this.deps;
-    return inTransaction(dataSource, async (sql) => {
-      await outcome.record(sql, { type: 'share_group', id: groupId });
-      const { group } = await this.access(sql, user, groupId, role, true);
+    return inTransaction(dataSource, async (tx) => {
+      await outcome.record(tx, { type: 'share_group', id: groupId });
+      const { group } = await this.access(tx, user, groupId, role, true);
       const now = clock.now();
-      return this.viewOf(sql, await work(sql, group, shanghaiMonthKey(now), now));
+      return this.viewOf(tx, await work(tx, group, shanghaiMonthKey(now), now));
     });
   }
 
