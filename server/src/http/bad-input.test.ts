@@ -19,6 +19,7 @@ describe('bad input', () => {
     await stack.client.post('/api/v1/storage/deposits', { amountMb: 500 }, { token, idempotencyKey: true });
     groupId = (await stack.client.post('/api/v1/share-groups', { name: '家', monthlyQuotaMb: 50 }, { token, idempotencyKey: true })).body.id;
     await stack.client.post(`/api/v1/share-groups/${groupId}/fund`, { amountMb: 100 }, { token, idempotencyKey: true });
+    await stack.client.post('/api/v1/share-groups', { name: '邻居家', monthlyQuotaMb: 10 }, { token: otherToken, idempotencyKey: true });
     const db = stack.server.deps.dataSource;
     snapshot = async () =>
       JSON.stringify([
@@ -97,7 +98,7 @@ describe('bad input', () => {
     ['a share-group member with a malformed phone', () => shareGroup(`/${groupId}/members`, { phone: '1234' }), 400, 'VALIDATION_FAILED'],
     ['a share-group member without a phone', () => shareGroup(`/${groupId}/members`, {}), 400, 'VALIDATION_FAILED'],
     ['a share-group member with an unknown field', () => shareGroup(`/${groupId}/members`, { phone: '13200000003', quotaMb: 1 }), 400, 'VALIDATION_FAILED'],
-    ['a share-group member who is the owner', () => shareGroup(`/${groupId}/members`, { phone: '13200000001' }), 409, 'ALREADY_IN_GROUP'],
+    ['a share-group member who owns another group', () => stack.client.post(`/api/v1/share-groups/${groupId}/members`, { phone: '13200000002' }, { token }), 409, 'ALREADY_IN_GROUP'],
     ['a share-group member added to a guessed group', () => shareGroup('/0123456789abcdefghjkmnpqrs/members', { phone: '13200000003' }), 404, 'NOT_FOUND'],
     ['a share-group member with no token', () => shareGroup(`/${groupId}/members`, { phone: '13200000003' }, { token: undefined }), 401, 'UNAUTHENTICATED'],
     ['removing a share-group member nobody is', () => stack.client.delete(`/api/v1/share-groups/${groupId}/members/424242`, { token }), 404, 'NOT_FOUND'],

@@ -50,6 +50,12 @@ export async function groupIdOfUser(sql: Sql, userId: string): Promise<string | 
   return row ? String(row.group_id) : null;
 }
 
+/** The group a number belongs to, registered or still pending, or null. */
+export async function groupIdOfPhone(sql: Sql, phone: string): Promise<string | null> {
+  const [row] = await sql.query('SELECT group_id FROM share_group_members WHERE phone = ?', [phone]);
+  return row ? String(row.group_id) : null;
+}
+
 export async function membersOf(sql: Sql, groupId: string): Promise<MemberRow[]> {
   return sql.query('SELECT id, group_id, phone, user_id, added_at, joined_at FROM share_group_members WHERE group_id = ? ORDER BY seq', [groupId]);
 }

@@ -18,6 +18,7 @@ import {
   drawnInMonth,
   findGroup,
   findMember,
+  groupIdOfPhone,
   groupIdOfUser,
   insertGroup,
   insertMember,
@@ -75,6 +76,8 @@ export class ShareGroupService {
     const { clock, config, dataSource } = this.deps;
     return inTransaction(dataSource, async (sql) => {
       const { group } = await this.access(sql, owner, groupId, 'owner', true);
+      // Adding a number this group already has is a repeat (a retry after a lost answer): the group as it is.
+      if ((await groupIdOfPhone(sql, phone)) === groupId) return this.viewOf(sql, group);
       if ((await countMembers(sql, groupId)) >= config.SHARE_GROUP_MAX_MEMBERS) {
         throw limitExceeded(
           { rule: 'share-group.members', limit: config.SHARE_GROUP_MAX_MEMBERS },
@@ -84,7 +87,7 @@ export class ShareGroupService {
       const now = clock.now();
       const user = await findUserByPhone(sql, phone);
       if ((await insertMember(sql, { groupId, phone, userId: user?.id ?? null, now })) === 'already_in_group')
-        throw alreadyInGroup('This number already belongs to a share group.');
+        throw alreadyInGroup('This number already belongs to another share group.');
       const quotaMb = toInt(group.monthly_quota_mb);
       if (user) {
         const text = addedToGroupText(owner, group.name, quotaMb);

@@ -80,4 +80,44 @@ describe('share group draws under a race', () => {
     expect(group.members.map((m: { drawnThisMonthMb: number }) => m.drawnThisMonthMb)).toEqual([100, 100, 100, 100, 100]);
     expect(await Promise.all(members.map((m) => walletOf(m.token)))).toEqual([100, 100, 100, 100, 100]);
   });
+
+  it('adds no more members than the limit when many numbers are added at once', async () => {
+    const owner = await signIn(stack.client, '13833330000');
+    const group = (await stack.client.post('/api/v1/share-groups', { name: '大家庭', monthlyQuotaMb: 100 }, { token: owner.token, idempotencyKey: true })).body;
+    const answers = await Promise.all(
+      Array.from({ length: 15 }, (_, i) =>
+        httpClient(urls[i % urls.length]).post(`/api/v1/share-groups/${group.id}/members`, { phone: `1363333${String(i).padStart(4, '0')}` }, { token: owner.token }),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(stack.config.SHARE_GROUP_MAX_MEMBERS - 1);
+    expect(answers.filter((a) => a.status === 422 && a.body.error.code === 'LIMIT_EXCEEDED')).toHaveLength(15 - (stack.config.SHARE_GROUP_MAX_MEMBERS - 1));
+    expect((await stack.client.get(`/api/v1/share-groups/${group.id}`, { token: owner.token })).body.members).toHaveLength(stack.config.SHARE_GROUP_MAX_MEMBERS);
+  });
+
+  it('puts a number into one group only when two owners add it at the same moment', async () => {
+    const [first, second] = await Promise.all(['13844440000', '13844440001'].map((phone) => signIn(stack.client, phone)));
+    const groups = await Promise.all(
+      [first, second].map(
+        async (owner) => (await stack.client.post('/api/v1/share-groups', { name: '抢人', monthlyQuotaMb: 100 }, { token: owner.token, idempotencyKey: true })).body.id as string,
+      ),
+    );
+    const phones = Array.from({ length: 8 }, (_, i) => `1374444${String(i).padStart(4, '0')}`);
+    const answers = await Promise.all(
+      phones.flatMap((phone) =>
+        [first, second].map((owner, o) =>
+          httpClient(urls[o])
+            .post(`/api/v1/share-groups/${groups[o]}/members`, { phone }, { token: owner.token })
+            .then((a) => ({ phone, a })),
+        ),
+      ),
+    );
+    for (const phone of phones) {
+      const mine = answers.filter((x) => x.phone === phone).map((x) => (x.a.status === 201 ? 201 : `${x.a.status} ${x.a.body.error.code}`));
+      expect(mine.sort()).toEqual([201, '409 ALREADY_IN_GROUP']);
+    }
+    const [a, b] = await Promise.all(
+      groups.map(async (id, o) => (await stack.client.get(`/api/v1/share-groups/${id}`, { token: [first, second][o].token })).body.members.length as number),
+    );
+    expect(a + b).toBe(2 + phones.length);
+  });
 });
