@@ -38,6 +38,7 @@ export function fakeApi(answers: Partial<{ [K in keyof ApiClient]: jest.Mock }> 
     'addShareGroupMember',
     'removeShareGroupMember',
     'moveShareGroupPool',
+    'closeShareGroup',
   ];
   const api = {} as { [K in keyof ApiClient]: jest.Mock };
   for (const name of names) api[name] = answers[name] ?? unexpected(name);

@@ -178,6 +178,8 @@ export function createApiClient(options: ApiClientOptions) {
       call('DELETE', shareGroupPath(groupId, `/members/${encodeURIComponent(memberRef)}`), ShareGroupSchema),
     moveShareGroupPool: (groupId: string, move: 'fund' | 'reclaim' | 'draw', amountMb: number, idempotencyKey: string): Promise<ShareGroup> =>
       call('POST', shareGroupPath(groupId, `/${move}`), ShareGroupSchema, { body: { amountMb }, idempotencyKey }),
+    /** The owner closes the group: the whole pool goes back to them and every member is released. */
+    closeShareGroup: (groupId: string, idempotencyKey: string): Promise<ShareGroup> => call('DELETE', shareGroupPath(groupId), ShareGroupSchema, { idempotencyKey }),
   };
 }
 

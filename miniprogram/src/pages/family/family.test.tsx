@@ -156,5 +156,20 @@ describe('the family page', () => {
       expect(screen.getByTestId('family-pool')).toHaveTextContent('950 MB');
       expect(api.moveShareGroupPool).toHaveBeenLastCalledWith('g-1', 'draw', 50, expect.any(String));
     });
+
+    it('closes the group on a second tap, and then offers to start a new one', async () => {
+      const api = fakeApi({
+        listShareGroups: jest.fn().mockResolvedValue(page([aGroup()])),
+        closeShareGroup: jest.fn().mockResolvedValue(aGroup({ status: 'closed', poolMb: 0, members: [] })),
+      });
+      renderWithServices(<FamilyPage />, { api });
+      fireEvent.click(await screen.findByTestId('family-close-button'));
+      expect(screen.getByTestId('family-close-warning')).toHaveTextContent('流量池里的 1000 MB 退回你的钱包');
+      expect(api.closeShareGroup).not.toHaveBeenCalled();
+      fireEvent.click(screen.getByTestId('family-close-button'));
+      expect(await screen.findByTestId('family-create-button')).toBeInTheDocument();
+      expect(screen.getByTestId('family-notice')).toHaveTextContent('家庭组已解散，流量池里的 1000 MB 已退回你的钱包。');
+      expect(api.closeShareGroup).toHaveBeenCalledWith('g-1', expect.any(String));
+    });
   });
 });

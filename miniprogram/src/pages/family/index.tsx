@@ -10,6 +10,7 @@ import { failureMessage, useSignedIn } from '../../session/guard';
 import { useServices } from '../../services';
 import { CreateGroup } from './CreateGroup';
 import { MemberList } from './MemberList';
+import { CloseGroup } from './CloseGroup';
 import { PoolMove } from './PoolMove';
 
 /** Family share groups (SPEC §3.6): the owner runs the pool and the members; everyone draws within the monthly quota. */
@@ -83,6 +84,11 @@ export default function FamilyPage() {
     return (
       <View className='page'>
         <ErrorMessage message={error} />
+        {notice && (
+          <View className='notice notice-success' data-testid='family-notice'>
+            <Text>{notice}</Text>
+          </View>
+        )}
         <CreateGroup onCreated={(created) => changed(created, '家庭组已创建，现在可以添加家人、往流量池存流量了。')} />
       </View>
     );
@@ -140,6 +146,7 @@ export default function FamilyPage() {
             onFailed={showFailure}
             onError={showError}
           />
+          <CloseGroup group={group} onClosed={(closed) => changed(closed, `家庭组已解散，流量池里的 ${formatMb(group.poolMb)} 已退回你的钱包。`)} onFailed={showFailure} />
         </View>
       )}
     </View>

@@ -88,6 +88,8 @@ describe('share groups', () => {
     const added = await post(dad, `/${group.id}/members`, { phone: kid.phone }, undefined);
     expect(added.status).toBe(201);
     expect(memberOf(added.body, kid)).toMatchObject({ status: 'joined', isOwner: false, phone: '138****0004', drawnThisMonthMb: 0 });
+    const told = await stack.client.get(`/api/v1/dev/outbox?to=${kid.phone}`);
+    expect(told.body.items[0]).toMatchObject({ channel: 'sms', text: expect.stringContaining('把你加入了家庭共享「我们家」，每月可领取 300 MB') });
 
     const first = await post(kid, `/${group.id}/draw`, { amountMb: 200 });
     expect(first.status).toBe(200);
@@ -182,6 +184,7 @@ describe('share groups', () => {
     expect(removed.status).toBe(200);
     expect(memberOf(removed.body, aunt)).toBeUndefined();
     expect(await balance(aunt)).toBe(150);
+    expect((await stack.client.get(`/api/v1/dev/outbox?to=${aunt.phone}`)).body.items[0].text).toContain('已把你移出家庭共享「我们家」');
     expect((await get(aunt, `/${group.id}`)).status).toBe(404);
     expect((await post(aunt, `/${group.id}/draw`, { amountMb: 10 })).status).toBe(404);
     expect((await get(aunt)).body.items).toEqual([]);
