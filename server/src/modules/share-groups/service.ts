@@ -46,14 +46,14 @@ export class ShareGroupService {
   async create(owner: User, request: ShareGroupCreate, outcome: OutcomeRecorder = untrackedOutcome): Promise<ShareGroup> {
     const { clock, dataSource, ledger } = this.deps;
     const groupId = opaqueId();
-    return inTransaction(dataSource, async (sql) => {
-      await outcome.record(sql, { type: 'share_group', id: groupId });
+    return inTransaction(dataSource, async (tx) => {
+      await outcome.record(tx, { type: 'share_group', id: groupId });
       const now = clock.now();
-      await insertGroup(sql, { id: groupId, ownerId: owner.id, name: request.name, monthlyQuotaMb: request.monthlyQuotaMb, now });
+      await insertGroup(tx, { id: groupId, ownerId: owner.id, name: request.name, monthlyQuotaMb: request.monthlyQuotaMb, now });
       // The owner is the group's first member: they draw within the quota like everyone else.
-      if ((await insertMember(sql, { groupId, phone: owner.phone, userId: owner.id, now })) === 'already_in_group') throw alreadyInGroup('You already belong to a share group.');
-      await ledger.ensureAccount(sql, poolCode(groupId));
-      return this.viewOf(sql, (await findGroup(sql, groupId))!);
+      if ((await insertMember(tx, { groupId, phone: owner.phone, userId: owner.id, now })) === 'already_in_group') throw alreadyInGroup('You already belong to a share group.');
+      await ledger.ensureAccount(tx, poolCode(groupId));
+      return this.viewOf(tx, (await findGroup(tx, groupId))!);
     });
   }
 
@@ -74,29 +74,29 @@ export class ShareGroupService {
 
   async addMember(owner: User, groupId: string, phone: string): Promise<ShareGroup> {
     const { clock, config, dataSource } = this.deps;
-    return inTransaction(dataSource, async (sql) => {
-      const { group } = await this.access(sql, owner, groupId, 'owner', true);
+    return inTransaction(dataSource, async (tx) => {
+      const { group } = await this.access(tx, owner, groupId, 'owner', true);
       // Adding a number this group already has is a repeat (a retry after a lost answer): the group as it is.
-      if ((await groupIdOfPhone(sql, phone)) === groupId) return this.viewOf(sql, group);
-      if ((await countMembers(sql, groupId)) >= config.SHARE_GROUP_MAX_MEMBERS) {
+      if ((await groupIdOfPhone(tx, phone)) === groupId) return this.viewOf(tx, group);
+      if ((await countMembers(tx, groupId)) >= config.SHARE_GROUP_MAX_MEMBERS) {
         throw limitExceeded(
           { rule: 'share-group.members', limit: config.SHARE_GROUP_MAX_MEMBERS },
           `A share group has at most ${config.SHARE_GROUP_MAX_MEMBERS} members, its owner included.`,
         );
       }
       const now = clock.now();
-      const user = await findUserByPhone(sql, phone);
-      if ((await insertMember(sql, { groupId, phone, userId: user?.id ?? null, now })) === 'already_in_group')
+      const user = await findUserByPhone(tx, phone);
+      if ((await insertMember(tx, { groupId, phone, userId: user?.id ?? null, now })) === 'already_in_group')
         throw alreadyInGroup('This number already belongs to another share group.');
       const quotaMb = toInt(group.monthly_quota_mb);
       if (user) {
         const text = addedToGroupText(owner, group.name, quotaMb);
-        if (!(await enqueueWechatIfBound(sql, user, 'share_group_added', text, now)))
-          await enqueueMessage(sql, { channel: 'sms', to: phone, template: 'share_group_added', text }, now);
+        if (!(await enqueueWechatIfBound(tx, user, 'share_group_added', text, now)))
+          await enqueueMessage(tx, { channel: 'sms', to: phone, template: 'share_group_added', text }, now);
       } else {
-        await enqueueMessage(sql, { channel: 'sms', to: phone, template: 'share_group_invited', text: invitedToGroupText(owner, group.name, quotaMb) }, now);
+        await enqueueMessage(tx, { channel: 'sms', to: phone, template: 'share_group_invited', text: invitedToGroupText(owner, group.name, quotaMb) }, now);
       }
-      return this.viewOf(sql, group);
+      return this.viewOf(tx, group);
     });
   }
 
@@ -107,20 +107,20 @@ export class ShareGroupService {
    */
   async removeMember(owner: User, groupId: string, memberRef: string): Promise<ShareGroup> {
     const { clock, dataSource } = this.deps;
-    return inTransaction(dataSource, async (sql) => {
-      const { group } = await this.access(sql, owner, groupId, 'owner', true);
-      const member = await findMember(sql, groupId, memberRef);
+    return inTransaction(dataSource, async (tx) => {
+      const { group } = await this.access(tx, owner, groupId, 'owner', true);
+      const member = await findMember(tx, groupId, memberRef);
       if (!member) throw notFound('No such member in this group.');
       if (member.user_id !== null && String(member.user_id) === owner.id) throw new DomainError('OWNER_CANNOT_LEAVE', 'The owner stays in the group; close the group instead.');
-      await deleteMember(sql, member.id);
+      await deleteMember(tx, member.id);
       if (member.user_id !== null) {
         const now = clock.now();
         const text = removedFromGroupText(owner, group.name);
         const removed = { id: String(member.user_id), phone: member.phone };
-        if (!(await enqueueWechatIfBound(sql, removed, 'share_group_removed', text, now)))
-          await enqueueMessage(sql, { channel: 'sms', to: member.phone, template: 'share_group_removed', text }, now);
+        if (!(await enqueueWechatIfBound(tx, removed, 'share_group_removed', text, now)))
+          await enqueueMessage(tx, { channel: 'sms', to: member.phone, template: 'share_group_removed', text }, now);
       }
-      return this.viewOf(sql, group);
+      return this.viewOf(tx, group);
     });
   }
 
