@@ -334,4 +334,21 @@ describe('share groups', () => {
       expect(await snapshot()).toBe(before);
     });
   });
+
+  // Last: it moves the clock months ahead.
+  it('offers only pool data that has not expired, and a close returns the expired rest to the owner', async () => {
+    const owner = await person('expiring', '13810000020', 400);
+    const group = await create(owner, 100);
+    await post(owner, `/${group.id}/fund`, { amountMb: 400 });
+    // Banked data lasts until the end of the third month after the deposit month (SPEC §3.1).
+    clock.set(new Date('2026-09-01T00:00:00.000Z'));
+    expect((await get(owner, `/${group.id}`)).body.poolMb).toBe(0);
+    expect((await post(owner, `/${group.id}/draw`, { amountMb: 10 })).body.error).toMatchObject({ code: 'INSUFFICIENT_POOL', details: { poolMb: 0 } });
+    expect((await post(owner, `/${group.id}/reclaim`, { amountMb: 10 })).body.error.code).toBe('INSUFFICIENT_POOL');
+    const closed = await stack.client.delete(`/api/v1/share-groups/${group.id}`, { token: owner.token, idempotencyKey: true });
+    expect(closed.status).toBe(200);
+    const [pool] = await stack.server.deps.dataSource.query('SELECT balance_mb FROM accounts WHERE code = ?', [`escrow:share_group:${group.id}`]);
+    expect(Number(pool.balance_mb)).toBe(0);
+    expect(await balance(owner)).toBe(0);
+  });
 });
