@@ -28,7 +28,10 @@ import {
   poolNetMb,
   type GroupRow,
 } from './repository';
-import { addedToGroupText, invitedToGroupText, removedFromGroupText } from './texts';
+import { addedToGroupText, invitedToGroupText, removedFromGroupText } from './messages';
+
+/** What share groups need of the service's dependencies, and nothing more. */
+export type ShareGroupDeps = Pick<Deps, 'config' | 'clock' | 'dataSource' | 'ledger'>;
 
 type Role = 'owner' | 'member';
 
@@ -41,7 +44,7 @@ const poolCode = (groupId: string) => escrowCode('share_group', groupId);
  * any number of server processes.
  */
 export class ShareGroupService {
-  constructor(private readonly deps: Deps) {}
+  constructor(private readonly deps: ShareGroupDeps) {}
 
   async create(owner: User, request: ShareGroupCreate, outcome: OutcomeRecorder = untrackedOutcome): Promise<ShareGroup> {
     const { clock, dataSource, ledger } = this.deps;
