@@ -14,6 +14,7 @@ export default defineAppConfig({
     'pages/terms/index',
     'pages/not-found/index',
     'pages/messages/index',
+    'pages/family/index',
   ],
   window: {
     backgroundTextStyle: 'light',

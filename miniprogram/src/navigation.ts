@@ -15,6 +15,7 @@ export const PAGES = {
   terms: '/pages/terms/index',
   notFound: '/pages/not-found/index',
   messages: '/pages/messages/index',
+  family: '/pages/family/index',
 } as const;
 
 export function packetPagePath(packetId: string): string {

@@ -39,6 +39,12 @@ export function fakeApi(answers: Partial<{ [K in keyof ApiClient]: jest.Mock }> 
     'lookupRecipient',
     'getGift',
     'getDeposit',
+    'listShareGroups',
+    'createShareGroup',
+    'addShareGroupMember',
+    'removeShareGroupMember',
+    'moveShareGroupPool',
+    'closeShareGroup',
   ];
   const api = {} as { [K in keyof ApiClient]: jest.Mock };
   for (const name of names) api[name] = answers[name] ?? unexpected(name);

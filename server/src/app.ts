@@ -32,6 +32,8 @@ import { addProfileRoutes } from './http/routes/profile';
 import { addRedPacketRecordRoutes } from './http/routes/red-packet-records';
 import type { JobHealth } from './jobs/job-health';
 import { createJobHealth } from './jobs/maintenance';
+import { ShareGroupService } from './modules/share-groups/service';
+import { addShareGroupRoutes } from './http/routes/share-groups';
 
 export interface Services {
   auth: AuthService;
@@ -41,6 +43,7 @@ export interface Services {
   bot: BotService;
   jobHealth: JobHealth;
   sessions: SessionRevocations;
+  shareGroups: ShareGroupService;
 }
 
 export function createServices(deps: Deps, events: RedPacketEvents & Partial<WalletEvents> = silentEvents): Services {
@@ -51,8 +54,13 @@ export function createServices(deps: Deps, events: RedPacketEvents & Partial<Wal
   auth.onSignIn(async (user) => {
     await gifts.claimPendingGifts(user);
   });
+  // A number added to a family group before it registered joins the group at its first sign-in.
+  const shareGroups = new ShareGroupService(deps);
+  auth.onSignIn(async (user) => {
+    await shareGroups.joinPendingMemberships(user);
+  });
   const redPackets = new RedPacketService(deps, Math.random, events, wallets);
-  return { auth, gifts, storage: new StorageService(deps), redPackets, bot: new BotService(deps, auth, redPackets), jobHealth: createJobHealth(deps), sessions };
+  return { auth, gifts, storage: new StorageService(deps), redPackets, bot: new BotService(deps, auth, redPackets), jobHealth: createJobHealth(deps), sessions, shareGroups };
 }
 
 export function createApi(deps: Deps, services: Services): Api {
@@ -71,6 +79,7 @@ export function createApi(deps: Deps, services: Services): Api {
   addRedPacketRoutes(api, services.redPackets);
   addDevOutboxRoutes(api, deps);
   addBotRoutes(api, services.bot);
+  addShareGroupRoutes(api, services.shareGroups);
   addProfileRoutes(api, deps);
   addRedPacketRecordRoutes(api, services.redPackets);
   return api;

@@ -94,6 +94,9 @@ export const ConfigSchema = z.object({
   /** Recipient look-ups (a gift's confirm sheet) per user per hour: bounds how fast numbers can be probed. */
   RECIPIENT_LOOKUPS_PER_HOUR: int(30),
 
+  // Share groups (SPEC §3.6): members per group, the owner included.
+  SHARE_GROUP_MAX_MEMBERS: int(10),
+
   // Wallet view: lots expiring within this many days count as "expiring soon".
   EXPIRING_SOON_DAYS: int(7),
 });

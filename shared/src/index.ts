@@ -6,4 +6,5 @@ export * from './phone';
 export * from './text';
 export * from './retry';
 export * from './shanghai-time';
+export * from './share-groups';
 export * from './app-schemas';

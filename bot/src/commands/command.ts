@@ -15,6 +15,11 @@ export type Command =
   | { kind: 'hongbao'; mode: 'equal'; perShare: ParsedAmount; count: number; passphrase?: string }
   | { kind: 'grab' }
   | { kind: 'bank'; amount: ParsedAmount }
+  /** Shows the talker's family share group (共享). */
+  | { kind: 'family' }
+  /** Draws from the talker's family share group into their wallet. */
+  | { kind: 'draw'; amount: ParsedAmount }
+
   /** "你好" in a direct chat: a welcome, with what the bot can do. */
   | { kind: 'welcome' };
 
