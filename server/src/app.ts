@@ -29,6 +29,11 @@ import { BotService } from './modules/bot/service';
 import { addBotRoutes } from './http/routes/bot';
 import type { JobHealth } from './jobs/job-health';
 import { createJobHealth } from './jobs/maintenance';
+import { CrowdfundService } from './modules/crowdfunds/service';
+import { addCrowdfundRoutes } from './http/routes/crowdfunds';
+import { silentCrowdfundEvents, type CrowdfundEvents } from './modules/crowdfunds/live-events';
+import { TipService } from './modules/tips/service';
+import { addTipRoutes } from './http/routes/tips';
 
 export interface Services {
   auth: AuthService;
@@ -38,9 +43,11 @@ export interface Services {
   bot: BotService;
   jobHealth: JobHealth;
   sessions: SessionRevocations;
+  crowdfunds: CrowdfundService;
+  tips: TipService;
 }
 
-export function createServices(deps: Deps, events: RedPacketEvents = silentEvents): Services {
+export function createServices(deps: Deps, events: RedPacketEvents = silentEvents, crowdfundEvents: CrowdfundEvents = silentCrowdfundEvents): Services {
   const gifts = new GiftService(deps);
   const sessions = new SessionRevocations(deps.redis, deps.config.REDIS_PREFIX, deps.dataSource, deps.config.ACCESS_TOKEN_SECONDS);
   const auth = new AuthService(deps, sessions);
@@ -48,7 +55,9 @@ export function createServices(deps: Deps, events: RedPacketEvents = silentEvent
     await gifts.claimPendingGifts(user);
   });
   const redPackets = new RedPacketService(deps, Math.random, events);
-  return { auth, gifts, storage: new StorageService(deps), redPackets, bot: new BotService(deps, auth, redPackets), jobHealth: createJobHealth(deps), sessions };
+  const crowdfunds = new CrowdfundService(deps, crowdfundEvents);
+  const tips = new TipService(deps, redPackets, crowdfunds);
+  return { auth, gifts, storage: new StorageService(deps), redPackets, bot: new BotService(deps, auth, redPackets), jobHealth: createJobHealth(deps), sessions, crowdfunds, tips };
 }
 
 export function createApi(deps: Deps, services: Services): Api {
@@ -67,6 +76,8 @@ export function createApi(deps: Deps, services: Services): Api {
   addRedPacketRoutes(api, services.redPackets);
   addDevOutboxRoutes(api, deps);
   addBotRoutes(api, services.bot);
+  addCrowdfundRoutes(api, services.crowdfunds);
+  addTipRoutes(api, services.tips);
   return api;
 }
 

@@ -5,3 +5,5 @@ export * from './events';
 export * from './phone';
 export * from './text';
 export * from './retry';
+export * from './crowdfunds';
+export * from './tips';

@@ -32,5 +32,9 @@ export type TransferKind =
   | 'red_packet_fund'
   | 'red_packet_grab'
   | 'red_packet_refund'
+  | 'tip'
+  | 'crowdfund_pledge'
+  | 'crowdfund_payout'
+  | 'crowdfund_refund'
   | 'expiry'
   | 'adjustment';
