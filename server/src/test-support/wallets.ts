@@ -17,7 +17,14 @@ export async function fundWallets(
 ): Promise<void> {
   await inTransaction(deps.dataSource, async (sql) => {
     for (const userId of userIds) {
-      await deps.ledger.transfer(sql, { fromCode: EXTERNAL_ACCOUNTS.carrierPlan, toCode: walletCode(userId), amountMb, kind: 'adjustment', ref: { type: 'test_seed', id: userId }, expiresAt });
+      await deps.ledger.transfer(sql, {
+        fromCode: EXTERNAL_ACCOUNTS.carrierPlan,
+        toCode: walletCode(userId),
+        amountMb,
+        kind: 'adjustment',
+        ref: { type: 'test_seed', id: userId },
+        expiresAt,
+      });
     }
   });
 }

@@ -64,7 +64,11 @@ describe('crowdfunds across two server processes', () => {
 
   it('ends 100 parallel pledges exactly at a 1 000 MB goal, credits the creator once, charges nobody more than their capped pledge, and tells followers on the other process', async () => {
     const [creator, ...pledgers] = await seedUsers(stack, 101, '1381001');
-    await fundWallets(stack.server.deps, pledgers.map((p) => p.userId), 100);
+    await fundWallets(
+      stack.server.deps,
+      pledgers.map((p) => p.userId),
+      100,
+    );
     const crowdfundId = await create(creator, 1000, new Date(Date.now() + 24 * 3600 * 1000));
     const live = await follow(a.url, pledgers[0].token, crowdfundId);
 
@@ -84,7 +88,10 @@ describe('crowdfunds across two server processes', () => {
     expect(await escrowOf(crowdfundId)).toBe(0);
 
     // Each pledger paid exactly what their pledge took, never more than they asked.
-    const rows: Array<{ user_id: string; requested_mb: string; amount_mb: string }> = await db().query('SELECT user_id, requested_mb, amount_mb FROM crowdfund_pledges WHERE crowdfund_id = ?', [crowdfundId]);
+    const rows: Array<{ user_id: string; requested_mb: string; amount_mb: string }> = await db().query(
+      'SELECT user_id, requested_mb, amount_mb FROM crowdfund_pledges WHERE crowdfund_id = ?',
+      [crowdfundId],
+    );
     expect(rows).toHaveLength(taken.length);
     const takenBy = new Map(rows.map((r) => [String(r.user_id), Number(r.amount_mb)]));
     for (const [i, p] of pledgers.entries()) {
@@ -101,7 +108,11 @@ describe('crowdfunds across two server processes', () => {
 
   it('refunds every pledge exactly once when the deadline passes while pledges race and two processes run the refund job', async () => {
     const [creator, ...pledgers] = await seedUsers(stack, 41, '1381002');
-    await fundWallets(stack.server.deps, pledgers.map((p) => p.userId), 100);
+    await fundWallets(
+      stack.server.deps,
+      pledgers.map((p) => p.userId),
+      100,
+    );
     const deadline = new Date(Date.now() + 2500);
     const crowdfundId = await create(creator, 100_000, deadline);
     const live = await follow(b.url, creator.token, crowdfundId);
@@ -157,12 +168,20 @@ describe('crowdfunds across two server processes', () => {
       await stack.server.services.crowdfunds.settleClosedCrowdfunds();
       const view = (await stack.client.get(`/api/v1/crowdfunds/${crowdfundId}`, { token: creator.token })).body;
       if (pledge.status === 201) {
-        expect({ pledge: pledge.body.status, cancel: [cancel.status, cancel.body.error?.code], view: view.status }).toEqual({ pledge: 'succeeded', cancel: [409, 'CLOSED'], view: 'succeeded' });
+        expect({ pledge: pledge.body.status, cancel: [cancel.status, cancel.body.error?.code], view: view.status }).toEqual({
+          pledge: 'succeeded',
+          cancel: [409, 'CLOSED'],
+          view: 'succeeded',
+        });
         expect(await balanceOf(stack.server.deps, creator.userId)).toBe(100);
         expect([await balanceOf(stack.server.deps, first.userId), await balanceOf(stack.server.deps, last.userId)]).toEqual([10, 90]);
         outcomes.succeeded++;
       } else {
-        expect({ pledge: [pledge.status, pledge.body.error.code], cancel: [cancel.status, cancel.body.status], view: view.status }).toEqual({ pledge: [409, 'CLOSED'], cancel: [200, 'cancelled'], view: 'cancelled' });
+        expect({ pledge: [pledge.status, pledge.body.error.code], cancel: [cancel.status, cancel.body.status], view: view.status }).toEqual({
+          pledge: [409, 'CLOSED'],
+          cancel: [200, 'cancelled'],
+          view: 'cancelled',
+        });
         expect(await balanceOf(stack.server.deps, creator.userId)).toBe(0);
         expect([await balanceOf(stack.server.deps, first.userId), await balanceOf(stack.server.deps, last.userId)]).toEqual([100, 100]);
         outcomes.cancelled++;

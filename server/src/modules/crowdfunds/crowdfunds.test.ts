@@ -15,20 +15,34 @@ describe('crowdfunds', () => {
   beforeAll(async () => {
     stack = await startTestStack({}, clock);
     [creator, ...friends] = await seedUsers(stack, 6, '1380055');
-    await fundWallets(stack.server.deps, [creator, ...friends].map((u) => u.userId), 2000);
+    await fundWallets(
+      stack.server.deps,
+      [creator, ...friends].map((u) => u.userId),
+      2000,
+    );
   });
   afterAll(() => stack.close());
 
   const create = async (by: SeededUser, body: object) => stack.client.post('/api/v1/crowdfunds', body, { token: by.token, idempotencyKey: true });
-  const pledge = (by: SeededUser, id: string, amountMb: number, key: string | true = true) => stack.client.post(`/api/v1/crowdfunds/${id}/pledges`, { amountMb }, { token: by.token, idempotencyKey: key });
+  const pledge = (by: SeededUser, id: string, amountMb: number, key: string | true = true) =>
+    stack.client.post(`/api/v1/crowdfunds/${id}/pledges`, { amountMb }, { token: by.token, idempotencyKey: key });
   const view = async (id: string) => (await stack.client.get(`/api/v1/crowdfunds/${id}`, { token: friends[0].token })).body;
-  const escrowOf = async (id: string) => Number((await stack.server.deps.dataSource.query('SELECT balance_mb FROM accounts WHERE code = ?', [`escrow:crowdfund:${id}`]))[0].balance_mb);
+  const escrowOf = async (id: string) =>
+    Number((await stack.server.deps.dataSource.query('SELECT balance_mb FROM accounts WHERE code = ?', [`escrow:crowdfund:${id}`]))[0].balance_mb);
   const outboxTo = async (phone: string) => (await stack.client.get(`/api/v1/dev/outbox?to=${phone}`)).body.items as Array<{ channel: string; text: string }>;
 
   it('starts a crowdfund with an opaque id, open, nothing raised', async () => {
     const answer = await create(creator, { title: '换新手机', goalMb: 1024, deadline: inDays(3) });
     expect(answer.status).toBe(201);
-    expect(answer.body).toMatchObject({ title: '换新手机', goalMb: 1024, raisedMb: 0, status: 'open', creator: { userId: creator.userId, nickname: creator.nickname }, pledges: [], closedAt: null });
+    expect(answer.body).toMatchObject({
+      title: '换新手机',
+      goalMb: 1024,
+      raisedMb: 0,
+      status: 'open',
+      creator: { userId: creator.userId, nickname: creator.nickname },
+      pledges: [],
+      closedAt: null,
+    });
     expect(answer.body.id).toMatch(/^[0-9a-z]{26}$/);
     expect(await escrowOf(answer.body.id)).toBe(0);
   });
@@ -171,7 +185,11 @@ describe('crowdfunds', () => {
       stack.client.post(`/api/v1/crowdfunds/${crowdfund.id}/pledges`, { amountMb: 10 }, { headers: bot, idempotencyKey: true }),
       stack.client.post(`/api/v1/crowdfunds/${crowdfund.id}/cancel`, undefined, { headers: bot, idempotencyKey: true }),
       stack.client.post(`/api/v1/crowdfunds/${crowdfund.id}/cancel`, undefined, { idempotencyKey: true }),
-      stack.client.post(`/api/v1/crowdfunds/${crowdfund.id.replace(/.$/, (c) => (c === 'a' ? 'b' : 'a'))}/pledges`, { amountMb: 10 }, { token: friends[0].token, idempotencyKey: true }),
+      stack.client.post(
+        `/api/v1/crowdfunds/${crowdfund.id.replace(/.$/, (c) => (c === 'a' ? 'b' : 'a'))}/pledges`,
+        { amountMb: 10 },
+        { token: friends[0].token, idempotencyKey: true },
+      ),
       stack.client.get(`/api/v1/crowdfunds/0000000000000000000000000a`, { token: friends[0].token }),
     ]);
     expect(answers.map((a) => [a.status, a.body.error.code])).toEqual([

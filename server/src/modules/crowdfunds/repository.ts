@@ -104,7 +104,9 @@ export async function dueOpenCrowdfunds(sql: Sql, now: Date, limit: number): Pro
 }
 
 export async function unsettledClosedCrowdfunds(sql: Sql, limit: number): Promise<string[]> {
-  const rows: Array<{ id: string }> = await sql.query(`SELECT id FROM crowdfunds WHERE status IN ('failed', 'cancelled') AND settled_at IS NULL ORDER BY closed_at LIMIT ?`, [limit]);
+  const rows: Array<{ id: string }> = await sql.query(`SELECT id FROM crowdfunds WHERE status IN ('failed', 'cancelled') AND settled_at IS NULL ORDER BY closed_at LIMIT ?`, [
+    limit,
+  ]);
   return rows.map((r) => r.id);
 }
 
@@ -113,8 +115,5 @@ export async function listCrowdfunds(sql: Sql, userId: string, mine: 'created' |
   const before = beforeSeq === null ? '' : ' AND c.seq < ?';
   const params = beforeSeq === null ? [userId, limit] : [userId, beforeSeq, limit];
   if (mine === 'created') return sql.query(`SELECT c.* FROM crowdfunds c WHERE c.creator_id = ?${before} ORDER BY c.seq DESC LIMIT ?`, params);
-  return sql.query(
-    `SELECT c.* FROM crowdfunds c WHERE c.id IN (SELECT p.crowdfund_id FROM crowdfund_pledges p WHERE p.user_id = ?)${before} ORDER BY c.seq DESC LIMIT ?`,
-    params,
-  );
+  return sql.query(`SELECT c.* FROM crowdfunds c WHERE c.id IN (SELECT p.crowdfund_id FROM crowdfund_pledges p WHERE p.user_id = ?)${before} ORDER BY c.seq DESC LIMIT ?`, params);
 }

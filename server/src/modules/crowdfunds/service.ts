@@ -28,16 +28,16 @@ import { creatorOutcomeText, pledgerOutcomeText, tellUser } from './messages';
 import { silentCrowdfundEvents, type CrowdfundEvents } from './live-events';
 
 /** Bound on the crowdfunds one run of the settling job closes or refunds. */
-export const CROWDFUND_SWEEP_BATCH = 100;
+const CROWDFUND_SWEEP_BATCH = 100;
 /** Pledges refunded in one transaction (the crowdfund's lock is held that long). */
-export const REFUND_BATCH_PLEDGES = 200;
+const REFUND_BATCH_PLEDGES = 200;
 /** Bound on the refund transactions for one crowdfund in one run; the next run goes on. */
 const MAX_REFUND_BATCHES_PER_RUN = 50;
 /**
  * A deadline this much short of the minimum is still taken: a client (the bot's "1h") computes
  * it from its own clock a moment before the service reads its own.
  */
-export const DEADLINE_CLOCK_SLACK_MS = 60_000;
+const DEADLINE_CLOCK_SLACK_MS = 60_000;
 const DEFAULT_LIST_LIMIT = 20;
 const CURSOR_PATTERN = /^\d{1,20}$/;
 
@@ -65,9 +65,15 @@ const toPledge = (row: PledgeRow, crowdfund: CrowdfundRow): Pledge => ({
 });
 
 function closedError(row: CrowdfundRow): DomainError {
-  return new DomainError('CLOSED', row.status === 'open' ? 'This crowdfund is past its deadline.' : `This crowdfund has ${row.status === 'succeeded' ? 'succeeded' : row.status === 'failed' ? 'failed' : 'been cancelled'}.`, {
-    status: row.status === 'open' ? 'failed' : row.status,
-  });
+  return new DomainError(
+    'CLOSED',
+    row.status === 'open'
+      ? 'This crowdfund is past its deadline.'
+      : `This crowdfund has ${row.status === 'succeeded' ? 'succeeded' : row.status === 'failed' ? 'failed' : 'been cancelled'}.`,
+    {
+      status: row.status === 'open' ? 'failed' : row.status,
+    },
+  );
 }
 
 /** Whether an id names a crowdfund: for the live server, which lets anyone signed in who holds the id follow it. */
@@ -96,7 +102,8 @@ export class CrowdfundService {
     const deadline = new Date(request.deadline);
     const aheadMs = deadline.getTime() - now.getTime();
     const durationRange = `A crowdfund's deadline is ${config.CROWDFUND_MIN_SECONDS} seconds to ${config.CROWDFUND_MAX_SECONDS} seconds from now.`;
-    if (aheadMs < config.CROWDFUND_MIN_SECONDS * 1000 - DEADLINE_CLOCK_SLACK_MS) throw limitExceeded({ rule: 'crowdfund.duration.min', limit: config.CROWDFUND_MIN_SECONDS }, durationRange);
+    if (aheadMs < config.CROWDFUND_MIN_SECONDS * 1000 - DEADLINE_CLOCK_SLACK_MS)
+      throw limitExceeded({ rule: 'crowdfund.duration.min', limit: config.CROWDFUND_MIN_SECONDS }, durationRange);
     if (aheadMs > config.CROWDFUND_MAX_SECONDS * 1000) throw limitExceeded({ rule: 'crowdfund.duration.max', limit: config.CROWDFUND_MAX_SECONDS }, durationRange);
     const id = opaqueId();
     await inTransaction(dataSource, async (sql) => {
@@ -164,12 +171,22 @@ export class CrowdfundService {
       const takenMb = Math.min(requestedMb, missingMb);
       await insertPledge(sql, { id: pledgeId, crowdfundId, userId: user.id, requestedMb, amountMb: takenMb, now });
       // Only data that outlives the deadline may wait in escrow (SPEC §3.5): a refund must find it alive.
-      await ledger.transfer(sql, { fromCode: walletCode(user.id), toCode: escrowCode('crowdfund', crowdfundId), amountMb: takenMb, kind: 'crowdfund_pledge', ref: { type: 'crowdfund', id: crowdfundId }, mustOutlive: deadline });
+      await ledger.transfer(sql, {
+        fromCode: walletCode(user.id),
+        toCode: escrowCode('crowdfund', crowdfundId),
+        amountMb: takenMb,
+        kind: 'crowdfund_pledge',
+        ref: { type: 'crowdfund', id: crowdfundId },
+        mustOutlive: deadline,
+      });
       const raisedMb = goalMb - missingMb + takenMb;
       await setRaised(sql, crowdfundId, raisedMb);
       if (raisedMb === goalMb) await this.succeed(sql, row, now);
       const after = { ...row, raised_mb: String(raisedMb), status: raisedMb === goalMb ? ('succeeded' as const) : row.status };
-      return toPledge({ id: pledgeId, crowdfund_id: crowdfundId, user_id: user.id, requested_mb: String(requestedMb), amount_mb: String(takenMb), created_at: now, refunded_at: null }, after);
+      return toPledge(
+        { id: pledgeId, crowdfund_id: crowdfundId, user_id: user.id, requested_mb: String(requestedMb), amount_mb: String(takenMb), created_at: now, refunded_at: null },
+        after,
+      );
     });
     this.events.pledged({ crowdfundId, userId: user.id, nickname: user.nickname, amountMb: pledge.amountMb, raisedMb: pledge.raisedMb });
     if (pledge.status === 'succeeded') this.events.closed({ crowdfundId, status: 'succeeded' });
@@ -259,7 +276,14 @@ export class CrowdfundService {
         const pledges = await unrefundedPledges(sql, crowdfundId, REFUND_BATCH_PLEDGES);
         for (const p of pledges) {
           // The escrow's lots may have expired since the deadline; they go back as they are and the sweep takes them.
-          await ledger.transfer(sql, { fromCode: escrowCode('crowdfund', crowdfundId), toCode: walletCode(p.user_id), amountMb: toInt(p.amount_mb), kind: 'crowdfund_refund', ref: { type: 'crowdfund', id: crowdfundId }, spendExpired: true });
+          await ledger.transfer(sql, {
+            fromCode: escrowCode('crowdfund', crowdfundId),
+            toCode: walletCode(p.user_id),
+            amountMb: toInt(p.amount_mb),
+            kind: 'crowdfund_refund',
+            ref: { type: 'crowdfund', id: crowdfundId },
+            spendExpired: true,
+          });
         }
         const marked = await markRefunded(
           sql,
@@ -281,7 +305,13 @@ export class CrowdfundService {
   private async succeed(sql: Sql, row: CrowdfundRow, now: Date): Promise<void> {
     const goalMb = toInt(row.goal_mb);
     await this.close(sql, { ...row, raised_mb: String(goalMb) }, 'succeeded', now);
-    await this.deps.ledger.transfer(sql, { fromCode: escrowCode('crowdfund', row.id), toCode: walletCode(row.creator_id), amountMb: goalMb, kind: 'crowdfund_payout', ref: { type: 'crowdfund', id: row.id } });
+    await this.deps.ledger.transfer(sql, {
+      fromCode: escrowCode('crowdfund', row.id),
+      toCode: walletCode(row.creator_id),
+      amountMb: goalMb,
+      kind: 'crowdfund_payout',
+      ref: { type: 'crowdfund', id: row.id },
+    });
   }
 
   /** Leaves `open`, and tells the creator and every pledger the outcome (in this transaction, so never for a rolled-back close). */

@@ -43,10 +43,27 @@ export class TipService {
     await inTransaction(dataSource, async (sql) => {
       await outcome.record(sql, { type: 'tip', id });
       const now = clock.now();
-      await insertTip(sql, { id, tipperId: tipper.id, toUserId: recipient.id, targetType: request.target.type, targetId: request.target.id, amountMb: request.amountMb, message, now });
-      await ledger.transfer(sql, { fromCode: walletCode(tipper.id), toCode: walletCode(recipient.id), amountMb: request.amountMb, kind: 'tip', ref: { type: 'tip', id }, memo: message });
+      await insertTip(sql, {
+        id,
+        tipperId: tipper.id,
+        toUserId: recipient.id,
+        targetType: request.target.type,
+        targetId: request.target.id,
+        amountMb: request.amountMb,
+        message,
+        now,
+      });
+      await ledger.transfer(sql, {
+        fromCode: walletCode(tipper.id),
+        toCode: walletCode(recipient.id),
+        amountMb: request.amountMb,
+        kind: 'tip',
+        ref: { type: 'tip', id },
+        memo: message,
+      });
       const text = tipReceivedText(tipper, request.amountMb, { type: request.target.type, title: owner.title }, message);
-      if (!(await enqueueWechatIfBound(sql, recipient, 'tip_received', text, now))) await enqueueMessage(sql, { channel: 'sms', to: recipient.phone, template: 'tip_received', text: `【流量】${text}` }, now);
+      if (!(await enqueueWechatIfBound(sql, recipient, 'tip_received', text, now)))
+        await enqueueMessage(sql, { channel: 'sms', to: recipient.phone, template: 'tip_received', text: `【流量】${text}` }, now);
     });
     return { id, toUserId: recipient.id, amountMb: request.amountMb };
   }

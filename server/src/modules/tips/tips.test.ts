@@ -14,13 +14,29 @@ describe('tips', () => {
   beforeAll(async () => {
     stack = await startTestStack();
     [owner, ...fans] = await seedUsers(stack, 5, '1382001');
-    await fundWallets(stack.server.deps, [owner, ...fans].map((u) => u.userId), 5000);
+    await fundWallets(
+      stack.server.deps,
+      [owner, ...fans].map((u) => u.userId),
+      5000,
+    );
     packetId = (await stack.client.post('/api/v1/red-packets', { mode: 'equal', perShareMb: 10, count: 2 }, { token: owner.token, idempotencyKey: true })).body.id;
-    crowdfundId = (await stack.client.post('/api/v1/crowdfunds', { title: '打赏我', goalMb: 500, deadline: new Date(Date.now() + 86_400_000).toISOString() }, { token: owner.token, idempotencyKey: true })).body.id;
+    crowdfundId = (
+      await stack.client.post(
+        '/api/v1/crowdfunds',
+        { title: '打赏我', goalMb: 500, deadline: new Date(Date.now() + 86_400_000).toISOString() },
+        { token: owner.token, idempotencyKey: true },
+      )
+    ).body.id;
     const bot = { authorization: `Bot ${stack.config.BOT_TOKEN}` };
     await stack.server.deps.dataSource.query(`INSERT INTO bot_bindings (contact_id, user_id, created_at) VALUES ('wx-tips-owner', ?, NOW(3))`, [owner.userId]);
     await stack.client.put(`/api/v1/bot/rooms/${encodeURIComponent(ROOM)}/members`, { contactIds: ['wx-tips-owner'] }, { headers: bot });
-    roomPacketId = (await stack.client.post('/api/v1/red-packets', { mode: 'equal', perShareMb: 10, count: 1, roomId: ROOM }, { headers: { ...bot, 'x-acting-contact': 'wx-tips-owner' }, idempotencyKey: true })).body.id;
+    roomPacketId = (
+      await stack.client.post(
+        '/api/v1/red-packets',
+        { mode: 'equal', perShareMb: 10, count: 1, roomId: ROOM },
+        { headers: { ...bot, 'x-acting-contact': 'wx-tips-owner' }, idempotencyKey: true },
+      )
+    ).body.id;
   });
   afterAll(() => stack.close());
 
@@ -68,7 +84,11 @@ describe('tips', () => {
     expect((await tip(fans[1], { type: 'user', id: owner.userId }, 1)).status).toBe(201);
     expect((await tip(fans[1], { type: 'user', id: owner.userId }, 1024)).status).toBe(201);
     const tooMuch = await tip(fans[1], { type: 'user', id: owner.userId }, 1025);
-    expect({ status: tooMuch.status, code: tooMuch.body.error.code, details: tooMuch.body.error.details }).toEqual({ status: 422, code: 'LIMIT_EXCEEDED', details: { rule: 'tip.max', limit: 1024 } });
+    expect({ status: tooMuch.status, code: tooMuch.body.error.code, details: tooMuch.body.error.details }).toEqual({
+      status: 422,
+      code: 'LIMIT_EXCEEDED',
+      details: { rule: 'tip.max', limit: 1024 },
+    });
     const none = await tip(fans[1], { type: 'user', id: owner.userId }, 0);
     expect({ status: none.status, code: none.body.error.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
   });
@@ -114,7 +134,11 @@ describe('tips', () => {
     expect({ status: nobody.status, code: nobody.body.error.code }).toEqual({ status: 404, code: 'NOT_FOUND' });
     const noToken = await stack.client.post('/api/v1/tips', { target: { type: 'user', id: owner.userId }, amountMb: 5 }, { idempotencyKey: true });
     expect(noToken.status).toBe(401);
-    const botAlone = await stack.client.post('/api/v1/tips', { target: { type: 'user', id: owner.userId }, amountMb: 5 }, { headers: { authorization: `Bot ${stack.config.BOT_TOKEN}` }, idempotencyKey: true });
+    const botAlone = await stack.client.post(
+      '/api/v1/tips',
+      { target: { type: 'user', id: owner.userId }, amountMb: 5 },
+      { headers: { authorization: `Bot ${stack.config.BOT_TOKEN}` }, idempotencyKey: true },
+    );
     expect({ status: botAlone.status, code: botAlone.body.error.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
   });
 
