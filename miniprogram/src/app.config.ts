@@ -7,6 +7,9 @@ export default defineAppConfig({
     'pages/gift/index',
     'pages/send-packet/index',
     'pages/packet/index',
+    'pages/crowdfund/index',
+    'pages/crowdfund-create/index',
+    'pages/my-crowdfunds/index',
   ],
   window: {
     backgroundTextStyle: 'light',

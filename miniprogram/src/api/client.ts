@@ -1,4 +1,17 @@
 import {
+  CrowdfundPageSchema,
+  CrowdfundSchema,
+  PledgeSchema,
+  TipLeaderboardSchema,
+  TipSchema,
+  type Crowdfund,
+  type CrowdfundCreate,
+  type CrowdfundSummary,
+  type Pledge,
+  type Tip,
+  type TipLeaderboard,
+  type TipRequest,
+  type TipTarget,
   LimitsSchema,
   type Limits,
   DepositSchema,
@@ -143,6 +156,8 @@ export function createApiClient(options: ApiClientOptions) {
   }
 
   const walletPage = pageOf(WalletEntrySchema) as unknown as AnswerSchema<Page<WalletEntry>>;
+  const crowdfundPage = CrowdfundPageSchema as unknown as AnswerSchema<Page<CrowdfundSummary>>;
+  const crowdfundPath = (crowdfundId: string) => `/crowdfunds/${encodeURIComponent(crowdfundId)}`;
 
   return {
     requestSmsCode: (phone: string) => call('POST', '/auth/sms-code', SmsCodeResponseSchema, { body: { phone } }),
@@ -164,6 +179,16 @@ export function createApiClient(options: ApiClientOptions) {
     getRedPacket: (packetId: string): Promise<RedPacket> => call('GET', `/red-packets/${encodeURIComponent(packetId)}`, RedPacketSchema),
     grabRedPacket: (packetId: string, request: GrabRequest, idempotencyKey: string): Promise<GrabResult> =>
       call('POST', `/red-packets/${encodeURIComponent(packetId)}/grab`, GrabResultSchema, { body: request, idempotencyKey }),
+    createCrowdfund: (request: CrowdfundCreate, idempotencyKey: string): Promise<Crowdfund> => call('POST', '/crowdfunds', CrowdfundSchema, { body: request, idempotencyKey }),
+    getCrowdfund: (crowdfundId: string): Promise<Crowdfund> => call('GET', crowdfundPath(crowdfundId), CrowdfundSchema),
+    /** The caller's crowdfunds: those they created, or those they pledged to; newest first. */
+    listCrowdfunds: (page: { mine: 'created' | 'pledged'; cursor?: string | null }): Promise<Page<CrowdfundSummary>> =>
+      call('GET', `/crowdfunds${queryString({ mine: page.mine, cursor: page.cursor ?? undefined })}`, crowdfundPage),
+    pledge: (crowdfundId: string, amountMb: number, idempotencyKey: string): Promise<Pledge> =>
+      call('POST', `${crowdfundPath(crowdfundId)}/pledges`, PledgeSchema, { body: { amountMb }, idempotencyKey }),
+    cancelCrowdfund: (crowdfundId: string, idempotencyKey: string): Promise<Crowdfund> => call('POST', `${crowdfundPath(crowdfundId)}/cancel`, CrowdfundSchema, { idempotencyKey }),
+    tip: (request: TipRequest, idempotencyKey: string): Promise<Tip> => call('POST', '/tips', TipSchema, { body: request, idempotencyKey }),
+    getTipLeaderboard: (target: TipTarget): Promise<TipLeaderboard> => call('GET', `/tips/leaderboard${queryString({ type: target.type, id: target.id })}`, TipLeaderboardSchema),
   };
 }
 
