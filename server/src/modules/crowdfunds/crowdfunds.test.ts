@@ -1,3 +1,4 @@
+import { io as connect } from 'socket.io-client';
 import { manualClock, startTestStack, type TestStack } from '../../test-support/stack';
 import { seedUsers, type SeededUser } from '../../test-support/users';
 import { balanceOf, fundWallets } from '../../test-support/wallets';
@@ -202,5 +203,31 @@ describe('crowdfunds', () => {
     // The bot itself may read a crowdfund (it shows one in a chat).
     expect((await stack.client.get(`/api/v1/crowdfunds/${crowdfund.id}`, { headers: bot })).body).toMatchObject({ id: crowdfund.id, status: 'open' });
     expect(await view(crowdfund.id)).toMatchObject({ raisedMb: 0, status: 'open' });
+  });
+
+  it('lets anyone signed in who holds its id follow a crowdfund live, and refuses a guessed or malformed id', async () => {
+    const { body: crowdfund } = await create(creator, { title: '直播', goalMb: 200, deadline: inDays(1) });
+    const socket = connect(`${stack.url}/live`, { auth: { token: friends[1].token }, transports: ['websocket'], reconnection: false, forceNew: true });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      expect(await socket.emitWithAck('subscribe', { crowdfundId: '0000000000000000000000000a' })).toEqual({ ok: false, error: 'NOT_FOUND' });
+      expect(await socket.emitWithAck('subscribe', { crowdfundId: 'NOT AN ID' })).toEqual({ ok: false, error: 'VALIDATION_FAILED' });
+      expect(await socket.emitWithAck('subscribe', { crowdfundId: crowdfund.id })).toEqual({ ok: true });
+      const events: Array<[string, unknown]> = [];
+      socket.on('pledged', (event) => events.push(['pledged', event]));
+      socket.on('closed', (event) => events.push(['closed', event]));
+      await pledge(friends[2], crowdfund.id, 250);
+      const deadline = Date.now() + 10_000;
+      while (events.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(events).toEqual([
+        ['pledged', { crowdfundId: crowdfund.id, userId: friends[2].userId, nickname: friends[2].nickname, amountMb: 200, raisedMb: 200 }],
+        ['closed', { crowdfundId: crowdfund.id, status: 'succeeded' }],
+      ]);
+    } finally {
+      socket.disconnect();
+    }
   });
 });
