@@ -11,7 +11,16 @@ describe('registering features with the ledger', () => {
       'gift escrow empty once delivered or refunded',
       'red packet escrow empty once finished or expired',
       'red packet escrow holds exactly what is left to grab',
+      'crowdfund escrow holds exactly what was raised while open',
+      'crowdfund escrow empty once succeeded or settled',
+      'crowdfund escrow holds the pledges not yet refunded while failed or cancelled',
       'red packet grabs sum to what left the packet',
+      'crowdfund pledges sum to what was raised',
+      'a succeeded crowdfund raised exactly its goal and refunded nothing',
+      'a settled failed or cancelled crowdfund refunded every pledge',
+      'crowdfund refunds match the refunded pledges',
+      'each tip has its one transfer of the same amount',
+      'no tip transfer without its tip',
     ]);
   });
 
