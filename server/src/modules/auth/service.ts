@@ -3,7 +3,7 @@ import { DomainError, unauthenticated } from '../../platform/errors';
 import { inTransaction, toInt } from '../../db/sql';
 import type { Deps } from '../../deps';
 import type { LimitRule } from '../../platform/rate-limits';
-import { walletCode } from '../ledger/accounts';
+import { walletCode } from '../ledger';
 import { enqueueMessage, SECRET_PLACEHOLDER } from '../outbox/outbox';
 import { CODE_LIFETIME_MS, CODE_MAX_TRIES, hashCode, randomSixDigits, type DigitSource } from './codes';
 import { issueToken } from './tokens';
