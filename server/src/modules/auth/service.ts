@@ -152,6 +152,3 @@ export class AuthService {
     for (const hook of this.firstSignInHooks) await hook(user);
   }
 }
-
-// The people other features show (a creator's nickname) and find (a tip's recipient), through this public entry.
-export { describeUsers, findUserById } from './users';

@@ -115,6 +115,3 @@ export class BotService {
     return recordWechatResult(this.deps, messageId, result);
   }
 }
-
-// How features reach a person in the chat (SPEC §6: wechat when bound), through this public entry.
-export { enqueueWechatIfBound } from './wechat-outbox';

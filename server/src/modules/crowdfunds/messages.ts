@@ -1,7 +1,7 @@
 import { formatMb, type User } from '@liuliang/shared';
 import type { Sql } from '../../db/sql';
 import { enqueueMessage } from '../outbox/outbox';
-import { enqueueWechatIfBound } from '../bot/service';
+import { enqueueWechatIfBound } from '../bot';
 
 /** An outcome said to one person, worded for the chat and, signed, for an SMS. */
 export interface OutcomeText {

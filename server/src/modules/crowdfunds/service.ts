@@ -1,9 +1,9 @@
 import type { Crowdfund, CrowdfundCreate, CrowdfundListQuery, CrowdfundStatus, CrowdfundSummary, Page, Pledge, User } from '@liuliang/shared';
 import { DomainError, forbidden, invalidInput, limitExceeded, notFound } from '../../platform/errors';
-import { inTransaction, toInt, type Sql } from '../../db/sql';
+import { inTransaction, toInt, type Sql, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
-import { escrowCode, walletCode } from '../ledger/ledger';
-import { describeUsers, findUserById } from '../auth/service';
+import { escrowCode, walletCode } from '../ledger';
+import { describeUsers, findUserById } from '../auth';
 import { opaqueId } from '../../platform/ids';
 import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
 import {
@@ -302,7 +302,7 @@ export class CrowdfundService {
   }
 
   /** The goal reached: closed, settled and paid to the creator in the pledge's transaction. */
-  private async succeed(sql: Sql, row: CrowdfundRow, now: Date): Promise<void> {
+  private async succeed(sql: Tx, row: CrowdfundRow, now: Date): Promise<void> {
     const goalMb = toInt(row.goal_mb);
     await this.close(sql, { ...row, raised_mb: String(goalMb) }, 'succeeded', now);
     await this.deps.ledger.transfer(sql, {

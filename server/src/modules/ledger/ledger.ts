@@ -159,6 +159,3 @@ function takePieces(pieces: Piece[], amountMb: number): Piece[] {
   }
   return taken;
 }
-
-// Account codes are part of the ledger's public entry: features name the accounts they move data between.
-export { escrowCode, walletCode } from './accounts';
