@@ -5,5 +5,6 @@ export * from './events';
 export * from './phone';
 export * from './text';
 export * from './retry';
+export * from './shanghai-time';
 export * from './crowdfunds';
 export * from './tips';

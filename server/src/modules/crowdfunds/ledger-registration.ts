@@ -44,12 +44,5 @@ export const CROWDFUNDS_LEDGER_FEATURE: LedgerFeature = {
                      WHERE c.status IN ('failed', 'cancelled') AND c.settled_at IS NOT NULL
                        AND EXISTS (SELECT 1 FROM crowdfund_pledges p WHERE p.crowdfund_id = c.id AND p.refunded_at IS NULL)`,
     },
-    {
-      name: 'crowdfund refunds match the refunded pledges',
-      breachesSql: `SELECT c.id, COALESCE(SUM(p.amount_mb), 0) AS refunded_pledges_mb,
-                           (SELECT COALESCE(SUM(t.amount_mb), 0) FROM transfers t WHERE t.kind = 'crowdfund_refund' AND t.ref_type = 'crowdfund' AND t.ref_id = c.id) AS refunded_mb
-                      FROM crowdfunds c LEFT JOIN crowdfund_pledges p ON p.crowdfund_id = c.id AND p.refunded_at IS NOT NULL
-                     GROUP BY c.id HAVING refunded_pledges_mb <> refunded_mb`,
-    },
   ],
 };
