@@ -43,6 +43,9 @@ const CURSOR_PATTERN = /^\d{1,20}$/;
 
 type Closing = Exclude<CrowdfundStatus, 'open'>;
 
+/** What the crowdfund rules use of the service's parts, and no more. */
+export type CrowdfundDeps = Pick<Deps, 'config' | 'clock' | 'dataSource' | 'ledger' | 'logger'>;
+
 const toSummary = (row: CrowdfundRow, creatorNickname: string): CrowdfundSummary => ({
   id: row.id,
   title: row.title,
@@ -89,7 +92,7 @@ export async function crowdfundExists(sql: Sql, crowdfundId: string): Promise<bo
  */
 export class CrowdfundService {
   constructor(
-    private readonly deps: Deps,
+    private readonly deps: CrowdfundDeps,
     private readonly events: CrowdfundEvents = silentCrowdfundEvents,
   ) {}
 

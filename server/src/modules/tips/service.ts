@@ -14,6 +14,9 @@ import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes'
 import { findTip, insertTip, leaderboardOf } from './repository';
 import { tipReceivedText } from './messages';
 
+/** What the tip rules use of the service's parts, and no more. */
+export type TipDeps = Pick<Deps, 'config' | 'clock' | 'dataSource' | 'ledger'>;
+
 /** A user is tipped by the id the API shows in grab lists, pledges and creators: the users table's number. */
 const USER_ID_PATTERN = /^\d{1,20}$/;
 
@@ -24,7 +27,7 @@ const USER_ID_PATTERN = /^\d{1,20}$/;
  */
 export class TipService {
   constructor(
-    private readonly deps: Deps,
+    private readonly deps: TipDeps,
     private readonly redPackets: Pick<RedPacketService, 'view'>,
     private readonly crowdfunds: Pick<CrowdfundService, 'creatorOf'>,
   ) {}
