@@ -10,6 +10,7 @@ export default defineAppConfig({
     'pages/crowdfund/index',
     'pages/crowdfund-create/index',
     'pages/my-crowdfunds/index',
+    'pages/family/index',
   ],
   window: {
     backgroundTextStyle: 'light',

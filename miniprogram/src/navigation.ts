@@ -11,6 +11,7 @@ export const PAGES = {
   crowdfund: '/pages/crowdfund/index',
   createCrowdfund: '/pages/crowdfund-create/index',
   myCrowdfunds: '/pages/my-crowdfunds/index',
+  family: '/pages/family/index',
 } as const;
 
 export function crowdfundPagePath(crowdfundId: string): string {

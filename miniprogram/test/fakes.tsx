@@ -40,6 +40,12 @@ export function fakeApi(answers: Partial<{ [K in keyof ApiClient]: jest.Mock }> 
     'cancelCrowdfund',
     'tip',
     'getTipLeaderboard',
+    'listShareGroups',
+    'createShareGroup',
+    'addShareGroupMember',
+    'removeShareGroupMember',
+    'moveShareGroupPool',
+    'closeShareGroup',
   ];
   const api = {} as { [K in keyof ApiClient]: jest.Mock };
   for (const name of names) api[name] = answers[name] ?? unexpected(name);

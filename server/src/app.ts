@@ -34,6 +34,8 @@ import { addCrowdfundRoutes } from './http/routes/crowdfunds';
 import { silentCrowdfundEvents, type CrowdfundEvents } from './modules/crowdfunds/live-events';
 import { TipService } from './modules/tips/service';
 import { addTipRoutes } from './http/routes/tips';
+import { ShareGroupService } from './modules/share-groups/service';
+import { addShareGroupRoutes } from './http/routes/share-groups';
 
 export interface Services {
   auth: AuthService;
@@ -45,6 +47,7 @@ export interface Services {
   sessions: SessionRevocations;
   crowdfunds: CrowdfundService;
   tips: TipService;
+  shareGroups: ShareGroupService;
 }
 
 export function createServices(deps: Deps, events: RedPacketEvents = silentEvents, crowdfundEvents: CrowdfundEvents = silentCrowdfundEvents): Services {
@@ -54,10 +57,26 @@ export function createServices(deps: Deps, events: RedPacketEvents = silentEvent
   auth.onSignIn(async (user) => {
     await gifts.claimPendingGifts(user);
   });
+  // A number added to a family group before it registered joins the group at its first sign-in.
+  const shareGroups = new ShareGroupService(deps);
+  auth.onSignIn(async (user) => {
+    await shareGroups.joinPendingMemberships(user);
+  });
   const redPackets = new RedPacketService(deps, Math.random, events);
   const crowdfunds = new CrowdfundService(deps, crowdfundEvents);
   const tips = new TipService(deps, redPackets, crowdfunds);
-  return { auth, gifts, storage: new StorageService(deps), redPackets, bot: new BotService(deps, auth, redPackets), jobHealth: createJobHealth(deps), sessions, crowdfunds, tips };
+  return {
+    auth,
+    gifts,
+    storage: new StorageService(deps),
+    redPackets,
+    bot: new BotService(deps, auth, redPackets),
+    jobHealth: createJobHealth(deps),
+    sessions,
+    shareGroups,
+    crowdfunds,
+    tips,
+  };
 }
 
 export function createApi(deps: Deps, services: Services): Api {
@@ -78,6 +97,7 @@ export function createApi(deps: Deps, services: Services): Api {
   addBotRoutes(api, services.bot);
   addCrowdfundRoutes(api, services.crowdfunds);
   addTipRoutes(api, services.tips);
+  addShareGroupRoutes(api, services.shareGroups);
   return api;
 }
 

@@ -99,6 +99,8 @@ export const ConfigSchema = z.object({
   CROWDFUND_MAX_GOAL_MB: int(102_400),
   CROWDFUND_MIN_SECONDS: int(60 * 60),
   CROWDFUND_MAX_SECONDS: int(30 * 24 * 60 * 60),
+  // Share groups (SPEC §3.6): members per group, the owner included.
+  SHARE_GROUP_MAX_MEMBERS: int(10),
 
   // Wallet view: lots expiring within this many days count as "expiring soon".
   EXPIRING_SOON_DAYS: int(7),

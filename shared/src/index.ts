@@ -8,3 +8,4 @@ export * from './retry';
 export * from './shanghai-time';
 export * from './crowdfunds';
 export * from './tips';
+export * from './share-groups';

@@ -286,6 +286,7 @@ export const LimitsSchema = z.object({
     maxSeconds: z.number().int(),
     titleMaxChars: z.number().int(),
   }),
+  shareGroup: z.object({ maxMembers: z.number().int(), nameMaxChars: z.number().int() }),
 });
 export type Limits = z.infer<typeof LimitsSchema>;
 /** The query of `GET /limits`: none; anything else is a mistake worth telling. */

@@ -18,7 +18,11 @@ export type Command =
   /** Tips a member of the room, by @mention. */
   | { kind: 'tip'; recipient: Recipient; amount: ParsedAmount; message?: string }
   | { kind: 'crowdfund'; goal: ParsedAmount; durationSeconds: number; title: string }
-  | { kind: 'pledge'; crowdfundId: string; amount: ParsedAmount };
+  | { kind: 'pledge'; crowdfundId: string; amount: ParsedAmount }
+  /** Shows the talker's family share group (共享). */
+  | { kind: 'family' }
+  /** Draws from the talker's family share group into their wallet. */
+  | { kind: 'draw'; amount: ParsedAmount };
 
 export type CommandKind = Command['kind'];
 /** A command's name for usage lines: the two red packet modes are told apart here. */

@@ -21,6 +21,7 @@ import {
   RefreshResponseSchema,
   SignedOutSchema,
   RedPacketSchema,
+  ShareGroupSchema,
   SmsCodeResponseSchema,
   StorageSchema,
   UserSchema,
@@ -39,6 +40,8 @@ import {
   type RefreshResponse,
   type RedPacket,
   type RedPacketCreate,
+  type ShareGroup,
+  type ShareGroupCreate,
   type Storage,
   type User,
   type Wallet,
@@ -51,7 +54,7 @@ export const API_PREFIX = '/api/v1';
 export const HISTORY_PAGE_SIZE = 20;
 
 export interface HttpRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   url: string;
   headers: Record<string, string>;
   body?: unknown;
@@ -158,6 +161,8 @@ export function createApiClient(options: ApiClientOptions) {
   const walletPage = pageOf(WalletEntrySchema) as unknown as AnswerSchema<Page<WalletEntry>>;
   const crowdfundPage = CrowdfundPageSchema as unknown as AnswerSchema<Page<CrowdfundSummary>>;
   const crowdfundPath = (crowdfundId: string) => `/crowdfunds/${encodeURIComponent(crowdfundId)}`;
+  const shareGroupPage = pageOf(ShareGroupSchema) as unknown as AnswerSchema<Page<ShareGroup>>;
+  const shareGroupPath = (groupId: string, rest = '') => `/share-groups/${encodeURIComponent(groupId)}${rest}`;
 
   return {
     requestSmsCode: (phone: string) => call('POST', '/auth/sms-code', SmsCodeResponseSchema, { body: { phone } }),
@@ -189,6 +194,17 @@ export function createApiClient(options: ApiClientOptions) {
     cancelCrowdfund: (crowdfundId: string, idempotencyKey: string): Promise<Crowdfund> => call('POST', `${crowdfundPath(crowdfundId)}/cancel`, CrowdfundSchema, { idempotencyKey }),
     tip: (request: TipRequest, idempotencyKey: string): Promise<Tip> => call('POST', '/tips', TipSchema, { body: request, idempotencyKey }),
     getTipLeaderboard: (target: TipTarget): Promise<TipLeaderboard> => call('GET', `/tips/leaderboard${queryString({ type: target.type, id: target.id })}`, TipLeaderboardSchema),
+    /** The family share group the signed-in person belongs to: at most one item. */
+    listShareGroups: (): Promise<Page<ShareGroup>> => call('GET', '/share-groups', shareGroupPage),
+    createShareGroup: (request: ShareGroupCreate, idempotencyKey: string): Promise<ShareGroup> => call('POST', '/share-groups', ShareGroupSchema, { body: request, idempotencyKey }),
+    addShareGroupMember: (groupId: string, phone: string): Promise<ShareGroup> => call('POST', shareGroupPath(groupId, '/members'), ShareGroupSchema, { body: { phone } }),
+    /** `memberRef`: the member's user id, or the memberId of a number still pending. */
+    removeShareGroupMember: (groupId: string, memberRef: string): Promise<ShareGroup> =>
+      call('DELETE', shareGroupPath(groupId, `/members/${encodeURIComponent(memberRef)}`), ShareGroupSchema),
+    moveShareGroupPool: (groupId: string, move: 'fund' | 'reclaim' | 'draw', amountMb: number, idempotencyKey: string): Promise<ShareGroup> =>
+      call('POST', shareGroupPath(groupId, `/${move}`), ShareGroupSchema, { body: { amountMb }, idempotencyKey }),
+    /** The owner closes the group: the whole pool goes back to them and every member is released. */
+    closeShareGroup: (groupId: string, idempotencyKey: string): Promise<ShareGroup> => call('DELETE', shareGroupPath(groupId), ShareGroupSchema, { idempotencyKey }),
   };
 }
 

@@ -54,6 +54,11 @@ const FAILURE_MESSAGES: Record<FailureCode, string> = {
   BUSY: '人太多了，这次操作没有执行，请稍后再试',
   UNAVAILABLE: '服务暂时不可用，这次操作没有执行，请稍后再试',
   INTERNAL: '服务出了点问题，请稍后再试',
+  QUOTA_EXCEEDED: '超出了本月的领取额度',
+  INSUFFICIENT_POOL: '家庭流量池里的流量不够',
+  ALREADY_IN_GROUP: '这个号码已经在一个家庭组里了',
+  OWNER_CANNOT_LEAVE: '户主不能移出自己的家庭组',
+  GROUP_CLOSED: '这个家庭组已经解散了',
   NETWORK_FAILURE: '网络连接失败，请检查网络后重试',
   UNEXPECTED_RESPONSE: '服务返回了看不懂的内容，请稍后再试',
 };
@@ -108,6 +113,8 @@ export function limitSentence(details: unknown): string | null {
       return `众筹期限至少 ${Math.ceil(limit / 3600)} 小时`;
     case 'crowdfund.duration.max':
       return `众筹期限最多 ${Math.floor(limit / 86_400)} 天`;
+    case 'share-group.members':
+      return `家庭组最多 ${limit} 人（含户主）`;
     default:
       return null;
   }

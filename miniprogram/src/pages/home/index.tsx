@@ -74,6 +74,9 @@ export default function HomePage() {
         <View className='action' data-testid='go-crowdfunds' onClick={() => Taro.navigateTo({ url: PAGES.myCrowdfunds })}>
           <Text>众筹</Text>
         </View>
+        <View className='action' data-testid='go-family' onClick={() => Taro.navigateTo({ url: PAGES.family })}>
+          <Text>家庭共享</Text>
+        </View>
       </View>
 
       {shownTimes > 0 && <History key={shownTimes} />}

@@ -18,5 +18,6 @@ describe('GET /api/v1/limits', () => {
     expect(limits.smsCode).toEqual({ resendSeconds: 60 });
     expect(limits.tip).toEqual({ minMb: 1, maxMb: 1024, messageMaxChars: 60 });
     expect(limits.crowdfund).toEqual({ minGoalMb: 100, maxGoalMb: 102_400, minSeconds: 3600, maxSeconds: 30 * 24 * 3600, titleMaxChars: 40 });
+    expect(limits.shareGroup).toEqual({ maxMembers: 10, nameMaxChars: 20 });
   });
 });

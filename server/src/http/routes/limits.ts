@@ -7,6 +7,7 @@ import {
   GIFT_MESSAGE_MAX_CHARS,
   TIP_MESSAGE_MAX_CHARS,
   CROWDFUND_TITLE_MAX_CHARS,
+  SHARE_GROUP_NAME_MAX_CHARS,
   type Limits,
 } from '@liuliang/shared';
 import type { Config } from '../../config';
@@ -46,6 +47,7 @@ export function publishedLimits(config: Config): Limits {
       maxSeconds: config.CROWDFUND_MAX_SECONDS,
       titleMaxChars: CROWDFUND_TITLE_MAX_CHARS,
     },
+    shareGroup: { maxMembers: config.SHARE_GROUP_MAX_MEMBERS, nameMaxChars: SHARE_GROUP_NAME_MAX_CHARS },
   };
 }
 

@@ -36,5 +36,8 @@ export type TransferKind =
   | 'crowdfund_pledge'
   | 'crowdfund_payout'
   | 'crowdfund_refund'
+  | 'share_group_fund'
+  | 'share_group_draw'
+  | 'share_group_reclaim'
   | 'expiry'
   | 'adjustment';
