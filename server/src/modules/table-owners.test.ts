@@ -25,6 +25,9 @@ const TABLE_OWNERS: Readonly<Record<string, string>> = {
   crowdfunds: 'crowdfunds',
   crowdfund_pledges: 'crowdfunds',
   tips: 'tips',
+  share_groups: 'share-groups',
+  share_group_members: 'share-groups',
+  share_group_movements: 'share-groups',
   // The HTTP edge's idempotency records: no feature module touches them.
   idempotency_keys: 'http',
 };
