@@ -4,7 +4,7 @@ import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '@liuliang/shared';
 import { DomainError } from '../platform/errors';
 import type { Caller } from './auth';
 import type { IdempotencyStore } from './idempotency-stores';
-import { OutcomeAlreadyRecorded, type OutcomeRef } from '../platform/outcomes';
+import { answeringInTransaction, OutcomeAlreadyRecorded, type OutcomeRef } from '../platform/outcomes';
 
 export const IDEMPOTENCY_KEY_MAX_CHARS = 255;
 
@@ -62,10 +62,12 @@ export function idempotent(store: IdempotencyStore, resume: Resume | undefined, 
       return;
     }
 
+    // The JSON the work stored as its answer inside its own transaction, if it did (OutcomeRecorder.answer).
+    let answeredInWork: string | null = null;
     try {
       if (claim.kind === 'resume') await answerFromOutcome(ctx, claim.ref);
       else {
-        ctx.state.outcome = claim.outcome;
+        ctx.state.outcome = claim.outcome && answeringInTransaction(claim.outcome, scope, keyHash, successStatus, (json) => (answeredInWork = json));
         try {
           await next();
         } catch (error) {
@@ -87,7 +89,10 @@ export function idempotent(store: IdempotencyStore, resume: Resume | undefined, 
       }
       throw error;
     }
-    await store.complete(scope, keyHash, requestHash, ctx.status, JSON.stringify(ctx.body ?? null));
+    const answer = JSON.stringify(ctx.body ?? null);
+    // Stored in the work's transaction already, exactly as answered: one write (and commit) fewer.
+    if (answeredInWork === answer && ctx.status === successStatus) return;
+    await store.complete(scope, keyHash, requestHash, ctx.status, answer);
   };
 
   async function answerFromOutcome(ctx: Context, ref: OutcomeRef): Promise<void> {
