@@ -11,9 +11,9 @@ import type { CpuShares } from './cpu';
  */
 
 /** CPU taken by processes outside the bench, in % of one core, above which a round counts as disturbed. */
-export const DISTURBED_OTHER_PERCENT = 20;
+const DISTURBED_OTHER_PERCENT = 20;
 /** CPU stolen by the hypervisor, in % of one core, above which a round counts as disturbed. */
-export const DISTURBED_STEAL_PERCENT = 5;
+const DISTURBED_STEAL_PERCENT = 5;
 
 /** What the machine did while one round ran, besides the bench. */
 export interface Weather {
