@@ -143,7 +143,12 @@ export function redisInWorkIdempotencyStore(redis: Redis): IdempotencyStore {
     async complete(_scope, _keyHash, _requestHash, status, body, inWork) {
       if (!inWork?.key) return; // the work never reached its claim (refused before it): nothing to complete
       if (inWork.recorded && inWork.recorded.status === status && inWork.recorded.body === body) return;
-      await redis.multi().hset(inWork.key, 'status', 'completed', 'responseStatus', status, 'responseBody', body).expire(inWork.key, IN_WORK_RECORD_TTL_SECONDS).exec();
+      // The whole record, not just its answer: Redis may have lost the claim meanwhile (a restart), and a record without its owner and request would not be replayed.
+      await redis
+        .multi()
+        .hset(inWork.key, 'attempt', inWork.attempt, 'requestHash', inWork.requestHash, 'status', 'completed', 'responseStatus', status, 'responseBody', body)
+        .expire(inWork.key, IN_WORK_RECORD_TTL_SECONDS)
+        .exec();
     },
     async abandon(_scope, _keyHash, inWork) {
       if (inWork?.key) await redis.del(inWork.key);
