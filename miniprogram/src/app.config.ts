@@ -7,6 +7,7 @@ export default defineAppConfig({
     'pages/gift/index',
     'pages/send-packet/index',
     'pages/packet/index',
+    'pages/family/index',
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -8,6 +8,7 @@ export const PAGES = {
   gift: '/pages/gift/index',
   sendPacket: '/pages/send-packet/index',
   packet: '/pages/packet/index',
+  family: '/pages/family/index',
 } as const;
 
 export function packetPagePath(packetId: string): string {

@@ -33,6 +33,12 @@ export function fakeApi(answers: Partial<{ [K in keyof ApiClient]: jest.Mock }> 
     'sendRedPacket',
     'getRedPacket',
     'grabRedPacket',
+    'listShareGroups',
+    'createShareGroup',
+    'addShareGroupMember',
+    'removeShareGroupMember',
+    'moveShareGroupPool',
+    'closeShareGroup',
   ];
   const api = {} as { [K in keyof ApiClient]: jest.Mock };
   for (const name of names) api[name] = answers[name] ?? unexpected(name);

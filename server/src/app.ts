@@ -29,6 +29,8 @@ import { BotService } from './modules/bot/service';
 import { addBotRoutes } from './http/routes/bot';
 import type { JobHealth } from './jobs/job-health';
 import { createJobHealth } from './jobs/maintenance';
+import { ShareGroupService } from './modules/share-groups/service';
+import { addShareGroupRoutes } from './http/routes/share-groups';
 
 export interface Services {
   auth: AuthService;
@@ -38,6 +40,7 @@ export interface Services {
   bot: BotService;
   jobHealth: JobHealth;
   sessions: SessionRevocations;
+  shareGroups: ShareGroupService;
 }
 
 export function createServices(deps: Deps, events: RedPacketEvents = silentEvents): Services {
@@ -47,8 +50,13 @@ export function createServices(deps: Deps, events: RedPacketEvents = silentEvent
   auth.onSignIn(async (user) => {
     await gifts.claimPendingGifts(user);
   });
+  // A number added to a family group before it registered joins the group at its first sign-in.
+  const shareGroups = new ShareGroupService(deps);
+  auth.onSignIn(async (user) => {
+    await shareGroups.joinPendingMemberships(user);
+  });
   const redPackets = new RedPacketService(deps, Math.random, events);
-  return { auth, gifts, storage: new StorageService(deps), redPackets, bot: new BotService(deps, auth, redPackets), jobHealth: createJobHealth(deps), sessions };
+  return { auth, gifts, storage: new StorageService(deps), redPackets, bot: new BotService(deps, auth, redPackets), jobHealth: createJobHealth(deps), sessions, shareGroups };
 }
 
 export function createApi(deps: Deps, services: Services): Api {
@@ -71,6 +79,7 @@ export function createApi(deps: Deps, services: Services): Api {
   addRedPacketRoutes(api, services.redPackets);
   addDevOutboxRoutes(api, deps);
   addBotRoutes(api, services.bot);
+  addShareGroupRoutes(api, services.shareGroups);
   return api;
 }
 

@@ -92,6 +92,9 @@ export const ConfigSchema = z.object({
   RED_PACKET_MAX_TOTAL_MB: int(102_400),
   RED_PACKET_VALID_SECONDS: int(24 * 60 * 60),
 
+  // Share groups (SPEC §3.6): members per group, the owner included.
+  SHARE_GROUP_MAX_MEMBERS: int(10),
+
   // Wallet view: lots expiring within this many days count as "expiring soon".
   EXPIRING_SOON_DAYS: int(7),
 });

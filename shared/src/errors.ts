@@ -33,6 +33,16 @@ export const ERROR_CODES = [
   /** 503 with Retry-After: the database or Redis is down and nothing was done; try again. */
   'UNAVAILABLE',
   'INTERNAL',
+  /** A draw beyond what is left of the member's monthly quota in a share group (`details`: quotaMb, drawnThisMonthMb, remainingMb). */
+  'QUOTA_EXCEEDED',
+  /** A draw or reclaim larger than what a share group's pool holds (`details`: poolMb). */
+  'INSUFFICIENT_POOL',
+  /** The number already belongs to a share group (this one or another): one family group per person. */
+  'ALREADY_IN_GROUP',
+  /** The owner cannot be removed from their own share group; closing the group releases everyone. */
+  'OWNER_CANNOT_LEAVE',
+  /** The share group was closed by its owner. */
+  'GROUP_CLOSED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -71,6 +81,11 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   BUSY: 503,
   UNAVAILABLE: 503,
   CARRIER_UNAVAILABLE: 503,
+  QUOTA_EXCEEDED: 422,
+  INSUFFICIENT_POOL: 422,
+  ALREADY_IN_GROUP: 409,
+  OWNER_CANNOT_LEAVE: 409,
+  GROUP_CLOSED: 409,
 };
 
 export interface ErrorBody {
@@ -98,6 +113,8 @@ export const LIMIT_RULES = [
   'red-packet.total',
   /** A chat room's member list longer than the bound (`limit`: members). */
   'room.members',
+  /** A share group with more members than allowed, its owner included (`limit`: members). */
+  'share-group.members',
 ] as const;
 
 export type LimitRuleName = (typeof LIMIT_RULES)[number];

@@ -6,3 +6,4 @@ export * from './phone';
 export * from './text';
 export * from './retry';
 export * from './shanghai-time';
+export * from './share-groups';

@@ -278,6 +278,7 @@ export const LimitsSchema = z.object({
     validSeconds: z.number().int(),
   }),
   smsCode: z.object({ resendSeconds: z.number().int() }),
+  shareGroup: z.object({ maxMembers: z.number().int(), nameMaxChars: z.number().int() }),
 });
 export type Limits = z.infer<typeof LimitsSchema>;
 /** The query of `GET /limits`: none; anything else is a mistake worth telling. */

@@ -8,9 +8,12 @@ import {
   bindStartFirstText,
   boundText,
   depositText,
+  drawnText,
+  familyText,
   giftText,
   helpText,
   mentionNotFoundText,
+  noFamilyText,
   packetAnnouncementText,
   packetOnlyInRoomsText,
   parseErrorText,
@@ -108,7 +111,22 @@ export class CommandRunner {
         return this.sendRedPacket(command, turn, lang);
       case 'grab':
         return this.deps.grabs.grabPlain(turn, lang);
+      case 'family':
+      case 'draw':
+        return this.family(command, turn, lang);
     }
+  }
+
+  /** The talker's family group (a person belongs to at most one): shown, or drawn from. */
+  private async family(command: Extract<Command, { kind: 'family' } | { kind: 'draw' }>, turn: ChatTurn, lang: Lang): Promise<void> {
+    const { service } = this.deps;
+    const group = await service.findShareGroup(turn.talker.id);
+    if (group === null) return turn.reply(noFamilyText(lang));
+    // The binding names the talker's user, to mark them in the list; the group read above already proved it exists.
+    const talkerUserId = (await service.findBinding(turn.talker.id))?.userId ?? null;
+    if (command.kind === 'family') return turn.reply(familyText(group, talkerUserId, lang));
+    const after = await service.drawFromShareGroup(turn.talker.id, group.id, command.amount.amountMb, idempotencyKeyFor(turn.messageId));
+    await turn.reply(drawnText(after, command.amount.amountMb, talkerUserId, lang) + unitNote([command.amount], lang));
   }
 
   private async startBinding(phone: string, turn: ChatTurn, lang: Lang): Promise<void> {

@@ -45,6 +45,11 @@ const KEYWORDS: readonly Keyword[] = [
   // "grab" alone is how English speakers answer a packet, so it works bare, like "抢".
   ...keywords('grab', ['/grab', '/抢', 'grab', '抢', '抢红包']),
   ...keywords('bank', ['/bank', '/deposit', '/转存', '转存', '存流量'], ['bank', 'deposit']),
+  ...keywords('family', ['/family', '/家庭', '/共享', '家庭', '家庭共享'], ['family']),
+  // "领取" also ends the packet announcement ("发送「抢」领取！"), so someone may say it to grab:
+  // only "领取 <amount>" draws; a bare "领取" stays chat (and may be a packet's passphrase),
+  // and a misread one addressed to the bot is answered with the usage, which points to 抢.
+  ...keywords('draw', ['/draw', '/领取', '领取'], ['draw']),
 ].sort((a, b) => b.word.length - a.word.length);
 
 const CJK = /[\u3400-\u9fff]/;
@@ -102,7 +107,7 @@ function findKeyword(text: string): { keyword: Keyword; rest: string } | null {
 }
 
 function takesNoArguments(command: CommandName): boolean {
-  return command === 'help' || command === 'balance' || command === 'grab';
+  return command === 'help' || command === 'balance' || command === 'grab' || command === 'family';
 }
 
 function parseArguments(command: CommandName, rest: string, context: ParseContext): Command | ParseError {
@@ -121,7 +126,11 @@ function parseArguments(command: CommandName, rest: string, context: ParseContex
     case 'hongbao-equal':
       return parseHongbao(command, rest);
     case 'bank':
-      return parseBank(rest);
+      return parseSoleAmount('bank', rest);
+    case 'family':
+      return { kind: 'family' };
+    case 'draw':
+      return parseSoleAmount('draw', rest);
   }
 }
 
@@ -222,12 +231,13 @@ function parseHongbao(command: 'hongbao' | 'hongbao-equal', rest: string): Comma
     : { kind: 'hongbao', mode: 'equal', perShare: amountStep.amount, count, ...shared };
 }
 
-function parseBank(rest: string): Command | ParseError {
-  const step = readRequiredAmount(rest, 'bank');
+/** A command whose only argument is an amount ("转存 100M", "领取 100M"). */
+function parseSoleAmount(command: 'bank' | 'draw', rest: string): Command | ParseError {
+  const step = readRequiredAmount(rest, command);
   if ('code' in step) return step;
   // Moving data on a half-understood sentence is worse than asking again.
-  if (step.rest !== '') return fail('AMOUNT_INVALID', 'bank', rest);
-  return { kind: 'bank', amount: step.amount };
+  if (step.rest !== '') return fail('AMOUNT_INVALID', command, rest);
+  return { kind: command, amount: step.amount };
 }
 
 function firstWord(text: string): string {

@@ -1,4 +1,4 @@
-import { formatMb, GIFT_MESSAGE_MAX_CHARS, RED_PACKET_MAX_COUNT, type RedPacket, type Wallet } from '@liuliang/shared';
+import { formatMb, GIFT_MESSAGE_MAX_CHARS, RED_PACKET_MAX_COUNT, type RedPacket, type ShareGroup, type Wallet } from '@liuliang/shared';
 import type { CommandName, Lang, ParseError } from '../commands/command';
 import { PASSPHRASE_MAX_CHARS } from '../commands/parse';
 import type { Binding, DepositOutcome, GiftOutcome } from '../service/schemas';
@@ -13,6 +13,8 @@ const USAGE: Readonly<Record<CommandName, { zh: string; en: string }>> = {
   'hongbao-equal': { zh: '普通红包 每个金额 个数 [口令]，例如 普通红包 10M 5', en: '/hongbao-equal <each> <count> [passphrase], e.g. /hongbao-equal 10M 5' },
   grab: { zh: '抢（口令红包：直接说出口令）', en: 'grab (for a passphrase packet: say the passphrase)' },
   bank: { zh: '转存 100M（把本月套餐没用完的流量存进钱包）', en: '/bank 100M (move unused plan data into the wallet)' },
+  family: { zh: '家庭（看看家庭共享的流量池和本月额度）', en: '/family (your family share group: its pool and this month\'s quota)' },
+  draw: { zh: '领取 100M（从家庭共享领流量；抢红包请发「抢」）', en: '/draw 100M (take data from your family share group; to grab a red packet say "grab")' },
 };
 
 export function usageOf(command: CommandName, lang: Lang): string {
@@ -20,7 +22,7 @@ export function usageOf(command: CommandName, lang: Lang): string {
 }
 
 export function helpText(lang: Lang): string {
-  const order: CommandName[] = ['bind', 'balance', 'give', 'hongbao', 'hongbao-equal', 'grab', 'bank'];
+  const order: CommandName[] = ['bind', 'balance', 'give', 'hongbao', 'hongbao-equal', 'grab', 'bank', 'family', 'draw'];
   const lines = order.map((command) => `· ${usageOf(command, lang)}`);
   const title = pick(lang, '流量小助手能做这些：', 'Liuliang bot commands:');
   const amounts = pick(lang, '金额可写 100M、100MB、100兆、1.5G、1GB（1 GB = 1024 MB）', 'Amounts: 100M, 100MB, 1.5G, 1GB (1 GB = 1024 MB)');
@@ -184,4 +186,44 @@ export function packetOnlyInRoomsText(lang: Lang): string {
 
 export function grabOnlyInRoomsText(lang: Lang): string {
   return pick(lang, '抢红包要在群里哦。', 'Grab red packets in the group chat.');
+}
+
+export function noFamilyText(lang: Lang): string {
+  return pick(
+    lang,
+    '你还没有加入家庭共享。可以在小程序里创建家庭组，或者请家人把你的手机号加进去。',
+    'You are not in a family share group yet. Create one in the mini-program, or ask your family to add your number.',
+  );
+}
+
+/** The group as its members see it: the pool, the quota, and who drew how much this month. */
+export function familyText(group: ShareGroup, talkerUserId: string | null, lang: Lang): string {
+  const quota = formatMb(group.monthlyQuotaMb);
+  const lines = [
+    pick(lang, `🏠 家庭共享「${group.name}」`, `🏠 Family share group "${group.name}"`),
+    pick(lang, `流量池：${formatMb(group.poolMb)}；每人每月可领 ${quota}`, `Pool: ${formatMb(group.poolMb)}; each member may draw ${quota} a month`),
+  ];
+  for (const member of group.members) {
+    const name = member.nickname ?? member.phone;
+    const tags = [member.isOwner ? pick(lang, '户主', 'owner') : null, member.userId !== null && member.userId === talkerUserId ? pick(lang, '你', 'you') : null].filter((t) => t !== null);
+    const tag = tags.length === 0 ? '' : pick(lang, `（${tags.join('，')}）`, ` (${tags.join(', ')})`);
+    lines.push(
+      member.status === 'pending'
+        ? pick(lang, `· ${name}${tag}：等待登录加入`, `· ${name}${tag}: joins at first sign-in`)
+        : pick(lang, `· ${name}${tag}：本月已领 ${formatMb(member.drawnThisMonthMb)}`, `· ${name}${tag}: drew ${formatMb(member.drawnThisMonthMb)} this month`),
+    );
+  }
+  lines.push(pick(lang, '发送「领取 100M」从流量池领取。', 'Send /draw 100M to take some.'));
+  return lines.join('\n');
+}
+
+export function drawnText(group: ShareGroup, amountMb: number, talkerUserId: string | null, lang: Lang): string {
+  const me = group.members.find((member) => member.userId !== null && member.userId === talkerUserId);
+  const left = me === undefined ? null : Math.max(0, group.monthlyQuotaMb - me.drawnThisMonthMb);
+  const leftText = left === null ? '' : pick(lang, `本月还能领 ${formatMb(left)}，`, `${formatMb(left)} left for you this month, `);
+  return pick(
+    lang,
+    `已从家庭共享「${group.name}」领取 ${formatMb(amountMb)} 🎉\n${leftText}流量池还剩 ${formatMb(group.poolMb)}。`,
+    `Took ${formatMb(amountMb)} from "${group.name}" 🎉\n${leftText}${formatMb(group.poolMb)} left in the pool.`,
+  );
 }

@@ -54,6 +54,23 @@ export function serviceErrorText(error: ServiceError, command: CommandKind, lang
       return command === 'grab'
         ? pick(lang, '现在没有可以抢的红包。', 'There is no open red packet here right now.')
         : pick(lang, '没有找到。', 'Not found.');
+    case 'QUOTA_EXCEEDED': {
+      const left = quotaLeftMb(error.details);
+      if (left === null) return pick(lang, '超出了你本月的领取额度。', 'That is more than your monthly quota allows.');
+      return pick(lang, `超出了你本月的领取额度，本月还能领 ${formatMb(left)}。`, `That is more than your monthly quota allows; ${formatMb(left)} left this month.`);
+    }
+    case 'INSUFFICIENT_POOL': {
+      const pool = poolMbOf(error.details);
+      return pool === null
+        ? pick(lang, '家庭流量池不够了，请户主先充值。', 'The family pool does not hold that much; ask the owner to fund it.')
+        : pick(lang, `家庭流量池只剩 ${formatMb(pool)}，请户主先充值。`, `The family pool holds only ${formatMb(pool)}; ask the owner to fund it.`);
+    }
+    case 'ALREADY_IN_GROUP':
+      return pick(lang, '这个号码已经在一个家庭共享组里了。', 'That number already belongs to a family share group.');
+    case 'OWNER_CANNOT_LEAVE':
+      return pick(lang, '户主不能移出自己的家庭组。', 'The owner cannot leave their own family group.');
+    case 'GROUP_CLOSED':
+      return pick(lang, '这个家庭共享组已经解散了。', 'That family share group has been closed.');
     case 'IDEMPOTENCY_IN_FLIGHT':
       return pick(lang, '上一条还在处理中，请稍等。', 'Still working on that; one moment.');
     case 'UNAUTHENTICATED':
@@ -70,6 +87,16 @@ export function serviceErrorText(error: ServiceError, command: CommandKind, lang
     case 'BAD_RESPONSE':
       return pick(lang, '服务开小差了，请稍后再试。', 'The service is having trouble; please try again later.');
   }
+}
+
+function quotaLeftMb(details: unknown): number | null {
+  const left = (details as { remainingMb?: unknown } | undefined)?.remainingMb;
+  return typeof left === 'number' && Number.isSafeInteger(left) ? left : null;
+}
+
+function poolMbOf(details: unknown): number | null {
+  const pool = (details as { poolMb?: unknown } | undefined)?.poolMb;
+  return typeof pool === 'number' && Number.isSafeInteger(pool) ? pool : null;
 }
 
 /** The limit broken, worded from the rule and limit the service sent; null for a rule this bot does not know. */
@@ -99,6 +126,8 @@ function ruleText(details: unknown, lang: Lang): string | null {
       return pick(lang, `一个红包最多 ${formatMb(limit)}。`, `A red packet holds at most ${formatMb(limit)}.`);
     case 'room.members':
       return pick(lang, `群成员名单最多 ${limit} 人。`, `A room's member list holds at most ${limit} contacts.`);
+    case 'share-group.members':
+      return pick(lang, `家庭共享组最多 ${limit} 人（含户主）。`, `A family share group has at most ${limit} members, the owner included.`);
     default:
       return null;
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { RedPacketSchema, WalletSchema, type RedPacket, type RedPacketCreate, type Wallet } from '@liuliang/shared';
+import { RedPacketSchema, ShareGroupSchema, WalletSchema, pageOf, type RedPacket, type RedPacketCreate, type ShareGroup, type Wallet } from '@liuliang/shared';
 import { isErrorCode, ServiceError } from './errors';
 import {
   BindingSchema,
@@ -119,6 +119,16 @@ export class ServiceClient {
     return this.request('POST', `/bot/rooms/${encodeURIComponent(roomId)}/grab`, { schema: RoomGrabResultSchema, body, actingContactId, idempotencyKey });
   }
 
+  /** The family share group the contact's user belongs to, or null (a person is in at most one). */
+  async findShareGroup(actingContactId: string): Promise<ShareGroup | null> {
+    const page = await this.request('GET', '/share-groups', { schema: ShareGroupPageSchema, actingContactId });
+    return page.items[0] ?? null;
+  }
+
+  drawFromShareGroup(actingContactId: string, groupId: string, amountMb: number, idempotencyKey: string): Promise<ShareGroup> {
+    return this.request('POST', `/share-groups/${encodeURIComponent(groupId)}/draw`, { schema: ShareGroupSchema, body: { amountMb }, actingContactId, idempotencyKey });
+  }
+
   getRedPacket(packetId: string): Promise<RedPacket> {
     return this.request('GET', `/red-packets/${encodeURIComponent(packetId)}`, { schema: RedPacketSchema });
   }
@@ -164,6 +174,8 @@ export class ServiceClient {
     return parsed.data;
   }
 }
+
+const ShareGroupPageSchema = pageOf(ShareGroupSchema);
 
 const ErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string().optional(), details: z.unknown().optional() }) });
 

@@ -8,6 +8,7 @@ import {
   RefreshResponseSchema,
   SignedOutSchema,
   RedPacketSchema,
+  ShareGroupSchema,
   SmsCodeResponseSchema,
   StorageSchema,
   UserSchema,
@@ -26,6 +27,8 @@ import {
   type RefreshResponse,
   type RedPacket,
   type RedPacketCreate,
+  type ShareGroup,
+  type ShareGroupCreate,
   type Storage,
   type User,
   type Wallet,
@@ -38,7 +41,7 @@ export const API_PREFIX = '/api/v1';
 export const HISTORY_PAGE_SIZE = 20;
 
 export interface HttpRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   url: string;
   headers: Record<string, string>;
   body?: unknown;
@@ -143,6 +146,8 @@ export function createApiClient(options: ApiClientOptions) {
   }
 
   const walletPage = pageOf(WalletEntrySchema) as unknown as AnswerSchema<Page<WalletEntry>>;
+  const shareGroupPage = pageOf(ShareGroupSchema) as unknown as AnswerSchema<Page<ShareGroup>>;
+  const shareGroupPath = (groupId: string, rest = '') => `/share-groups/${encodeURIComponent(groupId)}${rest}`;
 
   return {
     requestSmsCode: (phone: string) => call('POST', '/auth/sms-code', SmsCodeResponseSchema, { body: { phone } }),
@@ -164,6 +169,17 @@ export function createApiClient(options: ApiClientOptions) {
     getRedPacket: (packetId: string): Promise<RedPacket> => call('GET', `/red-packets/${encodeURIComponent(packetId)}`, RedPacketSchema),
     grabRedPacket: (packetId: string, request: GrabRequest, idempotencyKey: string): Promise<GrabResult> =>
       call('POST', `/red-packets/${encodeURIComponent(packetId)}/grab`, GrabResultSchema, { body: request, idempotencyKey }),
+    /** The family share group the signed-in person belongs to: at most one item. */
+    listShareGroups: (): Promise<Page<ShareGroup>> => call('GET', '/share-groups', shareGroupPage),
+    createShareGroup: (request: ShareGroupCreate, idempotencyKey: string): Promise<ShareGroup> => call('POST', '/share-groups', ShareGroupSchema, { body: request, idempotencyKey }),
+    addShareGroupMember: (groupId: string, phone: string): Promise<ShareGroup> => call('POST', shareGroupPath(groupId, '/members'), ShareGroupSchema, { body: { phone } }),
+    /** `memberRef`: the member's user id, or the memberId of a number still pending. */
+    removeShareGroupMember: (groupId: string, memberRef: string): Promise<ShareGroup> =>
+      call('DELETE', shareGroupPath(groupId, `/members/${encodeURIComponent(memberRef)}`), ShareGroupSchema),
+    moveShareGroupPool: (groupId: string, move: 'fund' | 'reclaim' | 'draw', amountMb: number, idempotencyKey: string): Promise<ShareGroup> =>
+      call('POST', shareGroupPath(groupId, `/${move}`), ShareGroupSchema, { body: { amountMb }, idempotencyKey }),
+    /** The owner closes the group: the whole pool goes back to them and every member is released. */
+    closeShareGroup: (groupId: string, idempotencyKey: string): Promise<ShareGroup> => call('DELETE', shareGroupPath(groupId), ShareGroupSchema, { idempotencyKey }),
   };
 }
 

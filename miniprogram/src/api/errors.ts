@@ -52,6 +52,11 @@ const FAILURE_MESSAGES: Record<FailureCode, string> = {
   BUSY: '人太多了，这次操作没有执行，请稍后再试',
   UNAVAILABLE: '服务暂时不可用，这次操作没有执行，请稍后再试',
   INTERNAL: '服务出了点问题，请稍后再试',
+  QUOTA_EXCEEDED: '超出了本月的领取额度',
+  INSUFFICIENT_POOL: '家庭流量池里的流量不够',
+  ALREADY_IN_GROUP: '这个号码已经在一个家庭组里了',
+  OWNER_CANNOT_LEAVE: '户主不能移出自己的家庭组',
+  GROUP_CLOSED: '这个家庭组已经解散了',
   NETWORK_FAILURE: '网络连接失败，请检查网络后重试',
   UNEXPECTED_RESPONSE: '服务返回了看不懂的内容，请稍后再试',
 };
@@ -94,6 +99,8 @@ export function limitSentence(details: unknown): string | null {
       return `一个红包最多 ${formatMb(limit)}`;
     case 'room.members':
       return `群成员最多 ${limit} 人`;
+    case 'share-group.members':
+      return `家庭组最多 ${limit} 人（含户主）`;
     default:
       return null;
   }

@@ -10,4 +10,5 @@ export const FALLBACK_LIMITS: Limits = {
   gift: { minMb: 10, maxMb: 10_240, perDay: 3, perWeek: 5, perMonth: 10, messageMaxChars: 60, claimHours: 72 },
   redPacket: { maxTotalMb: 102_400, minCount: 1, maxCount: 200, minShareMb: 1, greetingMaxChars: 60, passphraseMaxChars: 32, validSeconds: 24 * 60 * 60 },
   smsCode: { resendSeconds: 60 },
+  shareGroup: { maxMembers: 10, nameMaxChars: 20 },
 };

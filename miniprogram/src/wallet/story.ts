@@ -44,6 +44,15 @@ const STORIES: Record<string, { in?: StoryTeller; out?: StoryTeller }> = {
   expiry: {
     out: (amount) => `${amount} 流量过期了`,
   },
+  share_group_fund: {
+    out: (amount) => `存入家庭共享 ${amount}`,
+  },
+  share_group_draw: {
+    in: (amount) => `从家庭共享领取 ${amount}`,
+  },
+  share_group_reclaim: {
+    in: (amount) => `从家庭共享取回 ${amount}`,
+  },
 };
 
 function fallbackStory(amount: string, person: string | null, entry: WalletEntry): string {

@@ -7,6 +7,7 @@ import { OpaqueRedPacketIds1764400000001 } from './migrations/1764400000001-Opaq
 import { IdempotencyOutcomes1764400000002 } from './migrations/1764400000002-IdempotencyOutcomes';
 import { Utf8mb4Tables1764500000000 } from './migrations/1764500000000-Utf8mb4Tables';
 import { Sessions1764500000001 } from './migrations/1764500000001-Sessions';
+import { ShareGroups1764800000000 } from './migrations/1764800000000-ShareGroups';
 import { GiftCounters1765100000000 } from './migrations/1765100000000-GiftCounters';
 
 export const MIGRATIONS = [
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   IdempotencyOutcomes1764400000002,
   Utf8mb4Tables1764500000000,
   Sessions1764500000001,
+  ShareGroups1764800000000,
   GiftCounters1765100000000,
 ];
 

@@ -8,13 +8,18 @@ describe('bad input', () => {
   let token: string;
   let otherToken: string;
   let snapshot: () => Promise<string>;
+  let groupId: string;
+  let ownerId: string;
 
   beforeAll(async () => {
     stack = await startTestStack();
     await stack.sim.setPlan({ phone: '13200000001', totalMb: 10240, usedMb: 0 });
-    ({ token } = await signIn(stack.client, '13200000001'));
+    ({ token, userId: ownerId } = await signIn(stack.client, '13200000001'));
     ({ token: otherToken } = await signIn(stack.client, '13200000002'));
     await stack.client.post('/api/v1/storage/deposits', { amountMb: 500 }, { token, idempotencyKey: true });
+    groupId = (await stack.client.post('/api/v1/share-groups', { name: '家', monthlyQuotaMb: 50 }, { token, idempotencyKey: true })).body.id;
+    await stack.client.post(`/api/v1/share-groups/${groupId}/fund`, { amountMb: 100 }, { token, idempotencyKey: true });
+    await stack.client.post('/api/v1/share-groups', { name: '邻居家', monthlyQuotaMb: 10 }, { token: otherToken, idempotencyKey: true });
     const db = stack.server.deps.dataSource;
     snapshot = async () =>
       JSON.stringify([
@@ -23,6 +28,9 @@ describe('bad input', () => {
         await db.query('SELECT COUNT(*) AS n FROM gifts'),
         await db.query('SELECT COUNT(*) AS n FROM deposits'),
         await db.query('SELECT COUNT(*) AS n FROM red_packets'),
+        await db.query('SELECT id, status, name, monthly_quota_mb FROM share_groups ORDER BY id'),
+        await db.query('SELECT id, group_id, phone, user_id FROM share_group_members ORDER BY id'),
+        await db.query('SELECT COUNT(*) AS n FROM share_group_movements'),
         await stack.sim.listDeductions(),
       ]);
   });
@@ -65,7 +73,53 @@ describe('bad input', () => {
   const withInside = (char: string) => `恭喜${char}发财`;
   const packet = (extra: object) => stack.client.post('/api/v1/red-packets', { mode: 'equal', perShareMb: 10, count: 1, ...extra }, { token, idempotencyKey: true });
 
+  const shareGroup = (path: string, body: unknown, extra: object = {}) => stack.client.post(`/api/v1/share-groups${path}`, body, { token, idempotencyKey: true, ...extra });
+  const shareGroupRows: Array<[string, () => Promise<any>, number, string]> = [
+    ...amounts.flatMap(([name, amountMb]): Array<[string, () => Promise<any>, number, string]> => [
+      [`a share group with ${name} monthlyQuotaMb`, () => shareGroup('', { name: '家', monthlyQuotaMb: amountMb }), 400, 'VALIDATION_FAILED'],
+      [`a share-group fund of ${name} amountMb`, () => shareGroup(`/${groupId}/fund`, { amountMb }), 400, 'VALIDATION_FAILED'],
+      [`a share-group reclaim of ${name} amountMb`, () => shareGroup(`/${groupId}/reclaim`, { amountMb }), 400, 'VALIDATION_FAILED'],
+      [`a share-group draw of ${name} amountMb`, () => shareGroup(`/${groupId}/draw`, { amountMb }), 400, 'VALIDATION_FAILED'],
+    ]),
+    ...unsafeCharacters.map(([name, char]): [string, () => Promise<any>, number, string] => [`a share-group name with ${name}`, () => shareGroup('', { name: withInside(char), monthlyQuotaMb: 10 }), 400, 'VALIDATION_FAILED']),
+    ['a share group without a name', () => shareGroup('', { monthlyQuotaMb: 10 }), 400, 'VALIDATION_FAILED'],
+    ['a share group named with spaces only', () => shareGroup('', { name: '   ', monthlyQuotaMb: 10 }), 400, 'VALIDATION_FAILED'],
+    ['a share group with a 21-character name', () => shareGroup('', { name: 'x'.repeat(21), monthlyQuotaMb: 10 }), 400, 'VALIDATION_FAILED'],
+    ['a share group with an unknown field', () => shareGroup('', { name: '家', monthlyQuotaMb: 10, ownerId: '2' }), 400, 'VALIDATION_FAILED'],
+    ['a share group without an Idempotency-Key', () => shareGroup('', { name: '家', monthlyQuotaMb: 10 }, { idempotencyKey: undefined }), 400, 'IDEMPOTENCY_KEY_MISSING'],
+    ['a second share group for the same owner', () => shareGroup('', { name: '二', monthlyQuotaMb: 10 }), 409, 'ALREADY_IN_GROUP'],
+    ['a share group with no token', () => shareGroup('', { name: '家', monthlyQuotaMb: 10 }, { token: undefined }), 401, 'UNAUTHENTICATED'],
+    ['a share group by the bot acting for nobody', () => shareGroup('', { name: '家', monthlyQuotaMb: 10 }, { token: undefined, headers: { authorization: `Bot ${stack.config.BOT_TOKEN}` } }), 403, 'FORBIDDEN'],
+    ['the share-group list with no token', () => stack.client.get('/api/v1/share-groups'), 401, 'UNAUTHENTICATED'],
+    ['a guessed share-group id', () => stack.client.get('/api/v1/share-groups/0123456789abcdefghjkmnpqrs', { token }), 404, 'NOT_FOUND'],
+    ['a share-group id with capitals and symbols', () => stack.client.get('/api/v1/share-groups/ABC$%25', { token }), 404, 'NOT_FOUND'],
+    ["someone else's share group", () => stack.client.get(`/api/v1/share-groups/${groupId}`, { token: otherToken }), 404, 'NOT_FOUND'],
+    ["a draw from someone else's share group", () => shareGroup(`/${groupId}/draw`, { amountMb: 10 }, { token: otherToken }), 404, 'NOT_FOUND'],
+    ['a share-group member with a malformed phone', () => shareGroup(`/${groupId}/members`, { phone: '1234' }), 400, 'VALIDATION_FAILED'],
+    ['a share-group member without a phone', () => shareGroup(`/${groupId}/members`, {}), 400, 'VALIDATION_FAILED'],
+    ['a share-group member with an unknown field', () => shareGroup(`/${groupId}/members`, { phone: '13200000003', quotaMb: 1 }), 400, 'VALIDATION_FAILED'],
+    ['a share-group member who owns another group', () => stack.client.post(`/api/v1/share-groups/${groupId}/members`, { phone: '13200000002' }, { token }), 409, 'ALREADY_IN_GROUP'],
+    ['a share-group member added to a guessed group', () => shareGroup('/0123456789abcdefghjkmnpqrs/members', { phone: '13200000003' }), 404, 'NOT_FOUND'],
+    ['a share-group member with no token', () => shareGroup(`/${groupId}/members`, { phone: '13200000003' }, { token: undefined }), 401, 'UNAUTHENTICATED'],
+    ['removing a share-group member nobody is', () => stack.client.delete(`/api/v1/share-groups/${groupId}/members/424242`, { token }), 404, 'NOT_FOUND'],
+    ['removing a share-group member by a malformed id', () => stack.client.delete(`/api/v1/share-groups/${groupId}/members/%27%20OR%201%3D1`, { token }), 404, 'NOT_FOUND'],
+    ['removing the share-group owner', () => stack.client.delete(`/api/v1/share-groups/${groupId}/members/${ownerId}`, { token }), 409, 'OWNER_CANNOT_LEAVE'],
+    ['removing a share-group member with no token', () => stack.client.delete(`/api/v1/share-groups/${groupId}/members/${ownerId}`), 401, 'UNAUTHENTICATED'],
+    ['a share-group fund beyond the wallet', () => shareGroup(`/${groupId}/fund`, { amountMb: 10_000 }), 422, 'INSUFFICIENT_BALANCE'],
+    ['a share-group fund without an Idempotency-Key', () => shareGroup(`/${groupId}/fund`, { amountMb: 10 }, { idempotencyKey: undefined }), 400, 'IDEMPOTENCY_KEY_MISSING'],
+    ['a share-group fund with an unknown field', () => shareGroup(`/${groupId}/fund`, { amountMb: 10, from: 'pool' }), 400, 'VALIDATION_FAILED'],
+    ['a share-group reclaim beyond the pool', () => shareGroup(`/${groupId}/reclaim`, { amountMb: 101 }), 422, 'INSUFFICIENT_POOL'],
+    ['a share-group reclaim with no token', () => shareGroup(`/${groupId}/reclaim`, { amountMb: 10 }, { token: undefined }), 401, 'UNAUTHENTICATED'],
+    ['a share-group draw beyond the quota', () => shareGroup(`/${groupId}/draw`, { amountMb: 51 }), 422, 'QUOTA_EXCEEDED'],
+    ['a share-group draw without an Idempotency-Key', () => shareGroup(`/${groupId}/draw`, { amountMb: 10 }, { idempotencyKey: undefined }), 400, 'IDEMPOTENCY_KEY_MISSING'],
+    ['a share-group draw as text/plain', () => shareGroup(`/${groupId}/draw`, undefined, { rawBody: '{"amountMb":10}', headers: { 'content-type': 'text/plain' } }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['a share-group draw by the bot acting for nobody', () => shareGroup(`/${groupId}/draw`, { amountMb: 10 }, { token: undefined, headers: { authorization: `Bot ${stack.config.BOT_TOKEN}` } }), 403, 'FORBIDDEN'],
+    ['closing a guessed share group', () => stack.client.delete('/api/v1/share-groups/0123456789abcdefghjkmnpqrs', { token, idempotencyKey: true }), 404, 'NOT_FOUND'],
+    ['closing a share group without an Idempotency-Key', () => stack.client.delete(`/api/v1/share-groups/${groupId}`, { token }), 400, 'IDEMPOTENCY_KEY_MISSING'],
+    ["closing someone else's share group", () => stack.client.delete(`/api/v1/share-groups/${groupId}`, { token: otherToken, idempotencyKey: true }), 404, 'NOT_FOUND'],
+  ];
   const cases: Array<[string, () => Promise<{ status: number; body: any }>, number, string]> = [
+    ...shareGroupRows,
     ...unsafeCharacters.flatMap(([name, char]): Array<[string, () => Promise<any>, number, string]> => [
       [`a gift message with ${name}`, () => stack.client.post('/api/v1/gifts', { toPhone: '13200000002', amountMb: 10, message: withInside(char) }, { token, idempotencyKey: true }), 400, 'VALIDATION_FAILED'],
       [`a red-packet greeting with ${name}`, () => packet({ greeting: withInside(char) }), 400, 'VALIDATION_FAILED'],

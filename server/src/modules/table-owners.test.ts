@@ -23,6 +23,9 @@ const TABLE_OWNERS: Readonly<Record<string, string>> = {
   bot_bindings: 'bot',
   room_members: 'bot',
   outbox: 'outbox',
+  share_groups: 'share-groups',
+  share_group_members: 'share-groups',
+  share_group_movements: 'share-groups',
   // The HTTP edge's idempotency records: no feature module touches them.
   idempotency_keys: 'http',
 };

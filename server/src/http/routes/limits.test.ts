@@ -16,5 +16,6 @@ describe('GET /api/v1/limits', () => {
     expect(limits.deposit).toEqual({ minMb: 10, monthlyCapMb: 20_480 });
     expect(limits.redPacket).toMatchObject({ maxTotalMb: 50_000, minCount: 1, maxCount: 200, minShareMb: 1, greetingMaxChars: 60, passphraseMaxChars: 32 });
     expect(limits.smsCode).toEqual({ resendSeconds: 60 });
+    expect(limits.shareGroup).toEqual({ maxMembers: 10, nameMaxChars: 20 });
   });
 });

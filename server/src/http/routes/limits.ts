@@ -5,6 +5,7 @@ import {
   RED_PACKET_MAX_COUNT,
   RED_PACKET_PASSPHRASE_MAX_CHARS,
   GIFT_MESSAGE_MAX_CHARS,
+  SHARE_GROUP_NAME_MAX_CHARS,
   type Limits,
 } from '@liuliang/shared';
 import type { Config } from '../../config';
@@ -36,6 +37,7 @@ export function publishedLimits(config: Config): Limits {
       validSeconds: config.RED_PACKET_VALID_SECONDS,
     },
     smsCode: { resendSeconds: config.SMS_CODE_RESEND_SECONDS },
+    shareGroup: { maxMembers: config.SHARE_GROUP_MAX_MEMBERS, nameMaxChars: SHARE_GROUP_NAME_MAX_CHARS },
   };
 }
 

@@ -32,5 +32,8 @@ export type TransferKind =
   | 'red_packet_fund'
   | 'red_packet_grab'
   | 'red_packet_refund'
+  | 'share_group_fund'
+  | 'share_group_draw'
+  | 'share_group_reclaim'
   | 'expiry'
   | 'adjustment';

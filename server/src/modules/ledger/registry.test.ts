@@ -11,7 +11,10 @@ describe('registering features with the ledger', () => {
       'gift escrow empty once delivered or refunded',
       'red packet escrow empty once finished or expired',
       'red packet escrow holds exactly what is left to grab',
+      'share group pool holds funds minus draws and reclaims',
+      'share group pool empty once closed',
       'red packet grabs sum to what left the packet',
+      'share group members draw within their monthly quota',
     ]);
   });
 
