@@ -9,6 +9,7 @@ import { Utf8mb4Tables1764500000000 } from './migrations/1764500000000-Utf8mb4Ta
 import { Sessions1764500000001 } from './migrations/1764500000001-Sessions';
 import { CrowdfundsAndTips1764700000000 } from './migrations/1764700000000-CrowdfundsAndTips';
 import { ShareGroups1764800000000 } from './migrations/1764800000000-ShareGroups';
+import { GiftCounters1765100000000 } from './migrations/1765100000000-GiftCounters';
 
 export const MIGRATIONS = [
   Initial1764100000000,
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   Sessions1764500000001,
   CrowdfundsAndTips1764700000000,
   ShareGroups1764800000000,
+  GiftCounters1765100000000,
 ];
 
 export function createDataSource(databaseUrl: string, poolSize = 20): DataSource {
