@@ -56,6 +56,8 @@ describe('a family share group in the browser', () => {
 
     await onScreen(mom, 'go-family').click();
     await (await waitOnScreen(mom, 'family-name-input')).fill('我们家');
+    // The family page is in the app's frame: a navigation bar with its name, 返回 and 首页.
+    expect(await onScreen(mom, 'navbar').innerText()).toContain('家庭共享');
     await onScreen(mom, 'family-quota-input').fill(String(QUOTA_MB));
     await onScreen(mom, 'family-create-button').click();
     await untilText(mom, 'family-pool', formatMb(0));

@@ -14,6 +14,9 @@ export default defineAppConfig({
     'pages/terms/index',
     'pages/not-found/index',
     'pages/messages/index',
+    'pages/crowdfund/index',
+    'pages/crowdfund-create/index',
+    'pages/my-crowdfunds/index',
     'pages/family/index',
   ],
   window: {

@@ -15,8 +15,15 @@ export const PAGES = {
   terms: '/pages/terms/index',
   notFound: '/pages/not-found/index',
   messages: '/pages/messages/index',
+  crowdfund: '/pages/crowdfund/index',
+  createCrowdfund: '/pages/crowdfund-create/index',
+  myCrowdfunds: '/pages/my-crowdfunds/index',
   family: '/pages/family/index',
 } as const;
+
+export function crowdfundPagePath(crowdfundId: string): string {
+  return `${PAGES.crowdfund}?id=${encodeURIComponent(crowdfundId)}`;
+}
 
 export function packetPagePath(packetId: string): string {
   return `${PAGES.packet}?id=${encodeURIComponent(packetId)}`;
@@ -57,6 +64,16 @@ export function shareLinkFor(packetId: string): string {
   if (process.env.TARO_ENV === 'h5') {
     const { origin, pathname } = window.location;
     // Hash routing (config/index.ts): the page path lives after '#'.
+    return `${origin}${pathname}#${path}`;
+  }
+  return path;
+}
+
+/** The link a friend opens to a crowdfund: on H5 a full URL to its page; on weapp the page path. */
+export function crowdfundShareLinkFor(crowdfundId: string): string {
+  const path = crowdfundPagePath(crowdfundId);
+  if (process.env.TARO_ENV === 'h5') {
+    const { origin, pathname } = window.location;
     return `${origin}${pathname}#${path}`;
   }
   return path;

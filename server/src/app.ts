@@ -25,13 +25,18 @@ import { RedPacketService } from './modules/red-packets/service';
 import { addRedPacketRoutes } from './http/routes/red-packets';
 import { silentEvents, type RedPacketEvents } from './modules/red-packets/live-events';
 import { silentWalletEvents, type WalletEvents } from './platform/wallet-events';
-import { mysqlIdempotencyStore, redisIdempotencyStore } from './http/idempotency-stores';
+import { mysqlIdempotencyStore, redisIdempotencyStore, redisInWorkIdempotencyStore } from './http/idempotency-stores';
 import { BotService } from './modules/bot/service';
 import { addBotRoutes } from './http/routes/bot';
 import { addProfileRoutes } from './http/routes/profile';
 import { addRedPacketRecordRoutes } from './http/routes/red-packet-records';
 import type { JobHealth } from './jobs/job-health';
 import { createJobHealth } from './jobs/maintenance';
+import { CrowdfundService } from './modules/crowdfunds/service';
+import { addCrowdfundRoutes } from './http/routes/crowdfunds';
+import { silentCrowdfundEvents, type CrowdfundEvents } from './modules/crowdfunds/live-events';
+import { TipService } from './modules/tips/service';
+import { addTipRoutes } from './http/routes/tips';
 import { ShareGroupService } from './modules/share-groups/service';
 import { addShareGroupRoutes } from './http/routes/share-groups';
 
@@ -43,10 +48,12 @@ export interface Services {
   bot: BotService;
   jobHealth: JobHealth;
   sessions: SessionRevocations;
+  crowdfunds: CrowdfundService;
+  tips: TipService;
   shareGroups: ShareGroupService;
 }
 
-export function createServices(deps: Deps, events: RedPacketEvents & Partial<WalletEvents> = silentEvents): Services {
+export function createServices(deps: Deps, events: RedPacketEvents & Partial<WalletEvents> = silentEvents, crowdfundEvents: CrowdfundEvents = silentCrowdfundEvents): Services {
   const wallets: WalletEvents = events.walletChanged ? { walletChanged: events.walletChanged } : silentWalletEvents;
   const gifts = new GiftService(deps, wallets);
   const sessions = new SessionRevocations(deps.redis, deps.config.REDIS_PREFIX, deps.dataSource, deps.config.ACCESS_TOKEN_SECONDS);
@@ -60,7 +67,20 @@ export function createServices(deps: Deps, events: RedPacketEvents & Partial<Wal
     await shareGroups.joinPendingMemberships(user);
   });
   const redPackets = new RedPacketService(deps, Math.random, events, wallets);
-  return { auth, gifts, storage: new StorageService(deps), redPackets, bot: new BotService(deps, auth, redPackets), jobHealth: createJobHealth(deps), sessions, shareGroups };
+  const crowdfunds = new CrowdfundService(deps, crowdfundEvents);
+  const tips = new TipService(deps, redPackets, crowdfunds);
+  return {
+    auth,
+    gifts,
+    storage: new StorageService(deps),
+    redPackets,
+    bot: new BotService(deps, auth, redPackets),
+    jobHealth: createJobHealth(deps),
+    sessions,
+    shareGroups,
+    crowdfunds,
+    tips,
+  };
 }
 
 export function createApi(deps: Deps, services: Services): Api {
@@ -69,7 +89,11 @@ export function createApi(deps: Deps, services: Services): Api {
     jwtSecret: deps.config.JWT_SECRET,
     botToken: deps.config.BOT_TOKEN,
     isSessionRevoked: (sessionId) => services.sessions.isRevoked(sessionId),
-    idempotencyStores: { mysql: mysqlIdempotencyStore(deps.dataSource, deps.clock), redis: redisIdempotencyStore(deps.redis, deps.config.REDIS_PREFIX) },
+    idempotencyStores: {
+      mysql: mysqlIdempotencyStore(deps.dataSource, deps.clock),
+      redis: redisIdempotencyStore(deps.redis, deps.config.REDIS_PREFIX),
+      redisInWork: redisInWorkIdempotencyStore(deps.redis),
+    },
   });
   addAuthRoutes(api, services.auth);
   addLimitRoutes(api, deps.config);
@@ -79,6 +103,8 @@ export function createApi(deps: Deps, services: Services): Api {
   addRedPacketRoutes(api, services.redPackets);
   addDevOutboxRoutes(api, deps);
   addBotRoutes(api, services.bot);
+  addCrowdfundRoutes(api, services.crowdfunds);
+  addTipRoutes(api, services.tips);
   addShareGroupRoutes(api, services.shareGroups);
   addProfileRoutes(api, deps);
   addRedPacketRecordRoutes(api, services.redPackets);

@@ -77,6 +77,8 @@ export const ConfigSchema = z.object({
   DEPOSIT_MIN_MB: int(10),
   DEPOSIT_MONTHLY_CAP_MB: int(10_240),
   DEPOSIT_EXPIRY_MONTHS: int(3),
+  /** How long `GET /storage` reuses the carrier's answer about a user's plan; the user's own deposits invalidate it; 0 asks every time. */
+  STORAGE_VIEW_CACHE_SECONDS: int(60),
 
   // Gifts (SPEC §3.2)
   GIFT_MIN_MB: int(10),
@@ -94,6 +96,15 @@ export const ConfigSchema = z.object({
   /** Recipient look-ups (a gift's confirm sheet) per user per hour: bounds how fast numbers can be probed. */
   RECIPIENT_LOOKUPS_PER_HOUR: int(30),
 
+  // Tips (SPEC §3.4)
+  TIP_MIN_MB: int(1),
+  TIP_MAX_MB: int(1_024),
+
+  // Crowdfunding (SPEC §3.5)
+  CROWDFUND_MIN_GOAL_MB: int(100),
+  CROWDFUND_MAX_GOAL_MB: int(102_400),
+  CROWDFUND_MIN_SECONDS: int(60 * 60),
+  CROWDFUND_MAX_SECONDS: int(30 * 24 * 60 * 60),
   // Share groups (SPEC §3.6): members per group, the owner included.
   SHARE_GROUP_MAX_MEMBERS: int(10),
 

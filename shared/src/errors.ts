@@ -28,6 +28,10 @@ export const ERROR_CODES = [
   'WRONG_PASSPHRASE',
   'NOT_IN_ROOM',
   'CONTACT_NOT_BOUND',
+  /** 409: the crowdfund no longer takes pledges or a cancel (succeeded, failed, cancelled, or past its deadline). */
+  'CLOSED',
+  /** 422: a tip to oneself (one's own packet, crowdfund or user id). */
+  'SELF_TIP',
   /** 503: a hot resource (a red packet) is briefly held by other work; nothing was done; try again. */
   'BUSY',
   /** 503 with Retry-After: the database or Redis is down and nothing was done; try again. */
@@ -66,6 +70,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   SOLD_OUT: 409,
   ALREADY_GRABBED: 409,
   EXPIRED: 409,
+  CLOSED: 409,
   BODY_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,
@@ -74,6 +79,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   CODE_INVALID: 422,
   CODE_EXPIRED: 422,
   SELF_GIFT: 422,
+  SELF_TIP: 422,
   PLAN_INSUFFICIENT: 422,
   RATE_LIMITED: 429,
   CODE_TOO_MANY_TRIES: 429,
@@ -113,6 +119,15 @@ export const LIMIT_RULES = [
   'red-packet.total',
   /** A chat room's member list longer than the bound (`limit`: members). */
   'room.members',
+  /** A tip below the minimum or above the maximum (`limit`: MB). */
+  'tip.min',
+  'tip.max',
+  /** A crowdfund goal below the minimum or above the maximum (`limit`: MB). */
+  'crowdfund.goal.min',
+  'crowdfund.goal.max',
+  /** A crowdfund deadline too soon or too far (`limit`: seconds from now). */
+  'crowdfund.duration.min',
+  'crowdfund.duration.max',
   /** A share group with more members than allowed, its owner included (`limit`: members). */
   'share-group.members',
 ] as const;

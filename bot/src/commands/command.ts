@@ -15,6 +15,10 @@ export type Command =
   | { kind: 'hongbao'; mode: 'equal'; perShare: ParsedAmount; count: number; passphrase?: string }
   | { kind: 'grab' }
   | { kind: 'bank'; amount: ParsedAmount }
+  /** Tips a member of the room, by @mention. */
+  | { kind: 'tip'; recipient: Recipient; amount: ParsedAmount; message?: string }
+  | { kind: 'crowdfund'; goal: ParsedAmount; durationSeconds: number; title: string }
+  | { kind: 'pledge'; crowdfundId: string; amount: ParsedAmount }
   /** Shows the talker's family share group (共享). */
   | { kind: 'family' }
   /** Draws from the talker's family share group into their wallet. */
@@ -40,6 +44,12 @@ export type ParseErrorCode =
   | 'MESSAGE_TOO_LONG'
   | 'PASSPHRASE_TOO_LONG'
   | 'PASSPHRASE_IS_COMMAND'
+  | 'DURATION_MISSING'
+  | 'DURATION_INVALID'
+  | 'TITLE_MISSING'
+  | 'TITLE_TOO_LONG'
+  | 'CROWDFUND_ID_MISSING'
+  | 'CROWDFUND_ID_INVALID'
   /** A near miss of a command word ("转增" for 转赠): `command` is the one most likely meant. */
   | 'DID_YOU_MEAN';
 

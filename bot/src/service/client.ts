@@ -1,6 +1,24 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { RedPacketSchema, ShareGroupSchema, UserSchema, WalletSchema, pageOf, type RedPacket, type RedPacketCreate, type ShareGroup, type Wallet } from '@liuliang/shared';
+import {
+  CrowdfundSchema,
+  PledgeSchema,
+  RedPacketSchema,
+  TipSchema,
+  UserSchema,
+  WalletSchema,
+  type Crowdfund,
+  type CrowdfundCreate,
+  type Pledge,
+  type RedPacket,
+  type RedPacketCreate,
+  type Tip,
+  type TipRequest,
+  type Wallet,
+  ShareGroupSchema,
+  pageOf,
+  type ShareGroup,
+} from '@liuliang/shared';
 import { isErrorCode, ServiceError } from './errors';
 import {
   BindingSchema,
@@ -138,6 +156,22 @@ export class ServiceClient {
 
   getRedPacket(packetId: string): Promise<RedPacket> {
     return this.request('GET', `/red-packets/${encodeURIComponent(packetId)}`, { schema: RedPacketSchema });
+  }
+
+  tip(actingContactId: string, tip: TipRequest, idempotencyKey: string): Promise<Tip> {
+    return this.request('POST', '/tips', { schema: TipSchema, body: tip, actingContactId, idempotencyKey });
+  }
+
+  createCrowdfund(actingContactId: string, crowdfund: CrowdfundCreate, idempotencyKey: string): Promise<Crowdfund> {
+    return this.request('POST', '/crowdfunds', { schema: CrowdfundSchema, body: crowdfund, actingContactId, idempotencyKey });
+  }
+
+  pledge(actingContactId: string, crowdfundId: string, amountMb: number, idempotencyKey: string): Promise<Pledge> {
+    return this.request('POST', `/crowdfunds/${encodeURIComponent(crowdfundId)}/pledges`, { schema: PledgeSchema, body: { amountMb }, actingContactId, idempotencyKey });
+  }
+
+  getCrowdfund(crowdfundId: string): Promise<Crowdfund> {
+    return this.request('GET', `/crowdfunds/${encodeURIComponent(crowdfundId)}`, { schema: CrowdfundSchema });
   }
 
   async claimOutbox(limit: number): Promise<ClaimedOutboxItem[]> {

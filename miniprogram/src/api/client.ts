@@ -1,4 +1,17 @@
 import {
+  CrowdfundPageSchema,
+  CrowdfundSchema,
+  PledgeSchema,
+  TipLeaderboardSchema,
+  TipSchema,
+  type Crowdfund,
+  type CrowdfundCreate,
+  type CrowdfundSummary,
+  type Pledge,
+  type Tip,
+  type TipLeaderboard,
+  type TipRequest,
+  type TipTarget,
   LimitsSchema,
   type Limits,
   DepositSchema,
@@ -155,6 +168,8 @@ export function createApiClient(options: ApiClientOptions) {
   }
 
   const walletPage = pageOf(WalletEntrySchema) as unknown as AnswerSchema<Page<WalletEntry>>;
+  const crowdfundPage = CrowdfundPageSchema as unknown as AnswerSchema<Page<CrowdfundSummary>>;
+  const crowdfundPath = (crowdfundId: string) => `/crowdfunds/${encodeURIComponent(crowdfundId)}`;
   const shareGroupPage = pageOf(ShareGroupSchema) as unknown as AnswerSchema<Page<ShareGroup>>;
   const shareGroupPath = (groupId: string, rest = '') => `/share-groups/${encodeURIComponent(groupId)}${rest}`;
 
@@ -187,6 +202,16 @@ export function createApiClient(options: ApiClientOptions) {
     lookupRecipient: (phone: string): Promise<Recipient> => call('GET', `/recipients${queryString({ phone })}`, RecipientSchema),
     getGift: (giftId: string): Promise<Gift> => call('GET', `/gifts/${encodeURIComponent(giftId)}`, GiftSchema),
     getDeposit: (depositId: string): Promise<Deposit> => call('GET', `/storage/deposits/${encodeURIComponent(depositId)}`, DepositSchema),
+    createCrowdfund: (request: CrowdfundCreate, idempotencyKey: string): Promise<Crowdfund> => call('POST', '/crowdfunds', CrowdfundSchema, { body: request, idempotencyKey }),
+    getCrowdfund: (crowdfundId: string): Promise<Crowdfund> => call('GET', crowdfundPath(crowdfundId), CrowdfundSchema),
+    /** The caller's crowdfunds: those they created, or those they pledged to; newest first. */
+    listCrowdfunds: (page: { mine: 'created' | 'pledged'; cursor?: string | null }): Promise<Page<CrowdfundSummary>> =>
+      call('GET', `/crowdfunds${queryString({ mine: page.mine, cursor: page.cursor ?? undefined })}`, crowdfundPage),
+    pledge: (crowdfundId: string, amountMb: number, idempotencyKey: string): Promise<Pledge> =>
+      call('POST', `${crowdfundPath(crowdfundId)}/pledges`, PledgeSchema, { body: { amountMb }, idempotencyKey }),
+    cancelCrowdfund: (crowdfundId: string, idempotencyKey: string): Promise<Crowdfund> => call('POST', `${crowdfundPath(crowdfundId)}/cancel`, CrowdfundSchema, { idempotencyKey }),
+    tip: (request: TipRequest, idempotencyKey: string): Promise<Tip> => call('POST', '/tips', TipSchema, { body: request, idempotencyKey }),
+    getTipLeaderboard: (target: TipTarget): Promise<TipLeaderboard> => call('GET', `/tips/leaderboard${queryString({ type: target.type, id: target.id })}`, TipLeaderboardSchema),
     /** The family share group the signed-in person belongs to: at most one item. */
     listShareGroups: (): Promise<Page<ShareGroup>> => call('GET', '/share-groups', shareGroupPage),
     createShareGroup: (request: ShareGroupCreate, idempotencyKey: string): Promise<ShareGroup> => call('POST', '/share-groups', ShareGroupSchema, { body: request, idempotencyKey }),

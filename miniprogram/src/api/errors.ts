@@ -49,6 +49,8 @@ const FAILURE_MESSAGES: Record<FailureCode, string> = {
   WRONG_PASSPHRASE: '口令不对',
   NOT_IN_ROOM: '只有群里的成员才能抢这个红包',
   CONTACT_NOT_BOUND: '还没有绑定手机号',
+  CLOSED: '这个众筹已经结束了',
+  SELF_TIP: '不能打赏自己',
   BUSY: '人太多了，这次操作没有执行，请稍后再试',
   UNAVAILABLE: '服务暂时不可用，这次操作没有执行，请稍后再试',
   INTERNAL: '服务出了点问题，请稍后再试',
@@ -99,6 +101,18 @@ export function limitSentence(details: unknown): string | null {
       return `一个红包最多 ${formatMb(limit)}`;
     case 'room.members':
       return `群成员最多 ${limit} 人`;
+    case 'tip.min':
+      return `每次打赏至少 ${formatMb(limit)}`;
+    case 'tip.max':
+      return `每次打赏最多 ${formatMb(limit)}`;
+    case 'crowdfund.goal.min':
+      return `众筹目标至少 ${formatMb(limit)}`;
+    case 'crowdfund.goal.max':
+      return `众筹目标最多 ${formatMb(limit)}`;
+    case 'crowdfund.duration.min':
+      return `众筹期限至少 ${Math.ceil(limit / 3600)} 小时`;
+    case 'crowdfund.duration.max':
+      return `众筹期限最多 ${Math.floor(limit / 86_400)} 天`;
     case 'share-group.members':
       return `家庭组最多 ${limit} 人（含户主）`;
     default:

@@ -63,3 +63,31 @@ export function followWallet(socket: LiveSocket, changed: () => void): () => voi
   socket.on('walletChanged', listener);
   return () => socket.off('walletChanged', listener);
 }
+
+export interface CrowdfundFollower extends Pick<LiveServerToClient, 'pledged' | 'closed'> {
+  /** As for a packet: a (re)subscription was acknowledged; reload what may have been missed. */
+  subscribed: (ack: SubscribeAck) => void;
+}
+
+/** Follows one crowdfund's events (`pledged`, `closed`) until the returned function is called. */
+export function followCrowdfund(socket: LiveSocket, crowdfundId: string, follower: CrowdfundFollower): () => void {
+  const pledged: LiveListeners['pledged'] = (event) => {
+    if (event.crowdfundId === crowdfundId) follower.pledged(event);
+  };
+  const closed: LiveListeners['closed'] = (event) => {
+    if (event.crowdfundId === crowdfundId) follower.closed(event);
+  };
+  const subscribe = () => socket.emit('subscribe', { crowdfundId }, (ack) => follower.subscribed(ack));
+
+  socket.on('pledged', pledged);
+  socket.on('closed', closed);
+  socket.on('connect', subscribe);
+  if (socket.connected) subscribe();
+
+  return () => {
+    socket.off('pledged', pledged);
+    socket.off('closed', closed);
+    socket.off('connect', subscribe);
+    if (socket.connected) socket.emit('unsubscribe', { crowdfundId });
+  };
+}

@@ -7,8 +7,10 @@ import { OpaqueRedPacketIds1764400000001 } from './migrations/1764400000001-Opaq
 import { IdempotencyOutcomes1764400000002 } from './migrations/1764400000002-IdempotencyOutcomes';
 import { Utf8mb4Tables1764500000000 } from './migrations/1764500000000-Utf8mb4Tables';
 import { Sessions1764500000001 } from './migrations/1764500000001-Sessions';
+import { CrowdfundsAndTips1764700000000 } from './migrations/1764700000000-CrowdfundsAndTips';
 import { ShareGroups1764800000000 } from './migrations/1764800000000-ShareGroups';
 import { RedPacketRecords1765000000000 } from './migrations/1765000000000-RedPacketRecords';
+import { GiftCounters1765100000000 } from './migrations/1765100000000-GiftCounters';
 
 export const MIGRATIONS = [
   Initial1764100000000,
@@ -19,8 +21,10 @@ export const MIGRATIONS = [
   IdempotencyOutcomes1764400000002,
   Utf8mb4Tables1764500000000,
   Sessions1764500000001,
+  CrowdfundsAndTips1764700000000,
   ShareGroups1764800000000,
   RedPacketRecords1765000000000,
+  GiftCounters1765100000000,
 ];
 
 export function createDataSource(databaseUrl: string, poolSize = 20): DataSource {

@@ -15,6 +15,7 @@ const TABLE_OWNERS: Readonly<Record<string, string>> = {
   sessions: 'auth',
   sms_codes: 'auth',
   gifts: 'gifts',
+  gift_counters: 'gifts',
   deposits: 'storage',
   red_packets: 'red-packets',
   red_packet_shares: 'red-packets',
@@ -22,6 +23,12 @@ const TABLE_OWNERS: Readonly<Record<string, string>> = {
   bot_bindings: 'bot',
   room_members: 'bot',
   outbox: 'outbox',
+  crowdfunds: 'crowdfunds',
+  crowdfund_pledges: 'crowdfunds',
+  tips: 'tips',
+  share_groups: 'share-groups',
+  share_group_members: 'share-groups',
+  share_group_movements: 'share-groups',
   // The HTTP edge's idempotency records: no feature module touches them.
   idempotency_keys: 'http',
 };

@@ -12,6 +12,7 @@ import { CreateGroup } from './CreateGroup';
 import { MemberList } from './MemberList';
 import { CloseGroup } from './CloseGroup';
 import { PoolMove } from './PoolMove';
+import { Page } from '../../frame/Page';
 
 /** Family share groups (SPEC §3.6): the owner runs the pool and the members; everyone draws within the monthly quota. */
 export default function FamilyPage() {
@@ -74,15 +75,15 @@ export default function FamilyPage() {
 
   if (group === undefined) {
     return (
-      <View className='page'>
+      <Page title='家庭共享'>
         <ErrorMessage message={error} />
         <Text className='muted'>加载中…</Text>
-      </View>
+      </Page>
     );
   }
   if (group === null || group.status === 'closed') {
     return (
-      <View className='page'>
+      <Page title='家庭共享'>
         <ErrorMessage message={error} />
         {notice && (
           <View className='notice notice-success' data-testid='family-notice'>
@@ -90,7 +91,7 @@ export default function FamilyPage() {
           </View>
         )}
         <CreateGroup onCreated={(created) => changed(created, '家庭组已创建，现在可以添加家人、往流量池存流量了。')} />
-      </View>
+      </Page>
     );
   }
 
@@ -100,7 +101,7 @@ export default function FamilyPage() {
   const drawableMb = Math.min(quotaLeftMb, group.poolMb);
 
   return (
-    <View className='page'>
+    <Page title='家庭共享'>
       <ErrorMessage message={error} />
       <View className='card hero'>
         <Text className='hero-label'>{`家庭共享「${group.name}」`}</Text>
@@ -149,6 +150,6 @@ export default function FamilyPage() {
           <CloseGroup group={group} onClosed={(closed) => changed(closed, `家庭组已解散，流量池里的 ${formatMb(group.poolMb)} 已退回你的钱包。`)} onFailed={showFailure} />
         </View>
       )}
-    </View>
+    </Page>
   );
 }

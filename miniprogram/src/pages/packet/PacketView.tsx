@@ -14,6 +14,7 @@ import { GrabList } from './GrabList';
 import { SharePanel } from './SharePanel';
 import { CoverFace, RoomOnlyNotice } from './PacketCover';
 import { setLinkPreview } from './share';
+import { TipPanel } from '../../components/TipPanel';
 import { initialPacketState, packetReducer } from './packetState';
 
 /** Answers after which the packet on screen is stale: reload it to show why. */
@@ -192,6 +193,7 @@ export function PacketView({ packetId, autoGrab = false }: { packetId: string; a
         )}
       </View>
       <GrabList packet={packet} />
+      <TipPanel target={{ type: 'red_packet', id: packetId }} ownerId={packet.senderId} ownerNickname={packet.senderNickname} returnPath={returnPath} />
       {packet.roomId === null && <SharePanel packet={packet} />}
     </View>
   );

@@ -13,8 +13,14 @@ describe('registering features with the ledger', () => {
       'red packet escrow holds exactly what is left to grab',
       'share group pool holds funds minus draws and reclaims',
       'share group pool empty once closed',
+      'crowdfund escrow holds exactly what was raised while open',
+      'crowdfund escrow empty once succeeded or settled',
+      'crowdfund escrow holds the pledges not yet refunded while failed or cancelled',
       'red packet grabs sum to what left the packet',
       'share group members draw within their monthly quota',
+      'crowdfund pledges sum to what was raised',
+      'a succeeded crowdfund raised exactly its goal and refunded nothing',
+      'a settled failed or cancelled crowdfund refunded every pledge',
     ]);
   });
 
