@@ -29,6 +29,9 @@ import { BotService } from './modules/bot/service';
 import { addBotRoutes } from './http/routes/bot';
 import type { JobHealth } from './jobs/job-health';
 import { createJobHealth } from './jobs/maintenance';
+import { SponsorService, rolesOf } from './modules/sponsors/service';
+import { ActivityService } from './modules/sponsors/activities';
+import { addActivityRoutes, addOpsRoutes, addSponsorRoutes } from './http/routes/sponsors';
 
 export interface Services {
   auth: AuthService;
@@ -38,6 +41,8 @@ export interface Services {
   bot: BotService;
   jobHealth: JobHealth;
   sessions: SessionRevocations;
+  sponsors: SponsorService;
+  activities: ActivityService;
 }
 
 export function createServices(deps: Deps, events: RedPacketEvents = silentEvents): Services {
@@ -48,7 +53,9 @@ export function createServices(deps: Deps, events: RedPacketEvents = silentEvent
     await gifts.claimPendingGifts(user);
   });
   const redPackets = new RedPacketService(deps, Math.random, events);
-  return { auth, gifts, storage: new StorageService(deps), redPackets, bot: new BotService(deps, auth, redPackets), jobHealth: createJobHealth(deps), sessions };
+  const sponsors = new SponsorService(deps);
+  const activities = new ActivityService(deps, Math.random);
+  return { auth, gifts, storage: new StorageService(deps), redPackets, bot: new BotService(deps, auth, redPackets), jobHealth: createJobHealth(deps), sessions, sponsors, activities };
 }
 
 export function createApi(deps: Deps, services: Services): Api {
@@ -59,7 +66,7 @@ export function createApi(deps: Deps, services: Services): Api {
     isSessionRevoked: (sessionId) => services.sessions.isRevoked(sessionId),
     idempotencyStores: { mysql: mysqlIdempotencyStore(deps.dataSource, deps.clock), redis: redisIdempotencyStore(deps.redis, deps.config.REDIS_PREFIX) },
   });
-  addAuthRoutes(api, services.auth);
+  addAuthRoutes(api, services.auth, (user) => rolesOf(deps.dataSource.manager, user.phone));
   addLimitRoutes(api, deps.config);
   addWalletRoutes(api, deps, LEDGER_REGISTRY);
   addStorageRoutes(api, services.storage);
@@ -67,6 +74,9 @@ export function createApi(deps: Deps, services: Services): Api {
   addRedPacketRoutes(api, services.redPackets);
   addDevOutboxRoutes(api, deps);
   addBotRoutes(api, services.bot);
+  addOpsRoutes(api, services.sponsors);
+  addSponsorRoutes(api, deps, services.sponsors, services.activities);
+  addActivityRoutes(api, services.activities);
   return api;
 }
 

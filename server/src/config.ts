@@ -90,6 +90,10 @@ export const ConfigSchema = z.object({
   RED_PACKET_MAX_TOTAL_MB: int(102_400),
   RED_PACKET_VALID_SECONDS: int(24 * 60 * 60),
 
+  // Sponsors and activities (SPEC §3.9)
+  /** A sponsor's budget lot lives this many months after its top-up. */
+  SPONSOR_BUDGET_MONTHS: int(12),
+
   // Wallet view: lots expiring within this many days count as "expiring soon".
   EXPIRING_SOON_DAYS: int(7),
 });

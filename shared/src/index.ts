@@ -5,3 +5,4 @@ export * from './events';
 export * from './phone';
 export * from './text';
 export * from './retry';
+export * from './sponsors';

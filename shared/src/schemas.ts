@@ -59,6 +59,9 @@ export const CounterpartyAccountSchema = z.enum([
   'crowdfund',
   'share_group',
   'cash_out',
+  'sponsor_purchases',
+  'activity',
+  'sponsor',
 ]);
 /** Who or what was on the other side of a transfer: structure, worded by the mini-program and the bot. */
 export const CounterpartySchema = z.discriminatedUnion('type', [

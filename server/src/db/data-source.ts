@@ -7,6 +7,7 @@ import { OpaqueRedPacketIds1764400000001 } from './migrations/1764400000001-Opaq
 import { IdempotencyOutcomes1764400000002 } from './migrations/1764400000002-IdempotencyOutcomes';
 import { Utf8mb4Tables1764500000000 } from './migrations/1764500000000-Utf8mb4Tables';
 import { Sessions1764500000001 } from './migrations/1764500000001-Sessions';
+import { SponsorsActivities1764900000000 } from './migrations/1764900000000-SponsorsActivities';
 
 export const MIGRATIONS = [
   Initial1764100000000,
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   IdempotencyOutcomes1764400000002,
   Utf8mb4Tables1764500000000,
   Sessions1764500000001,
+  SponsorsActivities1764900000000,
 ];
 
 export function createDataSource(databaseUrl: string, poolSize = 20): DataSource {

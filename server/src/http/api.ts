@@ -8,7 +8,7 @@ import { untrackedOutcome, type OutcomeRecorder } from '../platform/outcomes';
 import type { IdempotencyStore } from './idempotency-stores';
 
 export interface RouteSpec {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Koa path below /api/v1, e.g. `/gifts/:id`. */
   path: string;
   summary: string;

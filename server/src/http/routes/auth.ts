@@ -6,13 +6,16 @@ import {
   LoginResponseSchema,
   SmsCodeRequestSchema,
   SmsCodeResponseSchema,
-  UserSchema,
+  MeSchema,
+  type Roles,
+  type User,
 } from '@liuliang/shared';
 import type { Api } from '../api';
 import { callerSessionId, callerUser } from '../auth';
 import type { AuthService } from '../../modules/auth/service';
 
-export function addAuthRoutes(api: Api, auth: AuthService): void {
+/** `rolesOf`: the roles a user acts in (SPEC §3.10), told by `GET /me` so a face shows the pages that fit. */
+export function addAuthRoutes(api: Api, auth: AuthService, rolesOf: (user: User) => Promise<Roles>): void {
   api.add(
     {
       method: 'post',
@@ -60,5 +63,8 @@ export function addAuthRoutes(api: Api, auth: AuthService): void {
     },
     async (ctx) => auth.logout(callerSessionId(ctx)),
   );
-  api.add({ method: 'get', path: '/me', tag: 'auth', summary: 'The signed-in user', access: 'user', response: UserSchema }, async (ctx) => callerUser(ctx));
+  api.add({ method: 'get', path: '/me', tag: 'auth', summary: 'The signed-in user, with their operator role and sponsor memberships', access: 'user', response: MeSchema }, async (ctx) => {
+    const user = callerUser(ctx);
+    return { ...user, roles: await rolesOf(user) };
+  });
 }

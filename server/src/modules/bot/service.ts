@@ -7,6 +7,8 @@ import type { RedPacketService } from '../red-packets/service';
 import { addMember, bindContact, countMembers, findBinding, removeMember, replaceMembers } from './bindings';
 import { claimWechatMessages, recordWechatResult } from './wechat-outbox';
 import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
+// Features tell a user something in the chat through the bot's entry, not its files.
+export { enqueueWechatIfBound } from './wechat-outbox';
 
 /** Open packets of one room looked at for a grab; a room never has nearly this many open at once. */
 export const ROOM_GRAB_CANDIDATES_MAX = 50;
