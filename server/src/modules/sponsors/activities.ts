@@ -416,27 +416,23 @@ export async function fundActivity(sql: Sql, deps: Pick<Deps, 'clock' | 'ledger'
   const { ledger, clock } = deps;
   await sql.query(`UPDATE activities SET status = 'published', published_at = ? WHERE id = ?`, [clock.now(), row.id]);
   await ledger.ensureAccount(sql, activityEscrowCode(row.id));
-  try {
-    // Only budget that outlives the activity may fund it: every reward must still be alive when paid.
-    await ledger.transfer(sql, {
-      fromCode: sponsorBudgetCode(row.sponsor_id),
-      toCode: activityEscrowCode(row.id),
-      amountMb: toInt(row.budget_mb),
-      kind: 'activity_fund',
-      ref: { type: 'activity', id: row.id },
-      memo: row.title,
-      mustOutlive: new Date(row.ends_at),
-    });
-  } catch (error) {
-    if (error instanceof DomainError && error.code === 'INSUFFICIENT_BALANCE') {
-      const availableMb = await ledger.availableMb(sql, sponsorBudgetCode(row.sponsor_id), new Date(row.ends_at));
-      throw new DomainError('INSUFFICIENT_BUDGET', `The budget holds ${availableMb} MB that lasts until the activity ends; it needs ${toInt(row.budget_mb)} MB.`, {
-        availableMb,
-        neededMb: toInt(row.budget_mb),
-      });
-    }
-    throw error;
+  // The sponsor's row serialises what spends its budget (publishes), so the check below holds
+  // until the transfer: only budget that outlives the activity may fund it.
+  await sql.query('SELECT id FROM sponsors WHERE id = ? FOR UPDATE', [row.sponsor_id]);
+  const neededMb = toInt(row.budget_mb);
+  const availableMb = await ledger.availableMb(sql, sponsorBudgetCode(row.sponsor_id), new Date(row.ends_at));
+  if (availableMb < neededMb) {
+    throw new DomainError('INSUFFICIENT_BUDGET', `The budget holds ${availableMb} MB that lasts until the activity ends; it needs ${neededMb} MB.`, { availableMb, neededMb });
   }
+  await ledger.transfer(sql, {
+    fromCode: sponsorBudgetCode(row.sponsor_id),
+    toCode: activityEscrowCode(row.id),
+    amountMb: neededMb,
+    kind: 'activity_fund',
+    ref: { type: 'activity', id: row.id },
+    memo: row.title,
+    mustOutlive: new Date(row.ends_at),
+  });
 }
 
 /**
