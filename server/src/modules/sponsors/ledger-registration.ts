@@ -23,7 +23,7 @@ export const SPONSORS_LEDGER_FEATURE: LedgerFeature = {
       escrowOwner: 'sponsor',
       expectedSql: `SELECT s.id AS object_id,
                            COALESCE((SELECT SUM(t.amount_mb) FROM sponsor_topups t WHERE t.sponsor_id = s.id), 0)
-                         - COALESCE((SELECT SUM(a.budget_mb - a.returned_mb) FROM activities a WHERE a.sponsor_id = s.id AND a.status <> 'draft'), 0) AS expected_mb
+                         - COALESCE((SELECT SUM(a.budget_mb - a.returned_mb) FROM activities a WHERE a.sponsor_id = s.id AND a.published_at IS NOT NULL), 0) AS expected_mb
                       FROM sponsors s`,
     },
   ],

@@ -134,6 +134,7 @@ export class SponsorService {
   /** `GET /sponsors/mine`: every sponsor the caller is a member of, with the role held. */
   async mine(actor: Actor): Promise<MySponsor[]> {
     const sql = this.deps.dataSource.manager;
+    await requireAccess(sql, actor, 'sponsor.mine');
     const rows: Array<{ sponsor_id: string; role: SponsorRole }> = await sql.query(
       'SELECT m.sponsor_id, m.role FROM sponsor_members m JOIN sponsors s ON s.id = m.sponsor_id WHERE m.phone = ? ORDER BY s.created_at, s.id LIMIT ?',
       [actor.user.phone, MY_SPONSORS_MAX],
