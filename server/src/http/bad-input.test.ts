@@ -1,6 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { signIn } from '../test-support/http-client';
 import { startTestStack, type TestStack } from '../test-support/stack';
+import { activityRequest, grantOperator, sponsorWithBudget } from '../modules/sponsors/test-helpers';
 
 /** Every bad request gets the right 4xx JSON error and changes nothing (checked after the table). */
 describe('bad input', () => {
@@ -8,6 +9,8 @@ describe('bad input', () => {
   let token: string;
   let otherToken: string;
   let snapshot: () => Promise<string>;
+  let sid: string;
+  let aid: string;
 
   beforeAll(async () => {
     stack = await startTestStack();
@@ -15,6 +18,10 @@ describe('bad input', () => {
     ({ token } = await signIn(stack.client, '13200000001'));
     ({ token: otherToken } = await signIn(stack.client, '13200000002'));
     await stack.client.post('/api/v1/storage/deposits', { amountMb: 500 }, { token, idempotencyKey: true });
+    // 13200000001 is an admin and owns a sponsor with one running check-in activity.
+    await grantOperator(stack, '13200000001', 'admin');
+    sid = await sponsorWithBudget(stack.client, token, '13200000001', 5000);
+    aid = (await stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date()), { token })).body.id;
     const db = stack.server.deps.dataSource;
     snapshot = async () =>
       JSON.stringify([
@@ -23,6 +30,12 @@ describe('bad input', () => {
         await db.query('SELECT COUNT(*) AS n FROM gifts'),
         await db.query('SELECT COUNT(*) AS n FROM deposits'),
         await db.query('SELECT COUNT(*) AS n FROM red_packets'),
+        await db.query('SELECT * FROM operators ORDER BY phone'),
+        await db.query('SELECT * FROM sponsors ORDER BY id'),
+        await db.query('SELECT * FROM sponsor_members ORDER BY sponsor_id, phone'),
+        await db.query('SELECT COUNT(*) AS n FROM sponsor_topups'),
+        await db.query('SELECT * FROM activities ORDER BY id'),
+        await db.query('SELECT COUNT(*) AS n FROM activity_rewards'),
         await stack.sim.listDeductions(),
       ]);
   });
@@ -141,6 +154,61 @@ describe('bad input', () => {
     ['an unknown route', () => stack.client.get('/api/v1/nothing-here', { token }), 404, 'NOT_FOUND'],
     ['the limits with an unknown query parameter', () => stack.client.get('/api/v1/limits?gift=1'), 400, 'VALIDATION_FAILED'],
     ['the limits asked to change by POST', () => stack.client.post('/api/v1/limits', { gift: { perDay: 1000 } }, { token }), 405, 'METHOD_NOT_ALLOWED'],
+    ...amounts.map(([name, amountMb]): [string, () => Promise<any>, number, string] => [
+      `a sponsor top-up with ${name} amountMb`,
+      () => stack.client.post(`/api/v1/ops/sponsors/${sid}/topups`, { amountMb, reference: 'INV-BAD' }, { token, idempotencyKey: true }),
+      400,
+      'VALIDATION_FAILED',
+    ]),
+    ...amounts.map(([name, budgetMb]): [string, () => Promise<any>, number, string] => [
+      `an activity with ${name} budgetMb`,
+      () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { budgetMb }), { token }),
+      400,
+      'VALIDATION_FAILED',
+    ]),
+    ['an operator grant to a malformed phone', () => stack.client.post('/api/v1/ops/operators', { phone: '1234', role: 'admin' }, { token }), 400, 'VALIDATION_FAILED'],
+    ['an operator grant of an unknown role', () => stack.client.post('/api/v1/ops/operators', { phone: '13200000005', role: 'root' }, { token }), 400, 'VALIDATION_FAILED'],
+    ['an operator grant with an unknown field', () => stack.client.post('/api/v1/ops/operators', { phone: '13200000005', role: 'admin', expires: 1 }, { token }), 400, 'VALIDATION_FAILED'],
+    ['a sponsor with a blank name', () => stack.client.post('/api/v1/ops/sponsors', { name: '  ', ownerPhone: '13200000005' }, { token }), 400, 'VALIDATION_FAILED'],
+    ['a sponsor name of 61 characters', () => stack.client.post('/api/v1/ops/sponsors', { name: 'x'.repeat(61), ownerPhone: '13200000005' }, { token }), 400, 'VALIDATION_FAILED'],
+    ['a sponsor name with a right-to-left override', () => stack.client.post('/api/v1/ops/sponsors', { name: withInside('\u202E'), ownerPhone: '13200000005' }, { token }), 400, 'VALIDATION_FAILED'],
+    ['a sponsor owned by a malformed phone', () => stack.client.post('/api/v1/ops/sponsors', { name: '好公司', ownerPhone: '12000000000' }, { token }), 400, 'VALIDATION_FAILED'],
+    ['a top-up without a reference', () => stack.client.post(`/api/v1/ops/sponsors/${sid}/topups`, { amountMb: 10 }, { token, idempotencyKey: true }), 400, 'VALIDATION_FAILED'],
+    ['a top-up reference with a space', () => stack.client.post(`/api/v1/ops/sponsors/${sid}/topups`, { amountMb: 10, reference: 'INV 1' }, { token, idempotencyKey: true }), 400, 'VALIDATION_FAILED'],
+    ['a top-up reference of 65 characters', () => stack.client.post(`/api/v1/ops/sponsors/${sid}/topups`, { amountMb: 10, reference: 'r'.repeat(65) }, { token, idempotencyKey: true }), 400, 'VALIDATION_FAILED'],
+    ['a top-up without an Idempotency-Key', () => stack.client.post(`/api/v1/ops/sponsors/${sid}/topups`, { amountMb: 10, reference: 'INV-X' }, { token }), 400, 'IDEMPOTENCY_KEY_MISSING'],
+    ['a top-up of a sponsor that does not exist', () => stack.client.post('/api/v1/ops/sponsors/0123456789abcdefghjkmnpqrs/topups', { amountMb: 10, reference: 'INV-X' }, { token, idempotencyKey: true }), 404, 'NOT_FOUND'],
+    ['a top-up of a sponsor id that is not an id', () => stack.client.post('/api/v1/ops/sponsors/..%2F1/topups', { amountMb: 10, reference: 'INV-X' }, { token, idempotencyKey: true }), 404, 'NOT_FOUND'],
+    ['sponsor thresholds negative', () => stack.client.call('PATCH', `/api/v1/sponsors/${sid}`, { warnMb: -1 }, { token }), 400, 'VALIDATION_FAILED'],
+    ['sponsor thresholds with warnMb below alertMb', () => stack.client.call('PATCH', `/api/v1/sponsors/${sid}`, { warnMb: 100, alertMb: 200 }, { token }), 400, 'VALIDATION_FAILED'],
+    ['sponsor warnMb below the stored alertMb', () => stack.client.call('PATCH', `/api/v1/sponsors/${sid}`, { alertMb: 100 }, { token }), 400, 'VALIDATION_FAILED'],
+    ['a sponsor contact with neither phone nor e-mail', () => stack.client.call('PATCH', `/api/v1/sponsors/${sid}`, { contacts: [{}] }, { token }), 400, 'VALIDATION_FAILED'],
+    ['a sponsor contact with a malformed e-mail', () => stack.client.call('PATCH', `/api/v1/sponsors/${sid}`, { contacts: [{ email: 'not-an-address' }] }, { token }), 400, 'VALIDATION_FAILED'],
+    ['eleven sponsor contacts', () => stack.client.call('PATCH', `/api/v1/sponsors/${sid}`, { contacts: Array.from({ length: 11 }, () => ({ phone: '13200000005' })) }, { token }), 400, 'VALIDATION_FAILED'],
+    ['a sponsor member with an unknown role', () => stack.client.post(`/api/v1/sponsors/${sid}/members`, { phone: '13200000005', role: 'boss' }, { token }), 400, 'VALIDATION_FAILED'],
+    ['removing a member by a malformed phone', () => stack.client.delete(`/api/v1/sponsors/${sid}/members/12345`, { token }), 404, 'NOT_FOUND'],
+    ['removing the only owner', () => stack.client.delete(`/api/v1/sponsors/${sid}/members/13200000001`, { token }), 409, 'LAST_OWNER'],
+    ['an activity of an unknown type', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { type: 'lottery' }), { token }), 400, 'VALIDATION_FAILED'],
+    ['an activity ending before it starts', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { endsAt: '2020-01-01T00:00:00Z' }), { token }), 400, 'VALIDATION_FAILED'],
+    ['an activity start that is not a time', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { startsAt: 'tomorrow' }), { token }), 400, 'VALIDATION_FAILED'],
+    ['a random reward with min above max', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { reward: { mode: 'random', minMb: 9, maxMb: 3 } }), { token }), 400, 'VALIDATION_FAILED'],
+    ['a fractional fixed reward', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { reward: { mode: 'fixed', amountMb: 1.5 } }), { token }), 400, 'VALIDATION_FAILED'],
+    ['a reward above the per-user cap', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { perUserCapMb: 5 }), { token }), 400, 'VALIDATION_FAILED'],
+    ['a template naming an unknown variable', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { templates: { rewarded: '{nickname} 得到 {phone}' } }), { token }), 400, 'UNKNOWN_TEMPLATE_VARIABLE'],
+    ['an ended template naming an unknown variable', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { templates: { rewarded: '{amount}', ended: '{ nickname }' } }), { token }), 400, 'UNKNOWN_TEMPLATE_VARIABLE'],
+    ['a template with a newline inside', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { templates: { rewarded: withInside('\n') } }), { token }), 400, 'VALIDATION_FAILED'],
+    ['helpersNeeded on a check-in activity', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { helpersNeeded: 3 }), { token }), 400, 'VALIDATION_FAILED'],
+    ['an unknown targeting carrier', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { targeting: { carriers: ['att'] } }), { token }), 400, 'VALIDATION_FAILED'],
+    ['an activity with an unknown field', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { status: 'published' }), { token }), 400, 'VALIDATION_FAILED'],
+    ['publishing without an Idempotency-Key', () => stack.client.post(`/api/v1/sponsors/${sid}/activities/${aid}/publish`, undefined, { token }), 400, 'IDEMPOTENCY_KEY_MISSING'],
+    ['publishing an activity that does not exist', () => stack.client.post(`/api/v1/sponsors/${sid}/activities/0123456789abcdefghjkmnpqrs/publish`, undefined, { token, idempotencyKey: true }), 404, 'NOT_FOUND'],
+    ['pausing a draft', () => stack.client.post(`/api/v1/sponsors/${sid}/activities/${aid}/pause`, undefined, { token }), 409, 'WRONG_STATE'],
+    ['ending without an Idempotency-Key', () => stack.client.post(`/api/v1/sponsors/${sid}/activities/${aid}/end`, undefined, { token }), 400, 'IDEMPOTENCY_KEY_MISSING'],
+    ['a report in an unknown format', () => stack.client.get(`/api/v1/sponsors/${sid}/activities/${aid}/report?format=xml`, { token }), 400, 'VALIDATION_FAILED'],
+    ['a check-in without an Idempotency-Key', () => stack.client.post(`/api/v1/activities/${aid}/checkin`, undefined, { token }), 400, 'IDEMPOTENCY_KEY_MISSING'],
+    ['a check-in at a draft', () => stack.client.post(`/api/v1/activities/${aid}/checkin`, undefined, { token: otherToken, idempotencyKey: true }), 404, 'NOT_FOUND'],
+    ['a check-in at an id that is not an id', () => stack.client.post('/api/v1/activities/%27%20OR%201=1/checkin', undefined, { token, idempotencyKey: true }), 404, 'NOT_FOUND'],
+    ['the activities with no token', () => stack.client.get('/api/v1/activities'), 401, 'UNAUTHENTICATED'],
   ];
 
   it.each(cases)('%s → %i %s', async (_name, send, status, code) => {

@@ -121,13 +121,13 @@ export class ActivityService {
   }
 
   async create(actor: Actor, sponsorId: string, request: ActivityCreateRequest): Promise<Activity> {
-    for (const [outcome, template] of Object.entries(request.templates)) {
-      const unknown = template === undefined ? null : unknownTemplateVariable(template);
-      if (unknown !== null) throw new DomainError('UNKNOWN_TEMPLATE_VARIABLE', `The ${outcome} template names {${unknown}}, which is not a variable.`, { template: outcome, variable: unknown });
-    }
-    if (request.type === 'red_packet_rain') throw invalidInput('Red-packet rain activities are not available yet.');
     const id = await inTransaction(this.deps.dataSource, async (sql) => {
       await requireAccess(sql, actor, 'activity.manage', { sponsorId });
+      for (const [outcome, template] of Object.entries(request.templates)) {
+        const unknown = template === undefined ? null : unknownTemplateVariable(template);
+        if (unknown !== null) throw new DomainError('UNKNOWN_TEMPLATE_VARIABLE', `The ${outcome} template names {${unknown}}, which is not a variable.`, { template: outcome, variable: unknown });
+      }
+      if (request.type === 'red_packet_rain') throw invalidInput('Red-packet rain activities are not available yet.');
       return insertActivity(sql, this.deps.clock.now(), sponsorId, request);
     });
     return this.sponsorView(actor, sponsorId, id);
