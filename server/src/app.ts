@@ -55,7 +55,17 @@ export function createServices(deps: Deps, events: RedPacketEvents = silentEvent
   const redPackets = new RedPacketService(deps, Math.random, events);
   const sponsors = new SponsorService(deps);
   const activities = new ActivityService(deps, Math.random);
-  return { auth, gifts, storage: new StorageService(deps), redPackets, bot: new BotService(deps, auth, redPackets), jobHealth: createJobHealth(deps), sessions, sponsors, activities };
+  return {
+    auth,
+    gifts,
+    storage: new StorageService(deps),
+    redPackets,
+    bot: new BotService(deps, auth, redPackets),
+    jobHealth: createJobHealth(deps),
+    sessions,
+    sponsors,
+    activities,
+  };
 }
 
 export function createApi(deps: Deps, services: Services): Api {

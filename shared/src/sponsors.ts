@@ -78,7 +78,14 @@ export const TopupRequestSchema = z.strictObject({
     .max(TOPUP_REFERENCE_MAX_CHARS)
     .regex(/^[\w.:/-]+$/, 'letters, digits and . _ : / -'),
 });
-export const TopupSchema = z.object({ id: z.string(), sponsorId: z.string(), amountMb: z.number().int(), reference: z.string(), expiresAt: z.string(), budgetMb: z.number().int() });
+export const TopupSchema = z.object({
+  id: z.string(),
+  sponsorId: z.string(),
+  amountMb: z.number().int(),
+  reference: z.string(),
+  expiresAt: z.string(),
+  budgetMb: z.number().int(),
+});
 
 export const ACTIVITY_TYPES = ['signin', 'invite', 'share', 'red_packet_rain'] as const;
 export const ActivityTypeSchema = z.enum(ACTIVITY_TYPES);

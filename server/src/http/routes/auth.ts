@@ -63,8 +63,11 @@ export function addAuthRoutes(api: Api, auth: AuthService, rolesOf: (user: User)
     },
     async (ctx) => auth.logout(callerSessionId(ctx)),
   );
-  api.add({ method: 'get', path: '/me', tag: 'auth', summary: 'The signed-in user, with their operator role and sponsor memberships', access: 'user', response: MeSchema }, async (ctx) => {
-    const user = callerUser(ctx);
-    return { ...user, roles: await rolesOf(user) };
-  });
+  api.add(
+    { method: 'get', path: '/me', tag: 'auth', summary: 'The signed-in user, with their operator role and sponsor memberships', access: 'user', response: MeSchema },
+    async (ctx) => {
+      const user = callerUser(ctx);
+      return { ...user, roles: await rolesOf(user) };
+    },
+  );
 }

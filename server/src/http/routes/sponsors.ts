@@ -39,11 +39,28 @@ const ids = (params: Record<string, string>) => ({ sid: OpaqueId.parse(params.si
 /** Operators' endpoints (SPEC §4 second wave, `/ops`): operators, sponsors, top-ups. */
 export function addOpsRoutes(api: Api, sponsors: SponsorService): void {
   api.add(
-    { method: 'post', path: '/ops/operators', tag: 'ops', summary: 'Make a phone number an operator (admin only); applies from its first sign-in if it has none yet', access: 'user', body: OperatorGrantRequestSchema, response: OperatorGrantSchema },
+    {
+      method: 'post',
+      path: '/ops/operators',
+      tag: 'ops',
+      summary: 'Make a phone number an operator (admin only); applies from its first sign-in if it has none yet',
+      access: 'user',
+      body: OperatorGrantRequestSchema,
+      response: OperatorGrantSchema,
+    },
     async (ctx, { body }) => sponsors.grantOperator(actorOf(ctx), body.phone, body.role),
   );
   api.add(
-    { method: 'post', path: '/ops/sponsors', tag: 'ops', summary: 'Create a sponsor with its first owner (admin, finance)', access: 'user', body: SponsorCreateRequestSchema, response: SponsorSchema, status: 201 },
+    {
+      method: 'post',
+      path: '/ops/sponsors',
+      tag: 'ops',
+      summary: 'Create a sponsor with its first owner (admin, finance)',
+      access: 'user',
+      body: SponsorCreateRequestSchema,
+      response: SponsorSchema,
+      status: 201,
+    },
     async (ctx, { body }) => sponsors.create(actorOf(ctx), body.name, body.ownerPhone),
   );
   api.add(
@@ -66,34 +83,75 @@ export function addOpsRoutes(api: Api, sponsors: SponsorService): void {
 /** A sponsor's own endpoints: the sponsor, its members, its activities and their reports. */
 export function addSponsorRoutes(api: Api, deps: Deps, sponsors: SponsorService, activities: ActivityService): void {
   api.add(
-    { method: 'get', path: '/sponsors/mine', tag: 'sponsors', summary: 'The sponsors the caller belongs to, with role, budget and thresholds', access: 'user', response: z.object({ items: z.array(MySponsorSchema) }) },
+    {
+      method: 'get',
+      path: '/sponsors/mine',
+      tag: 'sponsors',
+      summary: 'The sponsors the caller belongs to, with role, budget and thresholds',
+      access: 'user',
+      response: z.object({ items: z.array(MySponsorSchema) }),
+    },
     async (ctx) => ({ items: await sponsors.mine(actorOf(ctx)) }),
   );
-  api.add({ method: 'get', path: '/sponsors/:sid', tag: 'sponsors', summary: 'A sponsor, for its members and operators', access: 'user', response: SponsorSchema }, async (ctx, { params }) =>
-    sponsors.get(actorOf(ctx), ids(params).sid),
+  api.add(
+    { method: 'get', path: '/sponsors/:sid', tag: 'sponsors', summary: 'A sponsor, for its members and operators', access: 'user', response: SponsorSchema },
+    async (ctx, { params }) => sponsors.get(actorOf(ctx), ids(params).sid),
   );
   api.add(
-    { method: 'patch', path: '/sponsors/:sid', tag: 'sponsors', summary: 'Warning thresholds and contacts (owner only)', access: 'user', body: SponsorUpdateRequestSchema, response: SponsorSchema },
+    {
+      method: 'patch',
+      path: '/sponsors/:sid',
+      tag: 'sponsors',
+      summary: 'Warning thresholds and contacts (owner only)',
+      access: 'user',
+      body: SponsorUpdateRequestSchema,
+      response: SponsorSchema,
+    },
     async (ctx, { body, params }) => sponsors.update(actorOf(ctx), ids(params).sid, body),
   );
   api.add(
-    { method: 'post', path: '/sponsors/:sid/members', tag: 'sponsors', summary: 'Add a member or change their role (owner only)', access: 'user', body: SponsorMemberAddRequestSchema, response: SponsorSchema },
+    {
+      method: 'post',
+      path: '/sponsors/:sid/members',
+      tag: 'sponsors',
+      summary: 'Add a member or change their role (owner only)',
+      access: 'user',
+      body: SponsorMemberAddRequestSchema,
+      response: SponsorSchema,
+    },
     async (ctx, { body, params }) => sponsors.addMember(actorOf(ctx), ids(params).sid, body.phone, body.role),
   );
   api.add(
-    { method: 'delete', path: '/sponsors/:sid/members/:phone', tag: 'sponsors', summary: 'Remove a member (owner only); the last owner stays', access: 'user', response: SponsorSchema },
+    {
+      method: 'delete',
+      path: '/sponsors/:sid/members/:phone',
+      tag: 'sponsors',
+      summary: 'Remove a member (owner only); the last owner stays',
+      access: 'user',
+      response: SponsorSchema,
+    },
     async (ctx, { params }) => sponsors.removeMember(actorOf(ctx), ids(params).sid, PhoneParam.parse(params.phone)),
   );
   api.add(
-    { method: 'post', path: '/sponsors/:sid/activities', tag: 'sponsors', summary: 'Create an activity as a draft; 400 UNKNOWN_TEMPLATE_VARIABLE', access: 'user', body: ActivityCreateRequestSchema, response: ActivitySchema, status: 201 },
+    {
+      method: 'post',
+      path: '/sponsors/:sid/activities',
+      tag: 'sponsors',
+      summary: 'Create an activity as a draft; 400 UNKNOWN_TEMPLATE_VARIABLE',
+      access: 'user',
+      body: ActivityCreateRequestSchema,
+      response: ActivitySchema,
+      status: 201,
+    },
     async (ctx, { body, params }) => activities.create(actorOf(ctx), ids(params).sid, body),
   );
   api.add(
     { method: 'get', path: '/sponsors/:sid/activities', tag: 'sponsors', summary: "The sponsor's activities, newest first", access: 'user', response: pageOf(ActivitySchema) },
     async (ctx, { params }) => ({ items: await activities.listForSponsor(actorOf(ctx), ids(params).sid), nextCursor: null }),
   );
-  api.add({ method: 'get', path: '/sponsors/:sid/activities/:aid', tag: 'sponsors', summary: 'One of the sponsor’s activities', access: 'user', response: ActivitySchema }, async (ctx, { params }) =>
-    activities.sponsorView(actorOf(ctx), ids(params).sid, ids(params).aid),
+  api.add(
+    { method: 'get', path: '/sponsors/:sid/activities/:aid', tag: 'sponsors', summary: 'One of the sponsor’s activities', access: 'user', response: ActivitySchema },
+    async (ctx, { params }) => activities.sponsorView(actorOf(ctx), ids(params).sid, ids(params).aid),
   );
   const resumeView = (ctx: Context) => activities.sponsorView(actorOf(ctx), ids(ctx.params).sid, ids(ctx.params).aid);
   api.add(
@@ -109,11 +167,13 @@ export function addSponsorRoutes(api: Api, deps: Deps, sponsors: SponsorService,
     },
     async (ctx, { params, outcome }) => activities.publish(actorOf(ctx), ids(params).sid, ids(params).aid, outcome),
   );
-  api.add({ method: 'post', path: '/sponsors/:sid/activities/:aid/pause', tag: 'sponsors', summary: 'Pause a published activity', access: 'user', response: ActivitySchema }, async (ctx, { params }) =>
-    activities.pause(actorOf(ctx), ids(params).sid, ids(params).aid),
+  api.add(
+    { method: 'post', path: '/sponsors/:sid/activities/:aid/pause', tag: 'sponsors', summary: 'Pause a published activity', access: 'user', response: ActivitySchema },
+    async (ctx, { params }) => activities.pause(actorOf(ctx), ids(params).sid, ids(params).aid),
   );
-  api.add({ method: 'post', path: '/sponsors/:sid/activities/:aid/resume', tag: 'sponsors', summary: 'Resume a paused activity', access: 'user', response: ActivitySchema }, async (ctx, { params }) =>
-    activities.resume(actorOf(ctx), ids(params).sid, ids(params).aid),
+  api.add(
+    { method: 'post', path: '/sponsors/:sid/activities/:aid/resume', tag: 'sponsors', summary: 'Resume a paused activity', access: 'user', response: ActivitySchema },
+    async (ctx, { params }) => activities.resume(actorOf(ctx), ids(params).sid, ids(params).aid),
   );
   api.add(
     {
@@ -152,11 +212,19 @@ export function addSponsorRoutes(api: Api, deps: Deps, sponsors: SponsorService,
 /** A participant's endpoints: running activities and taking part in them. */
 export function addActivityRoutes(api: Api, activities: ActivityService): void {
   api.add(
-    { method: 'get', path: '/activities', tag: 'activities', summary: 'Activities running now that the caller is eligible for, with the caller’s progress', access: 'user', response: pageOf(ActivitySchema) },
+    {
+      method: 'get',
+      path: '/activities',
+      tag: 'activities',
+      summary: 'Activities running now that the caller is eligible for, with the caller’s progress',
+      access: 'user',
+      response: pageOf(ActivitySchema),
+    },
     async (ctx) => ({ items: await activities.listForUser(actorOf(ctx)), nextCursor: null }),
   );
-  api.add({ method: 'get', path: '/activities/:id', tag: 'activities', summary: 'One activity with the caller’s progress', access: 'user', response: ActivitySchema }, async (ctx, { params }) =>
-    activities.viewForUser(actorOf(ctx), OpaqueId.parse(params.id)),
+  api.add(
+    { method: 'get', path: '/activities/:id', tag: 'activities', summary: 'One activity with the caller’s progress', access: 'user', response: ActivitySchema },
+    async (ctx, { params }) => activities.viewForUser(actorOf(ctx), OpaqueId.parse(params.id)),
   );
   api.add(
     {

@@ -11,7 +11,7 @@ import { findUserByPhone, insertUser } from './users';
 import { openSession, rotateRefreshToken } from './sessions';
 import type { SessionRevocations } from './revocations';
 // Other features read people through the auth module's entry.
-export { describeUsers, findUserById } from './users';
+export { describeUsers } from './users';
 
 /** What happens once when a phone number first signs in (gifts waiting for it are credited). */
 export type FirstSignInHook = (user: User) => Promise<void>;

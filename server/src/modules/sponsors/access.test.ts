@@ -48,7 +48,9 @@ describe('access to sponsors, activities and operators, by role', () => {
     const botHeaders = { authorization: `Bot ${stack.config.BOT_TOKEN}` };
     await stack.client.post('/api/v1/auth/sms-code', { phone: phones.botUser }, { headers: botHeaders });
     const code = /(\d{6})/.exec((await stack.client.get(`/api/v1/dev/outbox?to=${phones.botUser}`)).body.items[0].text)![1];
-    expect((await stack.client.post('/api/v1/bot/bindings', { contactId: BOT_CONTACT, phone: phones.botUser, code }, { headers: botHeaders, idempotencyKey: true })).status).toBe(200);
+    expect((await stack.client.post('/api/v1/bot/bindings', { contactId: BOT_CONTACT, phone: phones.botUser, code }, { headers: botHeaders, idempotencyKey: true })).status).toBe(
+      200,
+    );
     auth.botUser = { ...botHeaders, 'x-acting-contact': BOT_CONTACT };
     auth.bot = botHeaders;
     auth.noToken = {};
@@ -107,13 +109,19 @@ describe('access to sponsors, activities and operators, by role', () => {
     for (const role of ROLES) {
       const answer = await send(role);
       answers[role] = answer.status < 300 ? 'ok' : answer.status;
-      if (answer.status >= 300) expect(answer.body.error.code).toBe({ 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' }[answer.status as 401 | 403 | 404] ?? 'unexpected status');
+      if (answer.status >= 300)
+        expect(answer.body.error.code).toBe({ 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' }[answer.status as 401 | 403 | 404] ?? 'unexpected status');
     }
     expect(answers).toEqual(expected);
   });
 
   it('answers a guessed sponsor or activity id with 404, even to an admin', async () => {
-    for (const path of ['/sponsors/0123456789abcdefghjkmnpqrs', `/sponsors/${sid}/activities/0123456789abcdefghjkmnpqrs`, '/activities/0123456789abcdefghjkmnpqrs', `/sponsors/${sid}/activities/${aid}x/report`]) {
+    for (const path of [
+      '/sponsors/0123456789abcdefghjkmnpqrs',
+      `/sponsors/${sid}/activities/0123456789abcdefghjkmnpqrs`,
+      '/activities/0123456789abcdefghjkmnpqrs',
+      `/sponsors/${sid}/activities/${aid}x/report`,
+    ]) {
       expect((await call('admin', 'GET', path)).status).toBe(404);
     }
     expect((await call('owner', 'POST', '/activities/0123456789abcdefghjkmnpqrs/checkin', undefined, true)).status).toBe(404);

@@ -25,7 +25,7 @@ type Rule = {
   viaBot?: boolean;
 };
 
-export const PERMISSIONS = {
+const PERMISSIONS = {
   'operator.grant': { operators: ['admin'], members: [] },
   'sponsor.create': { operators: ['admin', 'finance'], members: [] },
   'sponsor.topup': { operators: ['admin', 'finance'], members: [] },
@@ -40,12 +40,12 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
-export async function operatorRoleOf(sql: Sql, phone: string): Promise<OperatorRole | null> {
+async function operatorRoleOf(sql: Sql, phone: string): Promise<OperatorRole | null> {
   const [row] = await sql.query('SELECT role FROM operators WHERE phone = ?', [phone]);
   return row ? (row.role as OperatorRole) : null;
 }
 
-export async function memberRoleOf(sql: Sql, sponsorId: string, phone: string): Promise<SponsorRole | null> {
+async function memberRoleOf(sql: Sql, sponsorId: string, phone: string): Promise<SponsorRole | null> {
   const [row] = await sql.query('SELECT role FROM sponsor_members WHERE sponsor_id = ? AND phone = ?', [sponsorId, phone]);
   return row ? (row.role as SponsorRole) : null;
 }

@@ -14,8 +14,8 @@ import { drawRewardMb, isEligible, nextStreak, shiftDay, type RewardRule, type T
 import { sponsorBudgetCode } from './service';
 
 /** Bound on the activities one list answers, and on the activities one end-sweep settles. */
-export const ACTIVITY_LIST_MAX = 100;
-export const ACTIVITY_END_BATCH = 100;
+const ACTIVITY_LIST_MAX = 100;
+const ACTIVITY_END_BATCH = 100;
 
 export const activityEscrowCode = (activityId: string) => escrowCode('activity', activityId);
 /** The outbox template of an activity's reward messages: its report counts them by it. */
@@ -71,13 +71,13 @@ const targetingOf = (r: ActivityRow): Targeting => ({
 });
 
 /** The status a person sees: a published activity is `running` inside its window. */
-export function statusAt(r: Pick<ActivityRow, 'status' | 'starts_at' | 'ends_at'>, now: Date): ActivityStatus {
+function statusAt(r: Pick<ActivityRow, 'status' | 'starts_at' | 'ends_at'>, now: Date): ActivityStatus {
   if (r.status === 'published' && new Date(r.starts_at) <= now && now < new Date(r.ends_at)) return 'running';
   if (r.status === 'published' && now >= new Date(r.ends_at)) return 'ended';
   return r.status;
 }
 
-export function activityView(r: ActivityRow, now: Date): Activity {
+function activityView(r: ActivityRow, now: Date): Activity {
   const templates = JSON.parse(r.templates_json);
   return {
     id: r.id,
@@ -125,7 +125,8 @@ export class ActivityService {
       await requireAccess(sql, actor, 'activity.manage', { sponsorId });
       for (const [outcome, template] of Object.entries(request.templates)) {
         const unknown = template === undefined ? null : unknownTemplateVariable(template);
-        if (unknown !== null) throw new DomainError('UNKNOWN_TEMPLATE_VARIABLE', `The ${outcome} template names {${unknown}}, which is not a variable.`, { template: outcome, variable: unknown });
+        if (unknown !== null)
+          throw new DomainError('UNKNOWN_TEMPLATE_VARIABLE', `The ${outcome} template names {${unknown}}, which is not a variable.`, { template: outcome, variable: unknown });
       }
       if (request.type === 'red_packet_rain') throw invalidInput('Red-packet rain activities are not available yet.');
       return insertActivity(sql, this.deps.clock.now(), sponsorId, request);
@@ -199,7 +200,11 @@ export class ActivityService {
     const sql = this.deps.dataSource.manager;
     await requireAccess(sql, actor, 'activity.participate');
     const now = this.deps.clock.now();
-    const rows: ActivityRow[] = await sql.query(`${SELECT_ACTIVITY} WHERE a.status = 'published' AND a.starts_at <= ? AND a.ends_at > ? ORDER BY a.ends_at, a.id LIMIT ?`, [now, now, ACTIVITY_LIST_MAX]);
+    const rows: ActivityRow[] = await sql.query(`${SELECT_ACTIVITY} WHERE a.status = 'published' AND a.starts_at <= ? AND a.ends_at > ? ORDER BY a.ends_at, a.id LIMIT ?`, [
+      now,
+      now,
+      ACTIVITY_LIST_MAX,
+    ]);
     const eligible = rows.filter((r) => isEligible(targetingOf(r), actor.user, new Date(r.starts_at)));
     const views: Activity[] = [];
     for (const r of eligible) views.push({ ...activityView(r, now), progress: await this.progressOf(sql, r.id, actor.user.id, now) });
@@ -226,7 +231,10 @@ export class ActivityService {
       const row = await this.lockRunning(sql, activityId, user, now);
       if (row.type !== 'signin') throw new DomainError('WRONG_STATE', 'This activity has no check-in.');
       const day = shanghaiDay(now);
-      const [last] = await sql.query(`SELECT day, streak FROM activity_rewards WHERE activity_id = ? AND user_id = ? AND reason = 'checkin' ORDER BY day DESC LIMIT 1`, [activityId, user.id]);
+      const [last] = await sql.query(`SELECT day, streak FROM activity_rewards WHERE activity_id = ? AND user_id = ? AND reason = 'checkin' ORDER BY day DESC LIMIT 1`, [
+        activityId,
+        user.id,
+      ]);
       if (last?.day === day) throw new DomainError('ALREADY_CHECKED_IN', 'You have checked in today; come back tomorrow.');
       const streak = nextStreak(day, last ? { day: last.day, streak: Number(last.streak) } : null);
       return this.pay(sql, row, user, { reason: 'checkin', day, streak }, now, outcome);
@@ -246,7 +254,14 @@ export class ActivityService {
    * Pays one reward from the activity's escrow, whole or not at all: drawn, checked against the
    * user's cap and what the escrow still holds, recorded with its transfer and its message.
    */
-  private async pay(sql: Sql, row: ActivityRow, user: User, what: { reason: 'checkin' | 'invite' | 'share'; day: string | null; streak: number | null }, now: Date, outcome: OutcomeRecorder): Promise<RewardedEvent> {
+  private async pay(
+    sql: Sql,
+    row: ActivityRow,
+    user: User,
+    what: { reason: 'checkin' | 'invite' | 'share'; day: string | null; streak: number | null },
+    now: Date,
+    outcome: OutcomeRecorder,
+  ): Promise<RewardedEvent> {
     const { ledger } = this.deps;
     const amountMb = drawRewardMb(rewardOf(row), this.random);
     const [taken] = await sql.query('SELECT COALESCE(SUM(amount_mb), 0) AS mb FROM activity_rewards WHERE activity_id = ? AND user_id = ?', [row.id, user.id]);
@@ -289,7 +304,10 @@ export class ActivityService {
       nickname: user.nickname,
       amountMb,
       balanceMb: await ledger.availableMb(sql, walletCode(user.id), now),
-      expiresAt: pieces.map((p) => p.expiresAt).sort((a, b) => a.getTime() - b.getTime())[0].toISOString(),
+      expiresAt: pieces
+        .map((p) => p.expiresAt)
+        .sort((a, b) => a.getTime() - b.getTime())[0]
+        .toISOString(),
       streak: what.streak,
       at: now.toISOString(),
     };
@@ -364,14 +382,19 @@ export class ActivityService {
   }
 
   private async sponsorsActivity(sql: Sql, sponsorId: string, activityId: string, lock = false): Promise<ActivityRow> {
-    const row = lock ? await lockActivity(sql, 'id = ? AND sponsor_id = ?', [activityId, sponsorId]) : (await sql.query(`${SELECT_ACTIVITY} WHERE a.id = ? AND a.sponsor_id = ?`, [activityId, sponsorId]))[0];
+    const row = lock
+      ? await lockActivity(sql, 'id = ? AND sponsor_id = ?', [activityId, sponsorId])
+      : (await sql.query(`${SELECT_ACTIVITY} WHERE a.id = ? AND a.sponsor_id = ?`, [activityId, sponsorId]))[0];
     if (!row) throw notFound('No such activity.');
     return row;
   }
 
   private async progressOf(sql: Sql, activityId: string, userId: string, now: Date): Promise<NonNullable<Activity['progress']>> {
     const [sum] = await sql.query('SELECT COALESCE(SUM(amount_mb), 0) AS mb, COUNT(*) AS n FROM activity_rewards WHERE activity_id = ? AND user_id = ?', [activityId, userId]);
-    const [last] = await sql.query(`SELECT day, streak FROM activity_rewards WHERE activity_id = ? AND user_id = ? AND reason = 'checkin' ORDER BY day DESC LIMIT 1`, [activityId, userId]);
+    const [last] = await sql.query(`SELECT day, streak FROM activity_rewards WHERE activity_id = ? AND user_id = ? AND reason = 'checkin' ORDER BY day DESC LIMIT 1`, [
+      activityId,
+      userId,
+    ]);
     const today = shanghaiDay(now);
     // A streak still counts while today's check-in may continue it (yesterday's), and is 0 once broken.
     const streak = last && (last.day === today || last.day === shiftDay(today, -1)) ? Number(last.streak) : 0;

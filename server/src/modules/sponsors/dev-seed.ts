@@ -4,8 +4,8 @@ import type { Deps } from '../../deps';
 import { fundActivity, insertActivity, type ActivityRow } from './activities';
 import { insertSponsor, recordTopup } from './service';
 
-export const DEMO_OWNER_PHONE = '13800138000';
-export const DEMO_SPONSOR_NAME = '演示赞助商';
+const DEMO_OWNER_PHONE = '13800138000';
+const DEMO_SPONSOR_NAME = '演示赞助商';
 const DEMO_TOPUP_REFERENCE = 'dev-seed';
 const DEMO_BUDGET_MB = 102_400;
 const DEMO_ACTIVITY_DAYS = 30;

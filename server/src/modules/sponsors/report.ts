@@ -8,7 +8,7 @@ import { requireAccess, type Actor } from './access';
 import { activityEscrowCode, rewardTemplate } from './activities';
 
 /** Bound on the rows of one rewards CSV. */
-export const REPORT_CSV_MAX_ROWS = 100_000;
+const REPORT_CSV_MAX_ROWS = 100_000;
 /** Bound on the days a report lists (an activity longer than this lists its last days). */
 const REPORT_MAX_DAYS = 400;
 
@@ -25,7 +25,9 @@ export async function activityReport(deps: Deps, actor: Actor, sponsorId: string
   await requireAccess(sql, actor, 'activity.report', { sponsorId });
   const [activity] = await sql.query('SELECT budget_mb, returned_mb, status FROM activities WHERE id = ? AND sponsor_id = ?', [activityId, sponsorId]);
   if (!activity) throw notFound('No such activity.');
-  const [totals] = await sql.query('SELECT COALESCE(SUM(amount_mb), 0) AS mb, COUNT(*) AS n, COUNT(DISTINCT user_id) AS people FROM activity_rewards WHERE activity_id = ?', [activityId]);
+  const [totals] = await sql.query('SELECT COALESCE(SUM(amount_mb), 0) AS mb, COUNT(*) AS n, COUNT(DISTINCT user_id) AS people FROM activity_rewards WHERE activity_id = ?', [
+    activityId,
+  ]);
   const byDay: Array<{ day: string; mb: string; people: string }> = await sql.query(
     `SELECT ${SHANGHAI_DAY} AS day, SUM(r.amount_mb) AS mb, COUNT(DISTINCT r.user_id) AS people FROM activity_rewards r WHERE r.activity_id = ? GROUP BY day ORDER BY day DESC LIMIT ?`,
     [activityId, REPORT_MAX_DAYS],
@@ -68,7 +70,9 @@ export async function activityRewardsCsv(deps: Deps, actor: Actor, sponsorId: st
   const lines = [['rewardId', 'at', 'nickname', 'phone', 'amountMb', 'reason', 'day', 'streak'].join(',')];
   for (const r of rows) {
     const person = people.get(String(r.user_id));
-    lines.push([r.id, new Date(r.created_at).toISOString(), person?.nickname ?? '', person?.maskedPhone ?? '', toInt(r.amount_mb), r.reason, r.day, r.streak].map(csvCell).join(','));
+    lines.push(
+      [r.id, new Date(r.created_at).toISOString(), person?.nickname ?? '', person?.maskedPhone ?? '', toInt(r.amount_mb), r.reason, r.day, r.streak].map(csvCell).join(','),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

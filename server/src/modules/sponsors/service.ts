@@ -7,7 +7,7 @@ import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes'
 import { EXTERNAL_ACCOUNTS, escrowCode } from '../ledger/ledger';
 import { requireAccess, type Actor } from './access';
 
-export { requireAccess, rolesOf, type Actor } from './access';
+export { rolesOf, type Actor } from './access';
 
 /** Bound on the sponsors one person belongs to that `GET /sponsors/mine` lists. */
 const MY_SPONSORS_MAX = 50;
@@ -24,7 +24,7 @@ interface SponsorRow {
 }
 
 /** `months` calendar months after `at`, the same instant of the day (a budget lot's life). */
-export function monthsAfter(at: Date, months: number): Date {
+function monthsAfter(at: Date, months: number): Date {
   const later = new Date(at.getTime());
   later.setUTCMonth(later.getUTCMonth() + months);
   return later;
@@ -107,7 +107,12 @@ export class SponsorService {
       await sql.query('SELECT id FROM sponsors WHERE id = ? FOR UPDATE', [sponsorId]);
       const [current] = await sql.query('SELECT role FROM sponsor_members WHERE sponsor_id = ? AND phone = ?', [sponsorId, phone]);
       if (current?.role === 'owner' && role !== 'owner') await this.keepAnOwner(sql, sponsorId);
-      await sql.query('INSERT INTO sponsor_members (sponsor_id, phone, role, created_at) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE role = VALUES(role)', [sponsorId, phone, role, clock.now()]);
+      await sql.query('INSERT INTO sponsor_members (sponsor_id, phone, role, created_at) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE role = VALUES(role)', [
+        sponsorId,
+        phone,
+        role,
+        clock.now(),
+      ]);
     });
     return this.view(dataSource.manager, sponsorId);
   }
@@ -158,7 +163,9 @@ export class SponsorService {
   private async view(sql: Sql, sponsorId: string): Promise<Sponsor> {
     const [row]: SponsorRow[] = await sql.query('SELECT * FROM sponsors WHERE id = ?', [sponsorId]);
     if (!row) throw notFound('No such sponsor.');
-    const members: Array<{ phone: string; role: SponsorRole }> = await sql.query('SELECT phone, role FROM sponsor_members WHERE sponsor_id = ? ORDER BY created_at, phone', [sponsorId]);
+    const members: Array<{ phone: string; role: SponsorRole }> = await sql.query('SELECT phone, role FROM sponsor_members WHERE sponsor_id = ? ORDER BY created_at, phone', [
+      sponsorId,
+    ]);
     return {
       id: row.id,
       name: row.name,
@@ -227,6 +234,14 @@ export async function recordTopup(
   ]);
   const ref = { type: 'sponsor_topup', id: String(inserted.insertId) };
   await outcome.record(sql, ref);
-  await deps.ledger.transfer(sql, { fromCode: EXTERNAL_ACCOUNTS.sponsorPurchases, toCode: sponsorBudgetCode(sponsorId), amountMb, kind: 'sponsor_topup', ref, memo: reference, expiresAt });
+  await deps.ledger.transfer(sql, {
+    fromCode: EXTERNAL_ACCOUNTS.sponsorPurchases,
+    toCode: sponsorBudgetCode(sponsorId),
+    amountMb,
+    kind: 'sponsor_topup',
+    ref,
+    memo: reference,
+    expiresAt,
+  });
   return ref.id;
 }

@@ -2,6 +2,7 @@ import { manualClock } from '../../platform/clock';
 import { signIn } from '../../test-support/http-client';
 import { startTestStack, type TestStack } from '../../test-support/stack';
 import { activityRequest, grantOperator, publishedActivity, sponsorWithBudget } from './test-helpers';
+import { seedDemoSponsor } from './dev-seed';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -57,7 +58,12 @@ describe('sponsors and check-in activities', () => {
       { phone: phones.owner, role: 'owner' },
       { phone: phones.staff, role: 'staff' },
     ]);
-    const patched = await stack.client.call('PATCH', `/api/v1/sponsors/${sid}`, { warnMb: 2000, alertMb: 500, contacts: [{ phone: phones.owner }, { email: 'ops@example.com' }] }, { token: tokens.owner });
+    const patched = await stack.client.call(
+      'PATCH',
+      `/api/v1/sponsors/${sid}`,
+      { warnMb: 2000, alertMb: 500, contacts: [{ phone: phones.owner }, { email: 'ops@example.com' }] },
+      { token: tokens.owner },
+    );
     expect(patched.body).toMatchObject({ warnMb: 2000, alertMb: 500, contacts: [{ phone: phones.owner }, { email: 'ops@example.com' }] });
     expect((await stack.client.call('PATCH', `/api/v1/sponsors/${sid}`, { warnMb: 1 }, { token: tokens.staff })).status).toBe(403);
     expect((await stack.client.delete(`/api/v1/sponsors/${sid}/members/${phones.owner}`, { token: tokens.owner })).body.error.code).toBe('LAST_OWNER');
@@ -73,10 +79,19 @@ describe('sponsors and check-in activities', () => {
     const publishTooBig = await post(`/sponsors/${sid}/activities/${tooBig.body.id}/publish`, undefined, owner.token, true);
     expect({ status: publishTooBig.status, code: publishTooBig.body.error.code }).toEqual({ status: 422, code: 'INSUFFICIENT_BUDGET' });
 
-    const aid = await publishedActivity(stack.client, owner.token, sid, activityRequest(clock.now(), { budgetMb: 600, reward: { mode: 'random', minMb: 5, maxMb: 15 }, perUserCapMb: 100 }));
+    const aid = await publishedActivity(
+      stack.client,
+      owner.token,
+      sid,
+      activityRequest(clock.now(), { budgetMb: 600, reward: { mode: 'random', minMb: 5, maxMb: 15 }, perUserCapMb: 100 }),
+    );
     expect((await get('/sponsors/mine', owner.token)).body.items[0].budgetMb).toBe(400);
     const listed = await get('/activities', tokens.user);
-    expect(listed.body.items.find((a: { id: string }) => a.id === aid)).toMatchObject({ status: 'running', sponsorName: '赞助商0010', progress: { rewards: 0, checkedInToday: false, streak: 0 } });
+    expect(listed.body.items.find((a: { id: string }) => a.id === aid)).toMatchObject({
+      status: 'running',
+      sponsorName: '赞助商0010',
+      progress: { rewards: 0, checkedInToday: false, streak: 0 },
+    });
 
     const first = await post(`/activities/${aid}/checkin`, undefined, tokens.user, 'day-1');
     expect(first.status).toBe(200);
@@ -117,7 +132,12 @@ describe('sponsors and check-in activities', () => {
     const endedAgain = await post(`/sponsors/${sid}/activities/${aid}/end`, undefined, owner.token, true);
     expect(endedAgain.status).toBe(200);
     expect((await get('/sponsors/mine', owner.token)).body.items[0].budgetMb).toBe(1000 - paid);
-    expect((await get(`/sponsors/${sid}/activities/${aid}/report`, owner.token)).body).toMatchObject({ spentMb: paid, remainingMb: 600 - paid, escrowMb: 0, returnedMb: 600 - paid });
+    expect((await get(`/sponsors/${sid}/activities/${aid}/report`, owner.token)).body).toMatchObject({
+      spentMb: paid,
+      remainingMb: 600 - paid,
+      escrowMb: 0,
+      returnedMb: 600 - paid,
+    });
     const late = await post(`/activities/${aid}/checkin`, undefined, tokens.user, true);
     expect({ status: late.status, code: late.body.error.code }).toEqual({ status: 409, code: 'ACTIVITY_ENDED' });
   });
@@ -127,14 +147,34 @@ describe('sponsors and check-in activities', () => {
     const owner = await signIn(stack.client, '13900000011');
     const aid = await publishedActivity(stack.client, owner.token, sid, activityRequest(clock.now(), { budgetMb: 25, reward: { mode: 'fixed', amountMb: 10 }, perUserCapMb: 10 }));
     const people = await Promise.all(['13900000021', '13900000022', '13900000023'].map((p) => signIn(stack.client, p)));
+    const heard: unknown[] = [];
+    stack.server.services.activities.onRewarded((event) => void heard.push(event));
     expect((await post(`/activities/${aid}/checkin`, undefined, people[0].token, true)).status).toBe(200);
+    // What a personalised template needs, told once per reward after it committed.
+    expect(heard).toEqual([
+      expect.objectContaining({
+        activityId: aid,
+        activity: '每日签到',
+        sponsor: '赞助商0011',
+        userId: people[0].userId,
+        phone: '13900000021',
+        amountMb: 10,
+        balanceMb: 10,
+        streak: 1,
+        expiresAt: expect.any(String),
+      }),
+    ]);
     expect((await post(`/activities/${aid}/checkin`, undefined, people[1].token, true)).status).toBe(200);
     const third = await post(`/activities/${aid}/checkin`, undefined, people[2].token, true);
     expect({ status: third.status, code: third.body.error.code }).toEqual({ status: 409, code: 'BUDGET_EXHAUSTED' });
     expect((await get('/wallet', people[2].token)).body.balanceMb).toBe(0);
     clock.advanceMs(DAY_MS);
     const capped = await post(`/activities/${aid}/checkin`, undefined, people[0].token, true);
-    expect({ status: capped.status, code: capped.body.error.code, rule: capped.body.error.details?.rule }).toEqual({ status: 422, code: 'LIMIT_EXCEEDED', rule: 'activity.per-user-cap' });
+    expect({ status: capped.status, code: capped.body.error.code, rule: capped.body.error.details?.rule }).toEqual({
+      status: 422,
+      code: 'LIMIT_EXCEEDED',
+      rule: 'activity.per-user-cap',
+    });
   });
 
   it('pauses and resumes, and ends activities whose window closed by the job, once, from any process', async () => {
@@ -163,8 +203,18 @@ describe('sponsors and check-in activities', () => {
     const me = (await get('/me', tokens.user)).body;
     const other = me.province === '北京' ? '上海' : '北京';
     const wrongProvince = await publishedActivity(stack.client, owner.token, sid, activityRequest(clock.now(), { targeting: { provinces: [other] } }));
-    const rightProvince = await publishedActivity(stack.client, owner.token, sid, activityRequest(clock.now(), { targeting: { provinces: [me.province], carriers: [me.carrier] } }));
-    const wrongCarrier = await publishedActivity(stack.client, owner.token, sid, activityRequest(clock.now(), { targeting: { carriers: [me.carrier === 'cmcc' ? 'unicom' : 'cmcc'] } }));
+    const rightProvince = await publishedActivity(
+      stack.client,
+      owner.token,
+      sid,
+      activityRequest(clock.now(), { targeting: { provinces: [me.province], carriers: [me.carrier] } }),
+    );
+    const wrongCarrier = await publishedActivity(
+      stack.client,
+      owner.token,
+      sid,
+      activityRequest(clock.now(), { targeting: { carriers: [me.carrier === 'cmcc' ? 'unicom' : 'cmcc'] } }),
+    );
     const newOnly = await publishedActivity(stack.client, owner.token, sid, activityRequest(clock.now(), { targeting: { newUsersOnly: true } }));
     const listed = (await get('/activities', tokens.user)).body.items.map((a: { id: string }) => a.id);
     expect(listed).toContain(rightProvince);
@@ -188,5 +238,18 @@ describe('sponsors and check-in activities', () => {
     const over = await post(`/activities/${later}/checkin`, undefined, tokens.user, true);
     expect({ status: over.status, code: over.body.error.code }).toEqual({ status: 409, code: 'ACTIVITY_ENDED' });
     await stack.server.services.activities.endFinishedActivities();
+  });
+
+  it('seeds the demo sponsor in development only, once however often npm start runs', async () => {
+    const deps = stack.server.deps;
+    await expect(seedDemoSponsor(deps)).rejects.toThrow(/development only/);
+    const development = { ...deps, config: { ...deps.config, NODE_ENV: 'development' as const } };
+    expect(await Promise.all([seedDemoSponsor(development), seedDemoSponsor(development)])).toEqual(expect.arrayContaining(['created', 'present']));
+    expect(await seedDemoSponsor(development)).toBe('present');
+    const demoOwner = await signIn(stack.client, '13800138000');
+    const [demo] = (await get('/sponsors/mine', demoOwner.token)).body.items;
+    expect(demo).toMatchObject({ role: 'owner', budgetMb: 51_200 });
+    const running = (await get('/activities', tokens.user)).body.items.filter((a: { sponsorId: string }) => a.sponsorId === demo.id);
+    expect(running).toEqual([expect.objectContaining({ type: 'signin', status: 'running' })]);
   });
 });
