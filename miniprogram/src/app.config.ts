@@ -7,6 +7,10 @@ export default defineAppConfig({
     'pages/gift/index',
     'pages/send-packet/index',
     'pages/packet/index',
+    'pages/activities/index',
+    'pages/sponsor/index',
+    'pages/sponsor-report/index',
+    'pages/ops/index',
   ],
   window: {
     backgroundTextStyle: 'light',

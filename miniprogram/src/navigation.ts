@@ -8,7 +8,15 @@ export const PAGES = {
   gift: '/pages/gift/index',
   sendPacket: '/pages/send-packet/index',
   packet: '/pages/packet/index',
+  activities: '/pages/activities/index',
+  sponsor: '/pages/sponsor/index',
+  sponsorReport: '/pages/sponsor-report/index',
+  ops: '/pages/ops/index',
 } as const;
+
+export function sponsorReportPath(sponsorId: string, activityId: string): string {
+  return `${PAGES.sponsorReport}?sid=${encodeURIComponent(sponsorId)}&aid=${encodeURIComponent(activityId)}`;
+}
 
 export function packetPagePath(packetId: string): string {
   return `${PAGES.packet}?id=${encodeURIComponent(packetId)}`;

@@ -33,6 +33,15 @@ export function fakeApi(answers: Partial<{ [K in keyof ApiClient]: jest.Mock }> 
     'sendRedPacket',
     'getRedPacket',
     'grabRedPacket',
+    'listActivities',
+    'checkIn',
+    'listMySponsors',
+    'listSponsorActivities',
+    'createActivity',
+    'changeActivity',
+    'getActivityReport',
+    'createSponsor',
+    'topUpSponsor',
   ];
   const api = {} as { [K in keyof ApiClient]: jest.Mock };
   for (const name of names) api[name] = answers[name] ?? unexpected(name);

@@ -60,6 +60,7 @@ export const SponsorSchema = z.object({
   createdAt: z.string(),
 });
 export const MySponsorSchema = SponsorSchema.extend({ role: SponsorRoleSchema });
+export const MySponsorsSchema = z.object({ items: z.array(MySponsorSchema) });
 export const SponsorUpdateRequestSchema = z
   .strictObject({
     warnMb: z.number().int().min(0).max(1_000_000_000).optional(),

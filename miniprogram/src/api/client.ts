@@ -10,7 +10,6 @@ import {
   RedPacketSchema,
   SmsCodeResponseSchema,
   StorageSchema,
-  UserSchema,
   WalletEntrySchema,
   WalletSchema,
   pageOf,
@@ -27,9 +26,23 @@ import {
   type RedPacket,
   type RedPacketCreate,
   type Storage,
-  type User,
   type Wallet,
   type WalletEntry,
+  ActivityReportSchema,
+  ActivitySchema,
+  CheckinResultSchema,
+  MeSchema,
+  MySponsorsSchema,
+  SponsorSchema,
+  TopupSchema,
+  type Activity,
+  type ActivityCreateRequest,
+  type ActivityReport,
+  type CheckinResult,
+  type Me,
+  type MySponsor,
+  type Sponsor,
+  type Topup,
 } from '@liuliang/shared';
 import { ApiError } from './errors';
 
@@ -143,6 +156,8 @@ export function createApiClient(options: ApiClientOptions) {
   }
 
   const walletPage = pageOf(WalletEntrySchema) as unknown as AnswerSchema<Page<WalletEntry>>;
+  const activityPage = pageOf(ActivitySchema) as unknown as AnswerSchema<Page<Activity>>;
+  const mySponsors = MySponsorsSchema as unknown as AnswerSchema<{ items: MySponsor[] }>;
 
   return {
     requestSmsCode: (phone: string) => call('POST', '/auth/sms-code', SmsCodeResponseSchema, { body: { phone } }),
@@ -151,7 +166,8 @@ export function createApiClient(options: ApiClientOptions) {
     logout: (): Promise<{ signedOut: true }> => call('POST', '/auth/logout', SignedOutSchema),
     /** The configured limits; read once a session through useLimits, not per page. */
     getLimits: (): Promise<Limits> => call('GET', '/limits', LimitsSchema),
-    getMe: (): Promise<User> => call('GET', '/me', UserSchema),
+    /** The user with the roles they act in (operator, sponsor memberships). */
+    getMe: (): Promise<Me> => call('GET', '/me', MeSchema),
     getWallet: (): Promise<Wallet> => call('GET', '/wallet', WalletSchema),
     listWalletEntries: (page: { limit?: number; cursor?: string | null } = {}): Promise<Page<WalletEntry>> =>
       call('GET', `/wallet/entries${queryString({ limit: page.limit ?? HISTORY_PAGE_SIZE, cursor: page.cursor ?? undefined })}`, walletPage),
@@ -164,6 +180,22 @@ export function createApiClient(options: ApiClientOptions) {
     getRedPacket: (packetId: string): Promise<RedPacket> => call('GET', `/red-packets/${encodeURIComponent(packetId)}`, RedPacketSchema),
     grabRedPacket: (packetId: string, request: GrabRequest, idempotencyKey: string): Promise<GrabResult> =>
       call('POST', `/red-packets/${encodeURIComponent(packetId)}/grab`, GrabResultSchema, { body: request, idempotencyKey }),
+    // Activities, sponsors and operators (SPEC §3.9, §3.10)
+    listActivities: (): Promise<Page<Activity>> => call('GET', '/activities', activityPage),
+    checkIn: (activityId: string, idempotencyKey: string): Promise<CheckinResult> =>
+      call('POST', `/activities/${encodeURIComponent(activityId)}/checkin`, CheckinResultSchema, { idempotencyKey }),
+    listMySponsors: (): Promise<{ items: MySponsor[] }> => call('GET', '/sponsors/mine', mySponsors),
+    listSponsorActivities: (sponsorId: string): Promise<Page<Activity>> => call('GET', `/sponsors/${encodeURIComponent(sponsorId)}/activities`, activityPage),
+    createActivity: (sponsorId: string, request: ActivityCreateRequest): Promise<Activity> =>
+      call('POST', `/sponsors/${encodeURIComponent(sponsorId)}/activities`, ActivitySchema, { body: request }),
+    /** `step`: publish and end move data (an Idempotency-Key); pause and resume do not. */
+    changeActivity: (sponsorId: string, activityId: string, step: 'publish' | 'pause' | 'resume' | 'end', idempotencyKey?: string): Promise<Activity> =>
+      call('POST', `/sponsors/${encodeURIComponent(sponsorId)}/activities/${encodeURIComponent(activityId)}/${step}`, ActivitySchema, { idempotencyKey }),
+    getActivityReport: (sponsorId: string, activityId: string): Promise<ActivityReport> =>
+      call('GET', `/sponsors/${encodeURIComponent(sponsorId)}/activities/${encodeURIComponent(activityId)}/report`, ActivityReportSchema),
+    createSponsor: (request: { name: string; ownerPhone: string }): Promise<Sponsor> => call('POST', '/ops/sponsors', SponsorSchema, { body: request }),
+    topUpSponsor: (sponsorId: string, request: { amountMb: number; reference: string }, idempotencyKey: string): Promise<Topup> =>
+      call('POST', `/ops/sponsors/${encodeURIComponent(sponsorId)}/topups`, TopupSchema, { body: request, idempotencyKey }),
   };
 }
 

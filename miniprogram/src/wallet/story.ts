@@ -44,6 +44,10 @@ const STORIES: Record<string, { in?: StoryTeller; out?: StoryTeller }> = {
   expiry: {
     out: (amount) => `${amount} 流量过期了`,
   },
+  // The memo is the activity's title, so the sentence reads "活动奖励 10 MB：“每日签到”".
+  activity_reward: {
+    in: (amount) => `活动奖励 ${amount}`,
+  },
 };
 
 function fallbackStory(amount: string, person: string | null, entry: WalletEntry): string {
