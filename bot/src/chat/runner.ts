@@ -7,10 +7,13 @@ import {
   bindInPrivateText,
   bindStartFirstText,
   boundText,
+  checkedInAlreadyText,
+  checkinText,
   depositText,
   giftText,
   helpText,
   mentionNotFoundText,
+  noCheckinActivityText,
   packetAnnouncementText,
   packetOnlyInRoomsText,
   parseErrorText,
@@ -33,6 +36,9 @@ export interface CommandRunnerDeps {
   grabs: GrabFlow;
   logger: Logger;
 }
+
+/** Bound on the activities one 签到 checks in to: one message, a bounded amount of work. */
+const CHECKINS_PER_MESSAGE_MAX = 5;
 
 type BoundCommand = Exclude<Command, { kind: 'help' } | { kind: 'bind-phone' } | { kind: 'bind-code' }>;
 
@@ -108,7 +114,32 @@ export class CommandRunner {
         return this.sendRedPacket(command, turn, lang);
       case 'grab':
         return this.deps.grabs.grabPlain(turn, lang);
+      case 'checkin':
+        return this.checkIn(turn, lang);
     }
+  }
+
+  /**
+   * 签到: checks in to every running check-in activity the talker has not checked in to today,
+   * one line each. Each check-in's key comes from the message and the activity, so a message the
+   * bot sees twice checks in once.
+   */
+  private async checkIn(turn: ChatTurn, lang: Lang): Promise<void> {
+    const contactId = turn.talker.id;
+    const open = (await this.deps.service.listActivities(contactId)).filter((a) => a.type === 'signin');
+    if (open.length === 0) return turn.reply(noCheckinActivityText(lang));
+    const due = open.filter((a) => a.progress?.checkedInToday !== true).slice(0, CHECKINS_PER_MESSAGE_MAX);
+    if (due.length === 0) return turn.reply(checkedInAlreadyText(lang));
+    const lines: string[] = [];
+    for (const activity of due) {
+      try {
+        lines.push(checkinText(activity, await this.deps.service.checkIn(contactId, activity.id, idempotencyKeyFor(turn.messageId, activity.id)), lang));
+      } catch (error) {
+        if (!(error instanceof ServiceError)) throw error;
+        lines.push(`「${activity.title}」${serviceErrorText(error, 'checkin', lang)}`);
+      }
+    }
+    await turn.reply(lines.join('\n'));
   }
 
   private async startBinding(phone: string, turn: ChatTurn, lang: Lang): Promise<void> {

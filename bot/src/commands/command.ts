@@ -14,7 +14,8 @@ export type Command =
   | { kind: 'hongbao'; mode: 'random'; total: ParsedAmount; count: number; passphrase?: string }
   | { kind: 'hongbao'; mode: 'equal'; perShare: ParsedAmount; count: number; passphrase?: string }
   | { kind: 'grab' }
-  | { kind: 'bank'; amount: ParsedAmount };
+  | { kind: 'bank'; amount: ParsedAmount }
+  | { kind: 'checkin' };
 
 export type CommandKind = Command['kind'];
 /** A command's name for usage lines: the two red packet modes are told apart here. */

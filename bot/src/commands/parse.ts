@@ -45,6 +45,7 @@ const KEYWORDS: readonly Keyword[] = [
   // "grab" alone is how English speakers answer a packet, so it works bare, like "抢".
   ...keywords('grab', ['/grab', '/抢', 'grab', '抢', '抢红包']),
   ...keywords('bank', ['/bank', '/deposit', '/转存', '转存', '存流量'], ['bank', 'deposit']),
+  ...keywords('checkin', ['/checkin', '/签到', '签到', '打卡'], ['checkin']),
 ].sort((a, b) => b.word.length - a.word.length);
 
 const CJK = /[\u3400-\u9fff]/;
@@ -103,7 +104,7 @@ function findKeyword(text: string): { keyword: Keyword; rest: string } | null {
 }
 
 function takesNoArguments(command: CommandName): boolean {
-  return command === 'help' || command === 'balance' || command === 'grab';
+  return command === 'help' || command === 'balance' || command === 'grab' || command === 'checkin';
 }
 
 function parseArguments(command: CommandName, rest: string, context: ParseContext): Command | ParseError {
@@ -114,6 +115,8 @@ function parseArguments(command: CommandName, rest: string, context: ParseContex
       return { kind: 'balance' };
     case 'grab':
       return { kind: 'grab' };
+    case 'checkin':
+      return { kind: 'checkin' };
     case 'bind':
       return parseBind(rest);
     case 'give':

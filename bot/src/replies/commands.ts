@@ -13,6 +13,7 @@ const USAGE: Readonly<Record<CommandName, { zh: string; en: string }>> = {
   'hongbao-equal': { zh: '普通红包 每个金额 个数 [口令]，例如 普通红包 10M 5', en: '/hongbao-equal <each> <count> [passphrase], e.g. /hongbao-equal 10M 5' },
   grab: { zh: '抢（口令红包：直接说出口令）', en: 'grab (for a passphrase packet: say the passphrase)' },
   bank: { zh: '转存 100M（把本月套餐没用完的流量存进钱包）', en: '/bank 100M (move unused plan data into the wallet)' },
+  checkin: { zh: '签到（参加赞助商的每日签到活动）', en: '/checkin (the sponsors\' daily check-in activities)' },
 };
 
 export function usageOf(command: CommandName, lang: Lang): string {
@@ -20,7 +21,7 @@ export function usageOf(command: CommandName, lang: Lang): string {
 }
 
 export function helpText(lang: Lang): string {
-  const order: CommandName[] = ['bind', 'balance', 'give', 'hongbao', 'hongbao-equal', 'grab', 'bank'];
+  const order: CommandName[] = ['bind', 'balance', 'give', 'hongbao', 'hongbao-equal', 'grab', 'bank', 'checkin'];
   const lines = order.map((command) => `· ${usageOf(command, lang)}`);
   const title = pick(lang, '流量小助手能做这些：', 'Liuliang bot commands:');
   const amounts = pick(lang, '金额可写 100M、100MB、100兆、1.5G、1GB（1 GB = 1024 MB）', 'Amounts: 100M, 100MB, 1.5G, 1GB (1 GB = 1024 MB)');
@@ -184,4 +185,21 @@ export function packetOnlyInRoomsText(lang: Lang): string {
 
 export function grabOnlyInRoomsText(lang: Lang): string {
   return pick(lang, '抢红包要在群里哦。', 'Grab red packets in the group chat.');
+}
+
+/** One activity's check-in, as a line of the reply to 签到. */
+export function checkinText(activity: { title: string; sponsorName: string }, result: { amountMb: number; streak: number }, lang: Lang): string {
+  return pick(
+    lang,
+    `签到成功！「${activity.title}」获得 ${formatMb(result.amountMb)}，已连续签到 ${result.streak} 天（${activity.sponsorName} 赞助）。`,
+    `Checked in to "${activity.title}": ${formatMb(result.amountMb)}, ${result.streak} day(s) in a row (sponsored by ${activity.sponsorName}).`,
+  );
+}
+
+export function noCheckinActivityText(lang: Lang): string {
+  return pick(lang, '现在没有你能参加的签到活动。', 'There is no check-in activity open to you right now.');
+}
+
+export function checkedInAlreadyText(lang: Lang): string {
+  return pick(lang, '今天已经签到过了，明天再来吧。', 'You have already checked in today; come back tomorrow.');
 }

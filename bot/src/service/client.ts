@@ -1,6 +1,17 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { RedPacketSchema, WalletSchema, type RedPacket, type RedPacketCreate, type Wallet } from '@liuliang/shared';
+import {
+  ActivitySchema,
+  CheckinResultSchema,
+  RedPacketSchema,
+  WalletSchema,
+  pageOf,
+  type Activity,
+  type CheckinResult,
+  type RedPacket,
+  type RedPacketCreate,
+  type Wallet,
+} from '@liuliang/shared';
 import { isErrorCode, ServiceError } from './errors';
 import {
   BindingSchema,
@@ -117,6 +128,15 @@ export class ServiceClient {
   grabInRoom(actingContactId: string, roomId: string, passphrase: string | undefined, idempotencyKey: string): Promise<RoomGrabResult> {
     const body = passphrase === undefined ? {} : { passphrase };
     return this.request('POST', `/bot/rooms/${encodeURIComponent(roomId)}/grab`, { schema: RoomGrabResultSchema, body, actingContactId, idempotencyKey });
+  }
+
+  /** The activities running now that the acting user is eligible for, with their progress. */
+  async listActivities(actingContactId: string): Promise<Activity[]> {
+    return (await this.request('GET', '/activities', { schema: pageOf(ActivitySchema), actingContactId })).items;
+  }
+
+  checkIn(actingContactId: string, activityId: string, idempotencyKey: string): Promise<CheckinResult> {
+    return this.request('POST', `/activities/${encodeURIComponent(activityId)}/checkin`, { schema: CheckinResultSchema, actingContactId, idempotencyKey });
   }
 
   getRedPacket(packetId: string): Promise<RedPacket> {
