@@ -2,7 +2,7 @@ import { formatMb, type RedPacket } from '@liuliang/shared';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
 import { startTestStack, type TestStack } from '../../server/src/test-support/stack';
 import { signIn } from '../../server/src/test-support/http-client';
-import { activityRequest, grantOperator, publishedActivity, sponsorWithBudget } from '../../server/src/modules/sponsors/test-helpers';
+import { activityRequest, grantOperator, publishedActivity, sponsorWithBudget } from '../../server/src/test-support/sponsors';
 import { createBot, quietWechatyLog, type LiuliangBot } from './bot';
 import { silentLogger } from './logger';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { formatMb } from '@liuliang/shared';
 import type { Browser, Page } from 'playwright-core';
 import { startTestStack, type TestStack } from '../../server/src/test-support/stack';
-import { grantOperator } from '../../server/src/modules/sponsors/test-helpers';
+import { grantOperator } from '../../server/src/test-support/sponsors';
 import { launchChromium, onScreen, openPhone, signInThroughUi, untilText, waitOnScreen, type Phone } from './phone';
 
 const H5_DIR = path.resolve(__dirname, '../dist/h5');

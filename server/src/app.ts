@@ -31,6 +31,7 @@ import type { JobHealth } from './jobs/job-health';
 import { createJobHealth } from './jobs/maintenance';
 import { SponsorService, rolesOf } from './modules/sponsors/service';
 import { ActivityService } from './modules/sponsors/activities';
+import { ParticipationService } from './modules/sponsors/participation';
 import { addActivityRoutes, addOpsRoutes, addSponsorRoutes } from './http/routes/sponsors';
 
 export interface Services {
@@ -43,6 +44,7 @@ export interface Services {
   sessions: SessionRevocations;
   sponsors: SponsorService;
   activities: ActivityService;
+  participation: ParticipationService;
 }
 
 export function createServices(deps: Deps, events: RedPacketEvents = silentEvents): Services {
@@ -55,6 +57,8 @@ export function createServices(deps: Deps, events: RedPacketEvents = silentEvent
   const redPackets = new RedPacketService(deps, Math.random, events);
   const sponsors = new SponsorService(deps);
   const activities = new ActivityService(deps, Math.random);
+  const participation = new ParticipationService(deps, activities);
+  auth.onRegistration((sql, user, context) => participation.rewardInvite(sql, user, context));
   return {
     auth,
     gifts,
@@ -65,6 +69,7 @@ export function createServices(deps: Deps, events: RedPacketEvents = silentEvent
     sessions,
     sponsors,
     activities,
+    participation,
   };
 }
 
@@ -86,7 +91,7 @@ export function createApi(deps: Deps, services: Services): Api {
   addBotRoutes(api, services.bot);
   addOpsRoutes(api, services.sponsors);
   addSponsorRoutes(api, deps, services.sponsors, services.activities);
-  addActivityRoutes(api, services.activities);
+  addActivityRoutes(api, services.activities, services.participation);
   return api;
 }
 

@@ -150,6 +150,10 @@ export const ActivitySchema = z.object({
   progress: ActivityProgressSchema.optional(),
 });
 export const CheckinResultSchema = z.object({ amountMb: z.number().int(), streak: z.number().int() });
+export const InviteCodeSchema = z.object({ code: z.string() });
+/** `link`: the page a friend opens to help, relative to the app's address. */
+export const ShareSchema = z.object({ code: z.string(), link: z.string() });
+export const HelpResultSchema = z.object({ helpers: z.number().int(), helpersNeeded: z.number().int() });
 
 export const ActivityReportQuerySchema = z.strictObject({ format: z.enum(['json', 'csv']).optional() });
 export const ActivityReportSchema = z.object({
@@ -177,4 +181,7 @@ export type ActivityCreateRequest = z.infer<typeof ActivityCreateRequestSchema>;
 export type Activity = z.infer<typeof ActivitySchema>;
 export type ActivityStatus = z.infer<typeof ActivityStatusSchema>;
 export type CheckinResult = z.infer<typeof CheckinResultSchema>;
+export type InviteCode = z.infer<typeof InviteCodeSchema>;
+export type Share = z.infer<typeof ShareSchema>;
+export type HelpResult = z.infer<typeof HelpResultSchema>;
 export type ActivityReport = z.infer<typeof ActivityReportSchema>;

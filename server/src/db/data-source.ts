@@ -8,6 +8,7 @@ import { IdempotencyOutcomes1764400000002 } from './migrations/1764400000002-Ide
 import { Utf8mb4Tables1764500000000 } from './migrations/1764500000000-Utf8mb4Tables';
 import { Sessions1764500000001 } from './migrations/1764500000001-Sessions';
 import { SponsorsActivities1764900000000 } from './migrations/1764900000000-SponsorsActivities';
+import { InvitesAndShares1764900000001 } from './migrations/1764900000001-InvitesAndShares';
 
 export const MIGRATIONS = [
   Initial1764100000000,
@@ -19,6 +20,7 @@ export const MIGRATIONS = [
   Utf8mb4Tables1764500000000,
   Sessions1764500000001,
   SponsorsActivities1764900000000,
+  InvitesAndShares1764900000001,
 ];
 
 export function createDataSource(databaseUrl: string, poolSize = 20): DataSource {

@@ -1,7 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { signIn } from '../test-support/http-client';
 import { startTestStack, type TestStack } from '../test-support/stack';
-import { activityRequest, grantOperator, sponsorWithBudget } from '../modules/sponsors/test-helpers';
+import { activityRequest, grantOperator, sponsorWithBudget } from '../test-support/sponsors';
 
 /** Every bad request gets the right 4xx JSON error and changes nothing (checked after the table). */
 describe('bad input', () => {
@@ -209,6 +209,15 @@ describe('bad input', () => {
     ['a check-in at a draft', () => stack.client.post(`/api/v1/activities/${aid}/checkin`, undefined, { token: otherToken, idempotencyKey: true }), 404, 'NOT_FOUND'],
     ['a check-in at an id that is not an id', () => stack.client.post('/api/v1/activities/%27%20OR%201=1/checkin', undefined, { token, idempotencyKey: true }), 404, 'NOT_FOUND'],
     ['the activities with no token', () => stack.client.get('/api/v1/activities'), 401, 'UNAUTHENTICATED'],
+    ['an invite code of a check-in activity', () => stack.client.post(`/api/v1/activities/${aid}/invite`, undefined, { token: otherToken }), 404, 'NOT_FOUND'],
+    ['an invite code of an activity that does not exist', () => stack.client.post('/api/v1/activities/0123456789abcdefghjkmnpqrs/invite', undefined, { token }), 404, 'NOT_FOUND'],
+    ['a share of an activity that does not exist', () => stack.client.post('/api/v1/activities/0123456789abcdefghjkmnpqrs/share', undefined, { token }), 404, 'NOT_FOUND'],
+    ['a help without an Idempotency-Key', () => stack.client.post('/api/v1/activities/shares/0123456789abcdefghjkmnpqrs/help', undefined, { token }), 400, 'IDEMPOTENCY_KEY_MISSING'],
+    ['a help of a share that does not exist', () => stack.client.post('/api/v1/activities/shares/0123456789abcdefghjkmnpqrs/help', undefined, { token, idempotencyKey: true }), 404, 'NOT_FOUND'],
+    ['a help of a share code that is not a code', () => stack.client.post('/api/v1/activities/shares/%3Cscript%3E/help', undefined, { token, idempotencyKey: true }), 404, 'NOT_FOUND'],
+    ['a login with an invite code in capitals', () => stack.client.post('/api/v1/auth/login', { phone: '13200000009', code: '123456', invite: 'ABC' }), 400, 'VALIDATION_FAILED'],
+    ['a login with an invite code of 33 characters', () => stack.client.post('/api/v1/auth/login', { phone: '13200000009', code: '123456', invite: 'a'.repeat(33) }), 400, 'VALIDATION_FAILED'],
+    ['a login with an invite code as a number', () => stack.client.post('/api/v1/auth/login', { phone: '13200000009', code: '123456', invite: 12345 }), 400, 'VALIDATION_FAILED'],
   ];
 
   it.each(cases)('%s → %i %s', async (_name, send, status, code) => {

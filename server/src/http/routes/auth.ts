@@ -38,7 +38,7 @@ export function addAuthRoutes(api: Api, auth: AuthService, rolesOf: (user: User)
       body: LoginRequestSchema,
       response: LoginResponseSchema,
     },
-    async (ctx, { body }) => auth.login(body.phone, body.code, ctx.ip),
+    async (ctx, { body }) => auth.login(body.phone, body.code, ctx.ip, body.invite),
   );
   api.add(
     {

@@ -6,6 +6,9 @@ import {
   ActivityReportSchema,
   ActivitySchema,
   CheckinResultSchema,
+  HelpResultSchema,
+  InviteCodeSchema,
+  ShareSchema,
   MySponsorsSchema,
   OperatorGrantRequestSchema,
   OperatorGrantSchema,
@@ -24,6 +27,7 @@ import { OPAQUE_ID_PATTERN } from '../../platform/ids';
 import type { Deps } from '../../deps';
 import type { Actor, SponsorService } from '../../modules/sponsors/service';
 import type { ActivityService } from '../../modules/sponsors/activities';
+import type { ParticipationService } from '../../modules/sponsors/participation';
 import { activityReport, activityRewardsCsv } from '../../modules/sponsors/report';
 
 /** An id that cannot name a sponsor or an activity names none: 404 either way. */
@@ -210,7 +214,42 @@ export function addSponsorRoutes(api: Api, deps: Deps, sponsors: SponsorService,
 }
 
 /** A participant's endpoints: running activities and taking part in them. */
-export function addActivityRoutes(api: Api, activities: ActivityService): void {
+export function addActivityRoutes(api: Api, activities: ActivityService, participation: ParticipationService): void {
+  api.add(
+    {
+      method: 'post',
+      path: '/activities/:id/invite',
+      tag: 'activities',
+      summary: 'The caller’s invite code for an invite activity (the same one every time)',
+      access: 'user',
+      response: InviteCodeSchema,
+    },
+    async (ctx, { params }) => participation.inviteCode(actorOf(ctx), OpaqueId.parse(params.id)),
+  );
+  api.add(
+    {
+      method: 'post',
+      path: '/activities/:id/share',
+      tag: 'activities',
+      summary: 'The caller’s share of a friend-help activity, with the link friends open',
+      access: 'user',
+      response: ShareSchema,
+    },
+    async (ctx, { params }) => participation.share(actorOf(ctx), OpaqueId.parse(params.id)),
+  );
+  api.add(
+    {
+      method: 'post',
+      path: '/activities/shares/:code/help',
+      tag: 'activities',
+      summary: 'Help a friend’s share: each signed-in friend counts once, the sharer never; at helpersNeeded the sharer is rewarded once',
+      access: 'user',
+      movesData: true,
+      response: HelpResultSchema,
+      resume: (_ctx, ref) => participation.helpResult(ref.id),
+    },
+    async (ctx, { params, outcome }) => participation.help(actorOf(ctx), OpaqueId.parse(params.code), outcome),
+  );
   api.add(
     {
       method: 'get',

@@ -1,6 +1,6 @@
 import { signIn, type Answer, type CallOptions } from '../../test-support/http-client';
 import { startTestStack, type TestStack } from '../../test-support/stack';
-import { activityRequest, grantOperator, publishedActivity, sponsorWithBudget } from './test-helpers';
+import { activityRequest, grantOperator, publishedActivity, sponsorWithBudget } from '../../test-support/sponsors';
 
 /**
  * SPEC §3.10: every new endpoint × every role → allowed, or refused with the status SPEC says
@@ -24,6 +24,9 @@ describe('access to sponsors, activities and operators, by role', () => {
   let stack: TestStack;
   let sid = '';
   let aid = '';
+  let inviteAid = '';
+  let shareAid = '';
+  let shareCode = '';
   const phones: Record<Exclude<Role, 'noToken' | 'bot'>, string> = {
     admin: '13700000001',
     finance: '13700000002',
@@ -61,6 +64,9 @@ describe('access to sponsors, activities and operators, by role', () => {
     await sponsorWithBudget(stack.client, adminToken, phones.otherOwner, 1000);
     await stack.client.post(`/api/v1/sponsors/${sid}/members`, { phone: phones.staff, role: 'staff' }, { token: ownerToken });
     aid = await publishedActivity(stack.client, ownerToken, sid, activityRequest(new Date(), { budgetMb: 1000 }));
+    inviteAid = await publishedActivity(stack.client, ownerToken, sid, activityRequest(new Date(), { type: 'invite', budgetMb: 1000 }));
+    shareAid = await publishedActivity(stack.client, ownerToken, sid, activityRequest(new Date(), { type: 'share', budgetMb: 1000, helpersNeeded: 100 }));
+    shareCode = (await stack.client.post(`/api/v1/activities/${shareAid}/share`, undefined, { token: ownerToken })).body.code;
   });
   afterAll(() => stack.close());
 
@@ -102,6 +108,9 @@ describe('access to sponsors, activities and operators, by role', () => {
     ['GET /activities', row({}, 'ok'), (role) => call(role, 'GET', '/activities')],
     ['GET /activities/:id', row({}, 'ok'), (role) => call(role, 'GET', `/activities/${aid}`)],
     ['POST /activities/:id/checkin', row({}, 'ok'), (role) => call(role, 'POST', `/activities/${aid}/checkin`, undefined, true)],
+    ['POST /activities/:id/invite', row({}, 'ok'), (role) => call(role, 'POST', `/activities/${inviteAid}/invite`)],
+    ['POST /activities/:id/share', row({}, 'ok'), (role) => call(role, 'POST', `/activities/${shareAid}/share`)],
+    ['POST /activities/shares/:code/help', row({}, 'ok'), (role) => call(role, 'POST', `/activities/shares/${shareCode}/help`, undefined, true)],
   ];
 
   it.each(endpoints)('%s', async (_name, expected, send) => {

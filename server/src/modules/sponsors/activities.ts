@@ -254,7 +254,7 @@ export class ActivityService {
    * Pays one reward from the activity's escrow, whole or not at all: drawn, checked against the
    * user's cap and what the escrow still holds, recorded with its transfer and its message.
    */
-  private async pay(
+  async pay(
     sql: Sql,
     row: ActivityRow,
     user: User,
@@ -323,7 +323,7 @@ export class ActivityService {
     if (!(await enqueueWechatIfBound(sql, user, template, text, now))) await enqueueMessage(sql, { channel: 'sms', to: user.phone, template, text: `【流量】${text}` }, now);
   }
 
-  private async tellListeners(event: RewardedEvent): Promise<void> {
+  async tellListeners(event: RewardedEvent): Promise<void> {
     for (const listener of this.rewardedListeners) {
       try {
         await listener(event);
@@ -335,7 +335,7 @@ export class ActivityService {
   }
 
   /** Locks a running activity the user may take part in, or says why not. */
-  private async lockRunning(sql: Sql, activityId: string, user: User, now: Date): Promise<ActivityRow> {
+  async lockRunning(sql: Sql, activityId: string, user: User, now: Date): Promise<ActivityRow> {
     const row = await lockActivity(sql, 'id = ?', [activityId]);
     if (!row || row.status === 'draft') throw notFound('No such activity.');
     if (!isEligible(targetingOf(row), user, new Date(row.starts_at))) throw new DomainError('NOT_ELIGIBLE', 'This activity is not open to you.');

@@ -2,7 +2,7 @@ import { httpClient, signIn } from '../../test-support/http-client';
 import { spawnServer, type ServerProcess } from '../../test-support/processes';
 import { startTestStack, type TestStack } from '../../test-support/stack';
 import { seedUsers } from '../../test-support/users';
-import { activityRequest, grantOperator, publishedActivity, sponsorWithBudget } from './test-helpers';
+import { activityRequest, grantOperator, publishedActivity, sponsorWithBudget } from '../../test-support/sponsors';
 
 describe('check-ins under a race', () => {
   let stack: TestStack;

@@ -1,7 +1,7 @@
 import { manualClock } from '../../platform/clock';
 import { signIn } from '../../test-support/http-client';
 import { startTestStack, type TestStack } from '../../test-support/stack';
-import { activityRequest, grantOperator, publishedActivity, sponsorWithBudget } from './test-helpers';
+import { activityRequest, grantOperator, publishedActivity, sponsorWithBudget } from '../../test-support/sponsors';
 import { seedDemoSponsor } from './dev-seed';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

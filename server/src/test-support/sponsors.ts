@@ -1,8 +1,8 @@
 import type { OperatorRole } from '@liuliang/shared';
-import { inTransaction } from '../../db/sql';
-import type { HttpClient } from '../../test-support/http-client';
-import type { TestStack } from '../../test-support/stack';
-import { grantOperatorRole } from './service';
+import { inTransaction } from '../db/sql';
+import type { HttpClient } from './http-client';
+import type { TestStack } from './stack';
+import { grantOperatorRole } from '../modules/sponsors/service';
 
 /** What the sponsors' tests share: operators made as the CLI makes them, and a few requests. */
 export async function grantOperator(stack: TestStack, phone: string, role: OperatorRole): Promise<void> {
