@@ -43,4 +43,27 @@ describe('check-ins under a race', () => {
     expect(wallets.filter((mb) => mb === 10)).toHaveLength(60);
     expect(wallets.filter((mb) => mb === 0)).toHaveLength(40);
   });
+
+  it('returns the rest to the budget exactly once when two processes end it while check-ins race', async () => {
+    await grantOperator(stack, '13500000004', 'finance');
+    const admin = await signIn(stack.client, '13500000004');
+    const owner = await signIn(stack.client, '13500000003');
+    const sid = await sponsorWithBudget(stack.client, admin.token, '13500000003', 1000);
+    const aid = await publishedActivity(stack.client, owner.token, sid, activityRequest(new Date(), { budgetMb: 500, reward: { mode: 'fixed', amountMb: 10 } }));
+    const users = await seedUsers(stack, 40, '1350200');
+    const urls = [stack.url, other.url];
+    const answers = await Promise.all([
+      ...users.map((user, i) => httpClient(urls[i % 2]).post(`/api/v1/activities/${aid}/checkin`, undefined, { token: user.token, idempotencyKey: true })),
+      ...urls.map((url) => httpClient(url).post(`/api/v1/sponsors/${sid}/activities/${aid}/end`, undefined, { token: owner.token, idempotencyKey: true })),
+    ]);
+    const checkins = answers.slice(0, users.length) as Array<{ status: number; body: { error?: { code: string } } }>;
+    expect(checkins.filter((a) => a.status !== 200).map((a) => a.body.error?.code)).toEqual(checkins.filter((a) => a.status !== 200).map(() => 'ACTIVITY_ENDED'));
+    const db = stack.server.deps.dataSource;
+    const [paid] = await db.query(`SELECT COALESCE(SUM(amount_mb), 0) AS mb FROM transfers WHERE kind = 'activity_reward' AND ref_id = ?`, [aid]);
+    const returns: Array<{ amount_mb: string }> = await db.query(`SELECT amount_mb FROM transfers WHERE kind = 'activity_return' AND ref_id = ?`, [aid]);
+    expect(returns).toHaveLength(1);
+    expect(Number(paid.mb) + Number(returns[0].amount_mb)).toBe(500);
+    expect(Number(paid.mb)).toBe(checkins.filter((a) => a.status === 200).length * 10);
+    expect((await stack.client.get('/api/v1/sponsors/mine', { token: owner.token })).body.items[0].budgetMb).toBe(1000 - Number(paid.mb));
+  });
 });
