@@ -51,6 +51,15 @@ export function goToSignIn(returnTo?: string): void {
   void Taro.redirectTo({ url: loginPagePath(returnTo) });
 }
 
+/** An app link to `pagePath` (with its query): on H5 a full URL, on weapp the page path. */
+export function appLinkFor(pagePath: string): string {
+  if (process.env.TARO_ENV === 'h5') {
+    const { origin, pathname } = window.location;
+    return `${origin}${pathname}#${pagePath}`;
+  }
+  return pagePath;
+}
+
 /** The link a friend opens: on H5 a full URL to this packet's page; on weapp the page path. */
 export function shareLinkFor(packetId: string): string {
   const path = packetPagePath(packetId);

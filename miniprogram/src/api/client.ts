@@ -31,6 +31,12 @@ import {
   ActivityReportSchema,
   ActivitySchema,
   CheckinResultSchema,
+  HelpResultSchema,
+  InviteCodeSchema,
+  ShareSchema,
+  type HelpResult,
+  type InviteCode,
+  type Share,
   MeSchema,
   MySponsorsSchema,
   SponsorSchema,
@@ -184,6 +190,10 @@ export function createApiClient(options: ApiClientOptions) {
     listActivities: (): Promise<Page<Activity>> => call('GET', '/activities', activityPage),
     checkIn: (activityId: string, idempotencyKey: string): Promise<CheckinResult> =>
       call('POST', `/activities/${encodeURIComponent(activityId)}/checkin`, CheckinResultSchema, { idempotencyKey }),
+    inviteCode: (activityId: string): Promise<InviteCode> => call('POST', `/activities/${encodeURIComponent(activityId)}/invite`, InviteCodeSchema),
+    shareActivity: (activityId: string): Promise<Share> => call('POST', `/activities/${encodeURIComponent(activityId)}/share`, ShareSchema),
+    helpShare: (code: string, idempotencyKey: string): Promise<HelpResult> =>
+      call('POST', `/activities/shares/${encodeURIComponent(code)}/help`, HelpResultSchema, { idempotencyKey }),
     listMySponsors: (): Promise<{ items: MySponsor[] }> => call('GET', '/sponsors/mine', mySponsors),
     listSponsorActivities: (sponsorId: string): Promise<Page<Activity>> => call('GET', `/sponsors/${encodeURIComponent(sponsorId)}/activities`, activityPage),
     createActivity: (sponsorId: string, request: ActivityCreateRequest): Promise<Activity> =>

@@ -2,6 +2,7 @@ import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { ApiError } from '../../api/errors';
 import { anActivity } from '../../../test/activities';
 import { fakeApi, renderWithServices, signIn } from '../../../test/fakes';
+import { setRouterParams } from '../../../test/stubs/taro';
 import ActivitiesPage from './index';
 
 describe('the activity centre', () => {
@@ -44,5 +45,35 @@ describe('the activity centre', () => {
     renderWithServices(<ActivitiesPage />, { api });
     fireEvent.click(await screen.findByTestId('checkin-button'));
     await waitFor(() => expect(screen.getByTestId('error-message')).toHaveTextContent(words));
+  });
+
+  it('shows the invite link a new friend signs up with, and the share link with the helpers it needs', async () => {
+    const api = fakeApi({
+      listActivities: jest.fn().mockResolvedValue({
+        items: [anActivity({ id: 'a-inv', type: 'invite' }), anActivity({ id: 'a-share', type: 'share', helpersNeeded: 5 })],
+        nextCursor: null,
+      }),
+      inviteCode: jest.fn().mockResolvedValue({ code: 'invitecode1' }),
+      shareActivity: jest.fn().mockResolvedValue({ code: 'sharecode1', link: '/#/pages/activities/index?share=sharecode1' }),
+    });
+    renderWithServices(<ActivitiesPage />, { api });
+    fireEvent.click(await screen.findByTestId('invite-button'));
+    expect(await screen.findByTestId('invite-link')).toHaveTextContent('/pages/login/index?invite=invitecode1');
+    expect(screen.getByTestId('share-button')).toHaveTextContent('找 5 位好友助力');
+    fireEvent.click(screen.getByTestId('share-button'));
+    expect(await screen.findByTestId('share-link')).toHaveTextContent('/pages/activities/index?share=sharecode1');
+    expect(screen.queryByTestId('checkin-button')).not.toBeInTheDocument();
+  });
+
+  it('helps a friend’s share opened from its link, with one key per help', async () => {
+    setRouterParams({ share: 'sharecode1' });
+    const api = fakeApi({
+      listActivities: jest.fn().mockResolvedValue({ items: [], nextCursor: null }),
+      helpShare: jest.fn().mockResolvedValue({ helpers: 3, helpersNeeded: 5 }),
+    });
+    renderWithServices(<ActivitiesPage />, { api });
+    fireEvent.click(await screen.findByTestId('help-button'));
+    expect(await screen.findByTestId('help-result')).toHaveTextContent('已助力！目前 3/5 位好友');
+    expect(api.helpShare).toHaveBeenCalledWith('sharecode1', expect.stringMatching(/^[0-9a-f]{32}$/));
   });
 });
