@@ -11,7 +11,11 @@ describe('registering features with the ledger', () => {
       'gift escrow empty once delivered or refunded',
       'red packet escrow empty once finished or expired',
       'red packet escrow holds exactly what is left to grab',
+      'activity escrow empty once ended',
+      'activity escrow holds its budget less what it paid',
+      'sponsor budget holds top-ups less funded activities plus returns',
       'red packet grabs sum to what left the packet',
+      'activity rewards sum to what the activity paid',
     ]);
   });
 
