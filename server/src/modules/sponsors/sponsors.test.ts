@@ -3,6 +3,8 @@ import { signIn } from '../../test-support/http-client';
 import { startTestStack, type TestStack } from '../../test-support/stack';
 import { activityRequest, grantOperator, publishedActivity, sponsorWithBudget } from '../../test-support/sponsors';
 import { seedDemoSponsor } from './dev-seed';
+import { auditLedger } from '../ledger/audit';
+import { LEDGER_REGISTRY } from '../../ledger-registrations';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -251,5 +253,20 @@ describe('sponsors and check-in activities', () => {
     expect(demo).toMatchObject({ role: 'owner', budgetMb: 51_200 });
     const running = (await get('/activities', tokens.user)).body.items.filter((a: { sponsorId: string }) => a.sponsorId === demo.id);
     expect(running).toEqual([expect.objectContaining({ type: 'signin', status: 'running' })]);
+  });
+
+  it('has the audit name an activity whose escrow does not hold what its records say, and a budget that does not add up', async () => {
+    const db = stack.server.deps.dataSource;
+    expect(await auditLedger(db.manager, LEDGER_REGISTRY)).toEqual([]);
+    const [ended] = await db.query(`SELECT id FROM activities WHERE status = 'ended' AND returned_mb > 0 LIMIT 1`);
+    await db.query(`UPDATE activities SET status = 'paused' WHERE id = ?`, [ended.id]);
+    await db.query(`UPDATE activities SET returned_mb = returned_mb - 1 WHERE id = ?`, [ended.id]);
+    try {
+      const breaches = (await auditLedger(db.manager, LEDGER_REGISTRY)).map((b) => b.invariant);
+      expect(breaches).toEqual(expect.arrayContaining(['activity escrow holds its budget less what it paid', 'sponsor budget holds top-ups less funded activities plus returns']));
+    } finally {
+      await db.query(`UPDATE activities SET status = 'ended', returned_mb = returned_mb + 1 WHERE id = ?`, [ended.id]);
+    }
+    expect(await auditLedger(db.manager, LEDGER_REGISTRY)).toEqual([]);
   });
 });
