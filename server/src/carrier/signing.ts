@@ -1,5 +1,4 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { NonceCache } from './nonce-cache';
 
 /**
  * Signing between us and the carrier (and the SMS/e-mail provider), both directions. Both sides
@@ -91,6 +90,14 @@ export function signedAnswerHeaders(secret: string, answer: SignedAnswer): Recor
 }
 
 /**
+ * Where a receiver remembers the nonces it accepted (NonceCache). Described here rather than
+ * imported, so that the cache can use this file's window without the two importing each other.
+ */
+export interface NonceStore {
+  remember(nonce: string, timestampMs: number, nowMs: number): 'fresh' | 'replayed' | 'full';
+}
+
+/**
  * Checks a request's signature and, only once it is genuine, records its nonce: forged requests
  * must not fill the store or burn nonces that a genuine request will use.
  */
@@ -102,7 +109,7 @@ export function verifyRequest(input: {
   signatureHeader: string | undefined;
   rawBody: string;
   nowMs: number;
-  seenNonces: NonceCache;
+  seenNonces: NonceStore;
 }): SignatureCheck {
   const timestamp = readTimestamp(input.timestampHeader, input.nowMs);
   if (!timestamp.ok) return timestamp;

@@ -4,6 +4,13 @@ import { withRetry } from '@liuliang/shared';
 /** The slice of TypeORM the data layer uses: raw SQL inside a transaction or on the pool. */
 export type Sql = Pick<EntityManager, 'query'>;
 
+declare const txBrand: unique symbol;
+/**
+ * An open transaction, as only `inTransaction` hands it out. The ledger's writes take a `Tx`, so
+ * that a transfer cannot run on the pool, where its statements would each commit alone.
+ */
+export type Tx = EntityManager & { readonly [txBrand]: true };
+
 export interface InsertResult {
   insertId: number;
   affectedRows: number;
@@ -35,8 +42,8 @@ export const isDuplicateKey = (error: unknown) => errno(error) === 1062;
  * Runs `work` in one READ COMMITTED transaction, retrying the whole of it when InnoDB picks it
  * as a deadlock victim: a retry is safe because nothing of a rolled-back attempt remains.
  */
-export async function inTransaction<T>(dataSource: DataSource, work: (sql: EntityManager) => Promise<T>): Promise<T> {
-  return withRetry(() => dataSource.transaction('READ COMMITTED', work), {
+export async function inTransaction<T>(dataSource: DataSource, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return withRetry(() => dataSource.transaction('READ COMMITTED', (manager) => work(manager as Tx)), {
     maxAttempts: MAX_TRANSACTION_ATTEMPTS,
     retryIf: (error) => errno(error) === DEADLOCK || errno(error) === LOCK_WAIT_TIMEOUT,
     delayMs: (attempt) => TRANSACTION_RETRY_STEP_MS * attempt + Math.floor(Math.random() * TRANSACTION_RETRY_JITTER_MS),

@@ -1,17 +1,15 @@
 import type { LoginResponse, RefreshResponse, User } from '@liuliang/shared';
 import { DomainError, unauthenticated } from '../../platform/errors';
-import { inTransaction, toInt, type Sql } from '../../db/sql';
+import { inTransaction, toInt, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
 import type { LimitRule } from '../../platform/rate-limits';
-import { walletCode } from '../ledger/accounts';
+import { walletCode } from '../ledger';
 import { enqueueMessage, SECRET_PLACEHOLDER } from '../outbox/outbox';
 import { CODE_LIFETIME_MS, CODE_MAX_TRIES, hashCode, randomSixDigits, type DigitSource } from './codes';
 import { issueToken } from './tokens';
 import { findUserByPhone, insertUser } from './users';
 import { openSession, rotateRefreshToken } from './sessions';
 import type { SessionRevocations } from './revocations';
-// Other features read people through the auth module's entry.
-export { describeUsers, findUserById } from './users';
 
 /** What happens once when a phone number first signs in (gifts waiting for it are credited). */
 export type FirstSignInHook = (user: User) => Promise<void>;
@@ -19,7 +17,7 @@ export type FirstSignInHook = (user: User) => Promise<void>;
  * What happens when a number registers, inside the transaction that registers it, so it happens
  * exactly once and never for a number that existed: an invite (SPEC §3.9) rewards its inviter.
  */
-export type RegistrationHook = (sql: Sql, user: User, context: RegistrationContext) => Promise<AfterCommit | void>;
+export type RegistrationHook = (tx: Tx, user: User, context: RegistrationContext) => Promise<AfterCommit | void>;
 /** What a registration hook does once its transaction committed (announcing, never changing data). */
 export type AfterCommit = () => Promise<void>;
 export interface RegistrationContext {

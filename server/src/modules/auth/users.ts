@@ -1,5 +1,5 @@
 import { maskPhone, type Counterparty, type User } from '@liuliang/shared';
-import type { Sql, InsertResult } from '../../db/sql';
+import type { Sql, InsertResult, Tx } from '../../db/sql';
 import { isDuplicateKey } from '../../db/sql';
 import type { RandomSource } from '../../platform/random';
 
@@ -22,7 +22,7 @@ const toUser = (r: UserRow): User => ({
 });
 
 export async function findUserById(sql: Sql, id: string): Promise<User | null> {
-  const [row] = await sql.query('SELECT * FROM users WHERE id = ?', [id]);
+  const [row]: UserRow[] = await sql.query('SELECT * FROM users WHERE id = ?', [id]);
   return row ? toUser(row) : null;
 }
 
@@ -40,8 +40,25 @@ export async function describeUsers(sql: Sql, ids: readonly string[]): Promise<M
   return new Map(rows.map((r) => [String(r.id), { type: 'user', nickname: r.nickname, maskedPhone: maskPhone(r.phone) }]));
 }
 
+/**
+ * Locks the user's row until the transaction ends: the lock that serialises one user's gifts,
+ * deposits and bindings while their limits are checked. Returns whether the user exists.
+ */
+export async function lockUser(tx: Tx, id: string): Promise<boolean> {
+  const rows: Array<{ id: string }> = await tx.query('SELECT id FROM users WHERE id = ? FOR UPDATE', [id]);
+  return rows.length > 0;
+}
+
+/** Nicknames by user id, in one query; ids that name no user are left out. */
+export async function nicknamesOf(sql: Sql, ids: readonly string[]): Promise<Map<string, string>> {
+  const distinct = [...new Set(ids)];
+  if (distinct.length === 0) return new Map();
+  const rows: Array<{ id: string; nickname: string }> = await sql.query(`SELECT id, nickname FROM users WHERE id IN (${distinct.map(() => '?').join(', ')})`, distinct);
+  return new Map(rows.map((r) => [String(r.id), r.nickname]));
+}
+
 export async function findUserByPhone(sql: Sql, phone: string): Promise<User | null> {
-  const [row] = await sql.query('SELECT * FROM users WHERE phone = ?', [phone]);
+  const [row]: UserRow[] = await sql.query('SELECT * FROM users WHERE phone = ?', [phone]);
   return row ? toUser(row) : null;
 }
 

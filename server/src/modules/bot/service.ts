@@ -3,12 +3,11 @@ import { DomainError, limitExceeded, notFound } from '../../platform/errors';
 import { inTransaction } from '../../db/sql';
 import type { Deps } from '../../deps';
 import type { AuthService } from '../auth/service';
+import { lockUser } from '../auth';
 import type { RedPacketService } from '../red-packets/service';
 import { addMember, bindContact, countMembers, findBinding, removeMember, replaceMembers } from './bindings';
 import { claimWechatMessages, recordWechatResult } from './wechat-outbox';
 import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
-// Features tell a user something in the chat through the bot's entry, not its files.
-export { enqueueWechatIfBound } from './wechat-outbox';
 
 /** Open packets of one room looked at for a grab; a room never has nearly this many open at once. */
 export const ROOM_GRAB_CANDIDATES_MAX = 50;
@@ -38,7 +37,7 @@ export class BotService {
     const user = await this.auth.findOrRegister(request.phone);
     await inTransaction(dataSource, async (sql) => {
       // The user's row serialises bindings of one user, so "one contact per user" holds under races.
-      await sql.query('SELECT id FROM users WHERE id = ? FOR UPDATE', [user.id]);
+      await lockUser(sql, user.id);
       await outcome.record(sql, { type: 'binding', id: request.contactId });
       await bindContact(sql, request.contactId, user.id, clock.now());
     });

@@ -130,6 +130,13 @@ describe('the ledger', () => {
     ).rejects.toThrow(/once per call/);
   });
 
+  it('writes only in the transaction inTransaction hands out (the compiler checks it)', () => {
+    const writeOnThePool = (pool: DataSource) =>
+      // @ts-expect-error the pool is no Tx: the statements of one write would each commit alone
+      ledger.ensureAccount(pool.manager, walletCode(1));
+    expect(writeOnThePool).toBeInstanceOf(Function);
+  });
+
   it('keeps transfers immutable in the database itself', async () => {
     await expect(dataSource.query('UPDATE transfers SET amount_mb = amount_mb + 1')).rejects.toThrow(/immutable/);
     await expect(dataSource.query('DELETE FROM transfers')).rejects.toThrow(/immutable/);

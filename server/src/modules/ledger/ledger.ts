@@ -1,10 +1,8 @@
-import { type Sql, type InsertResult, toInt } from '../../db/sql';
+import { type Sql, type Tx, type InsertResult, toInt } from '../../db/sql';
 import type { Clock } from '../../platform/clock';
 import { isExternalCode, EXTERNAL_ACCOUNTS, type TransferKind } from './accounts';
 import type { Piece } from './lots';
 import { assertAmount, creditLots, lockAccounts, spendLots, type LockedAccount } from './rows';
-// The account codes features address; re-exported so a feature reaches them through the ledger's entry.
-export { EXTERNAL_ACCOUNTS, escrowCode, walletCode } from './accounts';
 /** Bound on the lots one sweep batch moves to `expired`. */
 export const SWEEP_BATCH_LOTS = 500;
 
@@ -38,9 +36,9 @@ export interface TransferResult {
 export class Ledger {
   constructor(private readonly clock: Clock) {}
 
-  async ensureAccount(sql: Sql, code: string, ownerUserId: string | number | null = null): Promise<void> {
+  async ensureAccount(tx: Tx, code: string, ownerUserId: string | number | null = null): Promise<void> {
     const type = isExternalCode(code) ? 'external' : 'internal';
-    await sql.query('INSERT IGNORE INTO accounts (code, type, owner_user_id, balance_mb, created_at) VALUES (?, ?, ?, 0, ?)', [
+    await tx.query('INSERT IGNORE INTO accounts (code, type, owner_user_id, balance_mb, created_at) VALUES (?, ?, ?, 0, ?)', [
       code,
       type,
       ownerUserId,
@@ -63,22 +61,22 @@ export class Ledger {
     return row ? toInt(row.balance_mb) : 0;
   }
 
-  async transfer(sql: Sql, spec: TransferSpec): Promise<TransferResult> {
+  async transfer(tx: Tx, spec: TransferSpec): Promise<TransferResult> {
     assertAmount(spec.amountMb);
     if (spec.fromCode === spec.toCode) throw new Error(`a transfer needs two accounts, got ${spec.fromCode} twice`);
-    const { from, to } = await lockPair(sql, spec.fromCode, spec.toCode);
+    const { from, to } = await lockPair(tx, spec.fromCode, spec.toCode);
     const now = this.clock.now();
 
     let pieces: Piece[];
     if (from.type === 'internal') {
       const notBefore = spec.spendExpired ? new Date(0) : spec.mustOutlive && spec.mustOutlive > now ? spec.mustOutlive : now;
-      pieces = await spendLots(sql, from, spec.amountMb, notBefore);
+      pieces = await spendLots(tx, from, spec.amountMb, notBefore);
     } else {
       if (!spec.expiresAt) throw new Error(`data entering from ${from.code} needs an expiry`);
       pieces = [{ expiresAt: spec.expiresAt, amountMb: spec.amountMb }];
     }
-    if (to.type === 'internal') await creditLots(sql, [{ accountId: to.id, pieces }]);
-    return { transferId: await this.record(sql, from, to, spec, now), pieces };
+    if (to.type === 'internal') await creditLots(tx, [{ accountId: to.id, pieces }]);
+    return { transferId: await this.record(tx, from, to, spec, now), pieces };
   }
 
   /**
@@ -87,7 +85,7 @@ export class Ledger {
    * of all lots and one of all transfers. For the winners of a red packet, who would
    * otherwise each repeat the whole sequence while holding the packet's lock.
    */
-  async payOut(sql: Sql, spec: { fromCode: string; payouts: ReadonlyArray<{ toCode: string; amountMb: number }>; kind: TransferKind; ref: { type: string; id: string | number } }): Promise<void> {
+  async payOut(tx: Tx, spec: { fromCode: string; payouts: ReadonlyArray<{ toCode: string; amountMb: number }>; kind: TransferKind; ref: { type: string; id: string | number } }): Promise<void> {
     if (spec.payouts.length === 0) return;
     for (const p of spec.payouts) {
       assertAmount(p.amountMb);
@@ -95,19 +93,19 @@ export class Ledger {
     }
     if (new Set(spec.payouts.map((p) => p.toCode)).size !== spec.payouts.length) throw new Error('payOut pays each account once per call');
     const totalMb = spec.payouts.reduce((sum, p) => sum + p.amountMb, 0);
-    const locked = await lockAccounts(sql, [...new Set([spec.fromCode, ...spec.payouts.map((p) => p.toCode)])]);
+    const locked = await lockAccounts(tx, [...new Set([spec.fromCode, ...spec.payouts.map((p) => p.toCode)])]);
     const from = locked.get(spec.fromCode)!;
     if (from.type !== 'internal' || spec.payouts.some((p) => locked.get(p.toCode)!.type !== 'internal')) throw new Error('payOut moves data between internal accounts only');
     const now = this.clock.now();
-    const pieces = [...(await spendLots(sql, from, totalMb, now))];
+    const pieces = [...(await spendLots(tx, from, totalMb, now))];
     const credits = spec.payouts.map((p) => ({ accountId: locked.get(p.toCode)!.id, pieces: takePieces(pieces, p.amountMb) }));
-    await creditLots(sql, credits);
-    await sql.query('UPDATE accounts SET balance_mb = balance_mb - ? WHERE id = ?', [totalMb, from.id]);
-    await sql.query(
+    await creditLots(tx, credits);
+    await tx.query('UPDATE accounts SET balance_mb = balance_mb - ? WHERE id = ?', [totalMb, from.id]);
+    await tx.query(
       `UPDATE accounts SET balance_mb = balance_mb + CASE id ${credits.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (${credits.map(() => '?').join(', ')})`,
       [...spec.payouts.flatMap((p, i) => [credits[i].accountId, p.amountMb]), ...credits.map((c) => c.accountId)],
     );
-    await sql.query(
+    await tx.query(
       `INSERT INTO transfers (from_account_id, to_account_id, amount_mb, kind, ref_type, ref_id, memo, created_at) VALUES ${spec.payouts.map(() => '(?, ?, ?, ?, ?, ?, NULL, ?)').join(', ')}`,
       spec.payouts.flatMap((p, i) => [from.id, credits[i].accountId, p.amountMb, spec.kind, spec.ref.type, String(spec.ref.id), now]),
     );
@@ -118,9 +116,9 @@ export class Ledger {
    * batch. Safe to run from several processes at once: each lot is locked before it moves.
    * Returns how many MB it moved.
    */
-  async sweepExpiredLots(sql: Sql, batchLots = SWEEP_BATCH_LOTS): Promise<number> {
+  async sweepExpiredLots(tx: Tx, batchLots = SWEEP_BATCH_LOTS): Promise<number> {
     const now = this.clock.now();
-    const due: Array<{ account_id: string }> = await sql.query(
+    const due: Array<{ account_id: string }> = await tx.query(
       // Wallets only: an escrow's lots stay until the escrow settles (a refund moves them, expired or not).
       `SELECT DISTINCT l.account_id FROM lots l JOIN accounts a ON a.id = l.account_id
         WHERE l.expires_at <= ? AND l.remaining_mb > 0 AND a.code LIKE 'wallet:%' LIMIT ?`,
@@ -128,25 +126,25 @@ export class Ledger {
     );
     let movedMb = 0;
     for (const { account_id } of due) {
-      const [account] = await sql.query('SELECT code FROM accounts WHERE id = ?', [account_id]);
-      const { from, to } = await lockPair(sql, account.code, EXTERNAL_ACCOUNTS.expired);
-      const lots: Array<{ id: string; expires_at: Date; remaining_mb: string }> = await sql.query(
+      const [account] = await tx.query('SELECT code FROM accounts WHERE id = ?', [account_id]);
+      const { from, to } = await lockPair(tx, account.code, EXTERNAL_ACCOUNTS.expired);
+      const lots: Array<{ id: string; expires_at: Date; remaining_mb: string }> = await tx.query(
         'SELECT id, expires_at, remaining_mb FROM lots WHERE account_id = ? AND expires_at <= ? AND remaining_mb > 0 FOR UPDATE',
         [from.id, now],
       );
       const amountMb = lots.reduce((sum, l) => sum + toInt(l.remaining_mb), 0);
       if (amountMb === 0) continue;
-      for (const l of lots) await sql.query('DELETE FROM lots WHERE id = ?', [l.id]);
-      await this.record(sql, from, to, { fromCode: from.code, toCode: to.code, amountMb, kind: 'expiry' }, now);
+      for (const l of lots) await tx.query('DELETE FROM lots WHERE id = ?', [l.id]);
+      await this.record(tx, from, to, { fromCode: from.code, toCode: to.code, amountMb, kind: 'expiry' }, now);
       movedMb += amountMb;
     }
     return movedMb;
   }
 
-  private async record(sql: Sql, from: LockedAccount, to: LockedAccount, spec: TransferSpec, now: Date): Promise<string> {
-    await sql.query('UPDATE accounts SET balance_mb = balance_mb - ? WHERE id = ?', [spec.amountMb, from.id]);
-    await sql.query('UPDATE accounts SET balance_mb = balance_mb + ? WHERE id = ?', [spec.amountMb, to.id]);
-    const result: InsertResult = await sql.query(
+  private async record(tx: Tx, from: LockedAccount, to: LockedAccount, spec: TransferSpec, now: Date): Promise<string> {
+    await tx.query('UPDATE accounts SET balance_mb = balance_mb - ? WHERE id = ?', [spec.amountMb, from.id]);
+    await tx.query('UPDATE accounts SET balance_mb = balance_mb + ? WHERE id = ?', [spec.amountMb, to.id]);
+    const result: InsertResult = await tx.query(
       `INSERT INTO transfers (from_account_id, to_account_id, amount_mb, kind, ref_type, ref_id, memo, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       [from.id, to.id, spec.amountMb, spec.kind, spec.ref?.type ?? null, spec.ref ? String(spec.ref.id) : null, spec.memo ?? null, now],
@@ -156,8 +154,8 @@ export class Ledger {
 }
 
 /** Locks the two accounts of a transfer. */
-async function lockPair(sql: Sql, fromCode: string, toCode: string): Promise<{ from: LockedAccount; to: LockedAccount }> {
-  const locked = await lockAccounts(sql, [fromCode, toCode]);
+async function lockPair(tx: Tx, fromCode: string, toCode: string): Promise<{ from: LockedAccount; to: LockedAccount }> {
+  const locked = await lockAccounts(tx, [fromCode, toCode]);
   return { from: locked.get(fromCode)!, to: locked.get(toCode)! };
 }
 

@@ -1,5 +1,5 @@
 import { DomainError } from '../../platform/errors';
-import { type Sql, toInt } from '../../db/sql';
+import { type Tx, toInt } from '../../db/sql';
 import { planSpend, type Piece } from './lots';
 
 /**
@@ -22,8 +22,8 @@ export function assertAmount(amountMb: number): void {
 }
 
 /** Locks the accounts in one statement; InnoDB takes the row locks in index order, the same for every caller. */
-export async function lockAccounts(sql: Sql, codes: readonly string[]): Promise<Map<string, LockedAccount>> {
-  const rows: Array<{ id: string; code: string; type: 'internal' | 'external'; balance_mb: string }> = await sql.query(
+export async function lockAccounts(tx: Tx, codes: readonly string[]): Promise<Map<string, LockedAccount>> {
+  const rows: Array<{ id: string; code: string; type: 'internal' | 'external'; balance_mb: string }> = await tx.query(
     `SELECT id, code, type, balance_mb FROM accounts WHERE code IN (${codes.map(() => '?').join(', ')}) ORDER BY code FOR UPDATE`,
     [...codes],
   );
@@ -32,8 +32,8 @@ export async function lockAccounts(sql: Sql, codes: readonly string[]): Promise<
   return locked;
 }
 
-export async function spendLots(sql: Sql, from: LockedAccount, amountMb: number, notBefore: Date): Promise<Piece[]> {
-  const rows: Array<{ id: string; expires_at: Date; remaining_mb: string }> = await sql.query(
+export async function spendLots(tx: Tx, from: LockedAccount, amountMb: number, notBefore: Date): Promise<Piece[]> {
+  const rows: Array<{ id: string; expires_at: Date; remaining_mb: string }> = await tx.query(
     `SELECT id, expires_at, remaining_mb FROM lots
       WHERE account_id = ? AND remaining_mb > 0 AND expires_at > ?
       ORDER BY expires_at LIMIT ? FOR UPDATE`,
@@ -49,17 +49,17 @@ export async function spendLots(sql: Sql, from: LockedAccount, amountMb: number,
     throw new DomainError('INSUFFICIENT_BALANCE', 'The wallet does not hold enough data that lasts long enough for this.');
   }
   for (const take of plan.takes) {
-    await sql.query('UPDATE lots SET remaining_mb = remaining_mb - ? WHERE id = ?', [take.takeMb, take.lotId]);
+    await tx.query('UPDATE lots SET remaining_mb = remaining_mb - ? WHERE id = ?', [take.takeMb, take.lotId]);
   }
-  await sql.query('DELETE FROM lots WHERE account_id = ? AND remaining_mb = 0', [from.id]);
+  await tx.query('DELETE FROM lots WHERE account_id = ? AND remaining_mb = 0', [from.id]);
   return plan.pieces;
 }
 
 /** Adds pieces to accounts' lots, merging into the lot of the same expiry; one statement for all. */
-export async function creditLots(sql: Sql, credits: ReadonlyArray<{ accountId: number; pieces: readonly Piece[] }>): Promise<void> {
+export async function creditLots(tx: Tx, credits: ReadonlyArray<{ accountId: number; pieces: readonly Piece[] }>): Promise<void> {
   const values = credits.flatMap((c) => c.pieces.map((p) => [c.accountId, p.expiresAt, p.amountMb]));
   if (values.length === 0) return;
-  await sql.query(
+  await tx.query(
     `INSERT INTO lots (account_id, expires_at, remaining_mb) VALUES ${values.map(() => '(?, ?, ?)').join(', ')}
      ON DUPLICATE KEY UPDATE remaining_mb = remaining_mb + VALUES(remaining_mb)`,
     values.flat(),

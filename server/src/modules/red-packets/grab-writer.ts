@@ -1,7 +1,8 @@
 import { inTransaction, toInt } from '../../db/sql';
 import type { Deps } from '../../deps';
-import { escrowCode, walletCode } from '../ledger/accounts';
-import { findPacket, insertGrab } from './repository';
+import { escrowCode, walletCode } from '../ledger';
+import { nicknamesOf } from '../auth';
+import { insertGrab, lockPacket, recordRemaining } from './repository';
 import type { Share } from './store';
 
 /** Bound on the grabs written in one transaction. */
@@ -29,7 +30,7 @@ export class GrabWriter {
   private readonly draining = new Set<string>();
 
   constructor(
-    private readonly deps: Deps,
+    private readonly deps: Pick<Deps, 'clock' | 'dataSource' | 'ledger'>,
     /** Told of each grant right after its commit, in commit order. */
     private readonly onGranted: (packetId: string, userId: string, share: Share, commit: Extract<Commit, { kind: 'granted' }>) => void,
   ) {}
@@ -73,7 +74,7 @@ export class GrabWriter {
     const { dataSource, clock, ledger } = this.deps;
     return inTransaction(dataSource, async (sql): Promise<Commit[]> => {
       // The packet row is the lock every grab of this packet queues on, and the status it guards.
-      const packet = await findPacket(sql, packetId, true);
+      const packet = await lockPacket(sql, packetId);
       const now = clock.now();
       if (!packet || packet.status === 'expired' || now >= new Date(packet.expires_at)) return batch.map(() => ({ kind: 'closed' }));
       if (packet.status === 'finished') return batch.map(() => ({ kind: 'finished' }));
@@ -104,15 +105,11 @@ export class GrabWriter {
         kind: 'red_packet_grab',
         ref: { type: 'red_packet', id: packetId },
       });
-      await sql.query('UPDATE red_packets SET remaining_count = ?, remaining_mb = ?, status = ?, settled_at = ? WHERE id = ?', [
-        remainingCount,
-        remainingMb,
-        remainingCount === 0 ? 'finished' : 'open',
-        remainingCount === 0 ? now : null,
-        packetId,
-      ]);
-      const names: Array<{ id: string; nickname: string }> = await sql.query(`SELECT id, nickname FROM users WHERE id IN (${winners.map(() => '?').join(', ')})`, winners.map((w) => w.userId));
-      const nicknameOf = new Map(names.map((n) => [String(n.id), n.nickname]));
+      await recordRemaining(sql, packetId, { count: remainingCount, mb: remainingMb }, now);
+      const nicknameOf = await nicknamesOf(
+        sql,
+        winners.map((w) => w.userId),
+      );
       batch.forEach((grab, i) => {
         const commit = commits[i];
         if (commit.kind === 'granted') commit.nickname = nicknameOf.get(grab.userId) ?? '';

@@ -1,6 +1,6 @@
 import type { Counterparty } from '@liuliang/shared';
 import type { Sql } from '../../db/sql';
-import { describeUsers } from '../auth/users';
+import { describeUsers } from '../auth';
 import type { LedgerFeature } from '../ledger/registry';
 
 /**

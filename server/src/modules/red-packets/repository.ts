@@ -1,5 +1,6 @@
 import type { RedPacket } from '@liuliang/shared';
-import { errno, toInt, type Sql } from '../../db/sql';
+import { errno, toInt, type Sql, type Tx } from '../../db/sql';
+import { nicknamesOf } from '../auth';
 import type { Share } from './store';
 import { opaqueId } from '../../platform/ids';
 
@@ -20,24 +21,65 @@ export interface PacketRow {
 }
 
 export async function insertPacket(
-  sql: Sql,
+  tx: Tx,
   p: { senderId: string; mode: 'random' | 'equal'; shares: number[]; greeting: string | null; passphrase: string | null; roomId: string | null; expiresAt: Date; now: Date },
 ): Promise<string> {
   const totalMb = p.shares.reduce((a, b) => a + b, 0);
   const packetId = opaqueId();
-  await sql.query(
+  await tx.query(
     `INSERT INTO red_packets (id, sender_id, mode, count, total_mb, greeting, passphrase, room_id, status, remaining_count, remaining_mb, expires_at, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)`,
     [packetId, p.senderId, p.mode, p.shares.length, totalMb, p.greeting, p.passphrase, p.roomId, p.shares.length, totalMb, p.expiresAt, p.now],
   );
   const rows = p.shares.map((amountMb, seq) => [packetId, seq, amountMb]);
-  await sql.query(`INSERT INTO red_packet_shares (packet_id, seq, amount_mb) VALUES ${rows.map(() => '(?, ?, ?)').join(', ')}`, rows.flat());
+  await tx.query(`INSERT INTO red_packet_shares (packet_id, seq, amount_mb) VALUES ${rows.map(() => '(?, ?, ?)').join(', ')}`, rows.flat());
   return packetId;
 }
 
-export async function findPacket(sql: Sql, packetId: string, forUpdate = false): Promise<PacketRow | null> {
-  const [row] = await sql.query(`SELECT * FROM red_packets WHERE id = ?${forUpdate ? ' FOR UPDATE' : ''}`, [packetId]);
+export async function findPacket(sql: Sql, packetId: string): Promise<PacketRow | null> {
+  const [row]: PacketRow[] = await sql.query('SELECT * FROM red_packets WHERE id = ?', [packetId]);
   return row ?? null;
+}
+
+/** Locks the packet's row until the transaction ends: the lock every grab and refund of it queues on. */
+export async function lockPacket(tx: Tx, packetId: string): Promise<PacketRow | null> {
+  const [row]: PacketRow[] = await tx.query('SELECT * FROM red_packets WHERE id = ? FOR UPDATE', [packetId]);
+  return row ?? null;
+}
+
+/** A room's packets, newest first, optionally of one status. */
+export async function packetsInRoom(sql: Sql, roomId: string, status: PacketRow['status'] | undefined, limit: number): Promise<PacketRow[]> {
+  return status
+    ? sql.query('SELECT * FROM red_packets WHERE room_id = ? AND status = ? ORDER BY seq DESC LIMIT ?', [roomId, status, limit])
+    : sql.query('SELECT * FROM red_packets WHERE room_id = ? ORDER BY seq DESC LIMIT ?', [roomId, limit]);
+}
+
+/** Open packets past their expiry, earliest first. */
+export async function expiredOpenPacketIds(sql: Sql, now: Date, limit: number): Promise<string[]> {
+  const rows: Array<{ id: string }> = await sql.query(`SELECT id FROM red_packets WHERE status = 'open' AND expires_at <= ? ORDER BY expires_at LIMIT ?`, [now, limit]);
+  return rows.map((r) => String(r.id));
+}
+
+/** The newest open packets. */
+export async function openPacketIds(sql: Sql, limit: number): Promise<string[]> {
+  const rows: Array<{ id: string }> = await sql.query(`SELECT id FROM red_packets WHERE status = 'open' ORDER BY seq DESC LIMIT ?`, [limit]);
+  return rows.map((r) => String(r.id));
+}
+
+export async function markExpired(tx: Tx, packetId: string, refundedMb: number, now: Date): Promise<void> {
+  await tx.query(`UPDATE red_packets SET status = 'expired', remaining_mb = 0, refunded_mb = ?, settled_at = ? WHERE id = ?`, [refundedMb, now, packetId]);
+}
+
+/** What is left of a packet after a batch of grabs; the last share finishes it. */
+export async function recordRemaining(tx: Tx, packetId: string, remaining: { count: number; mb: number }, now: Date): Promise<void> {
+  const finished = remaining.count === 0;
+  await tx.query('UPDATE red_packets SET remaining_count = ?, remaining_mb = ?, status = ?, settled_at = ? WHERE id = ?', [
+    remaining.count,
+    remaining.mb,
+    finished ? 'finished' : 'open',
+    finished ? now : null,
+    packetId,
+  ]);
 }
 
 /** Shares MySQL has not given to anyone yet, in draw order. */
@@ -52,22 +94,30 @@ export async function freeShares(sql: Sql, packetId: string): Promise<Share[]> {
 }
 
 export async function grabsOf(sql: Sql, packetId: string): Promise<Array<{ userId: string; nickname: string; share: Share; at: Date }>> {
-  const rows: Array<{ user_id: string; nickname: string; seq: number; amount_mb: string; created_at: Date }> = await sql.query(
-    `SELECT g.user_id, u.nickname, g.seq, g.amount_mb, g.created_at FROM red_packet_grabs g JOIN users u ON u.id = g.user_id
-      WHERE g.packet_id = ? ORDER BY g.created_at, g.id`,
+  const rows: Array<{ user_id: string; seq: number; amount_mb: string; created_at: Date }> = await sql.query(
+    'SELECT user_id, seq, amount_mb, created_at FROM red_packet_grabs WHERE packet_id = ? ORDER BY created_at, id',
     [packetId],
   );
-  return rows.map((r) => ({ userId: String(r.user_id), nickname: r.nickname, share: { seq: Number(r.seq), amountMb: toInt(r.amount_mb) }, at: new Date(r.created_at) }));
+  const nicknames = await nicknamesOf(
+    sql,
+    rows.map((r) => String(r.user_id)),
+  );
+  return rows.map((r) => ({
+    userId: String(r.user_id),
+    nickname: nicknames.get(String(r.user_id)) ?? '',
+    share: { seq: Number(r.seq), amountMb: toInt(r.amount_mb) },
+    at: new Date(r.created_at),
+  }));
 }
 
 export async function grabOf(sql: Sql, packetId: string, userId: string): Promise<Share | null> {
-  const [row] = await sql.query('SELECT seq, amount_mb FROM red_packet_grabs WHERE packet_id = ? AND user_id = ?', [packetId, userId]);
+  const [row]: Array<{ seq: number; amount_mb: string }> = await sql.query('SELECT seq, amount_mb FROM red_packet_grabs WHERE packet_id = ? AND user_id = ?', [packetId, userId]);
   return row ? { seq: Number(row.seq), amountMb: toInt(row.amount_mb) } : null;
 }
 
 /** The share a user holds with its rank (commit order), or null: the durable answer to their grab. */
 export async function grabResultOf(sql: Sql, packetId: string, userId: string): Promise<{ amountMb: number; rank: number } | null> {
-  const [row] = await sql.query(
+  const [row]: Array<{ amount_mb: string; grab_rank: string }> = await sql.query(
     `SELECT g.amount_mb, (SELECT COUNT(*) FROM red_packet_grabs e WHERE e.packet_id = g.packet_id AND e.id <= g.id) AS grab_rank
        FROM red_packet_grabs g WHERE g.packet_id = ? AND g.user_id = ?`,
     [packetId, userId],
@@ -76,7 +126,7 @@ export async function grabResultOf(sql: Sql, packetId: string, userId: string): 
 }
 
 export async function isShareTaken(sql: Sql, packetId: string, seq: number): Promise<boolean> {
-  const rows = await sql.query('SELECT 1 FROM red_packet_grabs WHERE packet_id = ? AND seq = ?', [packetId, seq]);
+  const rows: unknown[] = await sql.query('SELECT 1 FROM red_packet_grabs WHERE packet_id = ? AND seq = ?', [packetId, seq]);
   return rows.length > 0;
 }
 
@@ -87,9 +137,9 @@ export type GrabInsert = 'inserted' | 'user_has_one' | 'share_taken' | 'no_such_
  * the user key a token for a user who does not exist (a forged or stale token). A refused
  * statement leaves the rest of the batch's transaction as it was.
  */
-export async function insertGrab(sql: Sql, packetId: string, userId: string, share: Share, now: Date): Promise<GrabInsert> {
+export async function insertGrab(tx: Tx, packetId: string, userId: string, share: Share, now: Date): Promise<GrabInsert> {
   try {
-    await sql.query('INSERT INTO red_packet_grabs (packet_id, user_id, seq, amount_mb, created_at) VALUES (?, ?, ?, ?, ?)', [packetId, userId, share.seq, share.amountMb, now]);
+    await tx.query('INSERT INTO red_packet_grabs (packet_id, user_id, seq, amount_mb, created_at) VALUES (?, ?, ?, ?, ?)', [packetId, userId, share.seq, share.amountMb, now]);
     return 'inserted';
   } catch (error) {
     if (errno(error) === 1452) return 'no_such_user';
@@ -107,13 +157,13 @@ export function luckiestOf(grabs: ReadonlyArray<{ userId: string; nickname: stri
 
 export async function packetView(sql: Sql, row: PacketRow): Promise<RedPacket> {
   const grabs = await grabsOf(sql, row.id);
-  const [sender] = await sql.query('SELECT nickname FROM users WHERE id = ?', [row.sender_id]);
+  const senderNickname = (await nicknamesOf(sql, [String(row.sender_id)])).get(String(row.sender_id)) ?? '';
   return {
     id: String(row.id),
     mode: row.mode,
     status: row.status,
     senderId: String(row.sender_id),
-    senderNickname: sender?.nickname ?? '',
+    senderNickname,
     greeting: row.greeting,
     hasPassphrase: row.passphrase !== null,
     roomId: row.room_id,

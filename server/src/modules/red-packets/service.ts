@@ -2,11 +2,27 @@ import type { GrabResult, RedPacket, RedPacketCreate, User } from '@liuliang/sha
 import { DomainError, forbidden, invalidInput, limitExceeded, notFound, unauthenticated } from '../../platform/errors';
 import { inTransaction, toInt } from '../../db/sql';
 import { redisKey, type Deps } from '../../deps';
-import { escrowCode, walletCode } from '../ledger/accounts';
-import { findPacket, freeShares, grabOf, grabResultOf, grabsOf, insertPacket, isShareTaken, luckiestOf, packetView, type PacketRow } from './repository';
+import { escrowCode, walletCode } from '../ledger';
+import {
+  expiredOpenPacketIds,
+  findPacket,
+  freeShares,
+  grabOf,
+  grabResultOf,
+  grabsOf,
+  insertPacket,
+  isShareTaken,
+  lockPacket,
+  luckiestOf,
+  markExpired,
+  openPacketIds,
+  packetsInRoom,
+  packetView,
+} from './repository';
+import { redPacketTexts as texts } from './messages';
 import { splitEqual, splitRandom, type RandomSource } from './split';
 import { RedPacketStore, type Share } from './store';
-import { isUserInRoom } from '../bot/bindings';
+import { isUserInRoom } from '../bot';
 import { silentEvents, type RedPacketEvents } from './live-events';
 import { GrabWriter, type Commit } from './grab-writer';
 import type { LimitRule } from '../../platform/rate-limits';
@@ -26,8 +42,11 @@ export const PASSPHRASE_GUESSES: LimitRule = {
   name: 'passphrase-guesses',
   points: 5,
   durationSeconds: 10 * 60,
-  message: 'Too many tries at the passphrase of this packet. Wait a few minutes.',
+  message: texts.passphraseGuesses,
 };
+
+/** What red packets are made of: everything but the carrier. */
+export type RedPacketDeps = Pick<Deps, 'config' | 'clock' | 'dataSource' | 'redis' | 'ledger' | 'logger' | 'limits'>;
 
 
 /**
@@ -41,7 +60,7 @@ export class RedPacketService {
   private readonly writer: GrabWriter;
 
   constructor(
-    private readonly deps: Deps,
+    private readonly deps: RedPacketDeps,
     private readonly random: RandomSource = Math.random,
     private readonly events: RedPacketEvents = silentEvents,
   ) {
@@ -51,10 +70,10 @@ export class RedPacketService {
 
   async create(sender: User, request: RedPacketCreate, viaBot: boolean, outcome: OutcomeRecorder = untrackedOutcome): Promise<RedPacket> {
     const { config, clock, dataSource, ledger } = this.deps;
-    if (request.roomId && !viaBot) throw forbidden('Room packets are sent from the chat bot; share a link packet instead.');
+    if (request.roomId && !viaBot) throw forbidden(texts.roomPacketsFromBot);
     const totalMb = request.mode === 'random' ? request.totalMb : request.perShareMb * request.count;
-    if (request.mode === 'random' && request.totalMb < request.count) throw invalidInput(`A random packet of ${request.count} shares needs at least ${request.count} MB: every share is at least 1 MB.`);
-    if (totalMb > config.RED_PACKET_MAX_TOTAL_MB) throw limitExceeded({ rule: 'red-packet.total', limit: config.RED_PACKET_MAX_TOTAL_MB }, `A red packet holds at most ${config.RED_PACKET_MAX_TOTAL_MB} MB.`);
+    if (request.mode === 'random' && request.totalMb < request.count) throw invalidInput(texts.randomTooSmall(request.count));
+    if (totalMb > config.RED_PACKET_MAX_TOTAL_MB) throw limitExceeded({ rule: 'red-packet.total', limit: config.RED_PACKET_MAX_TOTAL_MB }, texts.totalTooLarge(config.RED_PACKET_MAX_TOTAL_MB));
     const shares = request.mode === 'random' ? splitRandom(request.totalMb, request.count, this.random) : splitEqual(request.perShareMb, request.count);
     const now = clock.now();
     const expiresAt = new Date(now.getTime() + config.RED_PACKET_VALID_SECONDS * 1000);
@@ -83,19 +102,16 @@ export class RedPacketService {
    */
   async view(viewerUserId: string | null, packetId: string): Promise<RedPacket> {
     const row = await findPacket(this.deps.dataSource.manager, packetId);
-    if (!row) throw notFound('No such red packet.');
-    if (row.room_id !== null && viewerUserId !== null && viewerUserId !== String(row.sender_id)) await this.requireRoomMember(row.room_id, viewerUserId, 'see this packet');
+    if (!row) throw notFound(texts.notFound);
+    if (row.room_id !== null && viewerUserId !== null && viewerUserId !== String(row.sender_id)) await this.requireRoomMember(row.room_id, viewerUserId, 'see');
     return packetView(this.deps.dataSource.manager, row);
   }
 
   /** `viewerUserId` null is the bot itself, which serves every room it is in; a user must be a member. */
   async listInRoom(viewerUserId: string | null, roomId: string, status: RedPacket['status'] | undefined, limit: number): Promise<RedPacket[]> {
-    if (viewerUserId !== null) await this.requireRoomMember(roomId, viewerUserId, "see the room's packets");
+    if (viewerUserId !== null) await this.requireRoomMember(roomId, viewerUserId, 'list');
     const sql = this.deps.dataSource.manager;
-    const rows: PacketRow[] = status
-      ? await sql.query('SELECT * FROM red_packets WHERE room_id = ? AND status = ? ORDER BY seq DESC LIMIT ?', [roomId, status, limit])
-      : await sql.query('SELECT * FROM red_packets WHERE room_id = ? ORDER BY seq DESC LIMIT ?', [roomId, limit]);
-    return Promise.all(rows.map((r) => packetView(sql, r)));
+    return Promise.all((await packetsInRoom(sql, roomId, status, limit)).map((r) => packetView(sql, r)));
   }
 
   async grab(user: Pick<User, 'id'>, packetId: string, passphrase: string | undefined): Promise<GrabResult> {
@@ -118,9 +134,9 @@ export class RedPacketService {
         case 'EXPIRED':
           throw await this.closedError(packetId);
         case 'WRONG_PASSPHRASE':
-          throw new DomainError('WRONG_PASSPHRASE', 'That is not the passphrase of this packet.');
+          throw new DomainError('WRONG_PASSPHRASE', texts.wrongPassphrase);
         case 'SOLD_OUT':
-          throw new DomainError('SOLD_OUT', 'Every share of this packet has been grabbed.');
+          throw new DomainError('SOLD_OUT', texts.soldOut);
         case 'ALREADY': {
           // The share the user holds, as MySQL recorded it, is the answer to a second grab or a
           // retry. If MySQL never recorded it (a process died mid-grab), finish it now.
@@ -137,7 +153,7 @@ export class RedPacketService {
         }
       }
     }
-    throw new DomainError('BUSY', 'The packet is busy; please try again.');
+    throw new DomainError('BUSY', texts.busy);
   }
 
   /** Writes a share Redis decided into MySQL. Returns null when the caller should ask Redis again. */
@@ -152,12 +168,12 @@ export class RedPacketService {
       await this.store.release(packetId, user.id, share, held, !(await isShareTaken(this.deps.dataSource.manager, packetId, share.seq)));
       const result = await grabResultOf(this.deps.dataSource.manager, packetId, user.id);
       if (result) return result;
-      throw new DomainError('ALREADY_GRABBED', 'You have already grabbed this packet.');
+      throw new DomainError('ALREADY_GRABBED', texts.alreadyGrabbed);
     }
     if (outcome.kind === 'no_such_user') {
       // A valid signature over a user who does not exist: give the share back to the others.
       await this.store.release(packetId, user.id, share, null, true);
-      throw unauthenticated('Your sign-in is no longer valid. Sign in again.');
+      throw unauthenticated(texts.signInInvalid);
     }
     if (outcome.kind === 'share_taken') {
       // Redis handed out a share MySQL already gave (state rebuilt mid-grab): forget it and ask again.
@@ -191,13 +207,13 @@ export class RedPacketService {
     const deadline = Date.now() + REBUILD_WAIT_MS;
     while ((await redis.set(lock, token, 'PX', REBUILD_LOCK_MS, 'NX')) !== 'OK') {
       if (await this.store.exists(packetId)) return;
-      if (Date.now() > deadline) throw new DomainError('BUSY', 'The packet is being restored; please try again.');
+      if (Date.now() > deadline) throw new DomainError('BUSY', texts.restoring);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     try {
       const sql = this.deps.dataSource.manager;
       const packet = await findPacket(sql, packetId);
-      if (!packet) throw notFound('No such red packet.');
+      if (!packet) throw notFound(texts.notFound);
       const grabs = await grabsOf(sql, packetId);
       await this.store.load(packetId, {
         status: packet.status === 'open' ? 'open' : 'closed',
@@ -212,24 +228,22 @@ export class RedPacketService {
     }
   }
 
-  private async requireRoomMember(roomId: string, userId: string, what = 'grab this packet'): Promise<void> {
-    if (!(await isUserInRoom(this.deps.dataSource.manager, roomId, userId))) throw new DomainError('NOT_IN_ROOM', `Only members of the chat room can ${what}.`);
+  private async requireRoomMember(roomId: string, userId: string, what: 'grab' | 'see' | 'list' = 'grab'): Promise<void> {
+    if (!(await isUserInRoom(this.deps.dataSource.manager, roomId, userId))) throw new DomainError('NOT_IN_ROOM', texts.notInRoom(what));
   }
 
   private async closedError(packetId: string): Promise<DomainError> {
     const packet = await findPacket(this.deps.dataSource.manager, packetId);
-    if (!packet) return notFound('No such red packet.');
-    if (packet.status === 'finished') return new DomainError('SOLD_OUT', 'Every share of this packet has been grabbed.');
-    return new DomainError('EXPIRED', 'This packet has expired.');
+    if (!packet) return notFound(texts.notFound);
+    if (packet.status === 'finished') return new DomainError('SOLD_OUT', texts.soldOut);
+    return new DomainError('EXPIRED', texts.expired);
   }
 
   /** Refunds what is left of expired packets to their senders, each exactly once. */
   async refundExpiredPackets(): Promise<number> {
     const { dataSource, clock } = this.deps;
-    const due: Array<{ id: string }> = await dataSource.query(`SELECT id FROM red_packets WHERE status = 'open' AND expires_at <= ? ORDER BY expires_at LIMIT ?`, [clock.now(), EXPIRY_BATCH]);
     let refunded = 0;
-    for (const { id } of due) {
-      const packetId = String(id);
+    for (const packetId of await expiredOpenPacketIds(dataSource.manager, clock.now(), EXPIRY_BATCH)) {
       try {
         await this.store.close(packetId);
         const refundedMb = await this.refundOne(packetId);
@@ -247,14 +261,14 @@ export class RedPacketService {
   private async refundOne(packetId: string): Promise<number | null> {
     const { dataSource, clock, ledger } = this.deps;
     return inTransaction(dataSource, async (sql) => {
-      const packet = await findPacket(sql, packetId, true);
+      const packet = await lockPacket(sql, packetId);
       if (!packet || packet.status !== 'open' || new Date(packet.expires_at) > clock.now()) return null;
       const leftMb = toInt(packet.remaining_mb);
       if (leftMb > 0) {
         // The escrow's lots may have expired since the deadline; they go back as they are and the sweep takes them.
         await ledger.transfer(sql, { fromCode: escrowCode('red_packet', packetId), toCode: walletCode(packet.sender_id), amountMb: leftMb, kind: 'red_packet_refund', ref: { type: 'red_packet', id: packetId }, spendExpired: true });
       }
-      await sql.query(`UPDATE red_packets SET status = 'expired', remaining_mb = 0, refunded_mb = ?, settled_at = ? WHERE id = ?`, [leftMb, clock.now(), packetId]);
+      await markExpired(sql, packetId, leftMb, clock.now());
       return leftMb;
     });
   }
@@ -262,16 +276,15 @@ export class RedPacketService {
   /** Grabs Redis decided whose MySQL write never came (a process died mid-grab): finish them. */
   async settleOrphanGrabs(): Promise<number> {
     const { dataSource, clock } = this.deps;
-    const open: Array<{ id: string }> = await dataSource.query(`SELECT id FROM red_packets WHERE status = 'open' ORDER BY seq DESC LIMIT ?`, [EXPIRY_BATCH]);
     let settled = 0;
-    for (const { id } of open) {
-      for (const orphan of await this.store.stalePending(String(id), clock.now().getTime())) {
+    for (const id of await openPacketIds(dataSource.manager, EXPIRY_BATCH)) {
+      for (const orphan of await this.store.stalePending(id, clock.now().getTime())) {
         try {
-          if (await this.settleDecided(String(id), { id: orphan.userId }, orphan.share)) settled++;
+          if (await this.settleDecided(id, { id: orphan.userId }, orphan.share)) settled++;
         } catch (error) {
           // ALREADY_GRABBED / SOLD_OUT / EXPIRED: the orphan has been resolved one way or the other.
           // Anything else is logged and passed over: one bad item must never stop the sweep.
-          if (!(error instanceof DomainError)) this.deps.logger.error({ err: error, packetId: String(id), userId: orphan.userId }, 'could not settle an orphan grab');
+          if (!(error instanceof DomainError)) this.deps.logger.error({ err: error, packetId: id, userId: orphan.userId }, 'could not settle an orphan grab');
         }
       }
     }

@@ -1,14 +1,14 @@
 import { formatMb, unknownTemplateVariable, type Activity, type ActivityCreateRequest, type ActivityStatus, type CheckinResult, type User } from '@liuliang/shared';
-import { inTransaction, isDuplicateKey, toInt, type Sql } from '../../db/sql';
+import { inTransaction, isDuplicateKey, toInt, type Sql, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { DomainError, invalidInput, limitExceeded, notFound } from '../../platform/errors';
 import { opaqueId } from '../../platform/ids';
 import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
 import type { RandomSource } from '../../platform/random';
 import { shanghaiDate } from '../../platform/shanghai-time';
-import { escrowCode, walletCode } from '../ledger/ledger';
+import { escrowCode, walletCode } from '../ledger';
 import { enqueueMessage } from '../outbox/outbox';
-import { enqueueWechatIfBound } from '../bot/service';
+import { enqueueWechatIfBound } from '../bot';
 import { requireAccess, type Actor } from './access';
 import { drawRewardMb, isEligible, nextStreak, shiftDay, type RewardRule, type Targeting } from './rules';
 import { sponsorBudgetCode } from './service';
@@ -255,7 +255,7 @@ export class ActivityService {
    * user's cap and what the escrow still holds, recorded with its transfer and its message.
    */
   async pay(
-    sql: Sql,
+    sql: Tx,
     row: ActivityRow,
     user: User,
     what: { reason: 'checkin' | 'invite' | 'share'; day: string | null; streak: number | null },
@@ -346,7 +346,7 @@ export class ActivityService {
   }
 
   /** Ends the activity unless it already ended; returns whether this call ended it. */
-  private async settleEnd(sql: Sql, activityId: string): Promise<boolean> {
+  private async settleEnd(sql: Tx, activityId: string): Promise<boolean> {
     const [row]: ActivityRow[] = await sql.query('SELECT * FROM activities WHERE id = ? FOR UPDATE', [activityId]);
     if (row.status === 'ended') return false;
     const now = this.deps.clock.now();
@@ -435,7 +435,7 @@ export async function insertActivity(sql: Sql, now: Date, sponsorId: string, req
 }
 
 /** Publishes a locked draft: the whole budget moves from the sponsor's budget into the activity's escrow. */
-export async function fundActivity(sql: Sql, deps: Pick<Deps, 'clock' | 'ledger'>, row: ActivityRow): Promise<void> {
+export async function fundActivity(sql: Tx, deps: Pick<Deps, 'clock' | 'ledger'>, row: ActivityRow): Promise<void> {
   const { ledger, clock } = deps;
   await sql.query(`UPDATE activities SET status = 'published', published_at = ? WHERE id = ?`, [clock.now(), row.id]);
   await ledger.ensureAccount(sql, activityEscrowCode(row.id));

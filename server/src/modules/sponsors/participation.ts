@@ -1,10 +1,11 @@
 import type { HelpResult, InviteCode, Share, User } from '@liuliang/shared';
-import { inTransaction, toInt, type Sql } from '../../db/sql';
+import { inTransaction, toInt, type Sql, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { DomainError, notFound } from '../../platform/errors';
 import { opaqueId } from '../../platform/ids';
 import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
-import { findUserById, type AfterCommit, type RegistrationContext } from '../auth/service';
+import { findUserById } from '../auth';
+import type { AfterCommit, RegistrationContext } from '../auth/service';
 import { requireAccess, type Actor } from './access';
 import type { ActivityService, RewardedEvent } from './activities';
 
@@ -79,7 +80,7 @@ export class ParticipationService {
    * invite that cannot pay (unknown code, activity not running, budget spent, cap reached) still
    * lets the person sign up: it is recorded unrewarded, or not at all.
    */
-  async rewardInvite(sql: Sql, invitee: User, context: RegistrationContext): Promise<AfterCommit | void> {
+  async rewardInvite(sql: Tx, invitee: User, context: RegistrationContext): Promise<AfterCommit | void> {
     if (context.invite === undefined) return;
     const [invite] = await sql.query('SELECT code, activity_id, user_id FROM activity_invite_codes WHERE code = ?', [context.invite]);
     if (!invite || String(invite.user_id) === invitee.id) return;

@@ -2,7 +2,7 @@ import type { ActivityReport } from '@liuliang/shared';
 import { toInt } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { notFound } from '../../platform/errors';
-import { describeUsers } from '../auth/service';
+import { describeUsers } from '../auth';
 import { countMessagesByTemplate } from '../outbox/outbox';
 import { requireAccess, type Actor } from './access';
 import { activityEscrowCode, rewardTemplate } from './activities';

@@ -1,10 +1,10 @@
 import type { MySponsor, OperatorRole, Sponsor, SponsorRole, SponsorUpdateRequest, Topup } from '@liuliang/shared';
-import { inTransaction, toInt, type Sql } from '../../db/sql';
+import { inTransaction, toInt, type Sql, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { DomainError, notFound } from '../../platform/errors';
 import { opaqueId } from '../../platform/ids';
 import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
-import { EXTERNAL_ACCOUNTS, escrowCode } from '../ledger/ledger';
+import { EXTERNAL_ACCOUNTS, escrowCode } from '../ledger';
 import { requireAccess, type Actor } from './access';
 
 export { rolesOf, type Actor } from './access';
@@ -203,7 +203,7 @@ export async function grantOperatorRole(sql: Sql, phone: string, role: OperatorR
 }
 
 /** A new sponsor with its first owner and its budget account; the caller checked access. */
-export async function insertSponsor(sql: Sql, deps: Pick<Deps, 'clock' | 'ledger'>, name: string, ownerPhone: string): Promise<string> {
+export async function insertSponsor(sql: Tx, deps: Pick<Deps, 'clock' | 'ledger'>, name: string, ownerPhone: string): Promise<string> {
   const sponsorId = opaqueId();
   const now = deps.clock.now();
   await sql.query('INSERT INTO sponsors (id, name, warn_mb, alert_mb, contacts_json, created_at) VALUES (?, ?, 0, 0, ?, ?)', [sponsorId, name, '[]', now]);
@@ -214,7 +214,7 @@ export async function insertSponsor(sql: Sql, deps: Pick<Deps, 'clock' | 'ledger
 
 /** Records a new top-up and moves its data into the budget; the caller checked access and the reference. */
 export async function recordTopup(
-  sql: Sql,
+  sql: Tx,
   deps: Pick<Deps, 'clock' | 'ledger' | 'config'>,
   sponsorId: string,
   amountMb: number,

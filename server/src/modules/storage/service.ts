@@ -3,7 +3,8 @@ import { DomainError, limitExceeded, notFound } from '../../platform/errors';
 import { inTransaction, toInt, type Sql } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { endOfShanghaiMonth, shanghaiMonthKey } from '../../platform/shanghai-time';
-import { EXTERNAL_ACCOUNTS, walletCode } from '../ledger/accounts';
+import { EXTERNAL_ACCOUNTS, walletCode } from '../ledger';
+import { lockUser } from '../auth';
 import { OutcomeAlreadyRecorded, settleOutcome, untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
 
 const planInsufficient = () => new DomainError('PLAN_INSUFFICIENT', 'Your carrier plan does not have that much data left this month.');
@@ -56,7 +57,7 @@ export class StorageService {
     const requestId = outcome.externalId('carrier-deduction');
     const depositId = await inTransaction(dataSource, async (sql) => {
       // The user's row is the lock that serialises their deposits while the monthly cap is checked.
-      await sql.query('SELECT id FROM users WHERE id = ? FOR UPDATE', [user.id]);
+      await lockUser(sql, user.id);
       const bankedMb = await this.bankedThisMonth(sql, user.id);
       if (bankedMb + amountMb > config.DEPOSIT_MONTHLY_CAP_MB) {
         const remainingMb = Math.max(0, config.DEPOSIT_MONTHLY_CAP_MB - bankedMb);
