@@ -1,7 +1,7 @@
 import type { ActivityCreateRequest } from '@liuliang/shared';
 import { inTransaction } from '../../db/sql';
 import type { Deps } from '../../deps';
-import { fundActivity, insertActivity, type ActivityRow } from './activities';
+import { fundActivity, insertActivity, type ActivityRow } from './activity-rows';
 import { insertSponsor, recordTopup } from './service';
 
 const DEMO_OWNER_PHONE = '13800138000';

@@ -5,7 +5,8 @@ import { notFound } from '../../platform/errors';
 import { describeUsers } from '../auth';
 import { countMessagesByTemplate } from '../outbox/outbox';
 import { requireAccess, type Actor } from './access';
-import { activityEscrowCode, rewardTemplate } from './activities';
+import { rewardTemplate } from './activities';
+import { activityEscrowCode } from './activity-rows';
 
 /** Bound on the rows of one rewards CSV. */
 const REPORT_CSV_MAX_ROWS = 100_000;
