@@ -1,5 +1,5 @@
 import { OperatorRoleSchema, PhoneSchema } from '@liuliang/shared';
-import { loadConfig } from '../config';
+import { ConfigSchema } from '../config';
 import { createDataSource, migrate } from '../db/data-source';
 import { inTransaction } from '../db/sql';
 import { systemClock } from '../platform/clock';
@@ -21,9 +21,10 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const config = loadConfig();
-  await migrate(config.DATABASE_URL);
-  const dataSource = createDataSource(config.DATABASE_URL, 2);
+  // The database is all this needs: production's secrets need not be in the operator's shell.
+  const databaseUrl = ConfigSchema.shape.DATABASE_URL.parse(process.env.DATABASE_URL);
+  await migrate(databaseUrl);
+  const dataSource = createDataSource(databaseUrl, 2);
   await dataSource.initialize();
   try {
     await inTransaction(dataSource, (sql) => grantOperatorRole(sql, phone.data, role.data, 'cli', systemClock.now()));
