@@ -203,7 +203,8 @@ export function createApiClient(options: ApiClientOptions) {
       call('POST', `/sponsors/${encodeURIComponent(sponsorId)}/activities/${encodeURIComponent(activityId)}/${step}`, ActivitySchema, { idempotencyKey }),
     getActivityReport: (sponsorId: string, activityId: string): Promise<ActivityReport> =>
       call('GET', `/sponsors/${encodeURIComponent(sponsorId)}/activities/${encodeURIComponent(activityId)}/report`, ActivityReportSchema),
-    createSponsor: (request: { name: string; ownerPhone: string }): Promise<Sponsor> => call('POST', '/ops/sponsors', SponsorSchema, { body: request }),
+    createSponsor: (request: { name: string; ownerPhone: string }, idempotencyKey: string): Promise<Sponsor> =>
+      call('POST', '/ops/sponsors', SponsorSchema, { body: request, idempotencyKey }),
     topUpSponsor: (sponsorId: string, request: { amountMb: number; reference: string }, idempotencyKey: string): Promise<Topup> =>
       call('POST', `/ops/sponsors/${encodeURIComponent(sponsorId)}/topups`, TopupSchema, { body: request, idempotencyKey }),
   };

@@ -25,7 +25,7 @@ export function activityRequest(at: Date, overrides: Record<string, unknown> = {
 
 /** A sponsor owned by `ownerPhone`, topped up with `budgetMb`, made by the admin `adminToken`. */
 export async function sponsorWithBudget(client: HttpClient, adminToken: string, ownerPhone: string, budgetMb: number): Promise<string> {
-  const created = await client.post('/api/v1/ops/sponsors', { name: `赞助商${ownerPhone.slice(-4)}`, ownerPhone }, { token: adminToken });
+  const created = await client.post('/api/v1/ops/sponsors', { name: `赞助商${ownerPhone.slice(-4)}`, ownerPhone }, { token: adminToken, idempotencyKey: true });
   if (created.status !== 201) throw new Error(`sponsor: ${created.status} ${JSON.stringify(created.body)}`);
   const sid: string = created.body.id;
   const topup = await client.post(`/api/v1/ops/sponsors/${sid}/topups`, { amountMb: budgetMb, reference: `inv-${sid.slice(0, 8)}` }, { token: adminToken, idempotencyKey: true });

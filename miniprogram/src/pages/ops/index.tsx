@@ -25,7 +25,7 @@ export default function OpsPage() {
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<Sponsor | null>(null);
   const [topup, setTopup] = useState<Topup | null>(null);
-  const [creating, setCreating] = useState(false);
+  const creation = useSubmission();
   const { submitting, submit } = useSubmission();
 
   async function createSponsor() {
@@ -34,15 +34,13 @@ export default function OpsPage() {
     const phone = checkPhone(ownerPhone);
     if (!phone.ok) return setError(phone.error);
     setError(null);
-    setCreating(true);
+    const request = { name: trimmed, ownerPhone: phone.value };
     try {
-      const sponsor = await api.createSponsor({ name: trimmed, ownerPhone: phone.value });
+      const sponsor = await creation.submit(request, (key) => api.createSponsor(request, key));
       setCreated(sponsor);
       setSponsorId(sponsor.id);
     } catch (failure) {
       setError(failureMessage(failure, PAGES.ops));
-    } finally {
-      setCreating(false);
     }
   }
 
@@ -68,7 +66,7 @@ export default function OpsPage() {
         <Text className='card-title'>新建赞助商</Text>
         <TextField label='名称' testId='sponsor-name-input' value={name} onChange={setName} />
         <TextField label='所有者手机号' testId='sponsor-owner-input' numeric maxLength={11} value={ownerPhone} onChange={setOwnerPhone} />
-        <Button className='btn-primary' data-testid='create-sponsor-button' disabled={creating} onClick={createSponsor}>
+        <Button className='btn-primary' data-testid='create-sponsor-button' disabled={creation.submitting} onClick={createSponsor}>
           创建
         </Button>
         {created && (

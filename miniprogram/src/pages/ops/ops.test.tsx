@@ -20,6 +20,7 @@ describe('the operators page', () => {
     fireEvent.click(screen.getByTestId('create-sponsor-button'));
     expect(await screen.findByTestId('sponsor-created')).toHaveTextContent('s-new');
     expect(screen.getByTestId('topup-sponsor-input')).toHaveValue('s-new');
+    expect(api.createSponsor).toHaveBeenCalledWith({ name: '星河饮料', ownerPhone: '13800138000' }, expect.stringMatching(/^[0-9a-f]{32}$/));
     type('topup-amount-input', '10240');
     type('topup-reference-input', 'INV-1');
     fireEvent.click(screen.getByTestId('topup-button'));

@@ -59,13 +59,15 @@ export function addOpsRoutes(api: Api, sponsors: SponsorService): void {
       method: 'post',
       path: '/ops/sponsors',
       tag: 'ops',
-      summary: 'Create a sponsor with its first owner (admin, finance)',
+      summary: 'Create a sponsor with its first owner (admin, finance); an Idempotency-Key makes a retry the same sponsor',
       access: 'user',
+      movesData: true,
       body: SponsorCreateRequestSchema,
       response: SponsorSchema,
       status: 201,
+      resume: (ctx, ref) => sponsors.get(actorOf(ctx), ref.id),
     },
-    async (ctx, { body }) => sponsors.create(actorOf(ctx), body.name, body.ownerPhone),
+    async (ctx, { body, outcome }) => sponsors.create(actorOf(ctx), body.name, body.ownerPhone, outcome),
   );
   api.add(
     {

@@ -78,7 +78,7 @@ describe('access to sponsors, activities and operators, by role', () => {
 
   const endpoints: Array<[string, Record<Role, Expected>, (role: Role) => Promise<Answer>]> = [
     ['POST /ops/operators', row({ admin: 'ok' }, 403), (role) => call(role, 'POST', '/ops/operators', { phone: `1360000${String(serial++).padStart(4, '0')}`, role: 'support' })],
-    ['POST /ops/sponsors', row(OPERATORS_ONLY, 403), (role) => call(role, 'POST', '/ops/sponsors', { name: '新赞助商', ownerPhone: '13600009999' })],
+    ['POST /ops/sponsors', row(OPERATORS_ONLY, 403), (role) => call(role, 'POST', '/ops/sponsors', { name: '新赞助商', ownerPhone: '13600009999' }, true)],
     [
       'POST /ops/sponsors/:sid/topups',
       row({ ...OPERATORS_ONLY, support: 403, owner: 403, staff: 403, otherOwner: 404, user: 404, botUser: 403 }, 403),

@@ -46,11 +46,14 @@ export class SponsorService {
     });
   }
 
-  async create(actor: Actor, name: string, ownerPhone: string): Promise<Sponsor> {
+  /** A new sponsor; the Idempotency-Key's outcome makes a double tap one sponsor, not two. */
+  async create(actor: Actor, name: string, ownerPhone: string, outcome: OutcomeRecorder = untrackedOutcome): Promise<Sponsor> {
     const { dataSource } = this.deps;
     const id = await inTransaction(dataSource, async (sql) => {
       await requireAccess(sql, actor, 'sponsor.create');
-      return insertSponsor(sql, this.deps, name, ownerPhone);
+      const sponsorId = await insertSponsor(sql, this.deps, name, ownerPhone);
+      await outcome.record(sql, { type: 'sponsor', id: sponsorId });
+      return sponsorId;
     });
     return this.view(dataSource.manager, id);
   }

@@ -36,8 +36,11 @@ describe('sponsors and check-in activities', () => {
   });
 
   it('tops up a budget once per reference, with lots that expire 12 months later, from sponsor_purchases', async () => {
-    const created = await post('/ops/sponsors', { name: '星河饮料', ownerPhone: phones.owner }, tokens.finance);
+    const created = await post('/ops/sponsors', { name: '星河饮料', ownerPhone: phones.owner }, tokens.finance, 'new-sponsor');
     expect(created.status).toBe(201);
+    // A double tap: the same sponsor again, not a second one.
+    expect((await post('/ops/sponsors', { name: '星河饮料', ownerPhone: phones.owner }, tokens.finance, 'new-sponsor')).body).toEqual(created.body);
+    expect((await post('/ops/sponsors', { name: '星河饮料', ownerPhone: phones.owner }, tokens.finance)).body.error.code).toBe('IDEMPOTENCY_KEY_MISSING');
     const sid = created.body.id;
     expect(sid).toMatch(/^[0-9a-z]{26}$/);
     const first = await post(`/ops/sponsors/${sid}/topups`, { amountMb: 5000, reference: 'INV-001' }, tokens.finance, true);
