@@ -103,7 +103,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(dist|coverage|node_modules)/' },
+    exclude: { path: '(^|/)(dist|dist-tools|coverage|node_modules)/' },
     // Type-only imports are arrows too: they couple the code as much as the others.
     tsPreCompilationDeps: true,
     // Resolves `@liuliang/shared` to shared/src (as the tests and the Taro build do), so a fresh

@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/', '**/dist/', '**/coverage/', '.run/', 'bench-results/'] },
+  { ignores: ['**/node_modules/', '**/dist/', '**/dist-tools/', '**/coverage/', '.run/', 'bench-results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

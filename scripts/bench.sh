@@ -10,4 +10,4 @@ npm run build --silent -w shared
 npm run build --silent -w server
 # 2 000 live clients hold 2 000 sockets in this one process.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-exec node server/dist/bench/main.js "$@"
+exec node server/dist-tools/bench/main.js "$@"

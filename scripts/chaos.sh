@@ -12,4 +12,4 @@ done
 echo "==> building"
 npm run build --silent -w shared
 npm run build --silent -w server
-exec node server/dist/chaos/main.js "$@"
+exec node server/dist-tools/chaos/main.js "$@"

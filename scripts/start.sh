@@ -44,7 +44,7 @@ if [ -z "${CARRIER_URL:-}" ]; then
   # The simulator plays two parties with two secrets; the service must hold the same pair.
   export CARRIER_SECRET=${CARRIER_SECRET:-dev-carrier-secret}
   export MESSAGE_PROVIDER_SECRET=${MESSAGE_PROVIDER_SECRET:-dev-message-provider-secret}
-  node server/dist/carrier-sim/main.js >.run/carrier-sim.log 2>&1 &
+  node server/dist-tools/carrier-sim/main.js >.run/carrier-sim.log 2>&1 &
   pids+=($!)
 fi
 

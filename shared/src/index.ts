@@ -5,4 +5,5 @@ export * from './events';
 export * from './phone';
 export * from './text';
 export * from './retry';
+export * from './shanghai-time';
 export * from './sponsors';

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 
+/** A mainland mobile number: 1, then 3-9, then nine digits. The one copy of the rule, as source to embed in other patterns. */
+export const PHONE_DIGITS = '1[3-9]\\d{9}';
+export const PHONE_PATTERN = new RegExp(`^${PHONE_DIGITS}$`);
+/** The same rule, split into the parts a masked number keeps. */
 const FULL_PHONE = /^(1[3-9]\d)\d{4}(\d{4})$/;
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MaskedPhoneSchema } from './phone';
+import { MaskedPhoneSchema, PHONE_PATTERN } from './phone';
 import { safeText } from './text';
 
 /**
@@ -10,7 +10,7 @@ import { safeText } from './text';
 /** Upper bound of any single amount in a request; far above every product limit, far below 2^53. */
 export const MAX_REQUEST_AMOUNT_MB = 1_000_000_000;
 
-export const PhoneSchema = z.string().regex(/^1[3-9]\d{9}$/, 'a mainland mobile number: 1[3-9] and 9 digits');
+export const PhoneSchema = z.string().regex(PHONE_PATTERN, 'a mainland mobile number: 1[3-9] and 9 digits');
 export const AmountMbSchema = z.number().int().positive().max(MAX_REQUEST_AMOUNT_MB);
 export const CarrierSchema = z.enum(['cmcc', 'unicom', 'telecom']);
 export const IsoTimeSchema = z.string();

@@ -1,4 +1,4 @@
-import { GIFT_MESSAGE_MAX_CHARS, RED_PACKET_MAX_COUNT } from '@liuliang/shared';
+import { GIFT_MESSAGE_MAX_CHARS, PHONE_DIGITS, PHONE_PATTERN, RED_PACKET_MAX_COUNT } from '@liuliang/shared';
 import { readAmount, type ParsedAmount } from './amount';
 import type { Command, CommandName, Lang, ParseError, ParseErrorCode, ParseOutcome, Recipient } from './command';
 
@@ -49,8 +49,7 @@ const KEYWORDS: readonly Keyword[] = [
 ].sort((a, b) => b.word.length - a.word.length);
 
 const CJK = /[\u3400-\u9fff]/;
-const PHONE = /^1[3-9]\d{9}$/;
-const PHONE_AT_START = /^(?:\+?86)?(1[3-9]\d{9})(?=\s|$)/;
+const PHONE_AT_START = new RegExp(`^(?:\\+?86)?(${PHONE_DIGITS})(?=\\s|$)`);
 const SMS_CODE = /^\d{6}$/;
 const COUNT_AT_START = /^([+-]?\d{1,12})\s*个?(?=\s|$)/;
 const WORD_AT_START = /^\S+/;
@@ -141,7 +140,7 @@ function parseBind(rest: string): Command | ParseError {
   // People write numbers as "138 0013 8000", "138-0013-8000" or "+86 13800138000".
   let compact = rest.replace(/[\s-]/g, '');
   if (/^\+?86\d{11}$/.test(compact)) compact = compact.slice(compact.length - 11);
-  if (PHONE.test(compact)) return { kind: 'bind-phone', phone: compact };
+  if (PHONE_PATTERN.test(compact)) return { kind: 'bind-phone', phone: compact };
   if (SMS_CODE.test(compact)) return { kind: 'bind-code', code: compact };
   return fail('BIND_ARGUMENT_INVALID', 'bind', rest);
 }

@@ -1,4 +1,4 @@
-import { formatMb } from '@liuliang/shared';
+import { formatMb, shanghaiDate } from '@liuliang/shared';
 import type { ParsedAmount } from '../commands/amount';
 import type { Lang } from '../commands/command';
 
@@ -6,16 +6,12 @@ import type { Lang } from '../commands/command';
 export { maskPhone } from '@liuliang/shared';
 
 const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-// Only numeric parts are asked of Intl: some Node builds carry no Chinese locale data.
-const SHANGHAI_DAY = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric' });
 
 /** A calendar day in Asia/Shanghai (SPEC §1): "8月31日" / "Aug 31". */
 export function formatDay(isoTime: string, lang: Lang): string {
   const date = new Date(isoTime);
   if (Number.isNaN(date.getTime())) return isoTime;
-  const parts = SHANGHAI_DAY.formatToParts(date);
-  const month = Number(parts.find((part) => part.type === 'month')?.value);
-  const day = Number(parts.find((part) => part.type === 'day')?.value);
+  const { month, day } = shanghaiDate(date);
   return lang === 'zh' ? `${month}月${day}日` : `${MONTHS_EN[month - 1] ?? month} ${day}`;
 }
 

@@ -1,47 +1,27 @@
 import { z } from 'zod';
-import { PhoneSchema } from '@liuliang/shared';
+import { BotBindingSchema, BotOutboxClaimSchema, BotOutboxItemSchema, DepositSchema, GiftSchema, RoomGrabResultSchema as SharedRoomGrabResultSchema } from '@liuliang/shared';
 
 /**
- * Shapes of the bot-only endpoints, and of the answers the bot reads where it needs fewer fields
- * than the shared schema lists: the bot checks what it uses and lets the service add the rest.
+ * The answers the bot reads, derived from the shared schemas: where the bot needs fewer fields
+ * it picks them (and lets the service add the rest), where it needs a tighter bound it adds it.
  */
-export const BindingSchema = z.object({
-  contactId: z.string(),
-  userId: z.string(),
-  phone: PhoneSchema,
-  nickname: z.string(),
-});
+export const BindingSchema = BotBindingSchema;
 export type Binding = z.infer<typeof BindingSchema>;
 
-export const GiftOutcomeSchema = z.object({
-  id: z.string(),
-  status: z.enum(['delivered', 'pending_claim', 'refunded']),
-});
+export const GiftOutcomeSchema = GiftSchema.pick({ id: true, status: true });
 export type GiftOutcome = z.infer<typeof GiftOutcomeSchema>;
 
-export const DepositOutcomeSchema = z.object({
-  id: z.string(),
-  amountMb: z.number().int(),
-  status: z.enum(['pending', 'completed', 'failed']),
-  expiresAt: z.string().nullable().optional(),
-});
+export const DepositOutcomeSchema = DepositSchema.pick({ id: true, amountMb: true, status: true, expiresAt: true }).partial({ expiresAt: true });
 export type DepositOutcome = z.infer<typeof DepositOutcomeSchema>;
 
-export const RoomGrabResultSchema = z.object({
-  packetId: z.string(),
-  amountMb: z.number().int(),
-  rank: z.number().int(),
-});
+export const RoomGrabResultSchema = SharedRoomGrabResultSchema;
 export type RoomGrabResult = z.infer<typeof RoomGrabResultSchema>;
 
+/** A chat message longer than this is not something the bot will send. */
 export const OUTBOX_TEXT_MAX_CHARS = 4000;
-export const ClaimedOutboxItemSchema = z.object({
-  id: z.string(),
-  contactId: z.string(),
-  text: z.string().max(OUTBOX_TEXT_MAX_CHARS),
-});
+export const ClaimedOutboxItemSchema = BotOutboxItemSchema.extend({ text: BotOutboxItemSchema.shape.text.max(OUTBOX_TEXT_MAX_CHARS) });
 export type ClaimedOutboxItem = z.infer<typeof ClaimedOutboxItemSchema>;
-export const OutboxClaimSchema = z.object({ items: z.array(ClaimedOutboxItemSchema) });
+export const OutboxClaimSchema = BotOutboxClaimSchema.extend({ items: z.array(ClaimedOutboxItemSchema) });
 
 export type OutboxResult = { status: 'sent' } | { status: 'failed'; error: string };
 

@@ -1,20 +1,12 @@
-/** China has kept UTC+8 without daylight saving since 1991, so Shanghai time is a fixed offset. */
-const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
+import { shanghaiTime } from '@liuliang/shared';
 
 function shanghaiParts(iso: string): { month: string; day: string; year: number; hours: string; minutes: string; seconds: string } | null {
   const epochMs = Date.parse(iso);
   if (Number.isNaN(epochMs)) return null;
-  // Not Intl: the weapp engine's time-zone support varies by phone.
-  const shifted = new Date(epochMs + SHANGHAI_OFFSET_MS);
+  // The shared Shanghai calendar, not Intl: the weapp engine's time-zone support varies by phone.
+  const time = shanghaiTime(new Date(epochMs));
   const two = (value: number) => String(value).padStart(2, '0');
-  return {
-    year: shifted.getUTCFullYear(),
-    month: two(shifted.getUTCMonth() + 1),
-    day: two(shifted.getUTCDate()),
-    hours: two(shifted.getUTCHours()),
-    minutes: two(shifted.getUTCMinutes()),
-    seconds: two(shifted.getUTCSeconds()),
-  };
+  return { year: time.year, month: two(time.month), day: two(time.day), hours: two(time.hours), minutes: two(time.minutes), seconds: two(time.seconds) };
 }
 
 /** "11-26 14:05" in Shanghai time. */

@@ -4,7 +4,7 @@ import Koa from 'koa';
 /**
  * The HTTP ceiling (bench baseline): a Koa app whose only middleware answers 200, so the storm
  * can be compared with what Node and Koa alone manage on this machine under the same load.
- * Run as a child process: `PORT=… node dist/bench/bare-koa-server.js`.
+ * Run as a child process: `PORT=… node dist-tools/bench/bare-koa-server.js`.
  */
 const app = new Koa();
 app.use((ctx) => {

@@ -7,7 +7,7 @@ import { LIVE_NAMESPACE, type LiveClientToServer, type LiveServerToClient } from
  * MySQL or the Redis adapter. `POST /emit/<n>` sends one `grabbed` event, stamped now, to every
  * client of this process that follows packet 1; `POST /finish` sends `finished`. The same
  * clients and pace as the service's fan-out, so the difference is what the service adds.
- * Run as a child process: `PORT=… node dist/bench/bare-live-server.js`.
+ * Run as a child process: `PORT=… node dist-tools/bench/bare-live-server.js`.
  */
 const ROOM = 'packet:1';
 

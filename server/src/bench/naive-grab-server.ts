@@ -8,7 +8,7 @@ import { verifyToken } from '../modules/auth/tokens';
  * The naive grab (bench baseline): what one would write without Redis — every attempt, winner
  * or loser, queues on the packet row in one MySQL transaction. Same URL, headers, body and
  * answers as the real grab, over the bench's own tables (see http-baselines.ts).
- * Run as a child process: `PORT=… DATABASE_URL=… JWT_SECRET=… POOL_SIZE=… node dist/bench/naive-grab-server.js`.
+ * Run as a child process: `PORT=… DATABASE_URL=… JWT_SECRET=… POOL_SIZE=… node dist-tools/bench/naive-grab-server.js`.
  */
 
 const GRAB_PATH = /^\/api\/v1\/red-packets\/(\d{1,20})\/grab$/;

@@ -1,7 +1,7 @@
 import { startCarrierSim } from './sim';
 
 /**
- * The simulator as its own process (`node server/dist/carrier-sim/main.js`), for local runs and
+ * The simulator as its own process (`node server/dist-tools/carrier-sim/main.js`), for local runs and
  * demos. As a process entry it is the one place here that reads the environment.
  */
 

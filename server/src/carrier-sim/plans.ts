@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { PHONE_PATTERN, shanghaiMonthKey } from '@liuliang/shared';
 
 /**
  * How the simulated carrier invents a believable plan for any valid number, without storage:
@@ -6,7 +7,8 @@ import { createHash } from 'node:crypto';
  * the same plan for the same number every time.
  */
 
-export const SIM_PHONE_PATTERN = /^1[3-9]\d{9}$/;
+/** The carrier knows the numbers the service accepts: the one shared rule. */
+export const SIM_PHONE_PATTERN = PHONE_PATTERN;
 
 export type SimCarrier = 'cmcc' | 'unicom' | 'telecom';
 export const SIM_CARRIERS: readonly SimCarrier[] = ['cmcc', 'unicom', 'telecom'];
@@ -62,12 +64,9 @@ export function derivePlan(phone: string, month: string): DerivedPlan {
   };
 }
 
-/** China has kept UTC+8 all year since 1991, so a fixed offset is the Asia/Shanghai calendar. */
-const SHANGHAI_OFFSET_MS = 8 * 60 * 60_000;
-
 /** The Asia/Shanghai calendar month `YYYY-MM` that `nowMs` falls in. */
 export function shanghaiMonth(nowMs: number): string {
-  const shifted = new Date(nowMs + SHANGHAI_OFFSET_MS);
-  if (Number.isNaN(shifted.getTime())) throw new Error(`shanghaiMonth: not a time: ${nowMs}`);
-  return `${shifted.getUTCFullYear()}-${String(shifted.getUTCMonth() + 1).padStart(2, '0')}`;
+  const at = new Date(nowMs);
+  if (Number.isNaN(at.getTime())) throw new Error(`shanghaiMonth: not a time: ${nowMs}`);
+  return shanghaiMonthKey(at);
 }

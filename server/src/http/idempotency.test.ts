@@ -4,6 +4,11 @@ import { outcomeRecorder, OutcomeAlreadyRecorded } from '../platform/outcomes';
 import { purgeIdempotencyRecords } from './idempotency-stores';
 import { startTestStack, type TestStack } from '../test-support/stack';
 
+/** How long the carrier holds its answer to the first of two deposits with one key: it only has to outlast the second request. */
+const HELD_CARRIER_ANSWER_MS = 400;
+/** How often the in-flight test looks whether the carrier has the first deposit yet. */
+const CARRIER_POLL_MS = 10;
+
 describe('Idempotency-Key (SPEC §4)', () => {
   let stack: TestStack;
   let token: string;
@@ -42,9 +47,12 @@ describe('Idempotency-Key (SPEC §4)', () => {
 
   it('answers 409 IDEMPOTENCY_IN_FLIGHT while the first request with the key still runs', async () => {
     // Hold a deposit inside the carrier call, so the first request is certainly still running.
-    await stack.sim.setFaults({ latencyMs: 400 });
+    await stack.sim.setFaults({ latencyMs: HELD_CARRIER_ANSWER_MS });
+    const deductionsBefore = (await stack.sim.listDeductions('13300000001')).length;
     const first = stack.client.post('/api/v1/storage/deposits', { amountMb: 10 }, { token, idempotencyKey: 'deposit-slow' });
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // The carrier records a deduction before it holds the answer: once it lists this one, the
+    // first request is waiting inside the carrier call, its key claimed.
+    while ((await stack.sim.listDeductions('13300000001')).length === deductionsBefore) await new Promise((resolve) => setTimeout(resolve, CARRIER_POLL_MS));
     const second = await stack.client.post('/api/v1/storage/deposits', { amountMb: 10 }, { token, idempotencyKey: 'deposit-slow' });
     expect(second.status).toBe(409);
     expect(second.body.error.code).toBe('IDEMPOTENCY_IN_FLIGHT');

@@ -1,11 +1,12 @@
 import type { LoginResponse, RefreshResponse, User } from '@liuliang/shared';
 import { DomainError, unauthenticated } from '../../platform/errors';
-import { inTransaction, toInt, type Tx } from '../../db/sql';
+import { inTransaction, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
 import type { LimitRule } from '../../platform/rate-limits';
 import { walletCode } from '../ledger';
-import { enqueueMessage, SECRET_PLACEHOLDER } from '../outbox/outbox';
-import { CODE_LIFETIME_MS, CODE_MAX_TRIES, hashCode, randomSixDigits, type DigitSource } from './codes';
+import { enqueueMessage } from '../outbox/outbox';
+import { CODE_LIFETIME_MS, hashCode, insertCode, markConsumed, newestCode, randomSixDigits, spendTry, type DigitSource } from './codes';
+import { authTexts } from './messages';
 import { issueToken } from './tokens';
 import { findUserByPhone, insertUser } from './users';
 import { openSession, rotateRefreshToken } from './sessions';
@@ -31,10 +32,10 @@ const HOUR_SECONDS = 60 * 60;
 /** The limits of SPEC §4 on sign-in codes, from configuration. */
 function codeLimits(config: Deps['config']) {
   return {
-    resend: { name: 'sms-resend', points: 1, durationSeconds: config.SMS_CODE_RESEND_SECONDS, message: 'A code was sent less than a minute ago. Wait a moment before asking again.' },
-    perPhoneDay: { name: 'sms-phone-day', points: config.SMS_CODES_PER_PHONE_PER_DAY, durationSeconds: DAY_SECONDS, message: 'This number has been sent too many codes today. Try again tomorrow.' },
-    perIpHour: { name: 'sms-ip-hour', points: config.SMS_CODES_PER_IP_PER_HOUR, durationSeconds: HOUR_SECONDS, message: 'Too many codes were asked for from this address. Try again later.' },
-    guesses: { name: 'sms-guesses', points: config.SMS_CODE_GUESSES_PER_REQUESTER, durationSeconds: CODE_LIFETIME_MS / 1000, message: 'Too many wrong codes. Ask for a new one.', code: 'CODE_TOO_MANY_TRIES' },
+    resend: { name: 'sms-resend', points: 1, durationSeconds: config.SMS_CODE_RESEND_SECONDS, message: authTexts.resendTooSoon },
+    perPhoneDay: { name: 'sms-phone-day', points: config.SMS_CODES_PER_PHONE_PER_DAY, durationSeconds: DAY_SECONDS, message: authTexts.tooManyCodesForPhone },
+    perIpHour: { name: 'sms-ip-hour', points: config.SMS_CODES_PER_IP_PER_HOUR, durationSeconds: HOUR_SECONDS, message: authTexts.tooManyCodesFromAddress },
+    guesses: { name: 'sms-guesses', points: config.SMS_CODE_GUESSES_PER_REQUESTER, durationSeconds: CODE_LIFETIME_MS / 1000, message: authTexts.tooManyWrongCodes, code: 'CODE_TOO_MANY_TRIES' },
   } satisfies Record<string, LimitRule>;
 }
 
@@ -71,15 +72,10 @@ export class AuthService {
     const code = this.digits();
     const now = clock.now();
     await inTransaction(dataSource, async (sql) => {
-      await sql.query('INSERT INTO sms_codes (phone, code_hash, attempts, expires_at, created_at) VALUES (?, ?, 0, ?, ?)', [
-        phone,
-        hashCode(config.CODE_HASH_KEY, phone, code),
-        new Date(now.getTime() + CODE_LIFETIME_MS),
-        now,
-      ]);
+      await insertCode(sql, { phone, codeHash: hashCode(config.CODE_HASH_KEY, phone, code), expiresAt: new Date(now.getTime() + CODE_LIFETIME_MS), now });
       await enqueueMessage(
         sql,
-        { channel: 'sms', to: phone, template: 'sign_in_code', text: `【流量】您的验证码是 ${SECRET_PLACEHOLDER}，5 分钟内有效。请勿告诉他人。`, secret: { value: code, sealKey: config.CODE_HASH_KEY } },
+        { channel: 'sms', to: phone, template: 'sign_in_code', text: authTexts.codeSms, secret: { value: code, sealKey: config.CODE_HASH_KEY } },
         now,
       );
     });
@@ -97,16 +93,12 @@ export class AuthService {
     // guesses cannot slip past either bound.
     await limits.consume(this.limits.guesses, `${phone}:${requester}`);
     const now = clock.now();
-    const [row] = await dataSource.query(
-      'SELECT id, code_hash, attempts, expires_at, consumed_at FROM sms_codes WHERE phone = ? ORDER BY id DESC LIMIT 1',
-      [phone],
-    );
-    if (!row || row.consumed_at || new Date(row.expires_at) <= now) throw new DomainError('CODE_EXPIRED', 'The code has expired or was already used. Ask for a new one.');
-    const spent = await dataSource.query('UPDATE sms_codes SET attempts = attempts + 1 WHERE id = ? AND attempts < ?', [row.id, CODE_MAX_TRIES]);
-    if (toInt(spent.affectedRows) === 0) throw new DomainError('CODE_TOO_MANY_TRIES', 'This code has been guessed at too often. Ask for a new one.');
-    if (row.code_hash !== hashCode(config.CODE_HASH_KEY, phone, code)) throw new DomainError('CODE_INVALID', 'The code is not right.');
-    const used = await dataSource.query('UPDATE sms_codes SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL', [now, row.id]);
-    if (toInt(used.affectedRows) === 0) throw new DomainError('CODE_EXPIRED', 'The code was already used. Ask for a new one.');
+    const sql = dataSource.manager;
+    const row = await newestCode(sql, phone);
+    if (!row || row.consumed_at || new Date(row.expires_at) <= now) throw new DomainError('CODE_EXPIRED', authTexts.codeExpired);
+    if (!(await spendTry(sql, row.id))) throw new DomainError('CODE_TOO_MANY_TRIES', authTexts.codeGuessedTooOften);
+    if (row.code_hash !== hashCode(config.CODE_HASH_KEY, phone, code)) throw new DomainError('CODE_INVALID', authTexts.codeWrong);
+    if (!(await markConsumed(sql, row.id, now))) throw new DomainError('CODE_EXPIRED', authTexts.codeAlreadyUsed);
   }
 
   /** The user behind a number, registering it on first sign-in with its carrier and province. */
@@ -150,9 +142,9 @@ export class AuthService {
     const rotation = await inTransaction(dataSource, (sql) => rotateRefreshToken(sql, refreshToken, now));
     if (rotation.kind === 'reused') {
       await this.revocations.revoke(rotation.sessionId, now);
-      throw unauthenticated('This sign-in was renewed elsewhere; sign in again.');
+      throw unauthenticated(authTexts.renewedElsewhere);
     }
-    if (rotation.kind === 'unknown') throw unauthenticated('This sign-in has ended; sign in again.');
+    if (rotation.kind === 'unknown') throw unauthenticated(authTexts.sessionEnded);
     return this.tokensFor(rotation.grant.userId, rotation.grant.sessionId, rotation.grant.refreshToken);
   }
 

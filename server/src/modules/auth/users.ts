@@ -57,6 +57,23 @@ export async function nicknamesOf(sql: Sql, ids: readonly string[]): Promise<Map
   return new Map(rows.map((r) => [String(r.id), r.nickname]));
 }
 
+/** User ids by phone, in one query; phones that name no user are left out. */
+export async function userIdsByPhone(sql: Sql, phones: readonly string[]): Promise<Map<string, string>> {
+  const distinct = [...new Set(phones)];
+  if (distinct.length === 0) return new Map();
+  const rows: Array<{ id: string; phone: string }> = await sql.query(`SELECT id, phone FROM users WHERE phone IN (${distinct.map(() => '?').join(', ')})`, distinct);
+  return new Map(rows.map((r) => [r.phone, String(r.id)]));
+}
+
+/**
+ * The phones of the users a subquery names (it selects user ids), as SQL to nest in another
+ * module's statement: how a module that keys rows by user asks for phones without writing SQL
+ * on the users table itself.
+ */
+export function phonesOfUsersSql(userIdsSql: string): string {
+  return `SELECT phone FROM users WHERE id IN (${userIdsSql})`;
+}
+
 export async function findUserByPhone(sql: Sql, phone: string): Promise<User | null> {
   const [row]: UserRow[] = await sql.query('SELECT * FROM users WHERE phone = ?', [phone]);
   return row ? toUser(row) : null;

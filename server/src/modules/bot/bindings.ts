@@ -1,5 +1,6 @@
 import type { BotBinding } from '@liuliang/shared';
 import type { Sql } from '../../db/sql';
+import { findUserById } from '../auth';
 
 /**
  * The data layer of the bot's view of the chat: which chat contact stands for which user
@@ -10,21 +11,11 @@ import type { Sql } from '../../db/sql';
 /** Rows per INSERT when a room's member list is written: keeps each statement small. */
 const MEMBER_INSERT_CHUNK = 500;
 
-interface BindingRow {
-  contact_id: string;
-  user_id: string;
-  phone: string;
-  nickname: string;
-}
-
-const toBinding = (r: BindingRow): BotBinding => ({ contactId: r.contact_id, userId: String(r.user_id), phone: r.phone, nickname: r.nickname });
-
 export async function findBinding(sql: Sql, contactId: string): Promise<BotBinding | null> {
-  const [row]: BindingRow[] = await sql.query(
-    'SELECT b.contact_id, b.user_id, u.phone, u.nickname FROM bot_bindings b JOIN users u ON u.id = b.user_id WHERE b.contact_id = ?',
-    [contactId],
-  );
-  return row ? toBinding(row) : null;
+  const [row]: Array<{ contact_id: string; user_id: string }> = await sql.query('SELECT contact_id, user_id FROM bot_bindings WHERE contact_id = ?', [contactId]);
+  // The binding's user_id is a foreign key: the user is there.
+  const user = row ? await findUserById(sql, String(row.user_id)) : null;
+  return row && user ? { contactId: row.contact_id, userId: user.id, phone: user.phone, nickname: user.nickname } : null;
 }
 
 /**

@@ -2,12 +2,16 @@ import { ROOM_MEMBERS_MAX, type BotBinding, type BotBindingRequest, type BotOutb
 import { DomainError, limitExceeded, notFound } from '../../platform/errors';
 import { inTransaction } from '../../db/sql';
 import type { Deps } from '../../deps';
+import { botTexts } from './messages';
 import type { AuthService } from '../auth/service';
 import { lockUser } from '../auth';
 import type { RedPacketService } from '../red-packets/service';
 import { addMember, bindContact, countMembers, findBinding, removeMember, replaceMembers } from './bindings';
 import { claimWechatMessages, recordWechatResult } from './wechat-outbox';
 import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
+
+/** What the bot's service is made of: the database and the clock. */
+export type BotDeps = Pick<Deps, 'dataSource' | 'clock'>;
 
 /** Open packets of one room looked at for a grab; a room never has nearly this many open at once. */
 export const ROOM_GRAB_CANDIDATES_MAX = 50;
@@ -19,7 +23,7 @@ export const ROOM_GRAB_CANDIDATES_MAX = 50;
  */
 export class BotService {
   constructor(
-    private readonly deps: Deps,
+    private readonly deps: BotDeps,
     private readonly auth: AuthService,
     private readonly redPackets: RedPacketService,
   ) {}
@@ -46,7 +50,7 @@ export class BotService {
 
   async binding(contactId: string): Promise<BotBinding> {
     const binding = await findBinding(this.deps.dataSource.manager, contactId);
-    if (!binding) throw new DomainError('CONTACT_NOT_BOUND', 'This contact has not bound a phone number.');
+    if (!binding) throw new DomainError('CONTACT_NOT_BOUND', botTexts.contactNotBound);
     return binding;
   }
 
@@ -65,7 +69,7 @@ export class BotService {
       await addMember(sql, roomId, contactId, clock.now());
       const memberCount = await countMembers(sql, roomId);
       // Checked after the insert, inside the transaction: a refused join leaves nothing behind.
-      if (memberCount > ROOM_MEMBERS_MAX) throw limitExceeded({ rule: 'room.members', limit: ROOM_MEMBERS_MAX }, `A room holds at most ${ROOM_MEMBERS_MAX} members.`);
+      if (memberCount > ROOM_MEMBERS_MAX) throw limitExceeded({ rule: 'room.members', limit: ROOM_MEMBERS_MAX }, botTexts.roomTooLarge(ROOM_MEMBERS_MAX));
       return { roomId, memberCount };
     });
   }
@@ -87,22 +91,13 @@ export class BotService {
    */
   async grabInRoom(user: User, roomId: string, passphrase: string | undefined): Promise<RoomGrabResult> {
     const wanted = passphrase?.trim();
-    const sql = this.deps.dataSource.manager;
-    const rows: Array<{ id: string; passphrase: string | null; grabbed: number | string }> = await sql.query(
-      `SELECT p.id, p.passphrase, EXISTS (SELECT 1 FROM red_packet_grabs g WHERE g.packet_id = p.id AND g.user_id = ?) AS grabbed
-         FROM red_packets p
-        WHERE p.room_id = ? AND p.status = 'open' AND ${wanted === undefined ? 'p.passphrase IS NULL' : 'p.passphrase = ?'}
-        ORDER BY p.seq DESC LIMIT ?`,
-      wanted === undefined ? [user.id, roomId, ROOM_GRAB_CANDIDATES_MAX] : [user.id, roomId, wanted, ROOM_GRAB_CANDIDATES_MAX],
-    );
-    // The column's collation ignores case and trailing spaces; a passphrase must match exactly, as the grab checks it.
-    const matches = rows.filter((row) => (wanted === undefined ? row.passphrase === null : row.passphrase === wanted));
-    const packet = matches.find((row) => Number(row.grabbed) === 0);
+    const matches = await this.redPackets.openPacketsInRoom(roomId, user.id, wanted, ROOM_GRAB_CANDIDATES_MAX);
+    const packet = matches.find((row) => !row.grabbed);
     if (!packet) {
-      if (matches.length > 0) throw new DomainError('ALREADY_GRABBED', 'You have already grabbed the red packets open in this room.');
-      throw notFound(wanted === undefined ? 'No open red packet in this room.' : 'No open red packet in this room has that passphrase.');
+      if (matches.length > 0) throw new DomainError('ALREADY_GRABBED', botTexts.alreadyGrabbedInRoom);
+      throw notFound(wanted === undefined ? botTexts.noOpenPacket : botTexts.noPacketWithPassphrase);
     }
-    const packetId = String(packet.id);
+    const packetId = packet.id;
     const result = await this.redPackets.grab(user, packetId, wanted);
     return { packetId, ...result };
   }

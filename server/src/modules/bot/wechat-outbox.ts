@@ -1,8 +1,10 @@
 import type { BotOutboxItem, BotOutboxResult, BotOutboxResultRequest, User } from '@liuliang/shared';
 import { inTransaction, type Sql } from '../../db/sql';
 import type { Deps } from '../../deps';
+import { botTexts } from './messages';
 import { notFound } from '../../platform/errors';
 import { enqueueMessage } from '../outbox/outbox';
+import { phonesOfUsersSql, userIdsByPhone } from '../auth';
 import { claimDue, recordResult } from '../outbox/delivery';
 import type { DeliveryOutcome } from '../outbox/policy';
 
@@ -26,15 +28,15 @@ export async function enqueueWechatIfBound(sql: Sql, user: Pick<User, 'id' | 'ph
   return true;
 }
 
-/** Recipients the bot can reach: phones of users with a bound contact (bot_bindings is this module's). */
-const BOUND_RECIPIENTS = { sql: 'SELECT u.phone FROM users u JOIN bot_bindings b ON b.user_id = u.id', params: [] };
+/** Recipients the bot can reach: phones of users with a bound contact (bot_bindings is this module's, users the auth module's). */
+const BOUND_RECIPIENTS = { sql: phonesOfUsersSql('SELECT user_id FROM bot_bindings'), params: [] };
 
 /**
  * Hands out up to `limit` due wechat messages whose recipient has a bound contact, through the
  * outbox's one delivery mechanism (leased, each hand-out an attempt), each resolved to the
  * recipient's contact.
  */
-export async function claimWechatMessages(deps: Deps, limit: number): Promise<BotOutboxItem[]> {
+export async function claimWechatMessages(deps: Pick<Deps, 'dataSource' | 'clock'>, limit: number): Promise<BotOutboxItem[]> {
   const { dataSource, clock } = deps;
   return inTransaction(dataSource, async (sql) => {
     const due = await claimDue(sql, { channels: WECHAT, limit, now: clock.now(), recipientIn: BOUND_RECIPIENTS });
@@ -52,13 +54,19 @@ export async function claimWechatMessages(deps: Deps, limit: number): Promise<Bo
 
 /** One contact per user is the rule (bindings.ts); should there be more, the newest binding gets the message. */
 async function contactsByPhone(sql: Sql, phones: readonly string[]): Promise<Map<string, string>> {
-  const rows: Array<{ phone: string; contact_id: string }> = await sql.query(
-    `SELECT u.phone, b.contact_id FROM users u JOIN bot_bindings b ON b.user_id = u.id
-      WHERE u.phone IN (${phones.map(() => '?').join(',')}) ORDER BY b.created_at DESC, b.contact_id`,
-    [...phones],
+  const userIds = await userIdsByPhone(sql, phones);
+  if (userIds.size === 0) return new Map();
+  const rows: Array<{ user_id: string; contact_id: string }> = await sql.query(
+    `SELECT user_id, contact_id FROM bot_bindings WHERE user_id IN (${[...userIds.values()].map(() => '?').join(',')}) ORDER BY created_at DESC, contact_id`,
+    [...userIds.values()],
   );
+  const contactOfUser = new Map<string, string>();
+  for (const row of rows) if (!contactOfUser.has(String(row.user_id))) contactOfUser.set(String(row.user_id), row.contact_id);
   const contacts = new Map<string, string>();
-  for (const row of rows) if (!contacts.has(row.phone)) contacts.set(row.phone, row.contact_id);
+  for (const [phone, userId] of userIds) {
+    const contactId = contactOfUser.get(userId);
+    if (contactId !== undefined) contacts.set(phone, contactId);
+  }
   return contacts;
 }
 
@@ -67,11 +75,11 @@ async function contactsByPhone(sql: Sql, phones: readonly string[]): Promise<Map
  * `sent` is final; `failed` is retried with backoff up to the last attempt unless the bot says
  * `retryable: false` (sending again cannot help), which fails it now.
  */
-export async function recordWechatResult(deps: Deps, messageId: string, result: BotOutboxResultRequest): Promise<BotOutboxResult> {
+export async function recordWechatResult(deps: Pick<Deps, 'dataSource' | 'clock'>, messageId: string, result: BotOutboxResultRequest): Promise<BotOutboxResult> {
   const { dataSource, clock } = deps;
   const outcome: DeliveryOutcome =
     result.status === 'sent' ? { status: 'sent' } : { status: 'failed', retryable: result.retryable ?? true, error: result.error ?? 'the bot could not deliver it' };
   const recorded = await inTransaction(dataSource, (sql) => recordResult(sql, messageId, outcome, { now: clock.now(), channels: WECHAT }));
-  if (!recorded) throw notFound('No such wechat message.');
+  if (!recorded) throw notFound(botTexts.noSuchWechatMessage);
   return recorded;
 }

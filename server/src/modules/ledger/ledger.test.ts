@@ -168,10 +168,14 @@ describe('the ledger', () => {
 
   it('reports a breach when the books do not balance', async () => {
     await dataSource.query(`UPDATE accounts SET balance_mb = balance_mb + 1 WHERE code = ?`, [walletCode(5)]);
-    const breaches = await auditLedger(dataSource.manager, LEDGER_REGISTRY);
-    expect(breaches.map((b) => b.invariant)).toEqual(
-      expect.arrayContaining(['sum of all balances is zero', 'each balance equals credits minus debits', 'each internal balance equals the sum of its lots']),
-    );
-    await dataSource.query(`UPDATE accounts SET balance_mb = balance_mb - 1 WHERE code = ?`, [walletCode(5)]);
+    try {
+      const breaches = await auditLedger(dataSource.manager, LEDGER_REGISTRY);
+      expect(breaches.map((b) => b.invariant)).toEqual(
+        expect.arrayContaining(['sum of all balances is zero', 'each balance equals credits minus debits', 'each internal balance equals the sum of its lots']),
+      );
+    } finally {
+      // Mended whatever the audit said, so that the file's closing audit judges the other tests, not this one.
+      await dataSource.query(`UPDATE accounts SET balance_mb = balance_mb - 1 WHERE code = ?`, [walletCode(5)]);
+    }
   });
 });

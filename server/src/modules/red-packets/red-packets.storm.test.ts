@@ -4,12 +4,20 @@ import { httpClient, signIn, type Answer } from '../../test-support/http-client'
 import { spawnServer, type ServerProcess } from '../../test-support/processes';
 import { startTestStack, type TestStack } from '../../test-support/stack';
 import { seedUsers } from '../../test-support/users';
+import { advanceableClock } from '../../platform/clock';
+import { PENDING_GRAB_GRACE_MS } from './store';
 
 /**
  * Red packets across several real server processes. This file has a Redis database of its own
  * (index 7), so that FLUSHDB here cannot touch what other test files keep in Redis.
  */
 const REDIS_URL = 'redis://127.0.0.1:6379/7';
+/** The expiry test's server processes run their jobs this often, on their own (real) clocks. */
+const JOB_INTERVAL_MS = 300;
+/** How often the expiry test looks whether the jobs have expired the packet. */
+const STATUS_POLL_MS = 250;
+/** Job runs of each process watched after the refund, to see that none refunds again. */
+const JOB_RUNS_WATCHED = 5;
 
 describe('red packets across two server processes', () => {
   let stack: TestStack;
@@ -18,9 +26,11 @@ describe('red packets across two server processes', () => {
   let sender: { token: string; userId: string };
   let grabbers: Array<{ userId: string; token: string }>;
   const redis = new Redis(REDIS_URL);
+  /** The in-process server's clock: the orphan sweep it runs is moved past the grace period instead of waiting it out. */
+  const clock = advanceableClock();
 
   beforeAll(async () => {
-    stack = await startTestStack({ REDIS_URL });
+    stack = await startTestStack({ REDIS_URL }, clock);
     [a, b] = await Promise.all([spawnServer(stack.config, { LOG_LEVEL: 'warn' }), spawnServer(stack.config, { LOG_LEVEL: 'warn' })]);
     await stack.sim.setPlan({ phone: '13900000000', totalMb: 40960, usedMb: 0 });
     sender = await signIn(stack.client, '13900000000');
@@ -106,7 +116,7 @@ describe('red packets across two server processes', () => {
     await Promise.all(lost.map((i) => grabVia(i % 2 ? a.url : b.url, packetId, grabbers[i].token)));
     // Shares Redis handed out whose MySQL write died with the process are finished by the
     // orphan sweep once their grace period is over (a BullMQ job in production).
-    await new Promise((resolve) => setTimeout(resolve, 5_500));
+    clock.advanceMs(PENDING_GRAB_GRACE_MS + 1);
     await stack.server.services.redPackets.settleOrphanGrabs();
     const more = await Promise.all(grabbers.slice(0, 300).map((g) => grabVia(b.url, packetId, g.token)));
     expect(more.filter((r) => r.status >= 500)).toEqual([]);
@@ -152,7 +162,7 @@ describe('red packet expiry with two processes running their jobs', () => {
   });
 
   it('refunds what is left exactly once, and answers later grabs with 409 EXPIRED', async () => {
-    const jobs = { JOBS_ENABLED: true, JOB_INTERVAL_MS: 300, RED_PACKET_VALID_SECONDS: 3, LOG_LEVEL: 'warn' };
+    const jobs = { JOBS_ENABLED: true, JOB_INTERVAL_MS, RED_PACKET_VALID_SECONDS: 3, LOG_LEVEL: 'warn' };
     processes = await Promise.all([spawnServer(stack.config, jobs), spawnServer(stack.config, jobs)]);
     await stack.sim.setPlan({ phone: '13910000000', totalMb: 10240, usedMb: 0 });
     const sender = await signIn(stack.client, '13910000000');
@@ -165,12 +175,13 @@ describe('red packet expiry with two processes running their jobs', () => {
     const deadline = Date.now() + 30_000;
     let status = 'open';
     while (status === 'open' && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await new Promise((resolve) => setTimeout(resolve, STATUS_POLL_MS));
       status = (await stack.client.get(`/api/v1/red-packets/${packetId}`, { token: sender.token })).body.status;
     }
     expect(status).toBe('expired');
-    // A few more ticks of both processes' jobs: still one refund.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // A few more runs of both processes' jobs (on their own clocks, in other processes, so this
+    // waits in real time): still one refund.
+    await new Promise((resolve) => setTimeout(resolve, JOB_RUNS_WATCHED * JOB_INTERVAL_MS));
     const refunds = await stack.server.deps.dataSource.query(`SELECT amount_mb FROM transfers WHERE kind = 'red_packet_refund' AND ref_id = ?`, [packetId]);
     expect(refunds.map((r: { amount_mb: string }) => Number(r.amount_mb))).toEqual([400]);
     expect((await stack.client.get('/api/v1/wallet', { token: sender.token })).body.balanceMb).toBe(900);

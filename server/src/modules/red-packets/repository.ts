@@ -54,6 +54,24 @@ export async function packetsInRoom(sql: Sql, roomId: string, status: PacketRow[
     : sql.query('SELECT * FROM red_packets WHERE room_id = ? ORDER BY seq DESC LIMIT ?', [roomId, limit]);
 }
 
+/**
+ * A room's open packets that take this passphrase (`undefined`: those without one), newest
+ * first, each with whether the user already holds a share of it. The column's collation ignores
+ * case and trailing spaces; a passphrase must match exactly, as the grab checks it.
+ */
+export async function openPacketsInRoom(sql: Sql, roomId: string, userId: string, passphrase: string | undefined, limit: number): Promise<Array<{ id: string; grabbed: boolean }>> {
+  const rows: Array<{ id: string; passphrase: string | null; grabbed: number | string }> = await sql.query(
+    `SELECT p.id, p.passphrase, EXISTS (SELECT 1 FROM red_packet_grabs g WHERE g.packet_id = p.id AND g.user_id = ?) AS grabbed
+       FROM red_packets p
+      WHERE p.room_id = ? AND p.status = 'open' AND ${passphrase === undefined ? 'p.passphrase IS NULL' : 'p.passphrase = ?'}
+      ORDER BY p.seq DESC LIMIT ?`,
+    passphrase === undefined ? [userId, roomId, limit] : [userId, roomId, passphrase, limit],
+  );
+  return rows
+    .filter((row) => (passphrase === undefined ? row.passphrase === null : row.passphrase === passphrase))
+    .map((row) => ({ id: String(row.id), grabbed: Number(row.grabbed) !== 0 }));
+}
+
 /** Open packets past their expiry, earliest first. */
 export async function expiredOpenPacketIds(sql: Sql, now: Date, limit: number): Promise<string[]> {
   const rows: Array<{ id: string }> = await sql.query(`SELECT id FROM red_packets WHERE status = 'open' AND expires_at <= ? ORDER BY expires_at LIMIT ?`, [now, limit]);

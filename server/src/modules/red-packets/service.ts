@@ -16,6 +16,7 @@ import {
   luckiestOf,
   markExpired,
   openPacketIds,
+  openPacketsInRoom,
   packetsInRoom,
   packetView,
 } from './repository';
@@ -112,6 +113,11 @@ export class RedPacketService {
     if (viewerUserId !== null) await this.requireRoomMember(roomId, viewerUserId, 'list');
     const sql = this.deps.dataSource.manager;
     return Promise.all((await packetsInRoom(sql, roomId, status, limit)).map((r) => packetView(sql, r)));
+  }
+
+  /** A room's open packets that take this passphrase (none: those without one), newest first, and whether the user holds a share of each. */
+  openPacketsInRoom(roomId: string, userId: string, passphrase: string | undefined, limit: number): Promise<Array<{ id: string; grabbed: boolean }>> {
+    return openPacketsInRoom(this.deps.dataSource.manager, roomId, userId, passphrase, limit);
   }
 
   async grab(user: Pick<User, 'id'>, packetId: string, passphrase: string | undefined): Promise<GrabResult> {

@@ -1,10 +1,10 @@
-import { formatMb, unknownTemplateVariable, type Activity, type ActivityCreateRequest, type CheckinResult, type User } from '@liuliang/shared';
+import { formatMb, shanghaiDate, unknownTemplateVariable, type Activity, type ActivityCreateRequest, type CheckinResult, type User } from '@liuliang/shared';
 import { inTransaction, isDuplicateKey, toInt, type Sql, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { DomainError, invalidInput, limitExceeded, notFound } from '../../platform/errors';
 import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
 import type { RandomSource } from '../../platform/random';
-import { shanghaiDate } from '../../platform/shanghai-time';
+
 import { walletCode } from '../ledger';
 import { enqueueMessage } from '../outbox/outbox';
 import { enqueueWechatIfBound } from '../bot';

@@ -6,21 +6,28 @@ import { endOfShanghaiMonth, shanghaiMonthKey } from '../../platform/shanghai-ti
 import { EXTERNAL_ACCOUNTS, walletCode } from '../ledger';
 import { lockUser } from '../auth';
 import { OutcomeAlreadyRecorded, settleOutcome, untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
+import {
+  bankedInMonth,
+  depositIdOfRequest,
+  failIfPending,
+  findDeposit,
+  findUsersDeposit,
+  insertPendingDeposit,
+  lockDeposit,
+  markCompleted,
+  pendingDepositsCreatedBy,
+  type DepositRow,
+} from './repository';
+import { storageTexts } from './messages';
 
-const planInsufficient = () => new DomainError('PLAN_INSUFFICIENT', 'Your carrier plan does not have that much data left this month.');
+const planInsufficient = () => new DomainError('PLAN_INSUFFICIENT', storageTexts.planInsufficient);
 
 /** Pending deposits older than this many carrier timeouts are settled by asking the carrier. */
-const RECONCILE_AFTER_TIMEOUTS = 2;
+export const RECONCILE_AFTER_TIMEOUTS = 2;
 export const RECONCILE_BATCH = 100;
 
-interface DepositRow {
-  id: string;
-  user_id: string;
-  request_id: string;
-  amount_mb: string;
-  status: Deposit['status'];
-  expires_at: Date;
-}
+/** What banking is made of: the carrier, no Redis. */
+export type StorageDeps = Pick<Deps, 'config' | 'clock' | 'dataSource' | 'ledger' | 'carrier' | 'logger'>;
 
 const toDeposit = (r: DepositRow): Deposit => ({
   id: String(r.id),
@@ -35,7 +42,7 @@ const toDeposit = (r: DepositRow): Deposit => ({
  * the carrier about the same request id: never deducted twice, never credited twice.
  */
 export class StorageService {
-  constructor(private readonly deps: Deps) {}
+  constructor(private readonly deps: StorageDeps) {}
 
   async view(user: User): Promise<Storage> {
     const plan = await this.deps.carrier.queryPlan(user.phone);
@@ -50,7 +57,7 @@ export class StorageService {
 
   async deposit(user: User, amountMb: number, outcome: OutcomeRecorder = untrackedOutcome): Promise<Deposit> {
     const { config, clock, dataSource } = this.deps;
-    if (amountMb < config.DEPOSIT_MIN_MB) throw limitExceeded({ rule: 'deposit.min', limit: config.DEPOSIT_MIN_MB }, `Bank at least ${config.DEPOSIT_MIN_MB} MB at a time.`);
+    if (amountMb < config.DEPOSIT_MIN_MB) throw limitExceeded({ rule: 'deposit.min', limit: config.DEPOSIT_MIN_MB }, storageTexts.belowMinimum(config.DEPOSIT_MIN_MB));
     const now = clock.now();
     // Derived from the idempotency key: a resumed attempt asks the carrier under the same id,
     // and the carrier answers the deduction it already made instead of making another.
@@ -61,16 +68,19 @@ export class StorageService {
       const bankedMb = await this.bankedThisMonth(sql, user.id);
       if (bankedMb + amountMb > config.DEPOSIT_MONTHLY_CAP_MB) {
         const remainingMb = Math.max(0, config.DEPOSIT_MONTHLY_CAP_MB - bankedMb);
-        throw limitExceeded({ rule: 'deposit.monthly', limit: config.DEPOSIT_MONTHLY_CAP_MB, remainingMb }, `At most ${config.DEPOSIT_MONTHLY_CAP_MB} MB may be banked a month; ${remainingMb} MB left this month.`);
+        throw limitExceeded({ rule: 'deposit.monthly', limit: config.DEPOSIT_MONTHLY_CAP_MB, remainingMb }, storageTexts.monthlyCap(config.DEPOSIT_MONTHLY_CAP_MB, remainingMb));
       }
       // The same request id means the same key: an attempt of this request already made the deposit.
-      const [earlier] = await sql.query('SELECT id FROM deposits WHERE request_id = ?', [requestId]);
-      if (earlier) throw new OutcomeAlreadyRecorded({ type: 'deposit', id: String(earlier.id) });
-      const result = await sql.query(
-        `INSERT INTO deposits (user_id, request_id, amount_mb, month, status, expires_at, created_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
-        [user.id, requestId, amountMb, shanghaiMonthKey(now), endOfShanghaiMonth(now, config.DEPOSIT_EXPIRY_MONTHS), now],
-      );
-      const id = String(result.insertId);
+      const earlier = await depositIdOfRequest(sql, requestId);
+      if (earlier) throw new OutcomeAlreadyRecorded({ type: 'deposit', id: earlier });
+      const id = await insertPendingDeposit(sql, {
+        userId: user.id,
+        requestId,
+        amountMb,
+        month: shanghaiMonthKey(now),
+        expiresAt: endOfShanghaiMonth(now, config.DEPOSIT_EXPIRY_MONTHS),
+        now,
+      });
       // Recorded before the carrier is asked: from here on a retry resumes this deposit.
       await outcome.record(sql, { type: 'deposit', id });
       return id;
@@ -91,7 +101,7 @@ export class StorageService {
 
   /** Asks the carrier to deduct (again, for a resumed deposit: the request id makes it once) and settles. */
   private async settleWithCarrier(user: User, depositId: string): Promise<Deposit> {
-    const [row]: DepositRow[] = await this.deps.dataSource.query('SELECT * FROM deposits WHERE id = ?', [depositId]);
+    const row = (await findDeposit(this.deps.dataSource.manager, depositId))!;
     const answer = await this.deps.carrier.deduct({ requestId: row.request_id, phone: user.phone, amountMb: toInt(row.amount_mb) });
     if (answer.outcome === 'succeeded') await this.complete(depositId);
     else if (answer.outcome === 'rejected') {
@@ -103,8 +113,8 @@ export class StorageService {
   }
 
   async get(user: User, id: string): Promise<Deposit> {
-    const [row] = await this.deps.dataSource.query('SELECT * FROM deposits WHERE id = ? AND user_id = ?', [id, user.id]);
-    if (!row) throw notFound('No such deposit.');
+    const row = await findUsersDeposit(this.deps.dataSource.manager, id, user.id);
+    if (!row) throw notFound(storageTexts.notFound);
     return toDeposit(row);
   }
 
@@ -112,18 +122,14 @@ export class StorageService {
   async reconcilePending(): Promise<number> {
     const { dataSource, clock, config, carrier, logger } = this.deps;
     const olderThan = new Date(clock.now().getTime() - RECONCILE_AFTER_TIMEOUTS * config.CARRIER_TIMEOUT_MS);
-    const rows: DepositRow[] = await dataSource.query(
-      `SELECT * FROM deposits WHERE status = 'pending' AND created_at <= ? ORDER BY id LIMIT ?`,
-      [olderThan, RECONCILE_BATCH],
-    );
     let settled = 0;
-    for (const row of rows) {
+    for (const row of await pendingDepositsCreatedBy(dataSource.manager, olderThan, RECONCILE_BATCH)) {
       try {
         const answer = await carrier.queryDeduction(row.request_id);
         if (answer.status === 'succeeded') settled += (await this.complete(String(row.id))) ? 1 : 0;
         else settled += (await this.fail(String(row.id))) ? 1 : 0;
         // A request that never answered gets the settled deposit as its answer.
-        const [after]: DepositRow[] = await dataSource.query('SELECT * FROM deposits WHERE id = ?', [row.id]);
+        const after = (await findDeposit(dataSource.manager, String(row.id)))!;
         await settleOutcome(dataSource.manager, { type: 'deposit', id: String(row.id) }, 201, toDeposit(after), clock.now());
       } catch (error) {
         // The carrier is still unreachable: the deposit stays pending for the next round.
@@ -137,9 +143,9 @@ export class StorageService {
   private async complete(depositId: string): Promise<boolean> {
     const { dataSource, clock, ledger } = this.deps;
     return inTransaction(dataSource, async (sql) => {
-      const [row]: DepositRow[] = await sql.query('SELECT * FROM deposits WHERE id = ? FOR UPDATE', [depositId]);
-      if (row.status !== 'pending') return false;
-      await sql.query(`UPDATE deposits SET status = 'completed', settled_at = ? WHERE id = ?`, [clock.now(), depositId]);
+      const row = await lockDeposit(sql, depositId);
+      if (!row || row.status !== 'pending') return false;
+      await markCompleted(sql, depositId, clock.now());
       await ledger.transfer(sql, {
         fromCode: EXTERNAL_ACCOUNTS.carrierPlan,
         toCode: walletCode(row.user_id),
@@ -152,19 +158,11 @@ export class StorageService {
     });
   }
 
-  private async fail(depositId: string): Promise<boolean> {
-    const result = await this.deps.dataSource.query(`UPDATE deposits SET status = 'failed', settled_at = ? WHERE id = ? AND status = 'pending'`, [
-      this.deps.clock.now(),
-      depositId,
-    ]);
-    return toInt(result.affectedRows) === 1;
+  private fail(depositId: string): Promise<boolean> {
+    return failIfPending(this.deps.dataSource.manager, depositId, this.deps.clock.now());
   }
 
-  private async bankedThisMonth(sql: Sql, userId: string): Promise<number> {
-    const [row] = await sql.query(`SELECT COALESCE(SUM(amount_mb), 0) AS total FROM deposits WHERE user_id = ? AND month = ? AND status <> 'failed'`, [
-      userId,
-      shanghaiMonthKey(this.deps.clock.now()),
-    ]);
-    return toInt(row.total);
+  private bankedThisMonth(sql: Sql, userId: string): Promise<number> {
+    return bankedInMonth(sql, userId, shanghaiMonthKey(this.deps.clock.now()));
   }
 }

@@ -1,11 +1,16 @@
 import { httpClient, signIn } from '../../test-support/http-client';
 import { spawnServer } from '../../test-support/processes';
 import { startTestStack, type TestStack } from '../../test-support/stack';
+import { advanceableClock } from '../../platform/clock';
+import { RECONCILE_AFTER_TIMEOUTS } from './service';
+
+const CARRIER_TIMEOUT_MS = 1000;
 
 describe('banking plan data', () => {
   let stack: TestStack;
+  const clock = advanceableClock();
   beforeAll(async () => {
-    stack = await startTestStack({ CARRIER_TIMEOUT_MS: 1000 });
+    stack = await startTestStack({ CARRIER_TIMEOUT_MS }, clock);
   });
   afterEach(() => stack.sim.reset());
   afterAll(() => stack.close());
@@ -14,7 +19,7 @@ describe('banking plan data', () => {
   const balance = async (token: string) => (await stack.client.get('/api/v1/wallet', { token })).body.balanceMb;
   /** Moves the service's view of time past the reconciliation delay without waiting for it. */
   const reconcile = async () => {
-    await new Promise((resolve) => setTimeout(resolve, 2 * 1000 + 50));
+    clock.advanceMs(RECONCILE_AFTER_TIMEOUTS * CARRIER_TIMEOUT_MS + 1);
     return stack.server.services.storage.reconcilePending();
   };
 

@@ -1,10 +1,4 @@
-import {
-  endOfShanghaiMonth,
-  shanghaiMonthKey,
-  startOfShanghaiDay,
-  startOfShanghaiMonth,
-  startOfShanghaiWeek,
-} from './shanghai-time';
+import { endOfShanghaiMonth, shanghaiMonthKey, startOfShanghaiDay, startOfShanghaiMonth, shanghaiTime, startOfShanghaiWeek } from './shanghai-time';
 
 describe('Asia/Shanghai calendar arithmetic', () => {
   it('puts 16:30 UTC on the last day of a month into the next Shanghai month', () => {
@@ -30,5 +24,10 @@ describe('Asia/Shanghai calendar arithmetic', () => {
     expect(startOfShanghaiDay(at).toISOString()).toBe('2026-11-26T16:00:00.000Z');
     expect(startOfShanghaiWeek(at).toISOString()).toBe('2026-11-22T16:00:00.000Z');
     expect(startOfShanghaiMonth(at).toISOString()).toBe('2026-10-31T16:00:00.000Z');
+  });
+
+  it('tells the time of day a clock in Shanghai shows, across the date line', () => {
+    expect(shanghaiTime(new Date('2026-02-28T16:05:09Z'))).toEqual({ year: 2026, month: 3, day: 1, weekday: 0, hours: 0, minutes: 5, seconds: 9 });
+    expect(shanghaiTime(new Date('2026-11-26T06:05:09Z'))).toMatchObject({ month: 11, day: 26, hours: 14, minutes: 5, seconds: 9 });
   });
 });
