@@ -1,4 +1,4 @@
-import { formatMb, shanghaiDate, unknownTemplateVariable, type Activity, type ActivityCreateRequest, type CheckinResult, type User } from '@liuliang/shared';
+import { shanghaiDate, unknownTemplateVariable, type Activity, type ActivityCreateRequest, type CheckinResult, type User } from '@liuliang/shared';
 import { inTransaction, isDuplicateKey, toInt, type Sql, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { DomainError, invalidInput, limitExceeded, notFound } from '../../platform/errors';
@@ -9,6 +9,7 @@ import { walletCode } from '../ledger';
 import { enqueueMessage } from '../outbox/outbox';
 import { enqueueWechatIfBound } from '../bot';
 import { requireAccess, type Actor } from './access';
+import { activityTexts } from './messages';
 import { activityEscrowCode, activityView, fundActivity, insertActivity, lockActivity, rewardOf, SELECT_ACTIVITY, targetingOf, type ActivityRow } from './activity-rows';
 import { drawRewardMb, isEligible, nextStreak, shiftDay } from './rules';
 import { sponsorBudgetCode } from './service';
@@ -254,10 +255,10 @@ export class ActivityService {
 
   /** The default text until sponsors' templates are rendered (the next issue): by chat when bound, else SMS. */
   private async queueRewardMessage(sql: Sql, user: User, event: RewardedEvent, now: Date): Promise<void> {
-    const streak = event.streak && event.streak > 1 ? `已连续签到 ${event.streak} 天。` : '';
-    const text = `${event.nickname}，你在「${event.activity}」获得 ${formatMb(event.amountMb)} 流量（${event.sponsor} 赞助），已存入钱包。${streak}`;
+    const text = activityTexts.rewarded(event);
     const template = rewardTemplate(event.activityId);
-    if (!(await enqueueWechatIfBound(sql, user, template, text, now))) await enqueueMessage(sql, { channel: 'sms', to: user.phone, template, text: `【流量】${text}` }, now);
+    if (!(await enqueueWechatIfBound(sql, user, template, text, now)))
+      await enqueueMessage(sql, { channel: 'sms', to: user.phone, template, text: activityTexts.signedSms(text) }, now);
   }
 
   async tellListeners(event: RewardedEvent): Promise<void> {
