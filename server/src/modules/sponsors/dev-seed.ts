@@ -18,10 +18,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export async function seedDemoSponsor(deps: Pick<Deps, 'config' | 'clock' | 'ledger' | 'dataSource'>): Promise<'created' | 'present'> {
   if (deps.config.NODE_ENV !== 'development') throw new Error(`the demo sponsor is seeded in development only, not in ${deps.config.NODE_ENV}`);
-  return inTransaction(deps.dataSource, async (sql) => {
-    // A named lock: two starts at once seed one sponsor.
-    await sql.query(`SELECT GET_LOCK('liuliang-dev-seed', 10)`);
-    try {
+  // A named lock, held on a connection of its own until the seed's transaction has committed:
+  // two starts at once seed one sponsor (released any earlier, the second would not yet see the first's rows).
+  const lock = deps.dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query(`SELECT GET_LOCK('liuliang-dev-seed', 10)`);
+    return await inTransaction(deps.dataSource, async (sql) => {
       const [present] = await sql.query(`SELECT s.id FROM sponsors s JOIN sponsor_members m ON m.sponsor_id = s.id WHERE s.name = ? AND m.phone = ? AND m.role = 'owner'`, [
         DEMO_SPONSOR_NAME,
         DEMO_OWNER_PHONE,
@@ -43,9 +46,10 @@ export async function seedDemoSponsor(deps: Pick<Deps, 'config' | 'clock' | 'led
       const activityId = await insertActivity(sql, now, sponsorId, request);
       const [row]: ActivityRow[] = await sql.query('SELECT * FROM activities WHERE id = ? FOR UPDATE', [activityId]);
       await fundActivity(sql, deps, row);
-      return 'created';
-    } finally {
-      await sql.query(`SELECT RELEASE_LOCK('liuliang-dev-seed')`);
-    }
-  });
+      return 'created' as const;
+    });
+  } finally {
+    await lock.query(`SELECT RELEASE_LOCK('liuliang-dev-seed')`).catch(() => undefined);
+    await lock.release();
+  }
 }
