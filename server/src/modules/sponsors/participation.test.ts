@@ -96,3 +96,30 @@ describe('invite and friend-help activities', () => {
     expect((await post(`/activities/${aid}/invite`, sharer.token)).body.error.code).toBe('WRONG_STATE');
   });
 });
+
+describe('an invite activity that rewards the new user too (INVITE_REWARDS_INVITEE)', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ SMS_CODE_RESEND_SECONDS: 0, INVITE_REWARDS_INVITEE: true });
+  });
+  afterAll(() => stack.close());
+
+  it('pays the inviter and the newcomer once each, from the same escrow', async () => {
+    await grantOperator(stack, '13300000001', 'admin');
+    const admin = await signIn(stack.client, '13300000001');
+    const sid = await sponsorWithBudget(stack.client, admin.token, '13300000002', 1000);
+    const owner = await signIn(stack.client, '13300000002');
+    const aid = await publishedActivity(stack.client, owner.token, sid, activityRequest(new Date(), { type: 'invite', budgetMb: 100 }));
+    const inviter = await signIn(stack.client, '13300000010');
+    const code = (await stack.client.post(`/api/v1/activities/${aid}/invite`, undefined, { token: inviter.token })).body.code;
+    const newcomer = await signInWithInvite(stack.client, '13300000020', code);
+    const balance = async (token: string) => (await stack.client.get('/api/v1/wallet', { token })).body.balanceMb as number;
+    expect([await balance(inviter.token), await balance(newcomer.token)]).toEqual([10, 10]);
+    expect((await stack.client.get(`/api/v1/sponsors/${sid}/activities/${aid}/report`, { token: owner.token })).body).toMatchObject({
+      spentMb: 20,
+      remainingMb: 80,
+      participants: 2,
+      rewards: 2,
+    });
+  });
+});
