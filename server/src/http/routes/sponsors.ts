@@ -248,7 +248,7 @@ export function addActivityRoutes(api: Api, activities: ActivityService, partici
       access: 'user',
       movesData: true,
       response: HelpResultSchema,
-      resume: (_ctx, ref) => participation.helpResult(ref.id),
+      resume: (ctx, ref) => participation.helpResult(actorOf(ctx), ref.id),
     },
     async (ctx, { params, outcome }) => participation.help(actorOf(ctx), OpaqueId.parse(params.code), outcome),
   );

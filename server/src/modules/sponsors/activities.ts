@@ -183,6 +183,7 @@ export class ActivityService {
 
   /** A check-in's answer again, for a retry whose first attempt committed. */
   async checkinResult(actor: Actor, rewardId: string): Promise<CheckinResult> {
+    await requireAccess(this.deps.dataSource.manager, actor, 'activity.participate');
     const [row] = await this.deps.dataSource.query(`SELECT amount_mb, streak FROM activity_rewards WHERE id = ? AND user_id = ? AND reason = 'checkin'`, [rewardId, actor.user.id]);
     if (!row) throw notFound('No such check-in.');
     return { amountMb: toInt(row.amount_mb), streak: Number(row.streak) };

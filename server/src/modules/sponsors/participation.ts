@@ -68,7 +68,8 @@ export class ParticipationService {
   }
 
   /** A help's answer again, for a retry whose first attempt committed. */
-  async helpResult(code: string): Promise<HelpResult> {
+  async helpResult(actor: Actor, code: string): Promise<HelpResult> {
+    await requireAccess(this.deps.dataSource.manager, actor, 'activity.participate');
     const [row] = await this.deps.dataSource.query('SELECT s.helpers, a.helpers_needed FROM activity_shares s JOIN activities a ON a.id = s.activity_id WHERE s.code = ?', [code]);
     if (!row) throw notFound('No such share.');
     return { helpers: Number(row.helpers), helpersNeeded: Number(row.helpers_needed) };

@@ -152,12 +152,6 @@ export class SponsorService {
     return mine;
   }
 
-  /** A sponsor's name, for messages and views of its activities. */
-  async nameOf(sql: Sql, sponsorId: string): Promise<string> {
-    const [row] = await sql.query('SELECT name FROM sponsors WHERE id = ?', [sponsorId]);
-    return row?.name ?? '';
-  }
-
   private async keepAnOwner(sql: Sql, sponsorId: string): Promise<void> {
     const [owners] = await sql.query(`SELECT COUNT(*) AS n FROM sponsor_members WHERE sponsor_id = ? AND role = 'owner'`, [sponsorId]);
     if (toInt(owners.n) <= 1) throw new DomainError('LAST_OWNER', 'A sponsor keeps at least one owner.');
