@@ -31,7 +31,7 @@ async function main(): Promise<number> {
   } finally {
     await dataSource.destroy();
   }
-  console.log(`${phone.data} is now an operator (${role.data}); it applies when that number signs in.`);
+  console.log(`${phone.data} is now an operator (${role.data}); it applies at once, or from the first sign-in of a number not registered yet.`);
   return 0;
 }
 
