@@ -86,7 +86,7 @@ export function createBot(options: CreateBotOptions): LiuliangBot {
     suppressor: new RepeatSuppressor(Math.max(REPEAT_WINDOW_MS, summaryIntervalMs), now),
     logger,
   });
-  const runner = new CommandRunner({ service, pendingBinds: new PendingBinds(now), reporter, grabs, logger });
+  const runner = new CommandRunner({ service, pendingBinds: new PendingBinds(now), reporter, grabs, logger, now });
   const outbox = new OutboxPoller({
     claim: (limit) => service.claimOutbox(limit),
     report: (itemId, result) => service.reportOutboxResult(itemId, result),

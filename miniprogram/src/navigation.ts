@@ -8,11 +8,19 @@ export const PAGES = {
   gift: '/pages/gift/index',
   sendPacket: '/pages/send-packet/index',
   packet: '/pages/packet/index',
+  crowdfund: '/pages/crowdfund/index',
+  createCrowdfund: '/pages/crowdfund-create/index',
+  myCrowdfunds: '/pages/my-crowdfunds/index',
+  family: '/pages/family/index',
   activities: '/pages/activities/index',
   sponsor: '/pages/sponsor/index',
   sponsorReport: '/pages/sponsor-report/index',
   ops: '/pages/ops/index',
 } as const;
+
+export function crowdfundPagePath(crowdfundId: string): string {
+  return `${PAGES.crowdfund}?id=${encodeURIComponent(crowdfundId)}`;
+}
 
 export function sponsorReportPath(sponsorId: string, activityId: string): string {
   return `${PAGES.sponsorReport}?sid=${encodeURIComponent(sponsorId)}&aid=${encodeURIComponent(activityId)}`;
@@ -66,6 +74,16 @@ export function shareLinkFor(packetId: string): string {
   if (process.env.TARO_ENV === 'h5') {
     const { origin, pathname } = window.location;
     // Hash routing (config/index.ts): the page path lives after '#'.
+    return `${origin}${pathname}#${path}`;
+  }
+  return path;
+}
+
+/** The link a friend opens to a crowdfund: on H5 a full URL to its page; on weapp the page path. */
+export function crowdfundShareLinkFor(crowdfundId: string): string {
+  const path = crowdfundPagePath(crowdfundId);
+  if (process.env.TARO_ENV === 'h5') {
+    const { origin, pathname } = window.location;
     return `${origin}${pathname}#${path}`;
   }
   return path;

@@ -1,5 +1,5 @@
 import { render } from '@testing-library/react';
-import type { RedPacket, User } from '@liuliang/shared';
+import type { Crowdfund, RedPacket, User } from '@liuliang/shared';
 import type { ReactElement } from 'react';
 import type { ApiClient } from '../src/api/client';
 import { FALLBACK_LIMITS } from '../src/forms/limits';
@@ -33,6 +33,19 @@ export function fakeApi(answers: Partial<{ [K in keyof ApiClient]: jest.Mock }> 
     'sendRedPacket',
     'getRedPacket',
     'grabRedPacket',
+    'createCrowdfund',
+    'getCrowdfund',
+    'listCrowdfunds',
+    'pledge',
+    'cancelCrowdfund',
+    'tip',
+    'getTipLeaderboard',
+    'listShareGroups',
+    'createShareGroup',
+    'addShareGroupMember',
+    'removeShareGroupMember',
+    'moveShareGroupPool',
+    'closeShareGroup',
     'listActivities',
     'checkIn',
     'inviteCode',
@@ -50,6 +63,8 @@ export function fakeApi(answers: Partial<{ [K in keyof ApiClient]: jest.Mock }> 
   for (const name of names) api[name] = answers[name] ?? unexpected(name);
   // Every form page asks for the limits; a test that is not about them gets the defaults.
   api.getLimits = answers.getLimits ?? jest.fn().mockResolvedValue(FALLBACK_LIMITS);
+  // The packet and crowdfund pages show a tip leaderboard; a test that is not about tips gets an empty one.
+  api.getTipLeaderboard = answers.getTipLeaderboard ?? jest.fn().mockResolvedValue({ items: [] });
   return api;
 }
 
@@ -114,6 +129,22 @@ export function aPacket(overrides: Partial<RedPacket> = {}): RedPacket {
     expiresAt: '2025-11-27T04:00:00.000Z',
     grabs: [],
     luckiest: null,
+    ...overrides,
+  };
+}
+
+export function aCrowdfund(overrides: Partial<Crowdfund> = {}): Crowdfund {
+  return {
+    id: 'cf-1',
+    title: '换新手机',
+    creator: { userId: 'u-bob', nickname: '李四' },
+    goalMb: 1000,
+    raisedMb: 0,
+    status: 'open',
+    deadline: '2025-11-29T04:00:00.000Z',
+    createdAt: '2025-11-26T04:00:00.000Z',
+    closedAt: null,
+    pledges: [],
     ...overrides,
   };
 }

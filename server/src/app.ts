@@ -29,6 +29,13 @@ import { BotService } from './modules/bot/service';
 import { addBotRoutes } from './http/routes/bot';
 import type { JobHealth } from './jobs/job-health';
 import { createJobHealth } from './jobs/maintenance';
+import { CrowdfundService } from './modules/crowdfunds/service';
+import { addCrowdfundRoutes } from './http/routes/crowdfunds';
+import { silentCrowdfundEvents, type CrowdfundEvents } from './modules/crowdfunds/live-events';
+import { TipService } from './modules/tips/service';
+import { addTipRoutes } from './http/routes/tips';
+import { ShareGroupService } from './modules/share-groups/service';
+import { addShareGroupRoutes } from './http/routes/share-groups';
 import { SponsorService, rolesOf } from './modules/sponsors/service';
 import { ActivityService } from './modules/sponsors/activities';
 import { ParticipationService } from './modules/sponsors/participation';
@@ -42,19 +49,29 @@ export interface Services {
   bot: BotService;
   jobHealth: JobHealth;
   sessions: SessionRevocations;
+  crowdfunds: CrowdfundService;
+  tips: TipService;
+  shareGroups: ShareGroupService;
   sponsors: SponsorService;
   activities: ActivityService;
   participation: ParticipationService;
 }
 
-export function createServices(deps: Deps, events: RedPacketEvents = silentEvents): Services {
+export function createServices(deps: Deps, events: RedPacketEvents = silentEvents, crowdfundEvents: CrowdfundEvents = silentCrowdfundEvents): Services {
   const gifts = new GiftService(deps);
   const sessions = new SessionRevocations(deps.redis, deps.config.REDIS_PREFIX, deps.dataSource, deps.config.ACCESS_TOKEN_SECONDS);
   const auth = new AuthService(deps, sessions);
   auth.onSignIn(async (user) => {
     await gifts.claimPendingGifts(user);
   });
+  // A number added to a family group before it registered joins the group at its first sign-in.
+  const shareGroups = new ShareGroupService(deps);
+  auth.onSignIn(async (user) => {
+    await shareGroups.joinPendingMemberships(user);
+  });
   const redPackets = new RedPacketService(deps, Math.random, events);
+  const crowdfunds = new CrowdfundService(deps, crowdfundEvents);
+  const tips = new TipService(deps, redPackets, crowdfunds);
   const sponsors = new SponsorService(deps);
   const activities = new ActivityService(deps, Math.random);
   const participation = new ParticipationService(deps, activities);
@@ -67,6 +84,9 @@ export function createServices(deps: Deps, events: RedPacketEvents = silentEvent
     bot: new BotService(deps, auth, redPackets),
     jobHealth: createJobHealth(deps),
     sessions,
+    shareGroups,
+    crowdfunds,
+    tips,
     sponsors,
     activities,
     participation,
@@ -89,6 +109,9 @@ export function createApi(deps: Deps, services: Services): Api {
   addRedPacketRoutes(api, services.redPackets);
   addDevOutboxRoutes(api, deps);
   addBotRoutes(api, services.bot);
+  addCrowdfundRoutes(api, services.crowdfunds);
+  addTipRoutes(api, services.tips);
+  addShareGroupRoutes(api, services.shareGroups);
   addOpsRoutes(api, services.sponsors);
   addSponsorRoutes(api, deps, services.sponsors, services.activities);
   addActivityRoutes(api, services.activities, services.participation);

@@ -90,6 +90,17 @@ export const ConfigSchema = z.object({
   RED_PACKET_MAX_TOTAL_MB: int(102_400),
   RED_PACKET_VALID_SECONDS: int(24 * 60 * 60),
 
+  // Tips (SPEC §3.4)
+  TIP_MIN_MB: int(1),
+  TIP_MAX_MB: int(1_024),
+
+  // Crowdfunding (SPEC §3.5)
+  CROWDFUND_MIN_GOAL_MB: int(100),
+  CROWDFUND_MAX_GOAL_MB: int(102_400),
+  CROWDFUND_MIN_SECONDS: int(60 * 60),
+  CROWDFUND_MAX_SECONDS: int(30 * 24 * 60 * 60),
+  // Share groups (SPEC §3.6): members per group, the owner included.
+  SHARE_GROUP_MAX_MEMBERS: int(10),
   // Sponsors and activities (SPEC §3.9)
   /** A sponsor's budget lot lives this many months after its top-up. */
   SPONSOR_BUDGET_MONTHS: int(12),

@@ -88,7 +88,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   const live = startLiveServer(server, deps);
-  const services = createServices(deps, live.events);
+  const services = createServices(deps, live.events, live.crowdfundEvents);
   let draining = false;
   const { app } = createApp(deps, services, { draining: () => draining });
   // Requests still running when the server stops are let finish before Redis and MySQL close.

@@ -28,6 +28,10 @@ export const ERROR_CODES = [
   'WRONG_PASSPHRASE',
   'NOT_IN_ROOM',
   'CONTACT_NOT_BOUND',
+  /** 409: the crowdfund no longer takes pledges or a cancel (succeeded, failed, cancelled, or past its deadline). */
+  'CLOSED',
+  /** 422: a tip to oneself (one's own packet, crowdfund or user id). */
+  'SELF_TIP',
   /** A message template names a variable that is not one of SPEC §3.9's. */
   'UNKNOWN_TEMPLATE_VARIABLE',
   /** The sponsor's budget cannot fund what was asked (an activity's publish). */
@@ -53,6 +57,16 @@ export const ERROR_CODES = [
   /** 503 with Retry-After: the database or Redis is down and nothing was done; try again. */
   'UNAVAILABLE',
   'INTERNAL',
+  /** A draw beyond what is left of the member's monthly quota in a share group (`details`: quotaMb, drawnThisMonthMb, remainingMb). */
+  'QUOTA_EXCEEDED',
+  /** A draw or reclaim larger than what a share group's pool holds (`details`: poolMb). */
+  'INSUFFICIENT_POOL',
+  /** The number already belongs to a share group (this one or another): one family group per person. */
+  'ALREADY_IN_GROUP',
+  /** The owner cannot be removed from their own share group; closing the group releases everyone. */
+  'OWNER_CANNOT_LEAVE',
+  /** The share group was closed by its owner. */
+  'GROUP_CLOSED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -87,6 +101,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   SOLD_OUT: 409,
   ALREADY_GRABBED: 409,
   EXPIRED: 409,
+  CLOSED: 409,
   BODY_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,
@@ -95,6 +110,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   CODE_INVALID: 422,
   CODE_EXPIRED: 422,
   SELF_GIFT: 422,
+  SELF_TIP: 422,
   PLAN_INSUFFICIENT: 422,
   RATE_LIMITED: 429,
   CODE_TOO_MANY_TRIES: 429,
@@ -102,6 +118,11 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   BUSY: 503,
   UNAVAILABLE: 503,
   CARRIER_UNAVAILABLE: 503,
+  QUOTA_EXCEEDED: 422,
+  INSUFFICIENT_POOL: 422,
+  ALREADY_IN_GROUP: 409,
+  OWNER_CANNOT_LEAVE: 409,
+  GROUP_CLOSED: 409,
 };
 
 export interface ErrorBody {
@@ -129,6 +150,17 @@ export const LIMIT_RULES = [
   'red-packet.total',
   /** A chat room's member list longer than the bound (`limit`: members). */
   'room.members',
+  /** A tip below the minimum or above the maximum (`limit`: MB). */
+  'tip.min',
+  'tip.max',
+  /** A crowdfund goal below the minimum or above the maximum (`limit`: MB). */
+  'crowdfund.goal.min',
+  'crowdfund.goal.max',
+  /** A crowdfund deadline too soon or too far (`limit`: seconds from now). */
+  'crowdfund.duration.min',
+  'crowdfund.duration.max',
+  /** A share group with more members than allowed, its owner included (`limit`: members). */
+  'share-group.members',
   /** A reward that would take a user past the activity's per-user cap (`limit`: the cap in MB). */
   'activity.per-user-cap',
 ] as const;

@@ -22,12 +22,29 @@ export interface SubscribeAck {
   ok: boolean;
   error?: string;
 }
+/** A pledge committed to a crowdfund (`amountMb`: what was taken; `raisedMb`: the total after it). */
+export interface PledgedEvent {
+  crowdfundId: string;
+  userId: string;
+  nickname: string;
+  amountMb: number;
+  raisedMb: number;
+}
+/** A crowdfund left `open`: `succeeded`, `failed` (deadline) or `cancelled`. */
+export interface ClosedEvent {
+  crowdfundId: string;
+  status: 'succeeded' | 'failed' | 'cancelled';
+}
+/** What a client follows: a red packet or a crowdfund. */
+export type LiveSubscription = { packetId: string } | { crowdfundId: string };
 export interface LiveServerToClient {
   grabbed: (event: GrabbedEvent) => void;
   finished: (event: FinishedEvent) => void;
   expired: (event: ExpiredEvent) => void;
+  pledged: (event: PledgedEvent) => void;
+  closed: (event: ClosedEvent) => void;
 }
 export interface LiveClientToServer {
-  subscribe: (request: { packetId: string }, ack: (answer: SubscribeAck) => void) => void;
-  unsubscribe: (request: { packetId: string }, ack?: (answer: SubscribeAck) => void) => void;
+  subscribe: (request: LiveSubscription, ack: (answer: SubscribeAck) => void) => void;
+  unsubscribe: (request: LiveSubscription, ack?: (answer: SubscribeAck) => void) => void;
 }

@@ -6,4 +6,7 @@ export * from './phone';
 export * from './text';
 export * from './retry';
 export * from './shanghai-time';
+export * from './crowdfunds';
+export * from './tips';
+export * from './share-groups';
 export * from './sponsors';

@@ -289,6 +289,15 @@ export const LimitsSchema = z.object({
     validSeconds: z.number().int(),
   }),
   smsCode: z.object({ resendSeconds: z.number().int() }),
+  tip: z.object({ minMb: z.number().int(), maxMb: z.number().int(), messageMaxChars: z.number().int() }),
+  crowdfund: z.object({
+    minGoalMb: z.number().int(),
+    maxGoalMb: z.number().int(),
+    minSeconds: z.number().int(),
+    maxSeconds: z.number().int(),
+    titleMaxChars: z.number().int(),
+  }),
+  shareGroup: z.object({ maxMembers: z.number().int(), nameMaxChars: z.number().int() }),
 });
 export type Limits = z.infer<typeof LimitsSchema>;
 /** The query of `GET /limits`: none; anything else is a mistake worth telling. */

@@ -10,9 +10,12 @@ import {
   checkedInAlreadyText,
   checkinText,
   depositText,
+  drawnText,
+  familyText,
   giftText,
   helpText,
   mentionNotFoundText,
+  noFamilyText,
   noCheckinActivityText,
   packetAnnouncementText,
   packetOnlyInRoomsText,
@@ -28,6 +31,7 @@ import type { GrabFlow } from './grab';
 import type { PendingBinds } from './limits';
 import type { ChatTurn } from './turn';
 import type { LiveReporter } from '../live/reporter';
+import { crowdfundStartedText, pledgedText, tipOnlyInRoomsText, tippedText } from '../replies/social';
 
 export interface CommandRunnerDeps {
   service: ServiceClient;
@@ -35,6 +39,8 @@ export interface CommandRunnerDeps {
   reporter: LiveReporter;
   grabs: GrabFlow;
   logger: Logger;
+  /** Injected time: a crowdfund's deadline is now plus the duration said. */
+  now?: () => number;
 }
 
 /** Bound on the activities one 签到 checks in to: one message, a bounded amount of work. */
@@ -114,9 +120,50 @@ export class CommandRunner {
         return this.sendRedPacket(command, turn, lang);
       case 'grab':
         return this.deps.grabs.grabPlain(turn, lang);
+      case 'tip':
+        return this.tip(command, turn, lang);
+      case 'crowdfund': {
+        const deadline = new Date((this.deps.now ?? Date.now)() + command.durationSeconds * 1000).toISOString();
+        const crowdfund = await this.deps.service.createCrowdfund(contactId, { title: command.title, goalMb: command.goal.amountMb, deadline }, key);
+        return turn.announce(crowdfundStartedText(crowdfund, turn.talker.name || crowdfund.creator.nickname, lang) + unitNote([command.goal], lang));
+      }
+      case 'pledge': {
+        const pledge = await this.deps.service.pledge(contactId, command.crowdfundId, command.amount.amountMb, key);
+        const crowdfund = await this.deps.service.getCrowdfund(command.crowdfundId);
+        return turn.reply(pledgedText(pledge, crowdfund, lang) + unitNote([command.amount], lang));
+      }
+      case 'family':
+      case 'draw':
+        return this.family(command, turn, lang);
       case 'checkin':
         return this.checkIn(turn, lang);
     }
+  }
+
+  /** Tips a member of this room: the @mention names a contact, whose binding names the user tipped. */
+  private async tip(command: Extract<Command, { kind: 'tip' }>, turn: ChatTurn, lang: Lang): Promise<void> {
+    if (turn.roomId === null || command.recipient.kind !== 'mention') return turn.reply(tipOnlyInRoomsText(lang));
+    // Whether a member has bound is no business of a talker who has not: they hear how to bind.
+    if ((await this.deps.service.findBinding(turn.talker.id)) === null) return turn.reply(bindFirstText(lang));
+    const member = await turn.findMentioned(command.recipient.name);
+    if (member === null) return turn.reply(mentionNotFoundText(command.recipient.name, lang));
+    const memberBinding = await this.deps.service.findBinding(member.id);
+    if (memberBinding === null) return turn.reply(recipientUnboundText(member.name, lang));
+    const request = { target: { type: 'user' as const, id: memberBinding.userId }, amountMb: command.amount.amountMb, ...(command.message === undefined ? {} : { message: command.message }) };
+    await this.deps.service.tip(turn.talker.id, request, idempotencyKeyFor(turn.messageId));
+    await turn.reply(tippedText(command.amount.amountMb, member.name, command.message, lang) + unitNote([command.amount], lang));
+  }
+
+  /** The talker's family group (a person belongs to at most one): shown, or drawn from. */
+  private async family(command: Extract<Command, { kind: 'family' } | { kind: 'draw' }>, turn: ChatTurn, lang: Lang): Promise<void> {
+    const { service } = this.deps;
+    const group = await service.findShareGroup(turn.talker.id);
+    if (group === null) return turn.reply(noFamilyText(lang));
+    // The binding names the talker's user, to mark them in the list; the group read above already proved it exists.
+    const talkerUserId = (await service.findBinding(turn.talker.id))?.userId ?? null;
+    if (command.kind === 'family') return turn.reply(familyText(group, talkerUserId, lang));
+    const after = await service.drawFromShareGroup(turn.talker.id, group.id, command.amount.amountMb, idempotencyKeyFor(turn.messageId));
+    await turn.reply(drawnText(after, command.amount.amountMb, talkerUserId, lang) + unitNote([command.amount], lang));
   }
 
   /**

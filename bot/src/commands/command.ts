@@ -15,6 +15,14 @@ export type Command =
   | { kind: 'hongbao'; mode: 'equal'; perShare: ParsedAmount; count: number; passphrase?: string }
   | { kind: 'grab' }
   | { kind: 'bank'; amount: ParsedAmount }
+  /** Tips a member of the room, by @mention. */
+  | { kind: 'tip'; recipient: Recipient; amount: ParsedAmount; message?: string }
+  | { kind: 'crowdfund'; goal: ParsedAmount; durationSeconds: number; title: string }
+  | { kind: 'pledge'; crowdfundId: string; amount: ParsedAmount }
+  /** Shows the talker's family share group (共享). */
+  | { kind: 'family' }
+  /** Draws from the talker's family share group into their wallet. */
+  | { kind: 'draw'; amount: ParsedAmount }
   | { kind: 'checkin' };
 
 export type CommandKind = Command['kind'];
@@ -33,7 +41,13 @@ export type ParseErrorCode =
   | 'COUNT_OUT_OF_RANGE'
   | 'MESSAGE_TOO_LONG'
   | 'PASSPHRASE_TOO_LONG'
-  | 'PASSPHRASE_IS_COMMAND';
+  | 'PASSPHRASE_IS_COMMAND'
+  | 'DURATION_MISSING'
+  | 'DURATION_INVALID'
+  | 'TITLE_MISSING'
+  | 'TITLE_TOO_LONG'
+  | 'CROWDFUND_ID_MISSING'
+  | 'CROWDFUND_ID_INVALID';
 
 export interface ParseError {
   code: ParseErrorCode;

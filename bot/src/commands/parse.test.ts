@@ -137,6 +137,38 @@ describe('parseCommand', () => {
     ['/bank', room, enError({ code: 'AMOUNT_MISSING', command: 'bank' })],
   ];
 
+  const family: Row[] = [
+    ['/family', room, en({ kind: 'family' })],
+    ['家庭', room, zh({ kind: 'family' })],
+    ['/家庭', room, zh({ kind: 'family' })],
+    ['家庭共享', room, zh({ kind: 'family' })],
+    ['family', addressed, en({ kind: 'family' })],
+    ['family', room, none],
+    ['家庭 聚会几点？', room, none],
+    ['家庭聚会', room, none],
+  ];
+
+  const draw: Row[] = [
+    ['/draw 100M', room, en({ kind: 'draw', amount: mb(100) })],
+    ['领取 100M', room, zh({ kind: 'draw', amount: mb(100) })],
+    ['领取100M', room, zh({ kind: 'draw', amount: mb(100) })],
+    ['/领取 1G', room, zh({ kind: 'draw', amount: mb(1024) })],
+    ['领取 200', room, zh({ kind: 'draw', amount: bareMb(200) })],
+    ['draw 50M', addressed, en({ kind: 'draw', amount: mb(50) })],
+    ['draw 50M', room, none],
+    ['/draw 100M now', room, enError({ code: 'AMOUNT_INVALID', command: 'draw', input: '100M now' })],
+    ['领取 0.5M', room, zhError({ code: 'AMOUNT_FRACTIONAL', command: 'draw', input: '0.5M' })],
+    ['/draw', room, enError({ code: 'AMOUNT_MISSING', command: 'draw' })],
+    // The packet announcement ends "发送「抢」领取！": a bare 领取 in a room is chat, not a draw,
+    // so it can still be said as a packet's passphrase; addressed to the bot it gets the usage.
+    ['领取', room, none],
+    ['领取红包', room, none],
+    ['领取', addressed, zhError({ code: 'AMOUNT_MISSING', command: 'draw' })],
+    ['红包 1G 10 领取', room, zh({ kind: 'hongbao', mode: 'random', total: mb(1024), count: 10, passphrase: '领取' })],
+    ['红包 1G 10 领取 1G', room, zhError({ code: 'PASSPHRASE_IS_COMMAND', command: 'hongbao', input: '领取 1G' })],
+    ['红包 1G 10 家庭', room, zhError({ code: 'PASSPHRASE_IS_COMMAND', command: 'hongbao', input: '家庭' })],
+  ];
+
   const chat: Row[] = [
     ['', room, none],
     ['大家好', room, none],
@@ -149,7 +181,7 @@ describe('parseCommand', () => {
     ['x'.repeat(600), addressed, none],
   ];
 
-  it.each([...help, ...bind, ...balance, ...give, ...hongbao, ...grab, ...bank, ...chat])('reads %j (%j)', (text, context, expected) => {
+  it.each([...help, ...bind, ...balance, ...give, ...hongbao, ...grab, ...bank, ...family, ...draw, ...chat])('reads %j (%j)', (text, context, expected) => {
     expect(parseCommand(text, context)).toEqual(expected);
   });
 });

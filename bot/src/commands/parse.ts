@@ -1,4 +1,4 @@
-import { GIFT_MESSAGE_MAX_CHARS, PHONE_DIGITS, PHONE_PATTERN, RED_PACKET_MAX_COUNT } from '@liuliang/shared';
+import { CROWDFUND_TITLE_MAX_CHARS, GIFT_MESSAGE_MAX_CHARS, PHONE_DIGITS, PHONE_PATTERN, RED_PACKET_MAX_COUNT, TIP_MESSAGE_MAX_CHARS } from '@liuliang/shared';
 import { readAmount, type ParsedAmount } from './amount';
 import type { Command, CommandName, Lang, ParseError, ParseErrorCode, ParseOutcome, Recipient } from './command';
 
@@ -45,6 +45,14 @@ const KEYWORDS: readonly Keyword[] = [
   // "grab" alone is how English speakers answer a packet, so it works bare, like "抢".
   ...keywords('grab', ['/grab', '/抢', 'grab', '抢', '抢红包']),
   ...keywords('bank', ['/bank', '/deposit', '/转存', '转存', '存流量'], ['bank', 'deposit']),
+  ...keywords('tip', ['/tip', '/打赏', '打赏'], ['tip']),
+  ...keywords('crowdfund', ['/crowdfund', '/众筹', '众筹', '发起众筹'], ['crowdfund']),
+  ...keywords('pledge', ['/pledge', '/支持', '支持'], ['pledge']),
+  ...keywords('family', ['/family', '/家庭', '/共享', '家庭', '家庭共享'], ['family']),
+  // "领取" also ends the packet announcement ("发送「抢」领取！"), so someone may say it to grab:
+  // only "领取 <amount>" draws; a bare "领取" stays chat (and may be a packet's passphrase),
+  // and a misread one addressed to the bot is answered with the usage, which points to 抢.
+  ...keywords('draw', ['/draw', '/领取', '领取'], ['draw']),
   ...keywords('checkin', ['/checkin', '/签到', '签到', '打卡'], ['checkin']),
 ].sort((a, b) => b.word.length - a.word.length);
 
@@ -103,7 +111,7 @@ function findKeyword(text: string): { keyword: Keyword; rest: string } | null {
 }
 
 function takesNoArguments(command: CommandName): boolean {
-  return command === 'help' || command === 'balance' || command === 'grab' || command === 'checkin';
+  return command === 'help' || command === 'balance' || command === 'grab' || command === 'family' || command === 'checkin';
 }
 
 function parseArguments(command: CommandName, rest: string, context: ParseContext): Command | ParseError {
@@ -124,7 +132,17 @@ function parseArguments(command: CommandName, rest: string, context: ParseContex
     case 'hongbao-equal':
       return parseHongbao(command, rest);
     case 'bank':
-      return parseBank(rest);
+      return parseSoleAmount('bank', rest);
+    case 'tip':
+      return parseTip(rest, context.mentionNames ?? []);
+    case 'crowdfund':
+      return parseCrowdfund(rest);
+    case 'pledge':
+      return parsePledge(rest);
+    case 'family':
+      return { kind: 'family' };
+    case 'draw':
+      return parseSoleAmount('draw', rest);
   }
 }
 
@@ -225,12 +243,70 @@ function parseHongbao(command: 'hongbao' | 'hongbao-equal', rest: string): Comma
     : { kind: 'hongbao', mode: 'equal', perShare: amountStep.amount, count, ...shared };
 }
 
-function parseBank(rest: string): Command | ParseError {
-  const step = readRequiredAmount(rest, 'bank');
+/** A command whose only argument is an amount ("转存 100M", "领取 100M"). */
+function parseSoleAmount(command: 'bank' | 'draw', rest: string): Command | ParseError {
+  const step = readRequiredAmount(rest, command);
   if ('code' in step) return step;
   // Moving data on a half-understood sentence is worse than asking again.
-  if (step.rest !== '') return fail('AMOUNT_INVALID', 'bank', rest);
-  return { kind: 'bank', amount: step.amount };
+  if (step.rest !== '') return fail('AMOUNT_INVALID', command, rest);
+  return { kind: command, amount: step.amount };
+}
+
+function parseTip(rest: string, mentionNames: readonly string[]): Command | ParseError {
+  // Only a member of the room is tipped, so only an @mention names one: "打赏 @小红 10M 谢谢".
+  const recipient = rest.startsWith('@') ? readRecipient(rest, mentionNames) : null;
+  if (recipient === null) return fail('RECIPIENT_MISSING', 'tip', firstWord(rest) || undefined);
+  const step = readRequiredAmount(recipient.rest, 'tip');
+  if ('code' in step) return step;
+  const command: Command = { kind: 'tip', recipient: recipient.recipient, amount: step.amount };
+  if (step.rest !== '') {
+    if (step.rest.length > TIP_MESSAGE_MAX_CHARS) return fail('MESSAGE_TOO_LONG', 'tip');
+    command.message = step.rest;
+  }
+  return command;
+}
+
+const HOUR_SECONDS = 60 * 60;
+const DURATION_UNITS: ReadonlyArray<[RegExp, number]> = [
+  [/^(?:weeks?|w|周|星期)$/i, 7 * 24 * HOUR_SECONDS],
+  [/^(?:days?|d|天)$/i, 24 * HOUR_SECONDS],
+  [/^(?:hours?|hrs?|h|个小时|小时|时)$/i, HOUR_SECONDS],
+];
+/** "3d", "3 days", "3天", "12h", "12小时", "2周": a count and a unit; Chinese units need no space before the title. */
+const DURATION_AT_START = /^(\d{1,4})\s*(weeks?|w|days?|d|hours?|hrs?|h|个小时|小时|时|天|周|星期)(?=\s|$|[^\x00-\x7f])/i;
+
+function readDuration(text: string): { seconds: number; rest: string } | null {
+  const match = DURATION_AT_START.exec(text);
+  if (match === null || match[1] === undefined || match[2] === undefined) return null;
+  const unit = DURATION_UNITS.find(([pattern]) => pattern.test(match[2]!));
+  const count = Number(match[1]);
+  if (unit === undefined || count < 1) return null;
+  return { seconds: count * unit[1], rest: text.slice(match[0].length).trim() };
+}
+
+function parseCrowdfund(rest: string): Command | ParseError {
+  const step = readRequiredAmount(rest, 'crowdfund');
+  if ('code' in step) return step;
+  if (step.rest === '') return fail('DURATION_MISSING', 'crowdfund');
+  const duration = readDuration(step.rest);
+  if (duration === null) return fail('DURATION_INVALID', 'crowdfund', firstWord(step.rest));
+  if (duration.rest === '') return fail('TITLE_MISSING', 'crowdfund');
+  if (duration.rest.length > CROWDFUND_TITLE_MAX_CHARS) return fail('TITLE_TOO_LONG', 'crowdfund');
+  return { kind: 'crowdfund', goal: step.amount, durationSeconds: duration.seconds, title: duration.rest };
+}
+
+/** A crowdfund's id as the service makes them (Crockford base32, lower case); people may type it in upper case. */
+const CROWDFUND_ID = /^[0-9a-hjkmnp-tv-z]{8,32}$/;
+
+function parsePledge(rest: string): Command | ParseError {
+  const word = firstWord(rest);
+  if (word === '') return fail('CROWDFUND_ID_MISSING', 'pledge');
+  const crowdfundId = word.toLowerCase();
+  if (!CROWDFUND_ID.test(crowdfundId)) return fail('CROWDFUND_ID_INVALID', 'pledge', word);
+  const step = readRequiredAmount(rest.slice(word.length).trim(), 'pledge');
+  if ('code' in step) return step;
+  if (step.rest !== '') return fail('AMOUNT_INVALID', 'pledge', rest.slice(word.length).trim());
+  return { kind: 'pledge', crowdfundId, amount: step.amount };
 }
 
 function firstWord(text: string): string {

@@ -1,4 +1,4 @@
-import { formatMb, GIFT_MESSAGE_MAX_CHARS, RED_PACKET_MAX_COUNT, type RedPacket, type Wallet } from '@liuliang/shared';
+import { CROWDFUND_TITLE_MAX_CHARS, formatMb, GIFT_MESSAGE_MAX_CHARS, RED_PACKET_MAX_COUNT, TIP_MESSAGE_MAX_CHARS, type RedPacket, type ShareGroup, type Wallet } from '@liuliang/shared';
 import type { CommandName, Lang, ParseError } from '../commands/command';
 import { PASSPHRASE_MAX_CHARS } from '../commands/parse';
 import type { Binding, DepositOutcome, GiftOutcome } from '../service/schemas';
@@ -13,6 +13,11 @@ const USAGE: Readonly<Record<CommandName, { zh: string; en: string }>> = {
   'hongbao-equal': { zh: '普通红包 每个金额 个数 [口令]，例如 普通红包 10M 5', en: '/hongbao-equal <each> <count> [passphrase], e.g. /hongbao-equal 10M 5' },
   grab: { zh: '抢（口令红包：直接说出口令）', en: 'grab (for a passphrase packet: say the passphrase)' },
   bank: { zh: '转存 100M（把本月套餐没用完的流量存进钱包）', en: '/bank 100M (move unused plan data into the wallet)' },
+  tip: { zh: '打赏 @群友 10M [留言]', en: '/tip @member 10M [message]' },
+  crowdfund: { zh: '众筹 目标 期限 标题，例如 众筹 2G 3天 换新手机', en: '/crowdfund <goal> <duration> <title>, e.g. /crowdfund 2G 3d new phone' },
+  pledge: { zh: '支持 众筹编号 100M', en: '/pledge <crowdfund id> 100M' },
+  family: { zh: '家庭（看看家庭共享的流量池和本月额度）', en: '/family (your family share group: its pool and this month\'s quota)' },
+  draw: { zh: '领取 100M（从家庭共享领流量；抢红包请发「抢」）', en: '/draw 100M (take data from your family share group; to grab a red packet say "grab")' },
   checkin: { zh: '签到（参加赞助商的每日签到活动）', en: '/checkin (the sponsors\' daily check-in activities)' },
 };
 
@@ -21,7 +26,7 @@ export function usageOf(command: CommandName, lang: Lang): string {
 }
 
 export function helpText(lang: Lang): string {
-  const order: CommandName[] = ['bind', 'balance', 'give', 'hongbao', 'hongbao-equal', 'grab', 'bank', 'checkin'];
+  const order: CommandName[] = ['bind', 'balance', 'give', 'hongbao', 'hongbao-equal', 'grab', 'bank', 'family', 'draw', 'tip', 'crowdfund', 'pledge', 'checkin'];
   const lines = order.map((command) => `· ${usageOf(command, lang)}`);
   const title = pick(lang, '流量小助手能做这些：', 'Liuliang bot commands:');
   const amounts = pick(lang, '金额可写 100M、100MB、100兆、1.5G、1GB（1 GB = 1024 MB）', 'Amounts: 100M, 100MB, 1.5G, 1GB (1 GB = 1024 MB)');
@@ -58,7 +63,9 @@ function describeParseError(error: ParseError, lang: Lang, quoted: string): stri
     case 'BIND_ARGUMENT_INVALID':
       return pick(lang, `「${quoted}」既不是 11 位手机号，也不是 6 位验证码。`, `"${quoted}" is neither an 11-digit phone number nor a 6-digit code.`);
     case 'RECIPIENT_MISSING':
-      return pick(lang, '要转赠给谁？请 @好友，或者写对方手机号。', 'Who to? @mention a friend or write their phone number.');
+      return error.command === 'tip'
+        ? pick(lang, '要打赏谁？请 @群友。', 'Who to? @mention a member of this room.')
+        : pick(lang, '要转赠给谁？请 @好友，或者写对方手机号。', 'Who to? @mention a friend or write their phone number.');
     case 'AMOUNT_MISSING':
       return pick(lang, '请写上流量数量，例如 100M 或 1.5G。', 'Please add an amount, e.g. 100M or 1.5G.');
     case 'AMOUNT_INVALID':
@@ -79,12 +86,26 @@ function describeParseError(error: ParseError, lang: Lang, quoted: string): stri
       return pick(lang, `红包个数「${quoted}」要写成整数，例如 10。`, `The count "${quoted}" must be a whole number, e.g. 10.`);
     case 'COUNT_OUT_OF_RANGE':
       return pick(lang, `红包个数要在 1 到 ${RED_PACKET_MAX_COUNT} 之间。`, `The count must be between 1 and ${RED_PACKET_MAX_COUNT}.`);
-    case 'MESSAGE_TOO_LONG':
-      return pick(lang, `留言最多 ${GIFT_MESSAGE_MAX_CHARS} 个字。`, `The message can be at most ${GIFT_MESSAGE_MAX_CHARS} characters.`);
+    case 'MESSAGE_TOO_LONG': {
+      const max = error.command === 'tip' ? TIP_MESSAGE_MAX_CHARS : GIFT_MESSAGE_MAX_CHARS;
+      return pick(lang, `留言最多 ${max} 个字。`, `The message can be at most ${max} characters.`);
+    }
     case 'PASSPHRASE_TOO_LONG':
       return pick(lang, `口令最多 ${PASSPHRASE_MAX_CHARS} 个字。`, `The passphrase can be at most ${PASSPHRASE_MAX_CHARS} characters.`);
     case 'PASSPHRASE_IS_COMMAND':
       return pick(lang, `口令「${quoted}」和我的指令撞了，换一个吧。`, `The passphrase "${quoted}" looks like one of my commands; pick another.`);
+    case 'DURATION_MISSING':
+      return pick(lang, '请写上众筹期限，例如 3天 或 12小时。', 'Please add how long it runs, e.g. 3d or 12h.');
+    case 'DURATION_INVALID':
+      return pick(lang, `没看懂期限「${quoted}」，可以写 3天、12小时、1周。`, `I can't read the duration "${quoted}"; write 3d, 12h or 1w.`);
+    case 'TITLE_MISSING':
+      return pick(lang, '请写上众筹标题。', 'Please add a title.');
+    case 'TITLE_TOO_LONG':
+      return pick(lang, `众筹标题最多 ${CROWDFUND_TITLE_MAX_CHARS} 个字。`, `The title can be at most ${CROWDFUND_TITLE_MAX_CHARS} characters.`);
+    case 'CROWDFUND_ID_MISSING':
+      return pick(lang, '请写上众筹编号。', 'Please add the crowdfund id.');
+    case 'CROWDFUND_ID_INVALID':
+      return pick(lang, `「${quoted}」不是众筹编号。`, `"${quoted}" is not a crowdfund id.`);
   }
 }
 
@@ -202,4 +223,44 @@ export function noCheckinActivityText(lang: Lang): string {
 
 export function checkedInAlreadyText(lang: Lang): string {
   return pick(lang, '今天已经签到过了，明天再来吧。', 'You have already checked in today; come back tomorrow.');
+}
+
+export function noFamilyText(lang: Lang): string {
+  return pick(
+    lang,
+    '你还没有加入家庭共享。可以在小程序里创建家庭组，或者请家人把你的手机号加进去。',
+    'You are not in a family share group yet. Create one in the mini-program, or ask your family to add your number.',
+  );
+}
+
+/** The group as its members see it: the pool, the quota, and who drew how much this month. */
+export function familyText(group: ShareGroup, talkerUserId: string | null, lang: Lang): string {
+  const quota = formatMb(group.monthlyQuotaMb);
+  const lines = [
+    pick(lang, `🏠 家庭共享「${group.name}」`, `🏠 Family share group "${group.name}"`),
+    pick(lang, `流量池：${formatMb(group.poolMb)}；每人每月可领 ${quota}`, `Pool: ${formatMb(group.poolMb)}; each member may draw ${quota} a month`),
+  ];
+  for (const member of group.members) {
+    const name = member.nickname ?? member.phone;
+    const tags = [member.isOwner ? pick(lang, '户主', 'owner') : null, member.userId !== null && member.userId === talkerUserId ? pick(lang, '你', 'you') : null].filter((t) => t !== null);
+    const tag = tags.length === 0 ? '' : pick(lang, `（${tags.join('，')}）`, ` (${tags.join(', ')})`);
+    lines.push(
+      member.status === 'pending'
+        ? pick(lang, `· ${name}${tag}：等待登录加入`, `· ${name}${tag}: joins at first sign-in`)
+        : pick(lang, `· ${name}${tag}：本月已领 ${formatMb(member.drawnThisMonthMb)}`, `· ${name}${tag}: drew ${formatMb(member.drawnThisMonthMb)} this month`),
+    );
+  }
+  lines.push(pick(lang, '发送「领取 100M」从流量池领取。', 'Send /draw 100M to take some.'));
+  return lines.join('\n');
+}
+
+export function drawnText(group: ShareGroup, amountMb: number, talkerUserId: string | null, lang: Lang): string {
+  const me = group.members.find((member) => member.userId !== null && member.userId === talkerUserId);
+  const left = me === undefined ? null : Math.max(0, group.monthlyQuotaMb - me.drawnThisMonthMb);
+  const leftText = left === null ? '' : pick(lang, `本月还能领 ${formatMb(left)}，`, `${formatMb(left)} left for you this month, `);
+  return pick(
+    lang,
+    `已从家庭共享「${group.name}」领取 ${formatMb(amountMb)} 🎉\n${leftText}流量池还剩 ${formatMb(group.poolMb)}。`,
+    `Took ${formatMb(amountMb)} from "${group.name}" 🎉\n${leftText}${formatMb(group.poolMb)} left in the pool.`,
+  );
 }

@@ -32,8 +32,21 @@ describe('serviceErrorText', () => {
     ['SERVICE_UNREACHABLE', 'give', 'en', 'The service is having trouble; please try again later.'],
     ['BAD_RESPONSE', 'grab', 'zh', '服务开小差了，请稍后再试。'],
     ['UNAUTHENTICATED', 'balance', 'zh', '服务开小差了，请稍后再试。'],
+    ['QUOTA_EXCEEDED', 'draw', 'zh', '超出了你本月的领取额度。'],
+    ['INSUFFICIENT_POOL', 'draw', 'en', 'The family pool does not hold that much; ask the owner to fund it.'],
+    ['GROUP_CLOSED', 'draw', 'zh', '这个家庭共享组已经解散了。'],
   ])('answers %s after %s in %s', (code, command, lang, text) => {
     expect(serviceErrorText(errorOf(code), command, lang)).toBe(text);
+  });
+
+  it('says what is left of the quota and of the pool when the service tells it', () => {
+    const quota = new ServiceError('QUOTA_EXCEEDED', 422, '', { quotaMb: 300, drawnThisMonthMb: 250, remainingMb: 50 });
+    expect(serviceErrorText(quota, 'draw', 'zh')).toBe('超出了你本月的领取额度，本月还能领 50 MB。');
+    expect(serviceErrorText(quota, 'draw', 'en')).toBe('That is more than your monthly quota allows; 50 MB left this month.');
+    expect(serviceErrorText(new ServiceError('INSUFFICIENT_POOL', 422, '', { poolMb: 1536 }), 'draw', 'zh')).toBe('家庭流量池只剩 1.5 GB，请户主先充值。');
+    expect(serviceErrorText(new ServiceError('LIMIT_EXCEEDED', 422, '', { rule: 'share-group.members', limit: 10 }), 'draw', 'en')).toBe(
+      'A family share group has at most 10 members, the owner included.',
+    );
   });
 
   it('words a limit for the command that hit it, with the service\'s short reason', () => {

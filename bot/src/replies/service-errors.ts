@@ -36,6 +36,10 @@ export function serviceErrorText(error: ServiceError, command: CommandKind, lang
       return pick(lang, '验证码输错太多次了，请重新发送：绑定 手机号', 'Too many wrong codes; send /bind <phone> for a new one.');
     case 'SELF_GIFT':
       return pick(lang, '不能转赠给自己哦。', "You can't give data to yourself.");
+    case 'SELF_TIP':
+      return pick(lang, '不能打赏自己哦。', "You can't tip yourself.");
+    case 'CLOSED':
+      return pick(lang, '这个众筹已经结束了。', 'That crowdfund has closed.');
     case 'PLAN_INSUFFICIENT':
       return pick(lang, '本月套餐剩下的流量不够转存这么多。', 'Your plan has not that much data left this month.');
     case 'CARRIER_UNAVAILABLE':
@@ -51,9 +55,26 @@ export function serviceErrorText(error: ServiceError, command: CommandKind, lang
     case 'NOT_IN_ROOM':
       return pick(lang, '你还不在这个群的成员名单里，稍后再试。', 'You are not on this room\'s member list yet; try again shortly.');
     case 'NOT_FOUND':
-      return command === 'grab'
-        ? pick(lang, '现在没有可以抢的红包。', 'There is no open red packet here right now.')
-        : pick(lang, '没有找到。', 'Not found.');
+      if (command === 'grab') return pick(lang, '现在没有可以抢的红包。', 'There is no open red packet here right now.');
+      if (command === 'pledge') return pick(lang, '没有找到这个众筹，请核对编号。', 'No crowdfund has that id; check it.');
+      return pick(lang, '没有找到。', 'Not found.');
+    case 'QUOTA_EXCEEDED': {
+      const left = quotaLeftMb(error.details);
+      if (left === null) return pick(lang, '超出了你本月的领取额度。', 'That is more than your monthly quota allows.');
+      return pick(lang, `超出了你本月的领取额度，本月还能领 ${formatMb(left)}。`, `That is more than your monthly quota allows; ${formatMb(left)} left this month.`);
+    }
+    case 'INSUFFICIENT_POOL': {
+      const pool = poolMbOf(error.details);
+      return pool === null
+        ? pick(lang, '家庭流量池不够了，请户主先充值。', 'The family pool does not hold that much; ask the owner to fund it.')
+        : pick(lang, `家庭流量池只剩 ${formatMb(pool)}，请户主先充值。`, `The family pool holds only ${formatMb(pool)}; ask the owner to fund it.`);
+    }
+    case 'ALREADY_IN_GROUP':
+      return pick(lang, '这个号码已经在一个家庭共享组里了。', 'That number already belongs to a family share group.');
+    case 'OWNER_CANNOT_LEAVE':
+      return pick(lang, '户主不能移出自己的家庭组。', 'The owner cannot leave their own family group.');
+    case 'GROUP_CLOSED':
+      return pick(lang, '这个家庭共享组已经解散了。', 'That family share group has been closed.');
     case 'IDEMPOTENCY_IN_FLIGHT':
       return pick(lang, '上一条还在处理中，请稍等。', 'Still working on that; one moment.');
     case 'ALREADY_CHECKED_IN':
@@ -91,6 +112,16 @@ export function serviceErrorText(error: ServiceError, command: CommandKind, lang
   }
 }
 
+function quotaLeftMb(details: unknown): number | null {
+  const left = (details as { remainingMb?: unknown } | undefined)?.remainingMb;
+  return typeof left === 'number' && Number.isSafeInteger(left) ? left : null;
+}
+
+function poolMbOf(details: unknown): number | null {
+  const pool = (details as { poolMb?: unknown } | undefined)?.poolMb;
+  return typeof pool === 'number' && Number.isSafeInteger(pool) ? pool : null;
+}
+
 /** The limit broken, worded from the rule and limit the service sent; null for a rule this bot does not know. */
 function ruleText(details: unknown, lang: Lang): string | null {
   const broken = limitDetailsOf(details);
@@ -118,6 +149,20 @@ function ruleText(details: unknown, lang: Lang): string | null {
       return pick(lang, `一个红包最多 ${formatMb(limit)}。`, `A red packet holds at most ${formatMb(limit)}.`);
     case 'room.members':
       return pick(lang, `群成员名单最多 ${limit} 人。`, `A room's member list holds at most ${limit} contacts.`);
+    case 'tip.min':
+      return pick(lang, `每次打赏至少 ${formatMb(limit)}。`, `A tip is at least ${formatMb(limit)}.`);
+    case 'tip.max':
+      return pick(lang, `每次打赏最多 ${formatMb(limit)}。`, `A tip is at most ${formatMb(limit)}.`);
+    case 'crowdfund.goal.min':
+      return pick(lang, `众筹目标至少 ${formatMb(limit)}。`, `A crowdfund's goal is at least ${formatMb(limit)}.`);
+    case 'crowdfund.goal.max':
+      return pick(lang, `众筹目标最多 ${formatMb(limit)}。`, `A crowdfund's goal is at most ${formatMb(limit)}.`);
+    case 'crowdfund.duration.min':
+      return pick(lang, `众筹期限至少 ${durationText(limit, 'zh')}。`, `A crowdfund runs at least ${durationText(limit, 'en')}.`);
+    case 'crowdfund.duration.max':
+      return pick(lang, `众筹期限最多 ${durationText(limit, 'zh')}。`, `A crowdfund runs at most ${durationText(limit, 'en')}.`);
+    case 'share-group.members':
+      return pick(lang, `家庭共享组最多 ${limit} 人（含户主）。`, `A family share group has at most ${limit} members, the owner included.`);
     case 'activity.per-user-cap':
       return pick(lang, `这个活动每人最多领 ${formatMb(limit)}。`, `This activity gives each person at most ${formatMb(limit)}.`);
     default:
@@ -137,4 +182,15 @@ function limitText(command: CommandKind, lang: Lang): string {
     default:
       return pick(lang, '超出了限额', 'That is over a limit');
   }
+}
+
+/** Seconds as the largest whole unit people say: 2592000 → "30 天" / "30 days". */
+function durationText(seconds: number, lang: Lang): string {
+  const units: Array<[number, string, string]> = [
+    [86_400, '天', 'days'],
+    [3_600, '小时', 'hours'],
+    [60, '分钟', 'minutes'],
+  ];
+  const [size, zh, en] = units.find(([unitSeconds]) => seconds % unitSeconds === 0 && seconds >= unitSeconds) ?? [1, '秒', 'seconds'];
+  return lang === 'zh' ? `${seconds / size} ${zh}` : `${seconds / size} ${en}`;
 }

@@ -1,16 +1,26 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import {
-  ActivitySchema,
-  CheckinResultSchema,
+  CrowdfundSchema,
+  PledgeSchema,
   RedPacketSchema,
+  TipSchema,
   WalletSchema,
-  pageOf,
-  type Activity,
-  type CheckinResult,
+  type Crowdfund,
+  type CrowdfundCreate,
+  type Pledge,
   type RedPacket,
   type RedPacketCreate,
+  type Tip,
+  type TipRequest,
   type Wallet,
+  ShareGroupSchema,
+  pageOf,
+  type ShareGroup,
+  ActivitySchema,
+  CheckinResultSchema,
+  type Activity,
+  type CheckinResult,
 } from '@liuliang/shared';
 import { isErrorCode, ServiceError } from './errors';
 import {
@@ -139,8 +149,34 @@ export class ServiceClient {
     return this.request('POST', `/activities/${encodeURIComponent(activityId)}/checkin`, { schema: CheckinResultSchema, actingContactId, idempotencyKey });
   }
 
+  /** The family share group the contact's user belongs to, or null (a person is in at most one). */
+  async findShareGroup(actingContactId: string): Promise<ShareGroup | null> {
+    const page = await this.request('GET', '/share-groups', { schema: ShareGroupPageSchema, actingContactId });
+    return page.items[0] ?? null;
+  }
+
+  drawFromShareGroup(actingContactId: string, groupId: string, amountMb: number, idempotencyKey: string): Promise<ShareGroup> {
+    return this.request('POST', `/share-groups/${encodeURIComponent(groupId)}/draw`, { schema: ShareGroupSchema, body: { amountMb }, actingContactId, idempotencyKey });
+  }
+
   getRedPacket(packetId: string): Promise<RedPacket> {
     return this.request('GET', `/red-packets/${encodeURIComponent(packetId)}`, { schema: RedPacketSchema });
+  }
+
+  tip(actingContactId: string, tip: TipRequest, idempotencyKey: string): Promise<Tip> {
+    return this.request('POST', '/tips', { schema: TipSchema, body: tip, actingContactId, idempotencyKey });
+  }
+
+  createCrowdfund(actingContactId: string, crowdfund: CrowdfundCreate, idempotencyKey: string): Promise<Crowdfund> {
+    return this.request('POST', '/crowdfunds', { schema: CrowdfundSchema, body: crowdfund, actingContactId, idempotencyKey });
+  }
+
+  pledge(actingContactId: string, crowdfundId: string, amountMb: number, idempotencyKey: string): Promise<Pledge> {
+    return this.request('POST', `/crowdfunds/${encodeURIComponent(crowdfundId)}/pledges`, { schema: PledgeSchema, body: { amountMb }, actingContactId, idempotencyKey });
+  }
+
+  getCrowdfund(crowdfundId: string): Promise<Crowdfund> {
+    return this.request('GET', `/crowdfunds/${encodeURIComponent(crowdfundId)}`, { schema: CrowdfundSchema });
   }
 
   async claimOutbox(limit: number): Promise<ClaimedOutboxItem[]> {
@@ -184,6 +220,8 @@ export class ServiceClient {
     return parsed.data;
   }
 }
+
+const ShareGroupPageSchema = pageOf(ShareGroupSchema);
 
 const ErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string().optional(), details: z.unknown().optional() }) });
 

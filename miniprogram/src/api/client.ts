@@ -1,4 +1,17 @@
 import {
+  CrowdfundPageSchema,
+  CrowdfundSchema,
+  PledgeSchema,
+  TipLeaderboardSchema,
+  TipSchema,
+  type Crowdfund,
+  type CrowdfundCreate,
+  type CrowdfundSummary,
+  type Pledge,
+  type Tip,
+  type TipLeaderboard,
+  type TipRequest,
+  type TipTarget,
   LimitsSchema,
   type Limits,
   DepositSchema,
@@ -8,6 +21,7 @@ import {
   RefreshResponseSchema,
   SignedOutSchema,
   RedPacketSchema,
+  ShareGroupSchema,
   SmsCodeResponseSchema,
   StorageSchema,
   WalletEntrySchema,
@@ -25,6 +39,8 @@ import {
   type RefreshResponse,
   type RedPacket,
   type RedPacketCreate,
+  type ShareGroup,
+  type ShareGroupCreate,
   type Storage,
   type Wallet,
   type WalletEntry,
@@ -57,7 +73,7 @@ export const API_PREFIX = '/api/v1';
 export const HISTORY_PAGE_SIZE = 20;
 
 export interface HttpRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   url: string;
   headers: Record<string, string>;
   body?: unknown;
@@ -162,6 +178,10 @@ export function createApiClient(options: ApiClientOptions) {
   }
 
   const walletPage = pageOf(WalletEntrySchema) as unknown as AnswerSchema<Page<WalletEntry>>;
+  const crowdfundPage = CrowdfundPageSchema as unknown as AnswerSchema<Page<CrowdfundSummary>>;
+  const crowdfundPath = (crowdfundId: string) => `/crowdfunds/${encodeURIComponent(crowdfundId)}`;
+  const shareGroupPage = pageOf(ShareGroupSchema) as unknown as AnswerSchema<Page<ShareGroup>>;
+  const shareGroupPath = (groupId: string, rest = '') => `/share-groups/${encodeURIComponent(groupId)}${rest}`;
   const activityPage = pageOf(ActivitySchema) as unknown as AnswerSchema<Page<Activity>>;
   const mySponsors = MySponsorsSchema as unknown as AnswerSchema<{ items: MySponsor[] }>;
 
@@ -186,6 +206,27 @@ export function createApiClient(options: ApiClientOptions) {
     getRedPacket: (packetId: string): Promise<RedPacket> => call('GET', `/red-packets/${encodeURIComponent(packetId)}`, RedPacketSchema),
     grabRedPacket: (packetId: string, request: GrabRequest, idempotencyKey: string): Promise<GrabResult> =>
       call('POST', `/red-packets/${encodeURIComponent(packetId)}/grab`, GrabResultSchema, { body: request, idempotencyKey }),
+    createCrowdfund: (request: CrowdfundCreate, idempotencyKey: string): Promise<Crowdfund> => call('POST', '/crowdfunds', CrowdfundSchema, { body: request, idempotencyKey }),
+    getCrowdfund: (crowdfundId: string): Promise<Crowdfund> => call('GET', crowdfundPath(crowdfundId), CrowdfundSchema),
+    /** The caller's crowdfunds: those they created, or those they pledged to; newest first. */
+    listCrowdfunds: (page: { mine: 'created' | 'pledged'; cursor?: string | null }): Promise<Page<CrowdfundSummary>> =>
+      call('GET', `/crowdfunds${queryString({ mine: page.mine, cursor: page.cursor ?? undefined })}`, crowdfundPage),
+    pledge: (crowdfundId: string, amountMb: number, idempotencyKey: string): Promise<Pledge> =>
+      call('POST', `${crowdfundPath(crowdfundId)}/pledges`, PledgeSchema, { body: { amountMb }, idempotencyKey }),
+    cancelCrowdfund: (crowdfundId: string, idempotencyKey: string): Promise<Crowdfund> => call('POST', `${crowdfundPath(crowdfundId)}/cancel`, CrowdfundSchema, { idempotencyKey }),
+    tip: (request: TipRequest, idempotencyKey: string): Promise<Tip> => call('POST', '/tips', TipSchema, { body: request, idempotencyKey }),
+    getTipLeaderboard: (target: TipTarget): Promise<TipLeaderboard> => call('GET', `/tips/leaderboard${queryString({ type: target.type, id: target.id })}`, TipLeaderboardSchema),
+    /** The family share group the signed-in person belongs to: at most one item. */
+    listShareGroups: (): Promise<Page<ShareGroup>> => call('GET', '/share-groups', shareGroupPage),
+    createShareGroup: (request: ShareGroupCreate, idempotencyKey: string): Promise<ShareGroup> => call('POST', '/share-groups', ShareGroupSchema, { body: request, idempotencyKey }),
+    addShareGroupMember: (groupId: string, phone: string): Promise<ShareGroup> => call('POST', shareGroupPath(groupId, '/members'), ShareGroupSchema, { body: { phone } }),
+    /** `memberRef`: the member's user id, or the memberId of a number still pending. */
+    removeShareGroupMember: (groupId: string, memberRef: string): Promise<ShareGroup> =>
+      call('DELETE', shareGroupPath(groupId, `/members/${encodeURIComponent(memberRef)}`), ShareGroupSchema),
+    moveShareGroupPool: (groupId: string, move: 'fund' | 'reclaim' | 'draw', amountMb: number, idempotencyKey: string): Promise<ShareGroup> =>
+      call('POST', shareGroupPath(groupId, `/${move}`), ShareGroupSchema, { body: { amountMb }, idempotencyKey }),
+    /** The owner closes the group: the whole pool goes back to them and every member is released. */
+    closeShareGroup: (groupId: string, idempotencyKey: string): Promise<ShareGroup> => call('DELETE', shareGroupPath(groupId), ShareGroupSchema, { idempotencyKey }),
     // Activities, sponsors and operators (SPEC §3.9, §3.10)
     listActivities: (): Promise<Page<Activity>> => call('GET', '/activities', activityPage),
     checkIn: (activityId: string, idempotencyKey: string): Promise<CheckinResult> =>

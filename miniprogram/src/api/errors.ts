@@ -49,6 +49,8 @@ const FAILURE_MESSAGES: Record<FailureCode, string> = {
   WRONG_PASSPHRASE: '口令不对',
   NOT_IN_ROOM: '只有群里的成员才能抢这个红包',
   CONTACT_NOT_BOUND: '还没有绑定手机号',
+  CLOSED: '这个众筹已经结束了',
+  SELF_TIP: '不能打赏自己',
   UNKNOWN_TEMPLATE_VARIABLE: '消息模板里有不认识的变量，只能用 {nickname} {amount} {activity} {sponsor} {balance} {expiresAt} {streak}',
   INSUFFICIENT_BUDGET: '赞助预算不足（或预算在活动结束前到期），请先充值',
   BUDGET_EXHAUSTED: '活动奖励已经发完了',
@@ -63,6 +65,11 @@ const FAILURE_MESSAGES: Record<FailureCode, string> = {
   BUSY: '人太多了，这次操作没有执行，请稍后再试',
   UNAVAILABLE: '服务暂时不可用，这次操作没有执行，请稍后再试',
   INTERNAL: '服务出了点问题，请稍后再试',
+  QUOTA_EXCEEDED: '超出了本月的领取额度',
+  INSUFFICIENT_POOL: '家庭流量池里的流量不够',
+  ALREADY_IN_GROUP: '这个号码已经在一个家庭组里了',
+  OWNER_CANNOT_LEAVE: '户主不能移出自己的家庭组',
+  GROUP_CLOSED: '这个家庭组已经解散了',
   NETWORK_FAILURE: '网络连接失败，请检查网络后重试',
   UNEXPECTED_RESPONSE: '服务返回了看不懂的内容，请稍后再试',
 };
@@ -105,6 +112,20 @@ export function limitSentence(details: unknown): string | null {
       return `一个红包最多 ${formatMb(limit)}`;
     case 'room.members':
       return `群成员最多 ${limit} 人`;
+    case 'tip.min':
+      return `每次打赏至少 ${formatMb(limit)}`;
+    case 'tip.max':
+      return `每次打赏最多 ${formatMb(limit)}`;
+    case 'crowdfund.goal.min':
+      return `众筹目标至少 ${formatMb(limit)}`;
+    case 'crowdfund.goal.max':
+      return `众筹目标最多 ${formatMb(limit)}`;
+    case 'crowdfund.duration.min':
+      return `众筹期限至少 ${Math.ceil(limit / 3600)} 小时`;
+    case 'crowdfund.duration.max':
+      return `众筹期限最多 ${Math.floor(limit / 86_400)} 天`;
+    case 'share-group.members':
+      return `家庭组最多 ${limit} 人（含户主）`;
     case 'activity.per-user-cap':
       return `这个活动每人最多领 ${formatMb(limit)}`;
     default:

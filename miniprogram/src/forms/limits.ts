@@ -10,4 +10,7 @@ export const FALLBACK_LIMITS: Limits = {
   gift: { minMb: 10, maxMb: 10_240, perDay: 3, perWeek: 5, perMonth: 10, messageMaxChars: 60, claimHours: 72 },
   redPacket: { maxTotalMb: 102_400, minCount: 1, maxCount: 200, minShareMb: 1, greetingMaxChars: 60, passphraseMaxChars: 32, validSeconds: 24 * 60 * 60 },
   smsCode: { resendSeconds: 60 },
+  tip: { minMb: 1, maxMb: 1024, messageMaxChars: 60 },
+  crowdfund: { minGoalMb: 100, maxGoalMb: 102_400, minSeconds: 60 * 60, maxSeconds: 30 * 24 * 60 * 60, titleMaxChars: 40 },
+  shareGroup: { maxMembers: 10, nameMaxChars: 20 },
 };

@@ -20,7 +20,7 @@ export interface LiveSocket {
 /** Opens the live connection for a signed-in person. */
 export type ConnectLive = (token: string) => LiveSocket;
 
-export interface PacketFollower extends LiveServerToClient {
+export interface PacketFollower extends Pick<LiveServerToClient, 'grabbed' | 'finished' | 'expired'> {
   /**
    * The service acknowledged a (re)subscription. Events sent while we were not subscribed are
    * lost, so the page reloads the packet here.
@@ -54,5 +54,33 @@ export function followPacket(socket: LiveSocket, packetId: string, follower: Pac
     socket.off('expired', expired);
     socket.off('connect', subscribe);
     if (socket.connected) socket.emit('unsubscribe', { packetId });
+  };
+}
+
+export interface CrowdfundFollower extends Pick<LiveServerToClient, 'pledged' | 'closed'> {
+  /** As for a packet: a (re)subscription was acknowledged; reload what may have been missed. */
+  subscribed: (ack: SubscribeAck) => void;
+}
+
+/** Follows one crowdfund's events (`pledged`, `closed`) until the returned function is called. */
+export function followCrowdfund(socket: LiveSocket, crowdfundId: string, follower: CrowdfundFollower): () => void {
+  const pledged: LiveListeners['pledged'] = (event) => {
+    if (event.crowdfundId === crowdfundId) follower.pledged(event);
+  };
+  const closed: LiveListeners['closed'] = (event) => {
+    if (event.crowdfundId === crowdfundId) follower.closed(event);
+  };
+  const subscribe = () => socket.emit('subscribe', { crowdfundId }, (ack) => follower.subscribed(ack));
+
+  socket.on('pledged', pledged);
+  socket.on('closed', closed);
+  socket.on('connect', subscribe);
+  if (socket.connected) subscribe();
+
+  return () => {
+    socket.off('pledged', pledged);
+    socket.off('closed', closed);
+    socket.off('connect', subscribe);
+    if (socket.connected) socket.emit('unsubscribe', { crowdfundId });
   };
 }

@@ -1,4 +1,4 @@
-import type { RedPacket } from '@liuliang/shared';
+import type { Crowdfund, RedPacket } from '@liuliang/shared';
 import type { LiveListeners, LiveSocket, ConnectLive } from './live';
 
 /**
@@ -12,7 +12,9 @@ export const PACKET_POLL_MAX_TICKS = 1_200;
 type LiveEvent =
   | { name: 'grabbed'; payload: Parameters<LiveListeners['grabbed']>[0] }
   | { name: 'finished'; payload: Parameters<LiveListeners['finished']>[0] }
-  | { name: 'expired'; payload: Parameters<LiveListeners['expired']>[0] };
+  | { name: 'expired'; payload: Parameters<LiveListeners['expired']>[0] }
+  | { name: 'pledged'; payload: Parameters<LiveListeners['pledged']>[0] }
+  | { name: 'closed'; payload: Parameters<LiveListeners['closed']>[0] };
 
 /** What happened to a packet between two snapshots, as the live events the service would send. */
 export function eventsBetween(before: RedPacket, after: RedPacket): LiveEvent[] {
@@ -32,7 +34,23 @@ export function eventsBetween(before: RedPacket, after: RedPacket): LiveEvent[] 
   return events;
 }
 
-export function createPollingLive(api: { getRedPacket(packetId: string): Promise<RedPacket> }, intervalMs = PACKET_POLL_INTERVAL_MS): ConnectLive {
+/** What happened to a crowdfund between two snapshots: the pledges added (oldest first), then its closing. */
+export function crowdfundEventsBetween(before: Crowdfund, after: Crowdfund): LiveEvent[] {
+  let raisedMb = before.pledges.reduce((sum, pledge) => sum + pledge.amountMb, 0);
+  const events: LiveEvent[] = after.pledges.slice(before.pledges.length).map((pledge) => {
+    raisedMb += pledge.amountMb;
+    return { name: 'pledged' as const, payload: { crowdfundId: after.id, userId: pledge.userId, nickname: pledge.nickname, amountMb: pledge.amountMb, raisedMb } };
+  });
+  if (before.status === 'open' && after.status !== 'open') events.push({ name: 'closed', payload: { crowdfundId: after.id, status: after.status } });
+  return events;
+}
+
+interface PolledApi {
+  getRedPacket(packetId: string): Promise<RedPacket>;
+  getCrowdfund?(crowdfundId: string): Promise<Crowdfund>;
+}
+
+export function createPollingLive(api: PolledApi, intervalMs = PACKET_POLL_INTERVAL_MS): ConnectLive {
   return (): LiveSocket => {
     const listeners = new Map<keyof LiveListeners, Set<(payload: never) => void>>();
     const timers = new Map<string, ReturnType<typeof setInterval>>();
@@ -44,6 +62,29 @@ export function createPollingLive(api: { getRedPacket(packetId: string): Promise
     function stop(packetId: string): void {
       clearInterval(timers.get(packetId));
       timers.delete(packetId);
+    }
+
+    /** A crowdfund is polled like a packet, under its own key in the same timers. */
+    async function startCrowdfund(crowdfundId: string): Promise<void> {
+      const key = `crowdfund:${crowdfundId}`;
+      if (!api.getCrowdfund) throw new Error('this live connection cannot follow crowdfunds');
+      const load = api.getCrowdfund.bind(api);
+      let last = await load(crowdfundId);
+      let ticks = 0;
+      if (last.status !== 'open' || timers.has(key)) return;
+      const timer = setInterval(() => {
+        ticks += 1;
+        if (ticks > PACKET_POLL_MAX_TICKS) return stop(key);
+        load(crowdfundId).then(
+          (next) => {
+            crowdfundEventsBetween(last, next).forEach(deliver);
+            last = next;
+            if (next.status !== 'open') stop(key);
+          },
+          () => undefined, // a missed reload is retried on the next tick
+        );
+      }, intervalMs);
+      timers.set(key, timer);
     }
 
     async function start(packetId: string): Promise<void> {
@@ -75,9 +116,18 @@ export function createPollingLive(api: { getRedPacket(packetId: string): Promise
         listeners.get(event)?.delete(listener as (payload: never) => void);
       },
       emit(event, ...args) {
-        const [request, ack] = args as [{ packetId: string }, ((answer: { ok: boolean; error?: string }) => void) | undefined];
-        if (event === 'unsubscribe') return stop(request.packetId);
-        start(request.packetId).then(
+        const [request, ack] = args as [{ packetId?: string; crowdfundId?: string }, ((answer: { ok: boolean; error?: string }) => void) | undefined];
+        if (request.crowdfundId !== undefined) {
+          if (event === 'unsubscribe') return stop(`crowdfund:${request.crowdfundId}`);
+          startCrowdfund(request.crowdfundId).then(
+            () => ack?.({ ok: true }),
+            () => ack?.({ ok: false, error: 'NETWORK_FAILURE' }),
+          );
+          return;
+        }
+        const packetId = request.packetId ?? '';
+        if (event === 'unsubscribe') return stop(packetId);
+        start(packetId).then(
           () => ack?.({ ok: true }),
           () => ack?.({ ok: false, error: 'NETWORK_FAILURE' }),
         );

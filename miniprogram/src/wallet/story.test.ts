@@ -29,7 +29,11 @@ describe('tellEntry', () => {
     ['40 MB 流量过期了', entry('expiry', 'out', 40, account('expired'))],
     // Kinds this build does not know yet still read as an income or a spending.
     ['支出 30 MB', entry('cashout', 'out', 30, account('recharged'))],
-    ['从 用户ABCDEF (139****0002) 收入 10 MB', entry('tip', 'in', 10, bob)],
+    ['从 用户ABCDEF (139****0002) 收入 10 MB', entry('a_kind_from_a_newer_service', 'in', 10, bob)],
+    ['收到 用户ABCDEF (139****0002) 的打赏 10 MB', entry('tip', 'in', 10, bob)],
+    ['支持众筹 100 MB', entry('crowdfund_pledge', 'out', 100, account('crowdfund'))],
+    ['众筹达成，收到 1 GB', entry('crowdfund_payout', 'in', 1024, account('crowdfund'))],
+    ['众筹未达成，退回 100 MB', entry('crowdfund_refund', 'in', 100, account('crowdfund'))],
   ])('tells "%s"', (story, walletEntry) => {
     expect(tellEntry(walletEntry)).toBe(story);
   });

@@ -44,6 +44,28 @@ const STORIES: Record<string, { in?: StoryTeller; out?: StoryTeller }> = {
   expiry: {
     out: (amount) => `${amount} 流量过期了`,
   },
+  tip: {
+    out: (amount, person) => (person ? `打赏 ${person} ${amount}` : `打赏 ${amount}`),
+    in: (amount, person) => (person ? `收到 ${person} 的打赏 ${amount}` : `收到打赏 ${amount}`),
+  },
+  crowdfund_pledge: {
+    out: (amount) => `支持众筹 ${amount}`,
+  },
+  crowdfund_payout: {
+    in: (amount) => `众筹达成，收到 ${amount}`,
+  },
+  crowdfund_refund: {
+    in: (amount) => `众筹未达成，退回 ${amount}`,
+  },
+  share_group_fund: {
+    out: (amount) => `存入家庭共享 ${amount}`,
+  },
+  share_group_draw: {
+    in: (amount) => `从家庭共享领取 ${amount}`,
+  },
+  share_group_reclaim: {
+    in: (amount) => `从家庭共享取回 ${amount}`,
+  },
   // The memo is the activity's title, so the sentence reads "活动奖励 10 MB：“每日签到”".
   activity_reward: {
     in: (amount) => `活动奖励 ${amount}`,

@@ -7,6 +7,8 @@ import { OpaqueRedPacketIds1764400000001 } from './migrations/1764400000001-Opaq
 import { IdempotencyOutcomes1764400000002 } from './migrations/1764400000002-IdempotencyOutcomes';
 import { Utf8mb4Tables1764500000000 } from './migrations/1764500000000-Utf8mb4Tables';
 import { Sessions1764500000001 } from './migrations/1764500000001-Sessions';
+import { CrowdfundsAndTips1764700000000 } from './migrations/1764700000000-CrowdfundsAndTips';
+import { ShareGroups1764800000000 } from './migrations/1764800000000-ShareGroups';
 import { SponsorsActivities1764900000000 } from './migrations/1764900000000-SponsorsActivities';
 import { InvitesAndShares1764900000001 } from './migrations/1764900000001-InvitesAndShares';
 
@@ -19,6 +21,8 @@ export const MIGRATIONS = [
   IdempotencyOutcomes1764400000002,
   Utf8mb4Tables1764500000000,
   Sessions1764500000001,
+  CrowdfundsAndTips1764700000000,
+  ShareGroups1764800000000,
   SponsorsActivities1764900000000,
   InvitesAndShares1764900000001,
 ];

@@ -8,16 +8,25 @@ describe('bad input', () => {
   let stack: TestStack;
   let token: string;
   let otherToken: string;
+  let crowdfundId: string;
+  let userId: string;
   let snapshot: () => Promise<string>;
+  let groupId: string;
+  let ownerId: string;
   let sid: string;
   let aid: string;
 
   beforeAll(async () => {
     stack = await startTestStack();
     await stack.sim.setPlan({ phone: '13200000001', totalMb: 10240, usedMb: 0 });
-    ({ token } = await signIn(stack.client, '13200000001'));
+    ({ token, userId: ownerId } = await signIn(stack.client, '13200000001'));
     ({ token: otherToken } = await signIn(stack.client, '13200000002'));
     await stack.client.post('/api/v1/storage/deposits', { amountMb: 500 }, { token, idempotencyKey: true });
+    userId = (await stack.client.get('/api/v1/me', { token })).body.id;
+    crowdfundId = (await stack.client.post('/api/v1/crowdfunds', { title: '坏输入', goalMb: 100, deadline: new Date(Date.now() + 86_400_000).toISOString() }, { token, idempotencyKey: true })).body.id;
+    groupId = (await stack.client.post('/api/v1/share-groups', { name: '家', monthlyQuotaMb: 50 }, { token, idempotencyKey: true })).body.id;
+    await stack.client.post(`/api/v1/share-groups/${groupId}/fund`, { amountMb: 100 }, { token, idempotencyKey: true });
+    await stack.client.post('/api/v1/share-groups', { name: '邻居家', monthlyQuotaMb: 10 }, { token: otherToken, idempotencyKey: true });
     // 13200000001 is an admin and owns a sponsor with one running check-in activity.
     await grantOperator(stack, '13200000001', 'admin');
     sid = await sponsorWithBudget(stack.client, token, '13200000001', 5000);
@@ -30,6 +39,12 @@ describe('bad input', () => {
         await db.query('SELECT COUNT(*) AS n FROM gifts'),
         await db.query('SELECT COUNT(*) AS n FROM deposits'),
         await db.query('SELECT COUNT(*) AS n FROM red_packets'),
+        await db.query('SELECT id, status, raised_mb FROM crowdfunds ORDER BY id'),
+        await db.query('SELECT COUNT(*) AS n FROM crowdfund_pledges'),
+        await db.query('SELECT COUNT(*) AS n FROM tips'),
+        await db.query('SELECT id, status, name, monthly_quota_mb FROM share_groups ORDER BY id'),
+        await db.query('SELECT id, group_id, phone, user_id FROM share_group_members ORDER BY id'),
+        await db.query('SELECT COUNT(*) AS n FROM share_group_movements'),
         await db.query('SELECT * FROM operators ORDER BY phone'),
         await db.query('SELECT * FROM sponsors ORDER BY id'),
         await db.query('SELECT * FROM sponsor_members ORDER BY sponsor_id, phone'),
@@ -76,9 +91,62 @@ describe('bad input', () => {
     ['a zero-width no-break space U+FEFF', '\uFEFF'],
   ];
   const withInside = (char: string) => `恭喜${char}发财`;
+  const tipTo = (body: unknown, options: object = {}) => stack.client.post('/api/v1/tips', body, { token, idempotencyKey: true, ...options });
+  const userTip = (extra: object) => tipTo({ target: { type: 'user', id: '1' }, amountMb: 5, ...extra });
+  const inADay = () => new Date(Date.now() + 86_400_000).toISOString();
+  const crowdfund = (extra: object, options: object = {}) => stack.client.post('/api/v1/crowdfunds', { title: '众筹', goalMb: 100, deadline: inADay(), ...extra }, { token, idempotencyKey: true, ...options });
+  const pledge = (body: unknown, options: object = {}, id?: string) => stack.client.post(`/api/v1/crowdfunds/${id ?? crowdfundId}/pledges`, body, { token: otherToken, idempotencyKey: true, ...options });
+  const cancel = (options: object, id?: string) => stack.client.post(`/api/v1/crowdfunds/${id ?? crowdfundId}/cancel`, undefined, { idempotencyKey: true, ...options });
+  const botAlone = () => ({ headers: { authorization: `Bot ${stack.config.BOT_TOKEN}` } });
   const packet = (extra: object) => stack.client.post('/api/v1/red-packets', { mode: 'equal', perShareMb: 10, count: 1, ...extra }, { token, idempotencyKey: true });
 
+  const shareGroup = (path: string, body: unknown, extra: object = {}) => stack.client.post(`/api/v1/share-groups${path}`, body, { token, idempotencyKey: true, ...extra });
+  const shareGroupRows: Array<[string, () => Promise<any>, number, string]> = [
+    ...amounts.flatMap(([name, amountMb]): Array<[string, () => Promise<any>, number, string]> => [
+      [`a share group with ${name} monthlyQuotaMb`, () => shareGroup('', { name: '家', monthlyQuotaMb: amountMb }), 400, 'VALIDATION_FAILED'],
+      [`a share-group fund of ${name} amountMb`, () => shareGroup(`/${groupId}/fund`, { amountMb }), 400, 'VALIDATION_FAILED'],
+      [`a share-group reclaim of ${name} amountMb`, () => shareGroup(`/${groupId}/reclaim`, { amountMb }), 400, 'VALIDATION_FAILED'],
+      [`a share-group draw of ${name} amountMb`, () => shareGroup(`/${groupId}/draw`, { amountMb }), 400, 'VALIDATION_FAILED'],
+    ]),
+    ...unsafeCharacters.map(([name, char]): [string, () => Promise<any>, number, string] => [`a share-group name with ${name}`, () => shareGroup('', { name: withInside(char), monthlyQuotaMb: 10 }), 400, 'VALIDATION_FAILED']),
+    ['a share group without a name', () => shareGroup('', { monthlyQuotaMb: 10 }), 400, 'VALIDATION_FAILED'],
+    ['a share group named with spaces only', () => shareGroup('', { name: '   ', monthlyQuotaMb: 10 }), 400, 'VALIDATION_FAILED'],
+    ['a share group with a 21-character name', () => shareGroup('', { name: 'x'.repeat(21), monthlyQuotaMb: 10 }), 400, 'VALIDATION_FAILED'],
+    ['a share group with an unknown field', () => shareGroup('', { name: '家', monthlyQuotaMb: 10, ownerId: '2' }), 400, 'VALIDATION_FAILED'],
+    ['a share group without an Idempotency-Key', () => shareGroup('', { name: '家', monthlyQuotaMb: 10 }, { idempotencyKey: undefined }), 400, 'IDEMPOTENCY_KEY_MISSING'],
+    ['a second share group for the same owner', () => shareGroup('', { name: '二', monthlyQuotaMb: 10 }), 409, 'ALREADY_IN_GROUP'],
+    ['a share group with no token', () => shareGroup('', { name: '家', monthlyQuotaMb: 10 }, { token: undefined }), 401, 'UNAUTHENTICATED'],
+    ['a share group by the bot acting for nobody', () => shareGroup('', { name: '家', monthlyQuotaMb: 10 }, { token: undefined, headers: { authorization: `Bot ${stack.config.BOT_TOKEN}` } }), 403, 'FORBIDDEN'],
+    ['the share-group list with no token', () => stack.client.get('/api/v1/share-groups'), 401, 'UNAUTHENTICATED'],
+    ['a guessed share-group id', () => stack.client.get('/api/v1/share-groups/0123456789abcdefghjkmnpqrs', { token }), 404, 'NOT_FOUND'],
+    ['a share-group id with capitals and symbols', () => stack.client.get('/api/v1/share-groups/ABC$%25', { token }), 404, 'NOT_FOUND'],
+    ["someone else's share group", () => stack.client.get(`/api/v1/share-groups/${groupId}`, { token: otherToken }), 404, 'NOT_FOUND'],
+    ["a draw from someone else's share group", () => shareGroup(`/${groupId}/draw`, { amountMb: 10 }, { token: otherToken }), 404, 'NOT_FOUND'],
+    ['a share-group member with a malformed phone', () => shareGroup(`/${groupId}/members`, { phone: '1234' }), 400, 'VALIDATION_FAILED'],
+    ['a share-group member without a phone', () => shareGroup(`/${groupId}/members`, {}), 400, 'VALIDATION_FAILED'],
+    ['a share-group member with an unknown field', () => shareGroup(`/${groupId}/members`, { phone: '13200000003', quotaMb: 1 }), 400, 'VALIDATION_FAILED'],
+    ['a share-group member who owns another group', () => stack.client.post(`/api/v1/share-groups/${groupId}/members`, { phone: '13200000002' }, { token }), 409, 'ALREADY_IN_GROUP'],
+    ['a share-group member added to a guessed group', () => shareGroup('/0123456789abcdefghjkmnpqrs/members', { phone: '13200000003' }), 404, 'NOT_FOUND'],
+    ['a share-group member with no token', () => shareGroup(`/${groupId}/members`, { phone: '13200000003' }, { token: undefined }), 401, 'UNAUTHENTICATED'],
+    ['removing a share-group member nobody is', () => stack.client.delete(`/api/v1/share-groups/${groupId}/members/424242`, { token }), 404, 'NOT_FOUND'],
+    ['removing a share-group member by a malformed id', () => stack.client.delete(`/api/v1/share-groups/${groupId}/members/%27%20OR%201%3D1`, { token }), 404, 'NOT_FOUND'],
+    ['removing the share-group owner', () => stack.client.delete(`/api/v1/share-groups/${groupId}/members/${ownerId}`, { token }), 409, 'OWNER_CANNOT_LEAVE'],
+    ['removing a share-group member with no token', () => stack.client.delete(`/api/v1/share-groups/${groupId}/members/${ownerId}`), 401, 'UNAUTHENTICATED'],
+    ['a share-group fund beyond the wallet', () => shareGroup(`/${groupId}/fund`, { amountMb: 10_000 }), 422, 'INSUFFICIENT_BALANCE'],
+    ['a share-group fund without an Idempotency-Key', () => shareGroup(`/${groupId}/fund`, { amountMb: 10 }, { idempotencyKey: undefined }), 400, 'IDEMPOTENCY_KEY_MISSING'],
+    ['a share-group fund with an unknown field', () => shareGroup(`/${groupId}/fund`, { amountMb: 10, from: 'pool' }), 400, 'VALIDATION_FAILED'],
+    ['a share-group reclaim beyond the pool', () => shareGroup(`/${groupId}/reclaim`, { amountMb: 101 }), 422, 'INSUFFICIENT_POOL'],
+    ['a share-group reclaim with no token', () => shareGroup(`/${groupId}/reclaim`, { amountMb: 10 }, { token: undefined }), 401, 'UNAUTHENTICATED'],
+    ['a share-group draw beyond the quota', () => shareGroup(`/${groupId}/draw`, { amountMb: 51 }), 422, 'QUOTA_EXCEEDED'],
+    ['a share-group draw without an Idempotency-Key', () => shareGroup(`/${groupId}/draw`, { amountMb: 10 }, { idempotencyKey: undefined }), 400, 'IDEMPOTENCY_KEY_MISSING'],
+    ['a share-group draw as text/plain', () => shareGroup(`/${groupId}/draw`, undefined, { rawBody: '{"amountMb":10}', headers: { 'content-type': 'text/plain' } }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['a share-group draw by the bot acting for nobody', () => shareGroup(`/${groupId}/draw`, { amountMb: 10 }, { token: undefined, headers: { authorization: `Bot ${stack.config.BOT_TOKEN}` } }), 403, 'FORBIDDEN'],
+    ['closing a guessed share group', () => stack.client.delete('/api/v1/share-groups/0123456789abcdefghjkmnpqrs', { token, idempotencyKey: true }), 404, 'NOT_FOUND'],
+    ['closing a share group without an Idempotency-Key', () => stack.client.delete(`/api/v1/share-groups/${groupId}`, { token }), 400, 'IDEMPOTENCY_KEY_MISSING'],
+    ["closing someone else's share group", () => stack.client.delete(`/api/v1/share-groups/${groupId}`, { token: otherToken, idempotencyKey: true }), 404, 'NOT_FOUND'],
+  ];
   const cases: Array<[string, () => Promise<{ status: number; body: any }>, number, string]> = [
+    ...shareGroupRows,
     ...unsafeCharacters.flatMap(([name, char]): Array<[string, () => Promise<any>, number, string]> => [
       [`a gift message with ${name}`, () => stack.client.post('/api/v1/gifts', { toPhone: '13200000002', amountMb: 10, message: withInside(char) }, { token, idempotencyKey: true }), 400, 'VALIDATION_FAILED'],
       [`a red-packet greeting with ${name}`, () => packet({ greeting: withInside(char) }), 400, 'VALIDATION_FAILED'],
@@ -154,6 +222,72 @@ describe('bad input', () => {
     ['an unknown route', () => stack.client.get('/api/v1/nothing-here', { token }), 404, 'NOT_FOUND'],
     ['the limits with an unknown query parameter', () => stack.client.get('/api/v1/limits?gift=1'), 400, 'VALIDATION_FAILED'],
     ['the limits asked to change by POST', () => stack.client.post('/api/v1/limits', { gift: { perDay: 1000 } }, { token }), 405, 'METHOD_NOT_ALLOWED'],
+    // Tips
+    ...amounts.map(([name, amountMb]): [string, () => Promise<any>, number, string] => [`a tip with ${name} amountMb`, () => userTip({ amountMb }), 400, 'VALIDATION_FAILED']),
+    ...unsafeCharacters.map(([name, char]): [string, () => Promise<any>, number, string] => [`a tip message with ${name}`, () => userTip({ message: withInside(char) }), 400, 'VALIDATION_FAILED']),
+    ['a tip message of 61 characters', () => userTip({ message: 'x'.repeat(61) }), 400, 'VALIDATION_FAILED'],
+    ['a tip without a target', () => tipTo({ amountMb: 5 }), 400, 'VALIDATION_FAILED'],
+    ['a tip to an unknown kind of target', () => userTip({ target: { type: 'gift', id: '1' } }), 400, 'VALIDATION_FAILED'],
+    ['a tip to a target with an empty id', () => userTip({ target: { type: 'user', id: '' } }), 400, 'VALIDATION_FAILED'],
+    ['a tip to a target with a 33-character id', () => userTip({ target: { type: 'crowdfund', id: 'a'.repeat(33) } }), 400, 'VALIDATION_FAILED'],
+    ['a tip to a target with a numeric id', () => userTip({ target: { type: 'user', id: 2 } }), 400, 'VALIDATION_FAILED'],
+    ['a tip with an unknown field', () => userTip({ fromUserId: '2' }), 400, 'VALIDATION_FAILED'],
+    ['a tip without an Idempotency-Key', () => tipTo({ target: { type: 'user', id: '2' }, amountMb: 5 }, { idempotencyKey: undefined }), 400, 'IDEMPOTENCY_KEY_MISSING'],
+    ['a tip with no token', () => tipTo({ target: { type: 'user', id: '2' }, amountMb: 5 }, { token: undefined }), 401, 'UNAUTHENTICATED'],
+    ['a tip by the bot acting for nobody', () => tipTo({ target: { type: 'user', id: '2' }, amountMb: 5 }, { token: undefined, ...botAlone() }), 403, 'FORBIDDEN'],
+    ['a tip of 1 025 MB', () => tipTo({ target: { type: 'user', id: '2' }, amountMb: 1025 }), 422, 'LIMIT_EXCEEDED'],
+    ['a tip to oneself', () => tipTo({ target: { type: 'user', id: userId }, amountMb: 5 }), 422, 'SELF_TIP'],
+    ['a tip to one\'s own crowdfund', () => tipTo({ target: { type: 'crowdfund', id: crowdfundId }, amountMb: 5 }), 422, 'SELF_TIP'],
+    ['a tip to a guessed crowdfund id', () => tipTo({ target: { type: 'crowdfund', id: '0000000000000000000000000a' }, amountMb: 5 }), 404, 'NOT_FOUND'],
+    ['a tip to a guessed red packet id', () => tipTo({ target: { type: 'red_packet', id: '0000000000000000000000000a' }, amountMb: 5 }), 404, 'NOT_FOUND'],
+    ['a tip to a user id that is not a number', () => tipTo({ target: { type: 'user', id: 'abc' }, amountMb: 5 }), 404, 'NOT_FOUND'],
+    ['a tip to a user who does not exist', () => tipTo({ target: { type: 'user', id: '424242' }, amountMb: 5 }), 404, 'NOT_FOUND'],
+    ['a leaderboard without a type', () => stack.client.get(`/api/v1/tips/leaderboard?id=${crowdfundId}`, { token }), 400, 'VALIDATION_FAILED'],
+    ['a leaderboard of an unknown type', () => stack.client.get(`/api/v1/tips/leaderboard?type=gift&id=1`, { token }), 400, 'VALIDATION_FAILED'],
+    ['a leaderboard without an id', () => stack.client.get('/api/v1/tips/leaderboard?type=crowdfund', { token }), 400, 'VALIDATION_FAILED'],
+    ['a leaderboard with an unknown parameter', () => stack.client.get(`/api/v1/tips/leaderboard?type=crowdfund&id=${crowdfundId}&limit=5`, { token }), 400, 'VALIDATION_FAILED'],
+    ['a leaderboard with no token', () => stack.client.get(`/api/v1/tips/leaderboard?type=crowdfund&id=${crowdfundId}`), 401, 'UNAUTHENTICATED'],
+    ['a leaderboard of another user', () => stack.client.get(`/api/v1/tips/leaderboard?type=user&id=${userId}`, { token: otherToken }), 403, 'FORBIDDEN'],
+    ['a leaderboard of a guessed crowdfund id', () => stack.client.get('/api/v1/tips/leaderboard?type=crowdfund&id=0000000000000000000000000a', { token }), 404, 'NOT_FOUND'],
+    // Crowdfunds
+    ...amounts.map(([name, goalMb]): [string, () => Promise<any>, number, string] => [`a crowdfund with ${name} goalMb`, () => crowdfund({ goalMb }), 400, 'VALIDATION_FAILED']),
+    ...unsafeCharacters.map(([name, char]): [string, () => Promise<any>, number, string] => [`a crowdfund title with ${name}`, () => crowdfund({ title: withInside(char) }), 400, 'VALIDATION_FAILED']),
+    ['a crowdfund without a title', () => crowdfund({ title: undefined }), 400, 'VALIDATION_FAILED'],
+    ['a crowdfund with a blank title', () => crowdfund({ title: '   ' }), 400, 'VALIDATION_FAILED'],
+    ['a crowdfund title of 41 characters', () => crowdfund({ title: 'x'.repeat(41) }), 400, 'VALIDATION_FAILED'],
+    ['a crowdfund without a deadline', () => crowdfund({ deadline: undefined }), 400, 'VALIDATION_FAILED'],
+    ['a crowdfund deadline in words', () => crowdfund({ deadline: 'tomorrow' }), 400, 'VALIDATION_FAILED'],
+    ['a crowdfund deadline as a number', () => crowdfund({ deadline: Date.now() + 86_400_000 }), 400, 'VALIDATION_FAILED'],
+    ['a crowdfund deadline without a time zone', () => crowdfund({ deadline: '2030-01-01T00:00:00' }), 400, 'VALIDATION_FAILED'],
+    ['a crowdfund deadline in the past', () => crowdfund({ deadline: '2020-01-01T00:00:00Z' }), 422, 'LIMIT_EXCEEDED'],
+    ['a crowdfund deadline in 31 days', () => crowdfund({ deadline: new Date(Date.now() + 31 * 86_400_000).toISOString() }), 422, 'LIMIT_EXCEEDED'],
+    ['a crowdfund goal of 99 MB', () => crowdfund({ goalMb: 99 }), 422, 'LIMIT_EXCEEDED'],
+    ['a crowdfund goal of 102 401 MB', () => crowdfund({ goalMb: 102_401 }), 422, 'LIMIT_EXCEEDED'],
+    ['a crowdfund with an unknown field', () => crowdfund({ creatorId: '2' }), 400, 'VALIDATION_FAILED'],
+    ['a crowdfund without an Idempotency-Key', () => crowdfund({}, { idempotencyKey: undefined }), 400, 'IDEMPOTENCY_KEY_MISSING'],
+    ['a crowdfund with no token', () => crowdfund({}, { token: undefined }), 401, 'UNAUTHENTICATED'],
+    ['a crowdfund by the bot acting for nobody', () => crowdfund({}, { token: undefined, ...botAlone() }), 403, 'FORBIDDEN'],
+    ['a crowdfund list of an unknown kind', () => stack.client.get('/api/v1/crowdfunds?mine=all', { token }), 400, 'VALIDATION_FAILED'],
+    ['a crowdfund list with limit 0', () => stack.client.get('/api/v1/crowdfunds?limit=0', { token }), 400, 'VALIDATION_FAILED'],
+    ['a crowdfund list with limit 51', () => stack.client.get('/api/v1/crowdfunds?limit=51', { token }), 400, 'VALIDATION_FAILED'],
+    ['a crowdfund list with a made-up cursor', () => stack.client.get('/api/v1/crowdfunds?cursor=abc', { token }), 400, 'VALIDATION_FAILED'],
+    ['a crowdfund list with an unknown parameter', () => stack.client.get('/api/v1/crowdfunds?creatorId=1', { token }), 400, 'VALIDATION_FAILED'],
+    ['a crowdfund list with no token', () => stack.client.get('/api/v1/crowdfunds'), 401, 'UNAUTHENTICATED'],
+    ['a guessed crowdfund id', () => stack.client.get('/api/v1/crowdfunds/0000000000000000000000000a', { token }), 404, 'NOT_FOUND'],
+    ['a crowdfund id that cannot be one', () => stack.client.get('/api/v1/crowdfunds/..%2Fadmin', { token }), 404, 'NOT_FOUND'],
+    ['a crowdfund with no token', () => stack.client.get(`/api/v1/crowdfunds/${crowdfundId}`), 401, 'UNAUTHENTICATED'],
+    ...amounts.map(([name, amountMb]): [string, () => Promise<any>, number, string] => [`a pledge with ${name} amountMb`, () => pledge({ amountMb }), 400, 'VALIDATION_FAILED']),
+    ['a pledge with an unknown field', () => pledge({ amountMb: 10, userId: '1' }), 400, 'VALIDATION_FAILED'],
+    ['a pledge without an Idempotency-Key', () => pledge({ amountMb: 10 }, { idempotencyKey: undefined }), 400, 'IDEMPOTENCY_KEY_MISSING'],
+    ['a pledge with no token', () => pledge({ amountMb: 10 }, { token: undefined }), 401, 'UNAUTHENTICATED'],
+    ['a pledge by the bot acting for nobody', () => pledge({ amountMb: 10 }, { token: undefined, ...botAlone() }), 403, 'FORBIDDEN'],
+    ['a pledge to a guessed crowdfund id', () => pledge({ amountMb: 10 }, {}, '0000000000000000000000000a'), 404, 'NOT_FOUND'],
+    ['a pledge larger than the wallet', () => pledge({ amountMb: 50 }), 422, 'INSUFFICIENT_BALANCE'],
+    ["a cancel of someone else's crowdfund", () => cancel({ token: otherToken }), 403, 'FORBIDDEN'],
+    ['a cancel of a guessed crowdfund id', () => cancel({ token }, '0000000000000000000000000a'), 404, 'NOT_FOUND'],
+    ['a cancel with no token', () => cancel({}), 401, 'UNAUTHENTICATED'],
+    ['a cancel without an Idempotency-Key', () => cancel({ token, idempotencyKey: undefined }), 400, 'IDEMPOTENCY_KEY_MISSING'],
+    ['a cancel by the bot acting for nobody', () => cancel(botAlone()), 403, 'FORBIDDEN'],
     ...amounts.map(([name, amountMb]): [string, () => Promise<any>, number, string] => [
       `a sponsor top-up with ${name} amountMb`,
       () => stack.client.post(`/api/v1/ops/sponsors/${sid}/topups`, { amountMb, reference: 'INV-BAD' }, { token, idempotencyKey: true }),

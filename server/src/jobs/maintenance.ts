@@ -25,6 +25,7 @@ export function maintenanceIntervals(config: Config): Record<string, number> {
     'settle-orphan-grabs': Math.max(1000, Math.floor(every / 3)),
     'deliver-messages': Math.max(500, Math.floor(every / 6)),
     'purge-idempotency-records': every * 10,
+    'settle-crowdfunds': Math.max(1000, Math.floor(every / 3)),
     'end-finished-activities': every,
   };
 }
@@ -45,6 +46,7 @@ export interface MaintainedServices {
   storage: { reconcilePending(): Promise<number> };
   redPackets: { refundExpiredPackets(): Promise<number>; settleOrphanGrabs(): Promise<number> };
   jobHealth: Pick<JobHealth, 'track'>;
+  crowdfunds: { settleClosedCrowdfunds(): Promise<number> };
   activities: { endFinishedActivities(): Promise<number> };
   purgeIdempotencyRecords(): Promise<number>;
 }
@@ -58,6 +60,7 @@ export function maintenanceTasks(deps: Deps, services: MaintainedServices, provi
     'settle-orphan-grabs': () => services.redPackets.settleOrphanGrabs(),
     'deliver-messages': () => deliverDueMessages(deps, provider),
     'purge-idempotency-records': () => services.purgeIdempotencyRecords(),
+    'settle-crowdfunds': () => services.crowdfunds.settleClosedCrowdfunds(),
     'end-finished-activities': () => services.activities.endFinishedActivities(),
   };
   const intervals = maintenanceIntervals(deps.config);

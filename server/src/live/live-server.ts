@@ -12,8 +12,19 @@ import { OPAQUE_ID_PATTERN } from '../platform/ids';
 import { findPacket } from '../modules/red-packets/repository';
 import { isUserInRoom } from '../modules/bot/bindings';
 import { duplicateRedisClient } from '../platform/redis-clients';
+import type { CrowdfundEvents } from '../modules/crowdfunds/live-events';
+import { crowdfundExists } from '../modules/crowdfunds/service';
 
 const roomOf = (packetId: string) => `packet:${packetId}`;
+const crowdfundRoomOf = (crowdfundId: string) => `crowdfund:${crowdfundId}`;
+
+/** The socket.io room a subscription names, or null when it names nothing valid. */
+function subscriptionRoom(request: unknown): { room: string; packetId: string | null; crowdfundId: string | null } | null {
+  const r = request as { packetId?: unknown; crowdfundId?: unknown } | null | undefined;
+  if (typeof r?.packetId === 'string' && OPAQUE_ID_PATTERN.test(r.packetId)) return { room: roomOf(r.packetId), packetId: r.packetId, crowdfundId: null };
+  if (typeof r?.crowdfundId === 'string' && OPAQUE_ID_PATTERN.test(r.crowdfundId)) return { room: crowdfundRoomOf(r.crowdfundId), packetId: null, crowdfundId: r.crowdfundId };
+  return null;
+}
 /** Bound on the packets one connection follows at once. */
 export const MAX_SUBSCRIPTIONS_PER_SOCKET = 50;
 /** Bound on one user's open sockets in one process: a few tabs and devices, not a flood. */
@@ -24,9 +35,10 @@ export const LIVE_MAX_MESSAGE_BYTES = 16 * 1024;
  * Live events (SPEC §5): namespace /live, the token in the handshake, one socket.io room per
  * packet. The Redis adapter carries every emit to the clients of every server process. A
  * client follows a room packet only as a member of its room (the bot: any), a link packet as
- * anyone signed in who holds its id.
+ * anyone signed in who holds its id. A crowdfund (`subscribe {crowdfundId}`) is followed by anyone
+ * signed in who holds its id, as its page is seen.
  */
-export function startLiveServer(httpServer: http.Server, deps: Deps): { events: RedPacketEvents; close(): Promise<void> } {
+export function startLiveServer(httpServer: http.Server, deps: Deps): { events: RedPacketEvents; crowdfundEvents: CrowdfundEvents; close(): Promise<void> } {
   const io = new Server(httpServer, { cors: { origin: true }, serveClient: false, maxHttpBufferSize: LIVE_MAX_MESSAGE_BYTES });
   // The adapter calls publish and subscribe without awaiting them; with Redis down their
   // rejections would float up and kill the process. The subscriber's commands wait for the
@@ -81,14 +93,18 @@ export function startLiveServer(httpServer: http.Server, deps: Deps): { events: 
     }
     socket.on('subscribe', async (request, ack) => {
       const reply = typeof ack === 'function' ? ack : () => {};
-      const packetId = typeof request?.packetId === 'string' && OPAQUE_ID_PATTERN.test(request.packetId) ? request.packetId : null;
-      if (!packetId) return reply({ ok: false, error: 'VALIDATION_FAILED' });
-      // socket.rooms holds the socket's own room besides the packets it follows.
-      if (!socket.rooms.has(roomOf(packetId)) && socket.rooms.size > MAX_SUBSCRIPTIONS_PER_SOCKET) return reply({ ok: false, error: 'LIMIT_EXCEEDED' });
+      const wanted = subscriptionRoom(request);
+      if (!wanted) return reply({ ok: false, error: 'VALIDATION_FAILED' });
+      // socket.rooms holds the socket's own room besides the packets and crowdfunds it follows.
+      if (!socket.rooms.has(wanted.room) && socket.rooms.size > MAX_SUBSCRIPTIONS_PER_SOCKET) return reply({ ok: false, error: 'LIMIT_EXCEEDED' });
       try {
-        const refusal = await refusalToFollow(packetId, userId, socket.data.isBot === true);
+        const refusal = wanted.packetId
+          ? await refusalToFollow(wanted.packetId, userId, socket.data.isBot === true)
+          : (await crowdfundExists(deps.dataSource.manager, wanted.crowdfundId!))
+            ? null
+            : 'NOT_FOUND';
         if (refusal) return reply({ ok: false, error: refusal });
-        await socket.join(roomOf(packetId));
+        await socket.join(wanted.room);
         reply({ ok: true });
       } catch (error) {
         deps.logger.warn({ err: error }, 'subscribe failed');
@@ -96,7 +112,8 @@ export function startLiveServer(httpServer: http.Server, deps: Deps): { events: 
       }
     });
     socket.on('unsubscribe', async (request, ack) => {
-      if (typeof request?.packetId === 'string' && OPAQUE_ID_PATTERN.test(request.packetId)) await socket.leave(roomOf(request.packetId));
+      const wanted = subscriptionRoom(request);
+      if (wanted) await socket.leave(wanted.room);
       if (typeof ack === 'function') ack({ ok: true });
     });
   });
@@ -105,19 +122,24 @@ export function startLiveServer(httpServer: http.Server, deps: Deps): { events: 
   // rather than published on a Redis connection that is going away.
   let closed = false;
   /** Announcing is off the money path: the grab has committed, whatever happens here. */
-  const announce = (packetId: string, name: keyof LiveServerToClient, send: (room: ReturnType<typeof live.to>) => void) => {
+  const announceTo = (room: string, name: keyof LiveServerToClient, send: (room: ReturnType<typeof live.to>) => void) => {
     if (closed) return;
     try {
-      send(live.to(roomOf(packetId)));
+      send(live.to(room));
     } catch (error) {
-      deps.logger.warn({ err: error, packetId, event: name }, 'could not announce a live event');
+      deps.logger.warn({ err: error, room, event: name }, 'could not announce a live event');
     }
   };
+  const announce = (packetId: string, name: keyof LiveServerToClient, send: (room: ReturnType<typeof live.to>) => void) => announceTo(roomOf(packetId), name, send);
   return {
     events: {
       grabbed: (event) => announce(event.packetId, 'grabbed', (room) => room.emit('grabbed', event)),
       finished: (event) => announce(event.packetId, 'finished', (room) => room.emit('finished', event)),
       expired: (event) => announce(event.packetId, 'expired', (room) => room.emit('expired', event)),
+    },
+    crowdfundEvents: {
+      pledged: (event) => announceTo(crowdfundRoomOf(event.crowdfundId), 'pledged', (room) => room.emit('pledged', event)),
+      closed: (event) => announceTo(crowdfundRoomOf(event.crowdfundId), 'closed', (room) => room.emit('closed', event)),
     },
     async close() {
       closed = true;

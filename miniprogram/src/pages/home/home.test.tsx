@@ -80,4 +80,23 @@ describe('the home page', () => {
     expect(taroSessionStore.readRefreshToken()).toBeNull();
     expect(navigations).toContainEqual({ kind: 'reLaunch', url: '/pages/login/index' });
   });
+
+  it('leads to the family share page, and tells family pool movements as stories', async () => {
+    signIn();
+    const api = fakeApi({
+      getWallet: jest.fn().mockResolvedValue(wallet),
+      listWalletEntries: jest.fn().mockResolvedValue({
+        items: [
+          anEntry('e-2', { kind: 'share_group_draw', amountMb: 100, counterparty: { type: 'account', account: 'share_group' } }),
+          anEntry('e-1', { kind: 'share_group_fund', direction: 'out', amountMb: 500, counterparty: { type: 'account', account: 'share_group' } }),
+        ],
+        nextCursor: null,
+      }),
+    });
+    renderWithServices(<HomePage />, { api });
+    const items = await screen.findAllByTestId('history-item');
+    expect(items.map((item) => item.textContent)).toEqual([expect.stringContaining('从家庭共享领取 100 MB'), expect.stringContaining('存入家庭共享 500 MB')]);
+    fireEvent.click(screen.getByTestId('go-family'));
+    expect(navigations).toContainEqual({ kind: 'navigateTo', url: '/pages/family/index' });
+  });
 });

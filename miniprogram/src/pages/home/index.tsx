@@ -78,6 +78,12 @@ export default function HomePage() {
         <View className='action' data-testid='go-send-packet' onClick={() => Taro.navigateTo({ url: PAGES.sendPacket })}>
           <Text>发红包</Text>
         </View>
+        <View className='action' data-testid='go-crowdfunds' onClick={() => Taro.navigateTo({ url: PAGES.myCrowdfunds })}>
+          <Text>众筹</Text>
+        </View>
+        <View className='action' data-testid='go-family' onClick={() => Taro.navigateTo({ url: PAGES.family })}>
+          <Text>家庭共享</Text>
+        </View>
         <View className='action' data-testid='go-activities' onClick={() => Taro.navigateTo({ url: PAGES.activities })}>
           <Text>活动中心</Text>
         </View>

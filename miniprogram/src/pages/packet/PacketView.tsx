@@ -11,6 +11,7 @@ import { failureMessage, useSignedIn } from '../../session/guard';
 import { useServices } from '../../services';
 import { GrabList } from './GrabList';
 import { SharePanel } from './SharePanel';
+import { TipPanel } from '../../components/TipPanel';
 import { initialPacketState, packetReducer } from './packetState';
 
 /** Answers after which the packet on screen is stale: reload it to show why. */
@@ -151,6 +152,7 @@ export function PacketView({ packetId }: { packetId: string }) {
         )}
       </View>
       <GrabList packet={packet} />
+      <TipPanel target={{ type: 'red_packet', id: packetId }} ownerId={packet.senderId} ownerNickname={packet.senderNickname} returnPath={returnPath} />
       <SharePanel packetId={packetId} />
     </View>
   );

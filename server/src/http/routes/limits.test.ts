@@ -16,5 +16,8 @@ describe('GET /api/v1/limits', () => {
     expect(limits.deposit).toEqual({ minMb: 10, monthlyCapMb: 20_480 });
     expect(limits.redPacket).toMatchObject({ maxTotalMb: 50_000, minCount: 1, maxCount: 200, minShareMb: 1, greetingMaxChars: 60, passphraseMaxChars: 32 });
     expect(limits.smsCode).toEqual({ resendSeconds: 60 });
+    expect(limits.tip).toEqual({ minMb: 1, maxMb: 1024, messageMaxChars: 60 });
+    expect(limits.crowdfund).toEqual({ minGoalMb: 100, maxGoalMb: 102_400, minSeconds: 3600, maxSeconds: 30 * 24 * 3600, titleMaxChars: 40 });
+    expect(limits.shareGroup).toEqual({ maxMembers: 10, nameMaxChars: 20 });
   });
 });

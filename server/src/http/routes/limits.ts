@@ -5,6 +5,9 @@ import {
   RED_PACKET_MAX_COUNT,
   RED_PACKET_PASSPHRASE_MAX_CHARS,
   GIFT_MESSAGE_MAX_CHARS,
+  TIP_MESSAGE_MAX_CHARS,
+  CROWDFUND_TITLE_MAX_CHARS,
+  SHARE_GROUP_NAME_MAX_CHARS,
   type Limits,
 } from '@liuliang/shared';
 import type { Config } from '../../config';
@@ -36,6 +39,15 @@ export function publishedLimits(config: Config): Limits {
       validSeconds: config.RED_PACKET_VALID_SECONDS,
     },
     smsCode: { resendSeconds: config.SMS_CODE_RESEND_SECONDS },
+    tip: { minMb: config.TIP_MIN_MB, maxMb: config.TIP_MAX_MB, messageMaxChars: TIP_MESSAGE_MAX_CHARS },
+    crowdfund: {
+      minGoalMb: config.CROWDFUND_MIN_GOAL_MB,
+      maxGoalMb: config.CROWDFUND_MAX_GOAL_MB,
+      minSeconds: config.CROWDFUND_MIN_SECONDS,
+      maxSeconds: config.CROWDFUND_MAX_SECONDS,
+      titleMaxChars: CROWDFUND_TITLE_MAX_CHARS,
+    },
+    shareGroup: { maxMembers: config.SHARE_GROUP_MAX_MEMBERS, nameMaxChars: SHARE_GROUP_NAME_MAX_CHARS },
   };
 }
 
@@ -50,7 +62,7 @@ export function addLimitRoutes(api: Api, config: Config): void {
       method: 'get',
       path: '/limits',
       tag: 'limits',
-      summary: 'The configured limits of deposits, gifts, red packets and sign-in codes',
+      summary: 'The configured limits of deposits, gifts, red packets, sign-in codes, tips and crowdfunds',
       access: 'none',
       query: LimitsQuerySchema,
       response: LimitsSchema,
