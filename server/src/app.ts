@@ -24,7 +24,7 @@ import { inlineScriptHashes, securityHeaders } from './http/security-headers';
 import { RedPacketService } from './modules/red-packets/service';
 import { addRedPacketRoutes } from './http/routes/red-packets';
 import { silentEvents, type RedPacketEvents } from './modules/red-packets/live-events';
-import { mysqlIdempotencyStore, redisIdempotencyStore } from './http/idempotency-stores';
+import { mysqlIdempotencyStore, redisIdempotencyStore, redisInWorkIdempotencyStore } from './http/idempotency-stores';
 import { BotService } from './modules/bot/service';
 import { addBotRoutes } from './http/routes/bot';
 import type { JobHealth } from './jobs/job-health';
@@ -99,7 +99,11 @@ export function createApi(deps: Deps, services: Services): Api {
     jwtSecret: deps.config.JWT_SECRET,
     botToken: deps.config.BOT_TOKEN,
     isSessionRevoked: (sessionId) => services.sessions.isRevoked(sessionId),
-    idempotencyStores: { mysql: mysqlIdempotencyStore(deps.dataSource, deps.clock), redis: redisIdempotencyStore(deps.redis, deps.config.REDIS_PREFIX) },
+    idempotencyStores: {
+      mysql: mysqlIdempotencyStore(deps.dataSource, deps.clock),
+      redis: redisIdempotencyStore(deps.redis, deps.config.REDIS_PREFIX),
+      redisInWork: redisInWorkIdempotencyStore(deps.redis),
+    },
   });
   addAuthRoutes(api, services.auth, (user) => rolesOf(deps.dataSource.manager, user.phone));
   addLimitRoutes(api, deps.config);

@@ -77,6 +77,8 @@ export const ConfigSchema = z.object({
   DEPOSIT_MIN_MB: int(10),
   DEPOSIT_MONTHLY_CAP_MB: int(10_240),
   DEPOSIT_EXPIRY_MONTHS: int(3),
+  /** How long `GET /storage` reuses the carrier's answer about a user's plan; the user's own deposits invalidate it; 0 asks every time. */
+  STORAGE_VIEW_CACHE_SECONDS: int(60),
 
   // Gifts (SPEC §3.2)
   GIFT_MIN_MB: int(10),

@@ -40,14 +40,20 @@ const GIFT_MB = 10;
 /** Connections per service process (createDataSource's pool), mirrored by the baseline pool. */
 const POOL_SIZE_PER_PROCESS = 20;
 
-export async function prepareGiftSenders(stack: BenchStack, shape: GiftShape, via: ServerProcess): Promise<BenchUser[]> {
+export async function prepareGiftSenders(stack: BenchStack, shape: GiftShape, via: ServerProcess, rounds: number): Promise<BenchUser[]> {
   const senders = await stack.seed(shape.concurrency, '1370');
-  // Slots do not send equal shares of the gifts (a fast slot takes more), so each sender can cover them all.
-  await stack.fund(senders, shape.gifts * GIFT_MB, httpClient(via.url));
+  // Slots do not send equal shares of the gifts (a fast slot takes more), so each sender can cover them all, every round.
+  await stack.fund(senders, rounds * shape.gifts * GIFT_MB, httpClient(via.url));
   return senders;
 }
 
-export async function runGifts(stack: BenchStack, servers: readonly ServerProcess[], senders: readonly BenchUser[], shape: GiftShape): Promise<GiftRun> {
+const deliveredGifts = async (stack: BenchStack) => {
+  const [row] = await stack.db.query(`SELECT COUNT(*) AS n, COALESCE(SUM(amount_mb), 0) AS mb FROM gifts WHERE status = 'delivered'`);
+  return { n: toInt(row.n), mb: toInt(row.mb) };
+};
+
+export async function runGifts(stack: BenchStack, servers: readonly ServerProcess[], senders: readonly BenchUser[], shape: GiftShape, round: number): Promise<GiftRun> {
+  const before = await deliveredGifts(stack);
   const cpu = watchCpu({ servers: servers.map((s) => s.child.pid ?? 0) });
   const load = await runLoad({
     targets: servers.map((s) => s.url),
@@ -56,7 +62,7 @@ export async function runGifts(stack: BenchStack, servers: readonly ServerProces
     build: (index, worker) => ({
       method: 'POST',
       path: '/api/v1/gifts',
-      headers: { authorization: `Bearer ${senders[worker].token}`, 'idempotency-key': `gift-${index}` },
+      headers: { authorization: `Bearer ${senders[worker].token}`, 'idempotency-key': `gift-${round}-${index}` },
       body: JSON.stringify({ toPhone: shape.recipients[(index * 7919) % shape.recipients.length].phone, amountMb: GIFT_MB }),
     }),
   });
@@ -64,14 +70,16 @@ export async function runGifts(stack: BenchStack, servers: readonly ServerProces
   const problems: string[] = [];
   if (load.transportErrors > 0) problems.push(`${load.transportErrors} gifts got no answer (first: ${load.firstTransportError})`);
   if (load.outcomes['201'] !== shape.gifts) problems.push(`gift answers: ${JSON.stringify(load.outcomes)}, expected ${shape.gifts} × 201`);
-  const [row] = await stack.db.query(`SELECT COUNT(*) AS n, COALESCE(SUM(amount_mb), 0) AS mb FROM gifts WHERE status = 'delivered'`);
-  if (toInt(row.n) !== shape.gifts || toInt(row.mb) !== shape.gifts * GIFT_MB) problems.push(`MySQL holds ${row.n} delivered gifts of ${row.mb} MB, expected ${shape.gifts} of ${shape.gifts * GIFT_MB} MB`);
+  const after = await deliveredGifts(stack);
+  const [n, mb] = [after.n - before.n, after.mb - before.mb];
+  if (n !== shape.gifts || mb !== shape.gifts * GIFT_MB) problems.push(`MySQL holds ${n} more delivered gifts of ${mb} MB, expected ${shape.gifts} of ${shape.gifts * GIFT_MB} MB`);
   return { load, cpu: cpuShares, problems };
 }
 
 export async function runUpdateBaseline(stack: BenchStack, shape: GiftShape, processes: number): Promise<BaselineTxRun> {
   await stack.db.query('CREATE TABLE IF NOT EXISTS bench_counters (id INT NOT NULL PRIMARY KEY, n BIGINT NOT NULL)');
-  await stack.db.query(`INSERT INTO bench_counters (id, n) VALUES ${Array.from({ length: shape.concurrency }, (_, id) => `(${id}, 0)`).join(', ')}`);
+  // Every round starts from zero: the rows are (re)set, not added.
+  await stack.db.query(`INSERT INTO bench_counters (id, n) VALUES ${Array.from({ length: shape.concurrency }, (_, id) => `(${id}, 0)`).join(', ')} ON DUPLICATE KEY UPDATE n = 0`);
   const connections = processes * POOL_SIZE_PER_PROCESS;
   const pool: Pool = createPool({ uri: stack.config.DATABASE_URL, connectionLimit: connections });
   pool.on('connection', (connection) => void connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED'));

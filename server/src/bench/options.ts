@@ -5,6 +5,8 @@ export type Scenario = (typeof SCENARIOS)[number];
 
 export interface Options {
   quick: boolean;
+  /** Each scenario runs its baselines and itself this many times; the table shows the median. */
+  rounds: number;
   only: Scenario[];
   processes: number;
   concurrency: number;
@@ -18,12 +20,12 @@ export interface Options {
 }
 
 const USAGE =
-  'npm run bench -- [--quick] [--only=storm,fanout,gifts] [--processes=2] [--concurrency=256] [--attempts=20000] [--users=5000] [--shares=200] [--clients=2000] [--fanout-grabs=200] [--grab-rate=20] [--gifts=4000]';
+  'npm run bench -- [--quick] [--rounds=3] [--only=storm,fanout,gifts] [--processes=2] [--concurrency=256] [--attempts=20000] [--users=5000] [--shares=200] [--clients=2000] [--fanout-grabs=200] [--grab-rate=20] [--gifts=4000]';
 
 /** Returns null when the caller asked for --help (the usage has been printed). */
 export function parseOptions(argv: readonly string[]): Options | null {
   const flags = new Map(argv.map((a) => a.replace(/^--/, '').split('=') as [string, string | undefined]));
-  const known = new Set(['quick', 'only', 'processes', 'concurrency', 'attempts', 'users', 'shares', 'clients', 'fanout-grabs', 'grab-rate', 'gifts', 'help']);
+  const known = new Set(['quick', 'rounds', 'only', 'processes', 'concurrency', 'attempts', 'users', 'shares', 'clients', 'fanout-grabs', 'grab-rate', 'gifts', 'help']);
   for (const name of flags.keys()) if (!known.has(name)) throw new Error(`unknown flag --${name}\n${USAGE}`);
   if (flags.has('help')) {
     console.log(USAGE);
@@ -40,6 +42,7 @@ export function parseOptions(argv: readonly string[]): Options | null {
   for (const s of only) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`--only takes ${SCENARIOS.join(', ')}`);
   const options: Options = {
     quick,
+    rounds: int('rounds', 3, 3, 1, 9),
     only: only as Scenario[],
     processes: int('processes', 2, 2, 1, 8),
     concurrency: int('concurrency', 256, 128, 1, 2048),

@@ -13,9 +13,10 @@ const CPU_BOUND_SHARE = 0.85;
 /** CPU taken by processes outside the bench above which a figure is flagged as disturbed. */
 const OTHER_CPU_WARNING_PERCENT = 20;
 
-export type Row = [scenario: string, figure: string, value: string, ratio: string, target: string, met: string];
+/** `value` and `ratio` are medians over the rounds; `rounds` is the ratio's (else the value's) spread and every round's figure. */
+export type Row = [scenario: string, figure: string, value: string, ratio: string, target: string, met: string, rounds: string];
 
-const HEADER: Row = ['scenario', 'figure', 'value', 'ratio', 'target', 'met'];
+const HEADER: Row = ['scenario', 'figure', 'value', 'ratio', 'target', 'met', 'rounds'];
 
 export const fmtRate = (perSecond: number) => `${Math.round(perSecond).toLocaleString('en-US')}/s`;
 export const fmtMs = (ms: number) => (ms >= 100 ? `${Math.round(ms)}` : ms.toFixed(1));

@@ -156,8 +156,10 @@ export async function runRealStorm(
   servers: readonly ServerProcess[],
   sender: BenchUser,
   shape: StormShape,
+  round: number,
 ): Promise<StormRun & { packetId: string; packetStatus: string; recorded: Awaited<ReturnType<typeof recordedSpan>> }> {
-  await warmUp(shape, servers, await createPacket(servers[0].url, sender, 1, 1), 'warm');
+  // Idempotency keys are the user's: each round's warm-up uses keys of its own.
+  await warmUp(shape, servers, await createPacket(servers[0].url, sender, 1, 1), `warm-${round}`);
   const packetId = await createPacket(servers[0].url, sender, shape.shares, shape.totalMb);
   const run = await stormAndCheck(shape, servers, packetId, `storm-${packetId}`, () => countServerGrants(stack.db, packetId));
   const [packet] = await stack.db.query('SELECT status, remaining_count, remaining_mb FROM red_packets WHERE id = ?', [packetId]);

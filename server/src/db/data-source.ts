@@ -11,6 +11,7 @@ import { CrowdfundsAndTips1764700000000 } from './migrations/1764700000000-Crowd
 import { ShareGroups1764800000000 } from './migrations/1764800000000-ShareGroups';
 import { SponsorsActivities1764900000000 } from './migrations/1764900000000-SponsorsActivities';
 import { InvitesAndShares1764900000001 } from './migrations/1764900000001-InvitesAndShares';
+import { GiftCounters1765100000000 } from './migrations/1765100000000-GiftCounters';
 
 export const MIGRATIONS = [
   Initial1764100000000,
@@ -25,6 +26,7 @@ export const MIGRATIONS = [
   ShareGroups1764800000000,
   SponsorsActivities1764900000000,
   InvitesAndShares1764900000001,
+  GiftCounters1765100000000,
 ];
 
 export function createDataSource(databaseUrl: string, poolSize = 20): DataSource {

@@ -17,7 +17,7 @@ export interface RouteSpec {
   /** Moves data: needs an Idempotency-Key (SPEC §4). */
   movesData?: boolean;
   /** Where its idempotency records live: MySQL unless the route is a hot path. */
-  idempotencyStore?: 'mysql' | 'redis';
+  idempotencyStore?: 'mysql' | 'redis' | 'redisInWork';
   /**
    * For a MySQL-backed route that moves data: the answer from the outcome its work recorded,
    * for a retry whose first attempt committed but never answered (a crash, a lost connection).
@@ -47,7 +47,7 @@ export class Api {
   readonly router = new Router({ prefix: '/api/v1' });
   readonly routes: RouteSpec[] = [];
 
-  constructor(private readonly deps: AuthDeps & { idempotencyStores: Record<'mysql' | 'redis', IdempotencyStore> }) {}
+  constructor(private readonly deps: AuthDeps & { idempotencyStores: Record<'mysql' | 'redis' | 'redisInWork', IdempotencyStore> }) {}
 
   add<S extends RouteSpec>(spec: S, handler: (ctx: Context, input: RouteInput<Infer<S['body']>, Infer<S['query']>>) => Promise<unknown>): void {
     this.routes.push(spec);

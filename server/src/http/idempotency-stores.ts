@@ -3,13 +3,9 @@ import type { Redis } from 'ioredis';
 import { isDuplicateKey } from '../db/sql';
 import type { Clock } from '../platform/clock';
 import { outcomeRecorder, parseRef, type OutcomeRecorder, type OutcomeRef } from '../platform/outcomes';
+import { IN_WORK_RECORD_TTL_SECONDS, type ClaimInWork, type StoredRequest } from '../platform/claims-in-work';
 
-export interface StoredRequest {
-  requestHash: string;
-  status: 'in_flight' | 'completed';
-  responseStatus: number | null;
-  responseBody: string | null;
-}
+export type { StoredRequest };
 
 /** What a claim finds under a key. */
 export type Claim =
@@ -18,14 +14,17 @@ export type Claim =
   /** The key's first attempt committed (its outcome is `ref`) but never answered: answer from the outcome. */
   | { kind: 'resume'; ref: OutcomeRef }
   /** A finished request, a request still running, or a key used for another request. */
-  | { kind: 'stored'; stored: StoredRequest };
+  | { kind: 'stored'; stored: StoredRequest }
+  /** The work claims the key itself, in its own first round trip (platform/claims-in-work.ts). */
+  | { kind: 'in_work' };
 
 /** Where idempotency records live. A claim is atomic: exactly one caller runs or resumes a key. */
 export interface IdempotencyStore {
   claim(scope: string, keyHash: string, requestHash: string): Promise<Claim>;
-  complete(scope: string, keyHash: string, requestHash: string, status: number, body: string): Promise<void>;
+  /** `inWork`: the claim the work made itself, for a store whose claims are `in_work`. */
+  complete(scope: string, keyHash: string, requestHash: string, status: number, body: string, inWork?: ClaimInWork): Promise<void>;
   /** The request failed without an answer: free the key if nothing committed, else leave it to be resumed at once. */
-  abandon(scope: string, keyHash: string): Promise<void>;
+  abandon(scope: string, keyHash: string, inWork?: ClaimInWork): Promise<void>;
 }
 
 /**
@@ -125,6 +124,34 @@ export function redisIdempotencyStore(redis: Redis, prefix: string): Idempotency
     },
     async abandon(scope, keyHash) {
       await redis.del(key(scope, keyHash));
+    },
+  };
+}
+
+/**
+ * Records in Redis that the work claims itself: the grab's script claims the key in the packet's
+ * hash slot, in the same round trip that decides the grab, and stores a sold-out answer at once
+ * (red-packets/store.ts). What is left here is completing a record the work only claimed, and
+ * freeing it. Same semantics and lifetimes as `redisIdempotencyStore`: in flight for the lease,
+ * completed for a day.
+ */
+export function redisInWorkIdempotencyStore(redis: Redis): IdempotencyStore {
+  return {
+    async claim() {
+      return { kind: 'in_work' };
+    },
+    async complete(_scope, _keyHash, _requestHash, status, body, inWork) {
+      if (!inWork?.key) return; // the work never reached its claim (refused before it): nothing to complete
+      if (inWork.recorded && inWork.recorded.status === status && inWork.recorded.body === body) return;
+      // The whole record, not just its answer: Redis may have lost the claim meanwhile (a restart), and a record without its owner and request would not be replayed.
+      await redis
+        .multi()
+        .hset(inWork.key, 'attempt', inWork.attempt, 'requestHash', inWork.requestHash, 'status', 'completed', 'responseStatus', status, 'responseBody', body)
+        .expire(inWork.key, IN_WORK_RECORD_TTL_SECONDS)
+        .exec();
+    },
+    async abandon(_scope, _keyHash, inWork) {
+      if (inWork?.key) await redis.del(inWork.key);
     },
   };
 }

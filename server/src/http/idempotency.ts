@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Context, Next } from 'koa';
-import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '@liuliang/shared';
-import { DomainError } from '../platform/errors';
+import { ERROR_STATUS, type ErrorCode } from '@liuliang/shared';
+import { DomainError, errorBodyOf } from '../platform/errors';
 import type { Caller } from './auth';
-import type { IdempotencyStore } from './idempotency-stores';
-import { OutcomeAlreadyRecorded, type OutcomeRef } from '../platform/outcomes';
+import type { IdempotencyStore, StoredRequest } from './idempotency-stores';
+import { claimInWork, StoredRequestFound } from '../platform/claims-in-work';
+import { answeringInTransaction, OutcomeAlreadyRecorded, type OutcomeRef } from '../platform/outcomes';
 
 export const IDEMPOTENCY_KEY_MAX_CHARS = 255;
 
@@ -52,20 +53,18 @@ export function idempotent(store: IdempotencyStore, resume: Resume | undefined, 
     const requestHash = sha256(`${ctx.method} ${ctx.path} ${canonical(ctx.request.body ?? {})}`);
 
     const claim = await store.claim(scope, keyHash, requestHash);
-    if (claim.kind === 'stored') {
-      const { stored } = claim;
-      if (stored.requestHash !== requestHash) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with another request.');
-      if (stored.status === 'in_flight') throw new DomainError('IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still running.');
-      ctx.status = stored.responseStatus ?? 200;
-      ctx.body = JSON.parse(stored.responseBody ?? 'null');
-      ctx.set('Idempotency-Replayed', 'true');
-      return;
-    }
+    if (claim.kind === 'stored') return answerStored(ctx, claim.stored, requestHash);
+    // A store whose work claims the key itself: the work finds the record (StoredRequestFound) or makes it.
+    const inWork = claim.kind === 'in_work' ? claimInWork(scope, keyHash, requestHash) : undefined;
+    ctx.state.claimInWork = inWork;
 
+    // The JSON the work stored as its answer inside its own transaction, if it did (OutcomeRecorder.answer).
+    let answeredInWork: string | null = null;
     try {
       if (claim.kind === 'resume') await answerFromOutcome(ctx, claim.ref);
       else {
-        ctx.state.outcome = claim.outcome;
+        const recorder = claim.kind === "run" ? claim.outcome : undefined;
+        ctx.state.outcome = recorder && answeringInTransaction(recorder, scope, keyHash, successStatus, (json) => (answeredInWork = json));
         try {
           await next();
         } catch (error) {
@@ -75,20 +74,31 @@ export function idempotent(store: IdempotencyStore, resume: Resume | undefined, 
         }
       }
     } catch (error) {
+      // The work's own claim found another request's record: that record answers, and stays as it is.
+      if (error instanceof StoredRequestFound) return answerStored(ctx, error.stored, requestHash);
       // A client error is an answer too, and is replayed; anything else leaves the key to a retry
       // (freed if nothing committed, resumable at once if something did).
       if (error instanceof DomainError && ERROR_STATUS[error.code] < 500 && !MOMENTARY_REFUSALS.has(error.code)) {
-        // The replay carries the details too: a client words a rule's refusal from them.
-        const body: ErrorBody = { error: { code: error.code, message: error.message } };
-        if (error.details !== undefined) body.error.details = error.details;
-        await store.complete(scope, keyHash, requestHash, ERROR_STATUS[error.code], JSON.stringify(body));
+        await store.complete(scope, keyHash, requestHash, ERROR_STATUS[error.code], JSON.stringify(errorBodyOf(error)), inWork);
       } else {
-        await store.abandon(scope, keyHash).catch(() => {});
+        await store.abandon(scope, keyHash, inWork).catch(() => {});
       }
       throw error;
     }
-    await store.complete(scope, keyHash, requestHash, ctx.status, JSON.stringify(ctx.body ?? null));
+    const answer = JSON.stringify(ctx.body ?? null);
+    // Stored in the work's transaction already, exactly as answered: one write (and commit) fewer.
+    if (answeredInWork === answer && ctx.status === successStatus) return;
+    await store.complete(scope, keyHash, requestHash, ctx.status, answer, inWork);
   };
+
+  /** Another request's record under the key: its answer replayed, or a refusal (SPEC §4). */
+  function answerStored(ctx: Context, stored: StoredRequest, requestHash: string): void {
+    if (stored.requestHash !== requestHash) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with another request.');
+    if (stored.status === 'in_flight') throw new DomainError('IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still running.');
+    ctx.status = stored.responseStatus ?? 200;
+    ctx.body = JSON.parse(stored.responseBody ?? 'null');
+    ctx.set('Idempotency-Replayed', 'true');
+  }
 
   async function answerFromOutcome(ctx: Context, ref: OutcomeRef): Promise<void> {
     if (!resume) throw new Error(`no way to resume ${ref.type} ${ref.id}: the route records outcomes but declares no resume`);

@@ -15,6 +15,7 @@ const TABLE_OWNERS: Readonly<Record<string, string>> = {
   sessions: 'auth',
   sms_codes: 'auth',
   gifts: 'gifts',
+  gift_counters: 'gifts',
   deposits: 'storage',
   red_packets: 'red-packets',
   red_packet_shares: 'red-packets',

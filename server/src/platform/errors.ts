@@ -1,4 +1,4 @@
-import type { ErrorCode, LimitDetails } from '@liuliang/shared';
+import type { ErrorBody, ErrorCode, LimitDetails } from '@liuliang/shared';
 
 /**
  * The one error type of the service: a stable code and a message that is safe to show a
@@ -34,3 +34,11 @@ export const notFound = (message = 'Not found.') => new DomainError('NOT_FOUND',
 
 /** A configured limit broken: `details` name the rule and the limit, for clients to word. */
 export const limitExceeded = (details: LimitDetails, message: string) => new DomainError('LIMIT_EXCEEDED', message, details);
+
+/** The JSON body a client gets for a DomainError (SPEC §4), as answered and as replayed. */
+export function errorBodyOf(error: DomainError): ErrorBody {
+  const body: ErrorBody = { error: { code: error.code, message: error.message } };
+  // The replay carries the details too: a client words a rule's refusal from them.
+  if (error.details !== undefined) body.error.details = error.details;
+  return body;
+}

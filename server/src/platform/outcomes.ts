@@ -37,6 +37,12 @@ export interface OutcomeRecorder {
    */
   record(sql: Sql, ref: OutcomeRef): Promise<void>;
   /**
+   * Stores the answer the request will get (`body`, with the route's success status) in the
+   * work's own transaction, after `record`: the request then commits once, and the edge has no
+   * record to complete after the work. Optional; call it last, with what the service returns.
+   */
+  answer(sql: Sql, body: unknown): Promise<void>;
+  /**
    * An id for a call to another party (the carrier's request id) derived from the key, so a
    * resumed attempt sends the same id and the other side recognises the repeat.
    */
@@ -46,6 +52,7 @@ export interface OutcomeRecorder {
 /** For work that no client key guards (jobs, tests calling services directly). */
 export const untrackedOutcome: OutcomeRecorder = {
   async record() {},
+  async answer() {},
   externalId: () => randomUUID(),
 };
 
@@ -60,7 +67,31 @@ export function outcomeRecorder(scope: string, keyHash: string): OutcomeRecorder
       if (!row?.result_ref) throw new Error(`idempotency record ${scope}/${keyHash} vanished while its request ran`);
       throw new OutcomeAlreadyRecorded(parseRef(row.result_ref));
     },
+    // Without an answering edge (answeringInTransaction), the edge stores the answer after the work.
+    async answer() {},
     externalId: (purpose) => uuidFrom(createHash('sha256').update(`${purpose}\n${scope}\n${keyHash}`).digest()),
+  };
+}
+
+/**
+ * The recorder the idempotency edge hands a request: `answer` completes the key's record in the
+ * work's transaction with the route's success status, and tells the edge (`onAnswered`, with the
+ * JSON stored) so that it skips its own write when the work commits with that very answer. The
+ * record's `updated_at` stays at its claim: retention counts from there, seconds apart at most.
+ */
+export function answeringInTransaction(recorder: OutcomeRecorder, scope: string, keyHash: string, successStatus: number, onAnswered: (json: string) => void): OutcomeRecorder {
+  return {
+    ...recorder,
+    async answer(sql, body) {
+      const json = JSON.stringify(body ?? null);
+      await sql.query(`UPDATE idempotency_keys SET status = 'completed', response_status = ?, response_body = ? WHERE scope = ? AND key_hash = ?`, [
+        successStatus,
+        json,
+        scope,
+        keyHash,
+      ]);
+      onAnswered(json);
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GrabRequestSchema, GrabResultSchema, RedPacketCreateSchema, RedPacketSchema, pageOf } from '@liuliang/shared';
 import type { Api } from '../api';
+import type { ClaimInWork } from '../../platform/claims-in-work';
 import { callerUser, callerUserId, type Caller } from '../auth';
 import type { RedPacketService } from '../../modules/red-packets/service';
 import { OPAQUE_ID_PATTERN } from '../../platform/ids';
@@ -58,10 +59,11 @@ export function addRedPacketRoutes(api: Api, packets: RedPacketService): void {
       summary: 'Grab a share; a user who holds one gets it again (a retry is safe). 409 SOLD_OUT / EXPIRED, 403 WRONG_PASSPHRASE / NOT_IN_ROOM, 429 after 5 wrong passphrases',
       access: 'user-id',
       movesData: true,
-      idempotencyStore: 'redis',
+      // The grab's script claims the key itself: a loser costs one Redis round trip.
+      idempotencyStore: 'redisInWork',
       body: GrabRequestSchema,
       response: GrabResultSchema,
     },
-    async (ctx, { body, params }) => packets.grab({ id: callerUserId(ctx) }, PacketId.parse(params.id), body.passphrase),
+    async (ctx, { body, params }) => packets.grab({ id: callerUserId(ctx) }, PacketId.parse(params.id), body.passphrase, ctx.state.claimInWork as ClaimInWork | undefined),
   );
 }

@@ -37,11 +37,6 @@ export async function insertGift(
   return String(inserted.insertId);
 }
 
-export async function findGift(sql: Sql, giftId: string): Promise<GiftRow | null> {
-  const [row]: GiftRow[] = await sql.query('SELECT * FROM gifts WHERE id = ?', [giftId]);
-  return row ?? null;
-}
-
 /** The gift if the viewer sent it or it was sent to their number; a stranger is told nothing. */
 export async function findGiftSeenBy(sql: Sql, giftId: string, viewer: { id: string; phone: string }): Promise<GiftRow | null> {
   const [row]: GiftRow[] = await sql.query('SELECT * FROM gifts WHERE id = ? AND (sender_id = ? OR to_phone = ?)', [giftId, viewer.id, viewer.phone]);
@@ -75,7 +70,7 @@ export async function markSettled(tx: Tx, giftId: string, settlement: { status: 
 }
 
 /** How many gifts the sender made since each window's start (the windows nest within `earliest`). */
-export async function countGiftsSince(sql: Sql, senderId: string, windows: { dayStart: Date; weekStart: Date; monthStart: Date }): Promise<GiftCounts> {
+async function countGiftsSince(sql: Sql, senderId: string, windows: { dayStart: Date; weekStart: Date; monthStart: Date }): Promise<GiftCounts> {
   const { dayStart, weekStart, monthStart } = windows;
   const earliest = weekStart < monthStart ? weekStart : monthStart;
   const [row]: Array<{ today: string | null; this_week: string | null; this_month: string | null }> = await sql.query(
@@ -84,4 +79,41 @@ export async function countGiftsSince(sql: Sql, senderId: string, windows: { day
     [dayStart, weekStart, monthStart, senderId, earliest],
   );
   return { today: toInt(row.today), thisWeek: toInt(row.this_week), thisMonth: toInt(row.this_month) };
+}
+
+/**
+ * Counts one more gift of the sender in each window (SPEC §3.2) and returns the counts before
+ * it. The sender's counter row stays locked until the transaction ends: that is what serialises
+ * one sender's gifts, and a gift refused or rolled back takes its count back with it. A window
+ * that has moved on starts again from this gift. A sender's first counted gift (no row yet)
+ * counts the gifts they made before the counters existed, once.
+ */
+export async function countOneMoreGift(tx: Tx, senderId: string, windows: { dayStart: Date; weekStart: Date; monthStart: Date }): Promise<GiftCounts> {
+  const { dayStart, weekStart, monthStart } = windows;
+  // MySQL applies the assignments left to right: each count reads its window's old start.
+  const upserted: InsertResult = await tx.query(
+    `INSERT INTO gift_counters (sender_id, day_start, day_count, week_start, week_count, month_start, month_count) VALUES (?, ?, 1, ?, 1, ?, 1)
+     ON DUPLICATE KEY UPDATE
+       day_count = IF(day_start = VALUES(day_start), day_count + 1, 1), day_start = VALUES(day_start),
+       week_count = IF(week_start = VALUES(week_start), week_count + 1, 1), week_start = VALUES(week_start),
+       month_count = IF(month_start = VALUES(month_start), month_count + 1, 1), month_start = VALUES(month_start)`,
+    [senderId, dayStart, weekStart, monthStart],
+  );
+  if (Number(upserted.affectedRows) === 1) {
+    const before = await countGiftsSince(tx, senderId, windows);
+    if (before.thisWeek + before.thisMonth > 0) {
+      await tx.query('UPDATE gift_counters SET day_count = day_count + ?, week_count = week_count + ?, month_count = month_count + ? WHERE sender_id = ?', [
+        before.today,
+        before.thisWeek,
+        before.thisMonth,
+        senderId,
+      ]);
+    }
+    return before;
+  }
+  const [row]: Array<{ day_count: number; week_count: number; month_count: number }> = await tx.query(
+    'SELECT day_count, week_count, month_count FROM gift_counters WHERE sender_id = ?',
+    [senderId],
+  );
+  return { today: toInt(row.day_count) - 1, thisWeek: toInt(row.week_count) - 1, thisMonth: toInt(row.month_count) - 1 };
 }

@@ -3,12 +3,12 @@ import { DomainError, limitExceeded, notFound } from '../../platform/errors';
 import { inTransaction, toInt, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { escrowCode, walletCode } from '../ledger';
-import { findUserById, findUserByPhone, lockUser } from '../auth';
+import { findUserById, findUserByPhone } from '../auth';
 import { enqueueMessage } from '../outbox/outbox';
 import { enqueueWechatIfBound } from '../bot';
 import { brokenGiftLimit, giftWindows } from './limits';
 import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
-import { claimableGiftIds, countGiftsSince, expiredGiftIds, findGift, findGiftSeenBy, insertGift, lockGift, markSettled, type GiftRow } from './repository';
+import { claimableGiftIds, countOneMoreGift, expiredGiftIds, findGiftSeenBy, insertGift, lockGift, markSettled, type GiftRow } from './repository';
 import { giftTexts } from './messages';
 
 export const GIFT_SWEEP_BATCH = 200;
@@ -43,9 +43,8 @@ export class GiftService {
     const now = clock.now();
     const message = request.message?.trim() || null;
     return inTransaction(dataSource, async (tx) => {
-      // The sender's row serialises their gifts, so two parallel gifts cannot both pass the limits.
-      await lockUser(tx, sender.id);
-      await this.checkLimits(tx, sender.id, now);
+      // The sender's counter row serialises their gifts, so two parallel gifts cannot both pass the limits.
+      await this.countAgainstLimits(tx, sender.id, now);
       const recipient = await findUserByPhone(tx, request.toPhone);
       const deadline = recipient ? null : new Date(now.getTime() + config.GIFT_CLAIM_HOURS * HOUR_MS);
       const giftId = await insertGift(tx, { senderId: sender.id, toPhone: request.toPhone, recipientId: recipient?.id ?? null, amountMb: request.amountMb, message, claimDeadline: deadline, now });
@@ -61,7 +60,10 @@ export class GiftService {
         await ledger.transfer(tx, { fromCode: walletCode(sender.id), toCode: escrowCode('gift', giftId), amountMb: request.amountMb, kind: 'gift_escrow', ref, memo: message, mustOutlive: deadline! });
         await enqueueMessage(tx, { channel: 'sms', to: request.toPhone, template: 'gift_pending', text: giftTexts.pendingSms(sender, request.amountMb, config.GIFT_CLAIM_HOURS, message) }, now);
       }
-      return toGift((await findGift(tx, giftId))!);
+      // What was just written, as written: no need to read it back.
+      const gift: Gift = { id: giftId, toPhone: maskPhone(request.toPhone), amountMb: request.amountMb, message, status: recipient ? 'delivered' : 'pending_claim', claimDeadline: deadline?.toISOString() ?? null };
+      await outcome.answer(tx, gift);
+      return gift;
     });
   }
 
@@ -121,9 +123,9 @@ export class GiftService {
     await enqueueWechatIfBound(tx, sender, 'gift_claimed', giftTexts.claimedWechat(sender, recipient, toInt(gift.amount_mb)), now);
   }
 
-  private async checkLimits(tx: Tx, senderId: string, now: Date): Promise<void> {
+  private async countAgainstLimits(tx: Tx, senderId: string, now: Date): Promise<void> {
     const { config } = this.deps;
-    const broken = brokenGiftLimit(await countGiftsSince(tx, senderId, giftWindows(now)), {
+    const broken = brokenGiftLimit(await countOneMoreGift(tx, senderId, giftWindows(now)), {
       daily: config.GIFT_DAILY_LIMIT,
       weekly: config.GIFT_WEEKLY_LIMIT,
       monthly: config.GIFT_MONTHLY_LIMIT,

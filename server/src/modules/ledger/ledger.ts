@@ -142,8 +142,8 @@ export class Ledger {
   }
 
   private async record(tx: Tx, from: LockedAccount, to: LockedAccount, spec: TransferSpec, now: Date): Promise<string> {
-    await tx.query('UPDATE accounts SET balance_mb = balance_mb - ? WHERE id = ?', [spec.amountMb, from.id]);
-    await tx.query('UPDATE accounts SET balance_mb = balance_mb + ? WHERE id = ?', [spec.amountMb, to.id]);
+    // Both balances in one statement: one round trip fewer while the accounts are locked.
+    await tx.query('UPDATE accounts SET balance_mb = CASE id WHEN ? THEN balance_mb - ? ELSE balance_mb + ? END WHERE id IN (?, ?)', [from.id, spec.amountMb, spec.amountMb, from.id, to.id]);
     const result: InsertResult = await tx.query(
       `INSERT INTO transfers (from_account_id, to_account_id, amount_mb, kind, ref_type, ref_id, memo, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -48,10 +48,13 @@ export async function spendLots(tx: Tx, from: LockedAccount, amountMb: number, n
     if (from.code.startsWith('escrow:')) throw new Error(`escrow ${from.code} cannot cover ${amountMb} MB`);
     throw new DomainError('INSUFFICIENT_BALANCE', 'The wallet does not hold enough data that lasts long enough for this.');
   }
+  // A lot the spend empties goes (one statement for all of them); at most the last one taken is left with some.
+  const remainingOf = new Map(rows.map((r) => [toInt(r.id), toInt(r.remaining_mb)]));
+  const emptied = plan.takes.filter((take) => take.takeMb === remainingOf.get(take.lotId)).map((take) => take.lotId);
+  if (emptied.length > 0) await tx.query(`DELETE FROM lots WHERE id IN (${emptied.map(() => '?').join(', ')})`, emptied);
   for (const take of plan.takes) {
-    await tx.query('UPDATE lots SET remaining_mb = remaining_mb - ? WHERE id = ?', [take.takeMb, take.lotId]);
+    if (take.takeMb !== remainingOf.get(take.lotId)) await tx.query('UPDATE lots SET remaining_mb = remaining_mb - ? WHERE id = ?', [take.takeMb, take.lotId]);
   }
-  await tx.query('DELETE FROM lots WHERE account_id = ? AND remaining_mb = 0', [from.id]);
   return plan.pieces;
 }
 

@@ -1,12 +1,12 @@
-import { inTransaction, toInt } from '../../db/sql';
+import { inTransaction, toInt, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { escrowCode, walletCode } from '../ledger';
 import { nicknamesOf } from '../auth';
-import { insertGrab, lockPacket, recordRemaining } from './repository';
+import { grabsAmong, insertGrab, insertGrabs, lockPacket, recordRemaining, type GrabInsert } from './repository';
 import type { Share } from './store';
 
 /** Bound on the grabs written in one transaction. */
-export const MAX_GRABS_PER_COMMIT = 50;
+export const MAX_GRABS_PER_COMMIT = 100;
 
 export type Commit =
   | { kind: 'granted'; rank: number; remainingCount: number; remainingMb: number; finished: boolean; nickname: string }
@@ -81,13 +81,14 @@ export class GrabWriter {
 
       let remainingCount = Number(packet.remaining_count);
       let remainingMb = toInt(packet.remaining_mb);
+      const { inserts, nicknameOf } = await insertAll(sql, packetId, batch, now);
       const commits: Commit[] = [];
       const winners: PendingGrab[] = [];
-      for (const grab of batch) {
-        const inserted = await insertGrab(sql, packetId, grab.userId, grab.share, now);
+      batch.forEach((grab, i) => {
+        const inserted = inserts[i];
         if (inserted !== 'inserted') {
           commits.push({ kind: inserted });
-          continue;
+          return;
         }
         remainingCount -= 1;
         remainingMb -= grab.share.amountMb;
@@ -96,7 +97,7 @@ export class GrabWriter {
         }
         winners.push(grab);
         commits.push({ kind: 'granted', rank: Number(packet.count) - remainingCount, remainingCount, remainingMb, finished: remainingCount === 0, nickname: '' });
-      }
+      });
       if (winners.length === 0) return commits;
 
       await ledger.payOut(sql, {
@@ -106,10 +107,6 @@ export class GrabWriter {
         ref: { type: 'red_packet', id: packetId },
       });
       await recordRemaining(sql, packetId, { count: remainingCount, mb: remainingMb }, now);
-      const nicknameOf = await nicknamesOf(
-        sql,
-        winners.map((w) => w.userId),
-      );
       batch.forEach((grab, i) => {
         const commit = commits[i];
         if (commit.kind === 'granted') commit.nickname = nicknameOf.get(grab.userId) ?? '';
@@ -117,4 +114,38 @@ export class GrabWriter {
       return commits;
     });
   }
+}
+
+/**
+ * Inserts the batch's grabs under the packet's lock, in a fixed number of statements whatever
+ * its size: one read of the users (they must exist; their nicknames go into the grants), one
+ * of the grabs already holding these users or shares, one insert of the rest. The unique keys
+ * stay the last word: should the one insert be refused all the same, the grabs are inserted
+ * one by one, each refusal an answer, as they were before batches. The
+ * users' nicknames, read here, go into the grants' announcements.
+ */
+async function insertAll(sql: Tx, packetId: string, batch: readonly PendingGrab[], now: Date): Promise<{ inserts: GrabInsert[]; nicknameOf: Map<string, string> }> {
+  const nicknameOf = await nicknamesOf(
+    sql,
+    batch.map((g) => g.userId),
+  );
+  const taken = await grabsAmong(
+    sql,
+    packetId,
+    batch.map((g) => g.userId),
+    batch.map((g) => g.share.seq),
+  );
+  const decided: GrabInsert[] = batch.map((grab) => {
+    if (!nicknameOf.has(grab.userId)) return 'no_such_user';
+    if (taken.users.has(grab.userId)) return 'user_has_one';
+    if (taken.seqs.has(grab.share.seq)) return 'share_taken';
+    taken.users.add(grab.userId);
+    taken.seqs.add(grab.share.seq);
+    return 'inserted';
+  });
+  const toInsert = batch.filter((_, i) => decided[i] === 'inserted');
+  if (toInsert.length === 0 || (await insertGrabs(sql, packetId, toInsert, now)) === 'inserted') return { inserts: decided, nicknameOf };
+  const oneByOne: GrabInsert[] = [];
+  for (const grab of batch) oneByOne.push(await insertGrab(sql, packetId, grab.userId, grab.share, now));
+  return { inserts: oneByOne, nicknameOf };
 }

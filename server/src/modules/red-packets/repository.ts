@@ -166,6 +166,32 @@ export async function insertGrab(tx: Tx, packetId: string, userId: string, share
   }
 }
 
+/** Which of these users already hold a share of the packet, and which of these shares are taken. */
+export async function grabsAmong(tx: Tx, packetId: string, userIds: readonly string[], seqs: readonly number[]): Promise<{ users: Set<string>; seqs: Set<number> }> {
+  const rows: Array<{ user_id: string; seq: number }> = await tx.query(
+    `SELECT user_id, seq FROM red_packet_grabs WHERE packet_id = ? AND (user_id IN (${userIds.map(() => '?').join(', ')}) OR seq IN (${seqs.map(() => '?').join(', ')}))`,
+    [packetId, ...userIds, ...seqs],
+  );
+  return { users: new Set(rows.map((r) => String(r.user_id))), seqs: new Set(rows.map((r) => Number(r.seq))) };
+}
+
+/**
+ * Records several grabs in one statement, in order (ids, hence ranks, follow it). All or none:
+ * 'refused' when a unique key or a missing user refuses one of them, and nothing was written.
+ */
+export async function insertGrabs(tx: Tx, packetId: string, grabs: ReadonlyArray<{ userId: string; share: Share }>, now: Date): Promise<'inserted' | 'refused'> {
+  try {
+    await tx.query(
+      `INSERT INTO red_packet_grabs (packet_id, user_id, seq, amount_mb, created_at) VALUES ${grabs.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+      grabs.flatMap((g) => [packetId, g.userId, g.share.seq, g.share.amountMb, now]),
+    );
+    return 'inserted';
+  } catch (error) {
+    if (errno(error) === 1452 || errno(error) === 1062) return 'refused';
+    throw error;
+  }
+}
+
 /** The largest share, earliest on a tie (手气最佳). */
 export function luckiestOf(grabs: ReadonlyArray<{ userId: string; nickname: string; share: Share; at: Date }>): RedPacket['luckiest'] {
   let best: (typeof grabs)[number] | null = null;

@@ -1,5 +1,5 @@
 import type { GrabResult, RedPacket, RedPacketCreate, User } from '@liuliang/shared';
-import { DomainError, forbidden, invalidInput, limitExceeded, notFound, unauthenticated } from '../../platform/errors';
+import { DomainError, errorBodyOf, forbidden, invalidInput, limitExceeded, notFound, unauthenticated } from '../../platform/errors';
 import { inTransaction, toInt } from '../../db/sql';
 import { redisKey, type Deps } from '../../deps';
 import { escrowCode, walletCode } from '../ledger';
@@ -29,9 +29,13 @@ import { GrabWriter, type Commit } from './grab-writer';
 import type { LimitRule } from '../../platform/rate-limits';
 import { randomUUID } from 'node:crypto';
 import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
+import type { ClaimInWork } from '../../platform/claims-in-work';
+import { ERROR_STATUS } from '@liuliang/shared';
 
 /** Bound on retries when MySQL refuses a share Redis gave out (only after Redis lost its state). */
 const MAX_GRAB_ATTEMPTS = 5;
+/** The answer to a grab of a sold-out packet, exactly as the idempotency edge would store it: the grab's script stores it itself. */
+const SOLD_OUT_ANSWER = { status: ERROR_STATUS.SOLD_OUT, body: JSON.stringify(errorBodyOf(new DomainError('SOLD_OUT', texts.soldOut))) };
 export const EXPIRY_BATCH = 100;
 /** A rebuild holds its lock this long at most; waiters give up after REBUILD_WAIT_MS. */
 const REBUILD_LOCK_MS = 5_000;
@@ -120,7 +124,8 @@ export class RedPacketService {
     return openPacketsInRoom(this.deps.dataSource.manager, roomId, userId, passphrase, limit);
   }
 
-  async grab(user: Pick<User, 'id'>, packetId: string, passphrase: string | undefined): Promise<GrabResult> {
+  /** `claim`: the request's idempotency key, claimed by the grab's own script (platform/claims-in-work.ts). */
+  async grab(user: Pick<User, 'id'>, packetId: string, passphrase: string | undefined, claim?: ClaimInWork): Promise<GrabResult> {
     const { clock, limits } = this.deps;
     const said = passphrase?.trim() ?? '';
     // Every try that carries a passphrase is counted, right or wrong, before Redis compares it:
@@ -128,7 +133,7 @@ export class RedPacketService {
     if (said !== '') await limits.consume(PASSPHRASE_GUESSES, `${packetId}:${user.id}`);
     let checkedRoom = '';
     for (let attempt = 1; attempt <= MAX_GRAB_ATTEMPTS; attempt++) {
-      const decision = await this.store.decide(packetId, user.id, clock.now().getTime(), said, checkedRoom);
+      const decision = await this.store.decide(packetId, user.id, clock.now().getTime(), said, checkedRoom, claim && { inWork: claim, soldOut: SOLD_OUT_ANSWER });
       switch (decision.kind) {
         case 'MISSING':
           await this.rebuild(packetId);

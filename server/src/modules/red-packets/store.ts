@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { IN_WORK_LEASE_MS, IN_WORK_RECORD_TTL_SECONDS, StoredRequestFound, type ClaimInWork } from '../../platform/claims-in-work';
 
 /**
  * The hot path of grabbing, in Redis: one Lua script per grab decides who gets which share,
@@ -24,6 +25,33 @@ redis.call('HSET', KEYS[3], ARGV[1], share)
 redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1] .. ':' .. share)
 return {'OK', share}
 `;
+
+/**
+ * The grab with its request's idempotency record (SPEC §4) in the packet's hash slot (KEYS[5]):
+ * a record of another attempt is the answer (replay, reuse, in flight); otherwise this attempt
+ * claims the key, and a sold-out answer is stored with it at once. A loser costs one round trip.
+ * ARGV[5…10]: attempt, request hash, lease ms, record TTL s, sold-out status and body.
+ */
+const GRAB_CLAIMED =
+  `
+local rec = redis.call('HMGET', KEYS[5], 'attempt', 'requestHash', 'status', 'responseStatus', 'responseBody')
+if rec[1] and rec[1] ~= ARGV[5] then return {'STORED', rec[2] or '', rec[3] or '', rec[4] or '', rec[5] or ''} end
+if not rec[1] then
+  redis.call('HSET', KEYS[5], 'attempt', ARGV[5], 'requestHash', ARGV[6], 'status', 'in_flight')
+  redis.call('PEXPIRE', KEYS[5], ARGV[7])
+end
+` +
+  GRAB.replace(
+    "if not share then return {'SOLD_OUT'} end",
+    `if not share then
+  redis.call('HSET', KEYS[5], 'status', 'completed', 'responseStatus', ARGV[9], 'responseBody', ARGV[10])
+  redis.call('EXPIRE', KEYS[5], ARGV[8])
+  return {'SOLD_OUT', 'RECORDED'}
+end`,
+  ).replace("return {'WRONG_PASSPHRASE'}", "redis.call('DEL', KEYS[5]) return {'WRONG_PASSPHRASE'}");
+
+// The claimed grab is the plain one with two answers changed: fail at start-up, not in a storm, if they were not found.
+if (!GRAB_CLAIMED.includes("'RECORDED'") || !GRAB_CLAIMED.includes("redis.call('DEL', KEYS[5])")) throw new Error('GRAB_CLAIMED no longer matches GRAB');
 
 /** Loads a packet's state unless it is already there (the first rebuild wins; later ones are no-ops). */
 const LOAD = `
@@ -83,7 +111,7 @@ export function decodeShare(text: string): Share {
 type ScriptCall = (...args: Array<string | number>) => Promise<unknown>;
 
 export class RedPacketStore {
-  private readonly scripts: Record<'grab' | 'load' | 'release', ScriptCall>;
+  private readonly scripts: Record<'grab' | 'grabClaimed' | 'load' | 'release', ScriptCall>;
 
   constructor(
     private readonly redis: Redis,
@@ -91,11 +119,13 @@ export class RedPacketStore {
   ) {
     // Defined commands run by EVALSHA: the script body crosses the wire once, not per grab.
     redis.defineCommand('llRedPacketGrab', { numberOfKeys: 4, lua: GRAB });
+    redis.defineCommand('llRedPacketGrabClaimed', { numberOfKeys: 5, lua: GRAB_CLAIMED });
     redis.defineCommand('llRedPacketLoad', { numberOfKeys: 4, lua: LOAD });
     redis.defineCommand('llRedPacketRelease', { numberOfKeys: 4, lua: RELEASE });
     const commands = redis as unknown as Record<string, ScriptCall>;
     this.scripts = {
       grab: (...args) => commands.llRedPacketGrab.apply(redis, args),
+      grabClaimed: (...args) => commands.llRedPacketGrabClaimed.apply(redis, args),
       load: (...args) => commands.llRedPacketLoad.apply(redis, args),
       release: (...args) => commands.llRedPacketRelease.apply(redis, args),
     };
@@ -106,9 +136,26 @@ export class RedPacketStore {
     return [`${tag}:meta`, `${tag}:shares`, `${tag}:grabbed`, `${tag}:pending`];
   }
 
-  /** `checkedRoomId` is the room the caller has verified membership of ('' when none yet). */
-  async decide(packetId: string, userId: string, nowMs: number, passphrase: string, checkedRoomId: string): Promise<GrabDecision> {
-    const answer = (await this.scripts.grab(...this.keys(packetId), userId, nowMs, passphrase, checkedRoomId)) as string[];
+  /**
+   * `checkedRoomId` is the room the caller has verified membership of ('' when none yet). With
+   * `claim`, the same script claims the request's idempotency key (see GRAB_CLAIMED): it throws
+   * StoredRequestFound for another attempt's record, and marks a sold-out answer as recorded.
+   */
+  async decide(packetId: string, userId: string, nowMs: number, passphrase: string, checkedRoomId: string, claim?: { inWork: ClaimInWork; soldOut: { status: number; body: string } }): Promise<GrabDecision> {
+    let answer: string[];
+    if (claim) {
+      const { inWork, soldOut } = claim;
+      inWork.key = `${this.prefix}:{rp:${packetId}}:idem:${inWork.scope}:${inWork.keyHash}`;
+      const args = [inWork.attempt, inWork.requestHash, IN_WORK_LEASE_MS, IN_WORK_RECORD_TTL_SECONDS, soldOut.status, soldOut.body];
+      answer = (await this.scripts.grabClaimed(...this.keys(packetId), inWork.key, userId, nowMs, passphrase, checkedRoomId, ...args)) as string[];
+      if (answer[0] === 'STORED') {
+        const [, requestHash, status, responseStatus, responseBody] = answer;
+        throw new StoredRequestFound({ requestHash, status: status as 'in_flight' | 'completed', responseStatus: responseStatus ? Number(responseStatus) : null, responseBody: responseBody || null });
+      }
+      if (answer[0] === 'SOLD_OUT' && answer[1] === 'RECORDED') inWork.recorded = soldOut;
+    } else {
+      answer = (await this.scripts.grab(...this.keys(packetId), userId, nowMs, passphrase, checkedRoomId)) as string[];
+    }
     const [kind, value] = answer;
     if (kind === 'OK' || kind === 'ALREADY') return { kind, share: decodeShare(value) };
     if (kind === 'ROOM') return { kind, roomId: value };

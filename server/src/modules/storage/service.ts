@@ -1,7 +1,7 @@
 import type { Deposit, Storage, User } from '@liuliang/shared';
 import { DomainError, limitExceeded, notFound } from '../../platform/errors';
 import { inTransaction, toInt, type Sql } from '../../db/sql';
-import type { Deps } from '../../deps';
+import { redisKey, type Deps } from '../../deps';
 import { endOfShanghaiMonth, shanghaiMonthKey } from '../../platform/shanghai-time';
 import { EXTERNAL_ACCOUNTS, walletCode } from '../ledger';
 import { lockUser } from '../auth';
@@ -19,6 +19,7 @@ import {
   type DepositRow,
 } from './repository';
 import { storageTexts } from './messages';
+import { PlanCache } from './plan-cache';
 
 const planInsufficient = () => new DomainError('PLAN_INSUFFICIENT', storageTexts.planInsufficient);
 
@@ -26,8 +27,8 @@ const planInsufficient = () => new DomainError('PLAN_INSUFFICIENT', storageTexts
 export const RECONCILE_AFTER_TIMEOUTS = 2;
 export const RECONCILE_BATCH = 100;
 
-/** What banking is made of: the carrier, no Redis. */
-export type StorageDeps = Pick<Deps, 'config' | 'clock' | 'dataSource' | 'ledger' | 'carrier' | 'logger'>;
+/** What banking is made of: the carrier, and Redis for the plan views it keeps briefly. */
+export type StorageDeps = Pick<Deps, 'config' | 'clock' | 'dataSource' | 'ledger' | 'carrier' | 'logger' | 'redis'>;
 
 const toDeposit = (r: DepositRow): Deposit => ({
   id: String(r.id),
@@ -42,10 +43,17 @@ const toDeposit = (r: DepositRow): Deposit => ({
  * the carrier about the same request id: never deducted twice, never credited twice.
  */
 export class StorageService {
-  constructor(private readonly deps: StorageDeps) {}
+  private readonly plans: PlanCache;
+
+  constructor(private readonly deps: StorageDeps) {
+    this.plans = new PlanCache(deps.redis, (...parts) => redisKey(deps.config, ...parts), deps.config.STORAGE_VIEW_CACHE_SECONDS);
+  }
 
   async view(user: User): Promise<Storage> {
-    const plan = await this.deps.carrier.queryPlan(user.phone);
+    // The plan as the carrier said it within the last STORAGE_VIEW_CACHE_SECONDS, unless the user deposited since.
+    const cached = await this.plans.recall(user.id);
+    const plan = cached.plan ?? (await this.deps.carrier.queryPlan(user.phone));
+    if (!cached.plan) await this.plans.remember(user.id, cached.generation, plan);
     const bankedThisMonthMb = await this.bankedThisMonth(this.deps.dataSource.manager, user.id);
     const capLeftMb = Math.max(0, this.deps.config.DEPOSIT_MONTHLY_CAP_MB - bankedThisMonthMb);
     return {
@@ -102,7 +110,8 @@ export class StorageService {
   /** Asks the carrier to deduct (again, for a resumed deposit: the request id makes it once) and settles. */
   private async settleWithCarrier(user: User, depositId: string): Promise<Deposit> {
     const row = (await findDeposit(this.deps.dataSource.manager, depositId))!;
-    const answer = await this.deps.carrier.deduct({ requestId: row.request_id, phone: user.phone, amountMb: toInt(row.amount_mb) });
+    // The plan changes with the deduction (or may have: an unknown answer); the view must ask again.
+    const answer = await this.deps.carrier.deduct({ requestId: row.request_id, phone: user.phone, amountMb: toInt(row.amount_mb) }).finally(() => this.plans.forget(user.id));
     if (answer.outcome === 'succeeded') await this.complete(depositId);
     else if (answer.outcome === 'rejected') {
       await this.fail(depositId);
@@ -126,6 +135,7 @@ export class StorageService {
     for (const row of await pendingDepositsCreatedBy(dataSource.manager, olderThan, RECONCILE_BATCH)) {
       try {
         const answer = await carrier.queryDeduction(row.request_id);
+        await this.plans.forget(String(row.user_id));
         if (answer.status === 'succeeded') settled += (await this.complete(String(row.id))) ? 1 : 0;
         else settled += (await this.fail(String(row.id))) ? 1 : 0;
         // A request that never answered gets the settled deposit as its answer.
