@@ -88,12 +88,14 @@ export async function insertMember(sql: Sql, m: { groupId: string; phone: string
 }
 
 /** A member of the group named by their user id or by their membership id (a number still pending has only that). */
+/**
+ * A member by user id (digits) or, for a number still pending, by its opaque member id. The two
+ * are told apart by their form, never by `id = ? OR user_id = ?`: MySQL compares a string with a
+ * BIGINT as a number, so an opaque id starting `12…` would also match user 12.
+ */
 export async function findMember(sql: Sql, groupId: string, memberRef: string): Promise<MemberRow | null> {
-  const [row] = await sql.query('SELECT id, group_id, phone, user_id, added_at, joined_at FROM share_group_members WHERE group_id = ? AND (id = ? OR user_id = ?)', [
-    groupId,
-    memberRef,
-    memberRef,
-  ]);
+  const column = /^\d{1,20}$/.test(memberRef) ? 'user_id' : 'id';
+  const [row] = await sql.query(`SELECT id, group_id, phone, user_id, added_at, joined_at FROM share_group_members WHERE group_id = ? AND ${column} = ?`, [groupId, memberRef]);
   return row ?? null;
 }
 

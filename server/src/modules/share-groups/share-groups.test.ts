@@ -204,6 +204,16 @@ describe('share groups', () => {
     expect((await remove(owner, group.id, '999999')).status).toBe(404);
   });
 
+  it('never takes a member id that starts with digits for the user id those digits spell', async () => {
+    const owner = await person('owner', '13810000020');
+    const aunt = await person('aunt', '13810000021');
+    const group = await create(owner, 200);
+    await post(owner, `/${group.id}/members`, { phone: aunt.phone }, undefined);
+    // MySQL compares '<userId>zz' with a BIGINT as the number <userId>: the reference must be read by its form.
+    expect((await remove(owner, group.id, `${aunt.userId}zz`)).status).toBe(404);
+    expect(memberOf((await get(owner, `/${group.id}`)).body, aunt)).toBeDefined();
+  });
+
   it('keeps each person in one group, and a group within its member limit', async () => {
     const owner = await person('bigFamily', '13810000012', 100);
     const group = await create(owner, 50);
