@@ -87,13 +87,15 @@ export async function insertMember(sql: Sql, m: { groupId: string; phone: string
   }
 }
 
-/** A member of the group named by their user id or by their membership id (a number still pending has only that). */
+/**
+ * A member of the group named by their user id (digits) or by their membership id (a number
+ * still pending has only that). The ref's shape picks the one column it is compared with: MySQL
+ * compares a string with the numeric user_id as a number, so "12zz…" (a membership id that
+ * starts with digits, or junk) would otherwise also name user 12.
+ */
 export async function findMember(sql: Sql, groupId: string, memberRef: string): Promise<MemberRow | null> {
-  const [row] = await sql.query('SELECT id, group_id, phone, user_id, added_at, joined_at FROM share_group_members WHERE group_id = ? AND (id = ? OR user_id = ?)', [
-    groupId,
-    memberRef,
-    memberRef,
-  ]);
+  const column = /^\d{1,20}$/.test(memberRef) ? 'user_id' : 'id';
+  const [row] = await sql.query(`SELECT id, group_id, phone, user_id, added_at, joined_at FROM share_group_members WHERE group_id = ? AND ${column} = ?`, [groupId, memberRef]);
   return row ?? null;
 }
 
