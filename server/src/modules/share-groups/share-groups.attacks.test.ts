@@ -66,4 +66,36 @@ describe('share groups under attack', () => {
     });
     expect((await stack.client.get('/api/v1/dev/outbox?to=13621030099')).body.items).toEqual([]);
   });
+
+  it('keeps every MB when draws race a reclaim, a member removal and the close: the pool ends empty and what left it is what members and owner got', async () => {
+    await stack.sim.setPlan({ phone: '13821020100', totalMb: 10240, usedMb: 0 });
+    const owner = await signIn(stack.client, '13821020100');
+    expect((await stack.client.post('/api/v1/storage/deposits', { amountMb: 2000 }, { token: owner.token, idempotencyKey: true })).body.status).toBe('completed');
+    const group = ShareGroupSchema.parse((await stack.client.post('/api/v1/share-groups', { name: '乱', monthlyQuotaMb: 400 }, { token: owner.token, idempotencyKey: true })).body);
+    expect((await stack.client.post(`/api/v1/share-groups/${group.id}/fund`, { amountMb: 2000 }, { token: owner.token, idempotencyKey: true })).status).toBe(200);
+    const members = [];
+    for (let i = 1; i <= 4; i++) {
+      const member = await signIn(stack.client, `1382102010${i}`);
+      expect((await stack.client.post(`/api/v1/share-groups/${group.id}/members`, { phone: `1382102010${i}` }, { token: owner.token })).status).toBe(201);
+      members.push(member);
+    }
+    const wallet = async (token: string) => (await stack.client.get('/api/v1/wallet', { token })).body.balanceMb as number;
+    const draw = (token: string) => stack.client.post(`/api/v1/share-groups/${group.id}/draw`, { amountMb: 40 }, { token, idempotencyKey: true });
+    const answers = await Promise.all([
+      ...members.flatMap((m) => Array.from({ length: 6 }, () => draw(m.token))),
+      stack.client.post(`/api/v1/share-groups/${group.id}/reclaim`, { amountMb: 300 }, { token: owner.token, idempotencyKey: true }),
+      stack.client.delete(`/api/v1/share-groups/${group.id}/members/${members[0].userId}`, { token: owner.token }),
+      ...members.flatMap((m) => Array.from({ length: 6 }, () => draw(m.token))),
+      stack.client.delete(`/api/v1/share-groups/${group.id}`, { token: owner.token, idempotencyKey: true }),
+      ...members.flatMap((m) => Array.from({ length: 3 }, () => draw(m.token))),
+    ]);
+    // Every answer is a decision, never a crash: a draw lands, or is refused for the quota, a removed member, or the closed group.
+    expect(answers.filter((a) => ![200, 404, 409, 422].includes(a.status))).toEqual([]);
+    // Whichever order the group's lock gave them, the data that left the pool is exactly what the people got.
+    const memberWallets = await Promise.all(members.map((m) => wallet(m.token)));
+    for (const w of memberWallets) expect(w).toBeLessThanOrEqual(400);
+    expect(memberWallets.reduce((a, b) => a + b, 0) + (await wallet(owner.token))).toBe(2000);
+    const closed = ShareGroupSchema.parse((await stack.client.get(`/api/v1/share-groups/${group.id}`, { token: owner.token })).body);
+    expect({ status: closed.status, poolMb: closed.poolMb, members: closed.members }).toEqual({ status: 'closed', poolMb: 0, members: [] });
+  });
 });
