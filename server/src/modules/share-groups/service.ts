@@ -89,7 +89,7 @@ export class ShareGroupService {
     return groupId ? [await this.view(user, groupId)] : [];
   }
 
-  async view(user: Pick<User, 'id'>, groupId: string): Promise<ShareGroup> {
+  async view(user: Pick<User, 'id' | 'phone'>, groupId: string): Promise<ShareGroup> {
     const sql = this.deps.dataSource.manager;
     const { group } = await this.access(sql, user, groupId, 'member');
     return this.viewOf(sql, group);
@@ -256,15 +256,24 @@ export class ShareGroupService {
    * learns nothing, not even that the group exists (404); a member asking for an owner's
    * action is refused (403). `forChange` locks the group and refuses a closed one.
    */
-  private async access(sql: Sql, user: Pick<User, 'id'>, groupId: string, role: Role, forChange = false): Promise<{ group: GroupRow }> {
+  private async access(sql: Sql, user: Pick<User, 'id' | 'phone'>, groupId: string, role: Role, forChange = false): Promise<{ group: GroupRow }> {
     const group = await findGroup(sql, groupId, forChange);
     if (!group) throw notFound('No such share group.');
     const isOwner = String(group.owner_id) === user.id;
-    const isMember = isOwner || (await groupIdOfUser(sql, user.id)) === group.id;
+    const isMember = isOwner || (await groupIdOfUser(sql, user.id)) === group.id || (await this.joinedLate(sql, user, group.id));
     if (!isMember) throw notFound('No such share group.');
     if (role === 'owner' && !isOwner) throw forbidden('Only the owner of the group may do this.');
     if (forChange && group.status !== 'active') throw new DomainError('GROUP_CLOSED', 'This share group has been closed.');
     return { group };
+  }
+
+  /**
+   * An add that raced this number's first sign-in (it read "not registered", the sign-in's join
+   * found nothing yet, then the add committed) leaves the membership pending with a registered
+   * number; the member joins it here, on first use, instead of meeting a 404.
+   */
+  private async joinedLate(sql: Sql, user: Pick<User, 'id' | 'phone'>, groupId: string): Promise<boolean> {
+    return (await joinPendingMembership(sql, user.phone, user.id, this.deps.clock.now())) && (await groupIdOfUser(sql, user.id)) === groupId;
   }
 
   private async requirePool(sql: Sql, groupId: string, amountMb: number, now: Date): Promise<void> {

@@ -98,4 +98,26 @@ describe('share groups under attack', () => {
     const closed = ShareGroupSchema.parse((await stack.client.get(`/api/v1/share-groups/${group.id}`, { token: owner.token })).body);
     expect({ status: closed.status, poolMb: closed.poolMb, members: closed.members }).toEqual({ status: 'closed', poolMb: 0, members: [] });
   });
+
+  it('lets a member in whose add raced their first sign-in (left pending with a registered number) open and draw from the group', async () => {
+    // The race: the owner's add reads "not registered", the number's sign-in registers and runs
+    // its join hook (nothing to join yet), then the add commits a pending row. That end state is
+    // set up here directly, since the interleaving itself cannot be forced through the API.
+    await stack.sim.setPlan({ phone: '13821020200', totalMb: 10240, usedMb: 0 });
+    const owner = await signIn(stack.client, '13821020200');
+    expect((await stack.client.post('/api/v1/storage/deposits', { amountMb: 500 }, { token: owner.token, idempotencyKey: true })).body.status).toBe('completed');
+    const group = ShareGroupSchema.parse((await stack.client.post('/api/v1/share-groups', { name: '家', monthlyQuotaMb: 100 }, { token: owner.token, idempotencyKey: true })).body);
+    await stack.client.post(`/api/v1/share-groups/${group.id}/fund`, { amountMb: 500 }, { token: owner.token, idempotencyKey: true });
+    const late = await signIn(stack.client, '13821020201');
+    await stack.server.deps.dataSource.query(
+      `INSERT INTO share_group_members (id, group_id, phone, user_id, added_at, joined_at) VALUES ('racedpendingmember0000000', ?, '13821020201', NULL, NOW(3), NULL)`,
+      [group.id],
+    );
+
+    const seen = await stack.client.get(`/api/v1/share-groups/${group.id}`, { token: late.token });
+    expect(seen.status).toBe(200);
+    expect(ShareGroupSchema.parse(seen.body).members.find((m) => m.userId === late.userId)?.status).toBe('joined');
+    const drawn = await stack.client.post(`/api/v1/share-groups/${group.id}/draw`, { amountMb: 30 }, { token: late.token, idempotencyKey: true });
+    expect(drawn.status).toBe(200);
+  });
 });
