@@ -205,8 +205,8 @@ describe('share groups', () => {
   });
 
   it('never takes a member id that starts with digits for the user id those digits spell', async () => {
-    const owner = await person('owner', '13810000020');
-    const aunt = await person('aunt', '13810000021');
+    const owner = await person('digits-owner', '13810000022');
+    const aunt = await person('digits-aunt', '13810000023');
     const group = await create(owner, 200);
     await post(owner, `/${group.id}/members`, { phone: aunt.phone }, undefined);
     // MySQL compares '<userId>zz' with a BIGINT as the number <userId>: the reference must be read by its form.
