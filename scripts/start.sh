@@ -62,6 +62,11 @@ for _ in $(seq 1 60); do
   sleep 1
 done
 
+# Development only: a demo sponsor with a running check-in activity (idempotent; never in production).
+if [ "$NODE_ENV" = development ]; then
+  node server/dist/cli/dev-seed.js || echo "(the demo sponsor could not be seeded; see above)" >&2
+fi
+
 cat <<MSG
 
   Liuliang is running.

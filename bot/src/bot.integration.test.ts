@@ -1,6 +1,8 @@
 import { formatMb, type RedPacket } from '@liuliang/shared';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
 import { startTestStack, type TestStack } from '../../server/src/test-support/stack';
+import { signIn } from '../../server/src/test-support/http-client';
+import { activityRequest, grantOperator, publishedActivity, sponsorWithBudget } from '../../server/src/test-support/sponsors';
 import { createBot, quietWechatyLog, type LiuliangBot } from './bot';
 import { silentLogger } from './logger';
 
@@ -192,5 +194,23 @@ describe('the bot with the real service', () => {
     await eventually('every message marked sent', async () => (await wechatRows()).every((row) => row.status === 'sent'));
     expect(Array.from({ length: RESTART_GIFTS }, (_, i) => delivered(i))).toEqual(Array(RESTART_GIFTS).fill(1));
     expect(await balance(xiaohong) + (await balance(xiaogang)) + (await balance(xiaoming))).toBe(1024);
+  });
+
+  // Last: the reward is data from outside the three friends' wallets, which the tests above count.
+  it('checks in to a sponsor\'s activity by 签到, once a day, and the reward notice arrives in private', async () => {
+    const { xiaogang } = people;
+    await grantOperator(stack, '13900000099', 'admin');
+    const admin = await signIn(stack.client, '13900000099');
+    const sid = await sponsorWithBudget(stack.client, admin.token, '13900000098', 1000);
+    const owner = await signIn(stack.client, '13900000098');
+    await publishedActivity(stack.client, owner.token, sid, activityRequest(new Date(), { title: '群签到' }));
+    const before = await balance(xiaogang);
+    xiaogang.contact.say('签到').to(room);
+    await eventually('the check-in reply', () => said(roomLines, /签到成功！「群签到」获得 10 MB，已连续签到 1 天/));
+    expect(await balance(xiaogang)).toBe(before + 10);
+    await eventually('the reward notice in private', () => said(privately('xiaogang'), /你在「群签到」获得 10 MB/));
+    xiaogang.contact.say('签到').to(room);
+    await eventually('the second check-in refused', () => said(roomLines, /今天已经签到过了/));
+    expect(await balance(xiaogang)).toBe(before + 10);
   });
 });

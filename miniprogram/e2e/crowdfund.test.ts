@@ -67,6 +67,8 @@ describe('a crowdfund in the browser, against the real stack', () => {
     expect(await onScreen(a, 'navbar').innerText()).toContain('我的众筹');
     await onScreen(a, 'go-create-crowdfund').click();
     await (await waitOnScreen(a, 'crowdfund-title-input')).fill(TITLE);
+    // The list page that opened this one leaves the screen a moment after this one arrives.
+    await untilCount(a, 'navbar', 1);
     expect(await onScreen(a, 'navbar').innerText()).toContain('发起众筹');
     await onScreen(a, 'crowdfund-goal-input').fill(String(GOAL_MB));
     await onScreen(a, 'crowdfund-duration-259200').click();

@@ -18,6 +18,10 @@ export default defineAppConfig({
     'pages/crowdfund-create/index',
     'pages/my-crowdfunds/index',
     'pages/family/index',
+    'pages/activities/index',
+    'pages/sponsor/index',
+    'pages/sponsor-report/index',
+    'pages/ops/index',
   ],
   window: {
     backgroundTextStyle: 'light',

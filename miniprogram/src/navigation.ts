@@ -19,10 +19,18 @@ export const PAGES = {
   createCrowdfund: '/pages/crowdfund-create/index',
   myCrowdfunds: '/pages/my-crowdfunds/index',
   family: '/pages/family/index',
+  activities: '/pages/activities/index',
+  sponsor: '/pages/sponsor/index',
+  sponsorReport: '/pages/sponsor-report/index',
+  ops: '/pages/ops/index',
 } as const;
 
 export function crowdfundPagePath(crowdfundId: string): string {
   return `${PAGES.crowdfund}?id=${encodeURIComponent(crowdfundId)}`;
+}
+
+export function sponsorReportPath(sponsorId: string, activityId: string): string {
+  return `${PAGES.sponsorReport}?sid=${encodeURIComponent(sponsorId)}&aid=${encodeURIComponent(activityId)}`;
 }
 
 export function packetPagePath(packetId: string): string {
@@ -56,6 +64,15 @@ export function loginPagePath(returnTo?: string): string {
 /** Replaces the current page by sign-in, remembering where to come back to. */
 export function goToSignIn(returnTo?: string): void {
   void Taro.redirectTo({ url: loginPagePath(returnTo) });
+}
+
+/** An app link to `pagePath` (with its query): on H5 a full URL, on weapp the page path. */
+export function appLinkFor(pagePath: string): string {
+  if (process.env.TARO_ENV === 'h5') {
+    const { origin, pathname } = window.location;
+    return `${origin}${pathname}#${pagePath}`;
+  }
+  return pagePath;
 }
 
 /** The link a friend opens: on H5 a full URL to this packet's page; on weapp the page path. */

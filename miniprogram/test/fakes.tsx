@@ -52,6 +52,18 @@ export function fakeApi(answers: Partial<{ [K in keyof ApiClient]: jest.Mock }> 
     'removeShareGroupMember',
     'moveShareGroupPool',
     'closeShareGroup',
+    'listActivities',
+    'checkIn',
+    'inviteCode',
+    'shareActivity',
+    'helpShare',
+    'listMySponsors',
+    'listSponsorActivities',
+    'createActivity',
+    'changeActivity',
+    'getActivityReport',
+    'createSponsor',
+    'topUpSponsor',
   ];
   const api = {} as { [K in keyof ApiClient]: jest.Mock };
   for (const name of names) api[name] = answers[name] ?? unexpected(name);

@@ -39,6 +39,10 @@ import { TipService } from './modules/tips/service';
 import { addTipRoutes } from './http/routes/tips';
 import { ShareGroupService } from './modules/share-groups/service';
 import { addShareGroupRoutes } from './http/routes/share-groups';
+import { SponsorService, rolesOf } from './modules/sponsors/service';
+import { ActivityService } from './modules/sponsors/activities';
+import { ParticipationService } from './modules/sponsors/participation';
+import { addActivityRoutes, addOpsRoutes, addSponsorRoutes } from './http/routes/sponsors';
 
 export interface Services {
   auth: AuthService;
@@ -51,6 +55,9 @@ export interface Services {
   crowdfunds: CrowdfundService;
   tips: TipService;
   shareGroups: ShareGroupService;
+  sponsors: SponsorService;
+  activities: ActivityService;
+  participation: ParticipationService;
 }
 
 export function createServices(deps: Deps, events: RedPacketEvents & Partial<WalletEvents> = silentEvents, crowdfundEvents: CrowdfundEvents = silentCrowdfundEvents): Services {
@@ -69,6 +76,10 @@ export function createServices(deps: Deps, events: RedPacketEvents & Partial<Wal
   const redPackets = new RedPacketService(deps, Math.random, events, wallets);
   const crowdfunds = new CrowdfundService(deps, crowdfundEvents);
   const tips = new TipService(deps, redPackets, crowdfunds);
+  const sponsors = new SponsorService(deps);
+  const activities = new ActivityService(deps, Math.random);
+  const participation = new ParticipationService(deps, activities);
+  auth.onRegistration((sql, user, context) => participation.rewardInvite(sql, user, context));
   return {
     auth,
     gifts,
@@ -80,6 +91,9 @@ export function createServices(deps: Deps, events: RedPacketEvents & Partial<Wal
     shareGroups,
     crowdfunds,
     tips,
+    sponsors,
+    activities,
+    participation,
   };
 }
 
@@ -95,7 +109,7 @@ export function createApi(deps: Deps, services: Services): Api {
       redisInWork: redisInWorkIdempotencyStore(deps.redis),
     },
   });
-  addAuthRoutes(api, services.auth);
+  addAuthRoutes(api, services.auth, (user) => rolesOf(deps.dataSource.manager, user.phone));
   addLimitRoutes(api, deps.config);
   addWalletRoutes(api, deps, LEDGER_REGISTRY);
   addStorageRoutes(api, services.storage);
@@ -108,6 +122,9 @@ export function createApi(deps: Deps, services: Services): Api {
   addShareGroupRoutes(api, services.shareGroups);
   addProfileRoutes(api, deps);
   addRedPacketRecordRoutes(api, services.redPackets);
+  addOpsRoutes(api, services.sponsors);
+  addSponsorRoutes(api, deps, services.sponsors, services.activities);
+  addActivityRoutes(api, services.activities, services.participation);
   return api;
 }
 

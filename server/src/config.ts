@@ -107,6 +107,11 @@ export const ConfigSchema = z.object({
   CROWDFUND_MAX_SECONDS: int(30 * 24 * 60 * 60),
   // Share groups (SPEC §3.6): members per group, the owner included.
   SHARE_GROUP_MAX_MEMBERS: int(10),
+  // Sponsors and activities (SPEC §3.9)
+  /** A sponsor's budget lot lives this many months after its top-up. */
+  SPONSOR_BUDGET_MONTHS: int(12),
+  /** Whether a new user who signs up with an invite code is rewarded too, as well as the inviter. */
+  INVITE_REWARDS_INVITEE: boolean.default(false),
 
   // Wallet view: lots expiring within this many days count as "expiring soon".
   EXPIRING_SOON_DAYS: int(7),

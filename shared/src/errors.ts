@@ -32,6 +32,26 @@ export const ERROR_CODES = [
   'CLOSED',
   /** 422: a tip to oneself (one's own packet, crowdfund or user id). */
   'SELF_TIP',
+  /** A message template names a variable that is not one of SPEC §3.9's. */
+  'UNKNOWN_TEMPLATE_VARIABLE',
+  /** The sponsor's budget cannot fund what was asked (an activity's publish). */
+  'INSUFFICIENT_BUDGET',
+  /** The activity's escrow cannot pay this reward whole; nothing was paid. */
+  'BUDGET_EXHAUSTED',
+  'ALREADY_CHECKED_IN',
+  /** The activity's window has not opened yet. */
+  'NOT_STARTED',
+  /** The activity is over (its window closed, or it was ended). */
+  'ACTIVITY_ENDED',
+  'ACTIVITY_PAUSED',
+  /** The activity's targeting leaves the caller out. */
+  'NOT_ELIGIBLE',
+  /** A life-cycle step the activity's status does not allow (publishing twice, resuming a running one). */
+  'WRONG_STATE',
+  /** A top-up reference already recorded for this sponsor with another amount. */
+  'REFERENCE_REUSED',
+  /** Removing or demoting a sponsor's only owner. */
+  'LAST_OWNER',
   /** 503: a hot resource (a red packet) is briefly held by other work; nothing was done; try again. */
   'BUSY',
   /** 503 with Retry-After: the database or Redis is down and nothing was done; try again. */
@@ -64,6 +84,17 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   WRONG_PASSPHRASE: 403,
   NOT_IN_ROOM: 403,
   CONTACT_NOT_BOUND: 403,
+  NOT_ELIGIBLE: 403,
+  UNKNOWN_TEMPLATE_VARIABLE: 400,
+  BUDGET_EXHAUSTED: 409,
+  ALREADY_CHECKED_IN: 409,
+  NOT_STARTED: 409,
+  ACTIVITY_ENDED: 409,
+  ACTIVITY_PAUSED: 409,
+  WRONG_STATE: 409,
+  REFERENCE_REUSED: 409,
+  LAST_OWNER: 409,
+  INSUFFICIENT_BUDGET: 422,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   IDEMPOTENCY_IN_FLIGHT: 409,
@@ -130,6 +161,8 @@ export const LIMIT_RULES = [
   'crowdfund.duration.max',
   /** A share group with more members than allowed, its owner included (`limit`: members). */
   'share-group.members',
+  /** A reward that would take a user past the activity's per-user cap (`limit`: the cap in MB). */
+  'activity.per-user-cap',
 ] as const;
 
 export type LimitRuleName = (typeof LIMIT_RULES)[number];

@@ -10,3 +10,4 @@ export * from './crowdfunds';
 export * from './tips';
 export * from './share-groups';
 export * from './app-schemas';
+export * from './sponsors';

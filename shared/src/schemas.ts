@@ -18,7 +18,15 @@ export const IsoTimeSchema = z.string();
 export const SmsCodeRequestSchema = z.strictObject({ phone: PhoneSchema });
 export const SmsCodeResponseSchema = z.object({ sent: z.literal(true), resendAfterSeconds: z.number().int() });
 
-export const LoginRequestSchema = z.strictObject({ phone: PhoneSchema, code: z.string().regex(/^\d{6}$/, 'six digits') });
+/** `invite`: an activity's invite code; a first sign-up with it rewards the inviter (SPEC §3.9). */
+export const LoginRequestSchema = z.strictObject({
+  phone: PhoneSchema,
+  code: z.string().regex(/^\d{6}$/, 'six digits'),
+  invite: z
+    .string()
+    .regex(/^[0-9a-z]{1,32}$/, 'an invite code')
+    .optional(),
+});
 export const UserSchema = z.object({
   id: z.string(),
   phone: PhoneSchema,
@@ -59,6 +67,9 @@ export const CounterpartyAccountSchema = z.enum([
   'crowdfund',
   'share_group',
   'cash_out',
+  'sponsor_purchases',
+  'activity',
+  'sponsor',
 ]);
 /** Who or what was on the other side of a transfer: structure, worded by the mini-program and the bot. */
 export const CounterpartySchema = z.discriminatedUnion('type', [

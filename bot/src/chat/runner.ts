@@ -9,6 +9,8 @@ import {
   bindInPrivateText,
   bindStartFirstText,
   boundText,
+  checkedInAlreadyText,
+  checkinText,
   depositText,
   drawnText,
   familyText,
@@ -16,6 +18,7 @@ import {
   helpText,
   mentionNotFoundText,
   noFamilyText,
+  noCheckinActivityText,
   packetAnnouncementText,
   packetOnlyInRoomsText,
   parseErrorText,
@@ -45,6 +48,9 @@ export interface CommandRunnerDeps {
 
 /** The nickname the service gives a new user until they choose one (modules/auth/users.ts). */
 const DEFAULT_NICKNAME = /^用户[A-Z]{6}$/;
+
+/** Bound on the activities one 签到 checks in to: one message, a bounded amount of work. */
+const CHECKINS_PER_MESSAGE_MAX = 5;
 
 type BoundCommand = Exclude<Command, { kind: 'help' } | { kind: 'welcome' } | { kind: 'bind-phone' } | { kind: 'bind-code' }>;
 
@@ -142,6 +148,8 @@ export class CommandRunner {
       case 'family':
       case 'draw':
         return this.family(command, turn, lang);
+      case 'checkin':
+        return this.checkIn(turn, lang);
     }
   }
 
@@ -169,6 +177,29 @@ export class CommandRunner {
     if (command.kind === 'family') return turn.reply(familyText(group, talkerUserId, lang));
     const after = await service.drawFromShareGroup(turn.talker.id, group.id, command.amount.amountMb, idempotencyKeyFor(turn.messageId));
     await turn.reply(drawnText(after, command.amount.amountMb, talkerUserId, lang) + unitNote([command.amount], lang));
+  }
+
+  /**
+   * 签到: checks in to every running check-in activity the talker has not checked in to today,
+   * one line each. Each check-in's key comes from the message and the activity, so a message the
+   * bot sees twice checks in once.
+   */
+  private async checkIn(turn: ChatTurn, lang: Lang): Promise<void> {
+    const contactId = turn.talker.id;
+    const open = (await this.deps.service.listActivities(contactId)).filter((a) => a.type === 'signin');
+    if (open.length === 0) return turn.reply(noCheckinActivityText(lang));
+    const due = open.filter((a) => a.progress?.checkedInToday !== true).slice(0, CHECKINS_PER_MESSAGE_MAX);
+    if (due.length === 0) return turn.reply(checkedInAlreadyText(lang));
+    const lines: string[] = [];
+    for (const activity of due) {
+      try {
+        lines.push(checkinText(activity, await this.deps.service.checkIn(contactId, activity.id, idempotencyKeyFor(turn.messageId, activity.id)), lang));
+      } catch (error) {
+        if (!(error instanceof ServiceError)) throw error;
+        lines.push(`「${activity.title}」${serviceErrorText(error, 'checkin', lang)}`);
+      }
+    }
+    await turn.reply(lines.join('\n'));
   }
 
   private async startBinding(phone: string, turn: ChatTurn, lang: Lang): Promise<void> {

@@ -23,7 +23,7 @@ export type Command =
   | { kind: 'family' }
   /** Draws from the talker's family share group into their wallet. */
   | { kind: 'draw'; amount: ParsedAmount }
-
+  | { kind: 'checkin' }
   /** "你好" in a direct chat: a welcome, with what the bot can do. */
   | { kind: 'welcome' };
 

@@ -56,6 +56,7 @@ const KEYWORDS: readonly Keyword[] = [
   // only "领取 <amount>" draws; a bare "领取" stays chat (and may be a packet's passphrase),
   // and a misread one addressed to the bot is answered with the usage, which points to 抢.
   ...keywords('draw', ['/draw', '/领取', '领取'], ['draw']),
+  ...keywords('checkin', ['/checkin', '/签到', '签到', '打卡'], ['checkin']),
 ].sort((a, b) => b.word.length - a.word.length);
 
 /** Words one slip away from a command ("转增" for 转赠): answered with a hint, never acted on. */
@@ -146,7 +147,7 @@ function findKeyword(text: string): { keyword: Keyword; rest: string } | null {
 }
 
 function takesNoArguments(command: CommandName): boolean {
-  return command === 'help' || command === 'balance' || command === 'grab' || command === 'family';
+  return command === 'help' || command === 'balance' || command === 'grab' || command === 'family' || command === 'checkin';
 }
 
 function parseArguments(command: CommandName, rest: string, context: ParseContext): Command | ParseError {
@@ -157,6 +158,8 @@ function parseArguments(command: CommandName, rest: string, context: ParseContex
       return { kind: 'balance' };
     case 'grab':
       return { kind: 'grab' };
+    case 'checkin':
+      return { kind: 'checkin' };
     case 'bind':
       return parseBind(rest);
     case 'give':

@@ -18,6 +18,7 @@ const USAGE: Readonly<Record<CommandName, { zh: string; en: string }>> = {
   pledge: { zh: '支持 众筹编号 100M', en: '/pledge <crowdfund id> 100M' },
   family: { zh: '家庭（看看家庭共享的流量池和本月额度）', en: '/family (your family share group: its pool and this month\'s quota)' },
   draw: { zh: '领取 100M（从家庭共享领流量；抢红包请发「抢」）', en: '/draw 100M (take data from your family share group; to grab a red packet say "grab")' },
+  checkin: { zh: '签到（参加赞助商的每日签到活动）', en: '/checkin (the sponsors\' daily check-in activities)' },
 };
 
 export function usageOf(command: CommandName, lang: Lang): string {
@@ -25,7 +26,7 @@ export function usageOf(command: CommandName, lang: Lang): string {
 }
 
 export function helpText(lang: Lang): string {
-  const order: CommandName[] = ['bind', 'balance', 'give', 'hongbao', 'hongbao-equal', 'grab', 'bank', 'family', 'draw', 'tip', 'crowdfund', 'pledge'];
+  const order: CommandName[] = ['bind', 'balance', 'give', 'hongbao', 'hongbao-equal', 'grab', 'bank', 'family', 'draw', 'tip', 'crowdfund', 'pledge', 'checkin'];
   const lines = order.map((command) => `· ${usageOf(command, lang)}`);
   const title = pick(lang, '流量小助手能做这些：', 'Liuliang bot commands:');
   const amounts = pick(lang, '金额可写 100M、100MB、100兆、1.5G、1GB（1 GB = 1024 MB）', 'Amounts: 100M, 100MB, 1.5G, 1GB (1 GB = 1024 MB)');
@@ -125,6 +126,7 @@ const COMMAND_WORDS: Readonly<Record<CommandName, string>> = {
   pledge: '支持',
   family: '家庭',
   draw: '领取',
+  checkin: '签到',
 };
 
 /** The answer to a hello in a direct chat: who the bot is, then what it can do. */
@@ -255,6 +257,23 @@ export function packetOnlyInRoomsText(lang: Lang): string {
 
 export function grabOnlyInRoomsText(lang: Lang): string {
   return pick(lang, '抢红包要在群里哦。', 'Grab red packets in the group chat.');
+}
+
+/** One activity's check-in, as a line of the reply to 签到. */
+export function checkinText(activity: { title: string; sponsorName: string }, result: { amountMb: number; streak: number }, lang: Lang): string {
+  return pick(
+    lang,
+    `签到成功！「${activity.title}」获得 ${formatMb(result.amountMb)}，已连续签到 ${result.streak} 天（${activity.sponsorName} 赞助）。`,
+    `Checked in to "${activity.title}": ${formatMb(result.amountMb)}, ${result.streak} day(s) in a row (sponsored by ${activity.sponsorName}).`,
+  );
+}
+
+export function noCheckinActivityText(lang: Lang): string {
+  return pick(lang, '现在没有你能参加的签到活动。', 'There is no check-in activity open to you right now.');
+}
+
+export function checkedInAlreadyText(lang: Lang): string {
+  return pick(lang, '今天已经签到过了，明天再来吧。', 'You have already checked in today; come back tomorrow.');
 }
 
 export function noFamilyText(lang: Lang): string {

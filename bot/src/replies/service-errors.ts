@@ -78,6 +78,25 @@ export function serviceErrorText(error: ServiceError, command: CommandKind, lang
       return pick(lang, '这个家庭共享组已经解散了。', 'That family share group has been closed.');
     case 'IDEMPOTENCY_IN_FLIGHT':
       return pick(lang, '上一条还在处理中，请稍等。', 'Still working on that; one moment.');
+    case 'ALREADY_CHECKED_IN':
+      return pick(lang, '今天已经签到过了，明天再来吧。', 'You have already checked in today; come back tomorrow.');
+    case 'BUDGET_EXHAUSTED':
+      return pick(lang, '活动奖励已经发完了。', 'This activity has given out all its data.');
+    case 'NOT_STARTED':
+      return pick(lang, '活动还没开始。', 'The activity has not started yet.');
+    case 'ACTIVITY_ENDED':
+      return pick(lang, '活动已经结束了。', 'The activity has ended.');
+    case 'ACTIVITY_PAUSED':
+      return pick(lang, '活动暂停中，稍后再来。', 'The activity is paused; try again later.');
+    case 'NOT_ELIGIBLE':
+      return pick(lang, '这个活动不面向你。', 'This activity is not open to you.');
+    case 'UNKNOWN_TEMPLATE_VARIABLE':
+    case 'INSUFFICIENT_BUDGET':
+    case 'WRONG_STATE':
+    case 'REFERENCE_REUSED':
+    case 'LAST_OWNER':
+      // Sponsor and operator work is done in the app, never through the bot.
+      return pick(lang, '这个操作请在小程序里完成。', `Please do that in the app${detailEn}.`);
     case 'UNAUTHENTICATED':
     case 'FORBIDDEN':
     case 'IDEMPOTENCY_KEY_MISSING':
@@ -145,6 +164,8 @@ function ruleText(details: unknown, lang: Lang): string | null {
       return pick(lang, `众筹期限最多 ${durationText(limit, 'zh')}。`, `A crowdfund runs at most ${durationText(limit, 'en')}.`);
     case 'share-group.members':
       return pick(lang, `家庭共享组最多 ${limit} 人（含户主）。`, `A family share group has at most ${limit} members, the owner included.`);
+    case 'activity.per-user-cap':
+      return pick(lang, `这个活动每人最多领 ${formatMb(limit)}。`, `This activity gives each person at most ${formatMb(limit)}.`);
     default:
       return null;
   }

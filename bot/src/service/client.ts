@@ -18,6 +18,10 @@ import {
   ShareGroupSchema,
   pageOf,
   type ShareGroup,
+  ActivitySchema,
+  CheckinResultSchema,
+  type Activity,
+  type CheckinResult,
 } from '@liuliang/shared';
 import { isErrorCode, ServiceError } from './errors';
 import {
@@ -142,6 +146,15 @@ export class ServiceClient {
   grabInRoom(actingContactId: string, roomId: string, passphrase: string | undefined, idempotencyKey: string): Promise<RoomGrabResult> {
     const body = passphrase === undefined ? {} : { passphrase };
     return this.request('POST', `/bot/rooms/${encodeURIComponent(roomId)}/grab`, { schema: RoomGrabResultSchema, body, actingContactId, idempotencyKey });
+  }
+
+  /** The activities running now that the acting user is eligible for, with their progress. */
+  async listActivities(actingContactId: string): Promise<Activity[]> {
+    return (await this.request('GET', '/activities', { schema: pageOf(ActivitySchema), actingContactId })).items;
+  }
+
+  checkIn(actingContactId: string, activityId: string, idempotencyKey: string): Promise<CheckinResult> {
+    return this.request('POST', `/activities/${encodeURIComponent(activityId)}/checkin`, { schema: CheckinResultSchema, actingContactId, idempotencyKey });
   }
 
   /** The family share group the contact's user belongs to, or null (a person is in at most one). */

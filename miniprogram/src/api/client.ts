@@ -55,6 +55,27 @@ import {
   type RedPacketCover,
   type RedPacketRecords,
   type RedPacketRole,
+  ActivityReportSchema,
+  ActivitySchema,
+  CheckinResultSchema,
+  HelpResultSchema,
+  InviteCodeSchema,
+  ShareSchema,
+  type HelpResult,
+  type InviteCode,
+  type Share,
+  MeSchema,
+  MySponsorsSchema,
+  SponsorSchema,
+  TopupSchema,
+  type Activity,
+  type ActivityCreateRequest,
+  type ActivityReport,
+  type CheckinResult,
+  type Me,
+  type MySponsor,
+  type Sponsor,
+  type Topup,
 } from '@liuliang/shared';
 import { ApiError } from './errors';
 
@@ -172,6 +193,8 @@ export function createApiClient(options: ApiClientOptions) {
   const crowdfundPath = (crowdfundId: string) => `/crowdfunds/${encodeURIComponent(crowdfundId)}`;
   const shareGroupPage = pageOf(ShareGroupSchema) as unknown as AnswerSchema<Page<ShareGroup>>;
   const shareGroupPath = (groupId: string, rest = '') => `/share-groups/${encodeURIComponent(groupId)}${rest}`;
+  const activityPage = pageOf(ActivitySchema) as unknown as AnswerSchema<Page<Activity>>;
+  const mySponsors = MySponsorsSchema as unknown as AnswerSchema<{ items: MySponsor[] }>;
 
   return {
     requestSmsCode: (phone: string) => call('POST', '/auth/sms-code', SmsCodeResponseSchema, { body: { phone } }),
@@ -180,7 +203,8 @@ export function createApiClient(options: ApiClientOptions) {
     logout: (): Promise<{ signedOut: true }> => call('POST', '/auth/logout', SignedOutSchema),
     /** The configured limits; read once a session through useLimits, not per page. */
     getLimits: (): Promise<Limits> => call('GET', '/limits', LimitsSchema),
-    getMe: (): Promise<User> => call('GET', '/me', UserSchema),
+    /** The user with the roles they act in (operator, sponsor memberships). */
+    getMe: (): Promise<Me> => call('GET', '/me', MeSchema),
     getWallet: (): Promise<Wallet> => call('GET', '/wallet', WalletSchema),
     listWalletEntries: (page: { limit?: number; cursor?: string | null } = {}): Promise<Page<WalletEntry>> =>
       call('GET', `/wallet/entries${queryString({ limit: page.limit ?? HISTORY_PAGE_SIZE, cursor: page.cursor ?? undefined })}`, walletPage),
@@ -223,6 +247,27 @@ export function createApiClient(options: ApiClientOptions) {
       call('POST', shareGroupPath(groupId, `/${move}`), ShareGroupSchema, { body: { amountMb }, idempotencyKey }),
     /** The owner closes the group: the whole pool goes back to them and every member is released. */
     closeShareGroup: (groupId: string, idempotencyKey: string): Promise<ShareGroup> => call('DELETE', shareGroupPath(groupId), ShareGroupSchema, { idempotencyKey }),
+    // Activities, sponsors and operators (SPEC §3.9, §3.10)
+    listActivities: (): Promise<Page<Activity>> => call('GET', '/activities', activityPage),
+    checkIn: (activityId: string, idempotencyKey: string): Promise<CheckinResult> =>
+      call('POST', `/activities/${encodeURIComponent(activityId)}/checkin`, CheckinResultSchema, { idempotencyKey }),
+    inviteCode: (activityId: string): Promise<InviteCode> => call('POST', `/activities/${encodeURIComponent(activityId)}/invite`, InviteCodeSchema),
+    shareActivity: (activityId: string): Promise<Share> => call('POST', `/activities/${encodeURIComponent(activityId)}/share`, ShareSchema),
+    helpShare: (code: string, idempotencyKey: string): Promise<HelpResult> =>
+      call('POST', `/activities/shares/${encodeURIComponent(code)}/help`, HelpResultSchema, { idempotencyKey }),
+    listMySponsors: (): Promise<{ items: MySponsor[] }> => call('GET', '/sponsors/mine', mySponsors),
+    listSponsorActivities: (sponsorId: string): Promise<Page<Activity>> => call('GET', `/sponsors/${encodeURIComponent(sponsorId)}/activities`, activityPage),
+    createActivity: (sponsorId: string, request: ActivityCreateRequest): Promise<Activity> =>
+      call('POST', `/sponsors/${encodeURIComponent(sponsorId)}/activities`, ActivitySchema, { body: request }),
+    /** `step`: publish and end move data (an Idempotency-Key); pause and resume do not. */
+    changeActivity: (sponsorId: string, activityId: string, step: 'publish' | 'pause' | 'resume' | 'end', idempotencyKey?: string): Promise<Activity> =>
+      call('POST', `/sponsors/${encodeURIComponent(sponsorId)}/activities/${encodeURIComponent(activityId)}/${step}`, ActivitySchema, { idempotencyKey }),
+    getActivityReport: (sponsorId: string, activityId: string): Promise<ActivityReport> =>
+      call('GET', `/sponsors/${encodeURIComponent(sponsorId)}/activities/${encodeURIComponent(activityId)}/report`, ActivityReportSchema),
+    createSponsor: (request: { name: string; ownerPhone: string }, idempotencyKey: string): Promise<Sponsor> =>
+      call('POST', '/ops/sponsors', SponsorSchema, { body: request, idempotencyKey }),
+    topUpSponsor: (sponsorId: string, request: { amountMb: number; reference: string }, idempotencyKey: string): Promise<Topup> =>
+      call('POST', `/ops/sponsors/${encodeURIComponent(sponsorId)}/topups`, TopupSchema, { body: request, idempotencyKey }),
   };
 }
 

@@ -51,6 +51,17 @@ const FAILURE_MESSAGES: Record<FailureCode, string> = {
   CONTACT_NOT_BOUND: '还没有绑定手机号',
   CLOSED: '这个众筹已经结束了',
   SELF_TIP: '不能打赏自己',
+  UNKNOWN_TEMPLATE_VARIABLE: '消息模板里有不认识的变量，只能用 {nickname} {amount} {activity} {sponsor} {balance} {expiresAt} {streak}',
+  INSUFFICIENT_BUDGET: '赞助预算不足（或预算在活动结束前到期），请先充值',
+  BUDGET_EXHAUSTED: '活动奖励已经发完了',
+  ALREADY_CHECKED_IN: '今天已经签到过了，明天再来',
+  NOT_STARTED: '活动还没开始',
+  ACTIVITY_ENDED: '活动已经结束了',
+  ACTIVITY_PAUSED: '活动暂停中，稍后再来',
+  NOT_ELIGIBLE: '这个活动不面向你',
+  WRONG_STATE: '活动当前的状态不能这样操作',
+  REFERENCE_REUSED: '这个付款单号已经用不同金额登记过了',
+  LAST_OWNER: '赞助商至少要保留一位所有者',
   BUSY: '人太多了，这次操作没有执行，请稍后再试',
   UNAVAILABLE: '服务暂时不可用，这次操作没有执行，请稍后再试',
   INTERNAL: '服务出了点问题，请稍后再试',
@@ -115,6 +126,8 @@ export function limitSentence(details: unknown): string | null {
       return `众筹期限最多 ${Math.floor(limit / 86_400)} 天`;
     case 'share-group.members':
       return `家庭组最多 ${limit} 人（含户主）`;
+    case 'activity.per-user-cap':
+      return `这个活动每人最多领 ${formatMb(limit)}`;
     default:
       return null;
   }

@@ -67,6 +67,10 @@ const STORIES: Record<string, { in?: StoryTeller; out?: StoryTeller }> = {
   share_group_reclaim: {
     in: (amount) => `从家庭共享取回 ${amount}`,
   },
+  // The memo is the activity's title, so the sentence reads "活动奖励 10 MB：“每日签到”".
+  activity_reward: {
+    in: (amount) => `活动奖励 ${amount}`,
+  },
 };
 
 function fallbackStory(amount: string, person: string | null, entry: WalletEntry): string {

@@ -9,6 +9,8 @@ import { Utf8mb4Tables1764500000000 } from './migrations/1764500000000-Utf8mb4Ta
 import { Sessions1764500000001 } from './migrations/1764500000001-Sessions';
 import { CrowdfundsAndTips1764700000000 } from './migrations/1764700000000-CrowdfundsAndTips';
 import { ShareGroups1764800000000 } from './migrations/1764800000000-ShareGroups';
+import { SponsorsActivities1764900000000 } from './migrations/1764900000000-SponsorsActivities';
+import { InvitesAndShares1764900000001 } from './migrations/1764900000001-InvitesAndShares';
 import { RedPacketRecords1765000000000 } from './migrations/1765000000000-RedPacketRecords';
 import { GiftCounters1765100000000 } from './migrations/1765100000000-GiftCounters';
 
@@ -23,6 +25,8 @@ export const MIGRATIONS = [
   Sessions1764500000001,
   CrowdfundsAndTips1764700000000,
   ShareGroups1764800000000,
+  SponsorsActivities1764900000000,
+  InvitesAndShares1764900000001,
   RedPacketRecords1765000000000,
   GiftCounters1765100000000,
 ];

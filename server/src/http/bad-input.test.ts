@@ -1,6 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { signIn } from '../test-support/http-client';
 import { startTestStack, type TestStack } from '../test-support/stack';
+import { activityRequest, grantOperator, sponsorWithBudget } from '../test-support/sponsors';
 
 /** Every bad request gets the right 4xx JSON error and changes nothing (checked after the table). */
 describe('bad input', () => {
@@ -12,6 +13,8 @@ describe('bad input', () => {
   let snapshot: () => Promise<string>;
   let groupId: string;
   let ownerId: string;
+  let sid: string;
+  let aid: string;
 
   beforeAll(async () => {
     stack = await startTestStack();
@@ -24,6 +27,10 @@ describe('bad input', () => {
     groupId = (await stack.client.post('/api/v1/share-groups', { name: '家', monthlyQuotaMb: 50 }, { token, idempotencyKey: true })).body.id;
     await stack.client.post(`/api/v1/share-groups/${groupId}/fund`, { amountMb: 100 }, { token, idempotencyKey: true });
     await stack.client.post('/api/v1/share-groups', { name: '邻居家', monthlyQuotaMb: 10 }, { token: otherToken, idempotencyKey: true });
+    // 13200000001 is an admin and owns a sponsor with one running check-in activity.
+    await grantOperator(stack, '13200000001', 'admin');
+    sid = await sponsorWithBudget(stack.client, token, '13200000001', 5000);
+    aid = (await stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date()), { token })).body.id;
     const db = stack.server.deps.dataSource;
     snapshot = async () =>
       JSON.stringify([
@@ -38,6 +45,12 @@ describe('bad input', () => {
         await db.query('SELECT id, status, name, monthly_quota_mb FROM share_groups ORDER BY id'),
         await db.query('SELECT id, group_id, phone, user_id FROM share_group_members ORDER BY id'),
         await db.query('SELECT COUNT(*) AS n FROM share_group_movements'),
+        await db.query('SELECT * FROM operators ORDER BY phone'),
+        await db.query('SELECT * FROM sponsors ORDER BY id'),
+        await db.query('SELECT * FROM sponsor_members ORDER BY sponsor_id, phone'),
+        await db.query('SELECT COUNT(*) AS n FROM sponsor_topups'),
+        await db.query('SELECT * FROM activities ORDER BY id'),
+        await db.query('SELECT COUNT(*) AS n FROM activity_rewards'),
         await stack.sim.listDeductions(),
         await db.query('SELECT id, nickname FROM users ORDER BY id'),
       ]);
@@ -298,6 +311,70 @@ describe('bad input', () => {
     ['a cancel with no token', () => cancel({}), 401, 'UNAUTHENTICATED'],
     ['a cancel without an Idempotency-Key', () => cancel({ token, idempotencyKey: undefined }), 400, 'IDEMPOTENCY_KEY_MISSING'],
     ['a cancel by the bot acting for nobody', () => cancel(botAlone()), 403, 'FORBIDDEN'],
+    ...amounts.map(([name, amountMb]): [string, () => Promise<any>, number, string] => [
+      `a sponsor top-up with ${name} amountMb`,
+      () => stack.client.post(`/api/v1/ops/sponsors/${sid}/topups`, { amountMb, reference: 'INV-BAD' }, { token, idempotencyKey: true }),
+      400,
+      'VALIDATION_FAILED',
+    ]),
+    ...amounts.map(([name, budgetMb]): [string, () => Promise<any>, number, string] => [
+      `an activity with ${name} budgetMb`,
+      () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { budgetMb }), { token }),
+      400,
+      'VALIDATION_FAILED',
+    ]),
+    ['an operator grant to a malformed phone', () => stack.client.post('/api/v1/ops/operators', { phone: '1234', role: 'admin' }, { token }), 400, 'VALIDATION_FAILED'],
+    ['an operator grant of an unknown role', () => stack.client.post('/api/v1/ops/operators', { phone: '13200000005', role: 'root' }, { token }), 400, 'VALIDATION_FAILED'],
+    ['an operator grant with an unknown field', () => stack.client.post('/api/v1/ops/operators', { phone: '13200000005', role: 'admin', expires: 1 }, { token }), 400, 'VALIDATION_FAILED'],
+    ['a sponsor with a blank name', () => stack.client.post('/api/v1/ops/sponsors', { name: '  ', ownerPhone: '13200000005' }, { token }), 400, 'VALIDATION_FAILED'],
+    ['a sponsor name of 61 characters', () => stack.client.post('/api/v1/ops/sponsors', { name: 'x'.repeat(61), ownerPhone: '13200000005' }, { token }), 400, 'VALIDATION_FAILED'],
+    ['a sponsor name with a right-to-left override', () => stack.client.post('/api/v1/ops/sponsors', { name: withInside('\u202E'), ownerPhone: '13200000005' }, { token }), 400, 'VALIDATION_FAILED'],
+    ['a sponsor owned by a malformed phone', () => stack.client.post('/api/v1/ops/sponsors', { name: '好公司', ownerPhone: '12000000000' }, { token }), 400, 'VALIDATION_FAILED'],
+    ['a top-up without a reference', () => stack.client.post(`/api/v1/ops/sponsors/${sid}/topups`, { amountMb: 10 }, { token, idempotencyKey: true }), 400, 'VALIDATION_FAILED'],
+    ['a top-up reference with a space', () => stack.client.post(`/api/v1/ops/sponsors/${sid}/topups`, { amountMb: 10, reference: 'INV 1' }, { token, idempotencyKey: true }), 400, 'VALIDATION_FAILED'],
+    ['a top-up reference of 65 characters', () => stack.client.post(`/api/v1/ops/sponsors/${sid}/topups`, { amountMb: 10, reference: 'r'.repeat(65) }, { token, idempotencyKey: true }), 400, 'VALIDATION_FAILED'],
+    ['a top-up without an Idempotency-Key', () => stack.client.post(`/api/v1/ops/sponsors/${sid}/topups`, { amountMb: 10, reference: 'INV-X' }, { token }), 400, 'IDEMPOTENCY_KEY_MISSING'],
+    ['a top-up of a sponsor that does not exist', () => stack.client.post('/api/v1/ops/sponsors/0123456789abcdefghjkmnpqrs/topups', { amountMb: 10, reference: 'INV-X' }, { token, idempotencyKey: true }), 404, 'NOT_FOUND'],
+    ['a top-up of a sponsor id that is not an id', () => stack.client.post('/api/v1/ops/sponsors/..%2F1/topups', { amountMb: 10, reference: 'INV-X' }, { token, idempotencyKey: true }), 404, 'NOT_FOUND'],
+    ['sponsor thresholds negative', () => stack.client.call('PATCH', `/api/v1/sponsors/${sid}`, { warnMb: -1 }, { token }), 400, 'VALIDATION_FAILED'],
+    ['sponsor thresholds with warnMb below alertMb', () => stack.client.call('PATCH', `/api/v1/sponsors/${sid}`, { warnMb: 100, alertMb: 200 }, { token }), 400, 'VALIDATION_FAILED'],
+    ['sponsor warnMb below the stored alertMb', () => stack.client.call('PATCH', `/api/v1/sponsors/${sid}`, { alertMb: 100 }, { token }), 400, 'VALIDATION_FAILED'],
+    ['a sponsor contact with neither phone nor e-mail', () => stack.client.call('PATCH', `/api/v1/sponsors/${sid}`, { contacts: [{}] }, { token }), 400, 'VALIDATION_FAILED'],
+    ['a sponsor contact with a malformed e-mail', () => stack.client.call('PATCH', `/api/v1/sponsors/${sid}`, { contacts: [{ email: 'not-an-address' }] }, { token }), 400, 'VALIDATION_FAILED'],
+    ['eleven sponsor contacts', () => stack.client.call('PATCH', `/api/v1/sponsors/${sid}`, { contacts: Array.from({ length: 11 }, () => ({ phone: '13200000005' })) }, { token }), 400, 'VALIDATION_FAILED'],
+    ['a sponsor member with an unknown role', () => stack.client.post(`/api/v1/sponsors/${sid}/members`, { phone: '13200000005', role: 'boss' }, { token }), 400, 'VALIDATION_FAILED'],
+    ['removing a member by a malformed phone', () => stack.client.delete(`/api/v1/sponsors/${sid}/members/12345`, { token }), 404, 'NOT_FOUND'],
+    ['removing the only owner', () => stack.client.delete(`/api/v1/sponsors/${sid}/members/13200000001`, { token }), 409, 'LAST_OWNER'],
+    ['an activity of an unknown type', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { type: 'lottery' }), { token }), 400, 'VALIDATION_FAILED'],
+    ['an activity ending before it starts', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { endsAt: '2020-01-01T00:00:00Z' }), { token }), 400, 'VALIDATION_FAILED'],
+    ['an activity start that is not a time', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { startsAt: 'tomorrow' }), { token }), 400, 'VALIDATION_FAILED'],
+    ['a random reward with min above max', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { reward: { mode: 'random', minMb: 9, maxMb: 3 } }), { token }), 400, 'VALIDATION_FAILED'],
+    ['a fractional fixed reward', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { reward: { mode: 'fixed', amountMb: 1.5 } }), { token }), 400, 'VALIDATION_FAILED'],
+    ['a reward above the per-user cap', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { perUserCapMb: 5 }), { token }), 400, 'VALIDATION_FAILED'],
+    ['a template naming an unknown variable', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { templates: { rewarded: '{nickname} 得到 {phone}' } }), { token }), 400, 'UNKNOWN_TEMPLATE_VARIABLE'],
+    ['an ended template naming an unknown variable', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { templates: { rewarded: '{amount}', ended: '{ nickname }' } }), { token }), 400, 'UNKNOWN_TEMPLATE_VARIABLE'],
+    ['a template with a newline inside', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { templates: { rewarded: withInside('\n') } }), { token }), 400, 'VALIDATION_FAILED'],
+    ['helpersNeeded on a check-in activity', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { helpersNeeded: 3 }), { token }), 400, 'VALIDATION_FAILED'],
+    ['an unknown targeting carrier', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { targeting: { carriers: ['att'] } }), { token }), 400, 'VALIDATION_FAILED'],
+    ['an activity with an unknown field', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { status: 'published' }), { token }), 400, 'VALIDATION_FAILED'],
+    ['publishing without an Idempotency-Key', () => stack.client.post(`/api/v1/sponsors/${sid}/activities/${aid}/publish`, undefined, { token }), 400, 'IDEMPOTENCY_KEY_MISSING'],
+    ['publishing an activity that does not exist', () => stack.client.post(`/api/v1/sponsors/${sid}/activities/0123456789abcdefghjkmnpqrs/publish`, undefined, { token, idempotencyKey: true }), 404, 'NOT_FOUND'],
+    ['pausing a draft', () => stack.client.post(`/api/v1/sponsors/${sid}/activities/${aid}/pause`, undefined, { token }), 409, 'WRONG_STATE'],
+    ['ending without an Idempotency-Key', () => stack.client.post(`/api/v1/sponsors/${sid}/activities/${aid}/end`, undefined, { token }), 400, 'IDEMPOTENCY_KEY_MISSING'],
+    ['a report in an unknown format', () => stack.client.get(`/api/v1/sponsors/${sid}/activities/${aid}/report?format=xml`, { token }), 400, 'VALIDATION_FAILED'],
+    ['a check-in without an Idempotency-Key', () => stack.client.post(`/api/v1/activities/${aid}/checkin`, undefined, { token }), 400, 'IDEMPOTENCY_KEY_MISSING'],
+    ['a check-in at a draft', () => stack.client.post(`/api/v1/activities/${aid}/checkin`, undefined, { token: otherToken, idempotencyKey: true }), 404, 'NOT_FOUND'],
+    ['a check-in at an id that is not an id', () => stack.client.post('/api/v1/activities/%27%20OR%201=1/checkin', undefined, { token, idempotencyKey: true }), 404, 'NOT_FOUND'],
+    ['the activities with no token', () => stack.client.get('/api/v1/activities'), 401, 'UNAUTHENTICATED'],
+    ['an invite code of a check-in activity', () => stack.client.post(`/api/v1/activities/${aid}/invite`, undefined, { token: otherToken }), 404, 'NOT_FOUND'],
+    ['an invite code of an activity that does not exist', () => stack.client.post('/api/v1/activities/0123456789abcdefghjkmnpqrs/invite', undefined, { token }), 404, 'NOT_FOUND'],
+    ['a share of an activity that does not exist', () => stack.client.post('/api/v1/activities/0123456789abcdefghjkmnpqrs/share', undefined, { token }), 404, 'NOT_FOUND'],
+    ['a help without an Idempotency-Key', () => stack.client.post('/api/v1/activities/shares/0123456789abcdefghjkmnpqrs/help', undefined, { token }), 400, 'IDEMPOTENCY_KEY_MISSING'],
+    ['a help of a share that does not exist', () => stack.client.post('/api/v1/activities/shares/0123456789abcdefghjkmnpqrs/help', undefined, { token, idempotencyKey: true }), 404, 'NOT_FOUND'],
+    ['a help of a share code that is not a code', () => stack.client.post('/api/v1/activities/shares/%3Cscript%3E/help', undefined, { token, idempotencyKey: true }), 404, 'NOT_FOUND'],
+    ['a login with an invite code in capitals', () => stack.client.post('/api/v1/auth/login', { phone: '13200000009', code: '123456', invite: 'ABC' }), 400, 'VALIDATION_FAILED'],
+    ['a login with an invite code of 33 characters', () => stack.client.post('/api/v1/auth/login', { phone: '13200000009', code: '123456', invite: 'a'.repeat(33) }), 400, 'VALIDATION_FAILED'],
+    ['a login with an invite code as a number', () => stack.client.post('/api/v1/auth/login', { phone: '13200000009', code: '123456', invite: 12345 }), 400, 'VALIDATION_FAILED'],
   ];
 
   it.each(cases)('%s → %i %s', async (_name, send, status, code) => {

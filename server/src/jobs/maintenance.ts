@@ -26,6 +26,7 @@ export function maintenanceIntervals(config: Config): Record<string, number> {
     'deliver-messages': Math.max(500, Math.floor(every / 6)),
     'purge-idempotency-records': every * 10,
     'settle-crowdfunds': Math.max(1000, Math.floor(every / 3)),
+    'end-finished-activities': every,
   };
 }
 
@@ -46,6 +47,7 @@ export interface MaintainedServices {
   redPackets: { refundExpiredPackets(): Promise<number>; settleOrphanGrabs(): Promise<number> };
   jobHealth: Pick<JobHealth, 'track'>;
   crowdfunds: { settleClosedCrowdfunds(): Promise<number> };
+  activities: { endFinishedActivities(): Promise<number> };
   purgeIdempotencyRecords(): Promise<number>;
 }
 
@@ -59,6 +61,7 @@ export function maintenanceTasks(deps: Deps, services: MaintainedServices, provi
     'deliver-messages': () => deliverDueMessages(deps, provider),
     'purge-idempotency-records': () => services.purgeIdempotencyRecords(),
     'settle-crowdfunds': () => services.crowdfunds.settleClosedCrowdfunds(),
+    'end-finished-activities': () => services.activities.endFinishedActivities(),
   };
   const intervals = maintenanceIntervals(deps.config);
   return Object.fromEntries(

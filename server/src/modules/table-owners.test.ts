@@ -29,6 +29,16 @@ const TABLE_OWNERS: Readonly<Record<string, string>> = {
   share_groups: 'share-groups',
   share_group_members: 'share-groups',
   share_group_movements: 'share-groups',
+  operators: 'sponsors',
+  sponsors: 'sponsors',
+  sponsor_members: 'sponsors',
+  sponsor_topups: 'sponsors',
+  activities: 'sponsors',
+  activity_rewards: 'sponsors',
+  activity_invite_codes: 'sponsors',
+  activity_invites: 'sponsors',
+  activity_shares: 'sponsors',
+  activity_share_helps: 'sponsors',
   // The HTTP edge's idempotency records: no feature module touches them.
   idempotency_keys: 'http',
 };

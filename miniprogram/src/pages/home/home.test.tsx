@@ -1,7 +1,7 @@
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import type { WalletEntry } from '@liuliang/shared';
 import { navigations } from '../../../test/stubs/taro';
-import { FakeLiveSocket, fakeApi, renderWithServices, signIn } from '../../../test/fakes';
+import { ALICE, FakeLiveSocket, fakeApi, renderWithServices, signIn } from '../../../test/fakes';
 import HomePage from './index';
 
 const wallet = { balanceMb: 1536, lots: [{ amountMb: 1536, expiresAt: '2026-02-28T15:59:59.999Z' }], expiringSoonMb: 200 };
@@ -126,5 +126,27 @@ describe('the home page', () => {
     expect(items.map((item) => item.textContent)).toEqual([expect.stringContaining('从家庭共享领取 100 MB'), expect.stringContaining('存入家庭共享 500 MB')]);
     fireEvent.click(screen.getByTestId('go-family'));
     expect(navigations).toContainEqual({ kind: 'navigateTo', url: '/pages/family/index' });
+  });
+
+  it('offers the sponsor and operator pages only to someone the service says holds those roles', async () => {
+    signIn();
+    const answers = { getWallet: jest.fn().mockResolvedValue(wallet), listWalletEntries: jest.fn().mockResolvedValue({ items: [], nextCursor: null }) };
+    const plain = fakeApi({ ...answers, getMe: jest.fn().mockResolvedValue({ ...ALICE, roles: { operator: null, sponsors: [] } }) });
+    const { unmount } = renderWithServices(<HomePage />, { api: plain });
+    await waitFor(() => expect(plain.getMe).toHaveBeenCalled());
+    // The roles answer has been applied before the links are looked for.
+    await act(() => plain.getMe.mock.results[0]!.value as Promise<unknown>);
+    expect(await screen.findByTestId('go-activities')).toBeInTheDocument();
+    expect(screen.queryByTestId('go-sponsor')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('go-ops')).not.toBeInTheDocument();
+    unmount();
+
+    const roles = { operator: 'admin', sponsors: [{ sponsorId: 's-1', name: '星河饮料', role: 'owner' }] };
+    const api = fakeApi({ ...answers, getMe: jest.fn().mockResolvedValue({ ...ALICE, roles }) });
+    renderWithServices(<HomePage />, { api });
+    fireEvent.click(await screen.findByTestId('go-sponsor'));
+    expect(navigations).toContainEqual({ kind: 'navigateTo', url: '/pages/sponsor/index' });
+    fireEvent.click(screen.getByTestId('go-ops'));
+    expect(navigations).toContainEqual({ kind: 'navigateTo', url: '/pages/ops/index' });
   });
 });

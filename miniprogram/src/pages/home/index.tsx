@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
-import { formatMb, type Wallet } from '@liuliang/shared';
+import { formatMb, type Roles, type Wallet } from '@liuliang/shared';
 import { useEffect, useState } from 'react';
 import { followWallet } from '../../live/live';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -20,6 +20,8 @@ export default function HomePage() {
   const [error, setError] = useState<string | null>(null);
   // Bumped on every show so the history reloads after data moved on another page.
   const [shownTimes, setShownTimes] = useState(0);
+  // Which extra pages to offer: the service says what roles the person acts in (GET /me).
+  const [roles, setRoles] = useState<Roles | null>(null);
 
   function refresh() {
     setShownTimes((times) => times + 1);
@@ -33,7 +35,13 @@ export default function HomePage() {
   }
 
   useDidShow(() => {
-    if (session.readToken()) refresh();
+    if (!session.readToken()) return;
+    refresh();
+    // The wallet is the page; roles only add links, so a failure here shows nothing.
+    api.getMe().then(
+      (me) => setRoles(me.roles),
+      () => undefined,
+    );
   });
 
   // Something arrived while the page is open (a gift, a refund): the balance and history follow.
@@ -93,7 +101,24 @@ export default function HomePage() {
         <View className='action' data-testid='go-family' onClick={() => Taro.navigateTo({ url: PAGES.family })}>
           <Text>家庭共享</Text>
         </View>
+        <View className='action' data-testid='go-activities' onClick={() => Taro.navigateTo({ url: PAGES.activities })}>
+          <Text>活动中心</Text>
+        </View>
       </View>
+      {roles && (roles.sponsors.length > 0 || roles.operator) && (
+        <View className='actions'>
+          {roles.sponsors.length > 0 && (
+            <View className='action' data-testid='go-sponsor' onClick={() => Taro.navigateTo({ url: PAGES.sponsor })}>
+              <Text>赞助商</Text>
+            </View>
+          )}
+          {roles.operator && (
+            <View className='action' data-testid='go-ops' onClick={() => Taro.navigateTo({ url: PAGES.ops })}>
+              <Text>运营</Text>
+            </View>
+          )}
+        </View>
+      )}
 
       {shownTimes > 0 && <History key={shownTimes} />}
     </Page>

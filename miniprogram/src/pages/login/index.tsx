@@ -19,6 +19,8 @@ export default function LoginPage() {
   const resendSeconds = useLimits().smsCode.resendSeconds;
   const router = useRouter();
   const returnTo = safeReturnPath(router.params.redirect) ?? PAGES.home;
+  // A friend's invite link (SPEC §3.9): a first sign-up with it rewards the friend.
+  const invite = /^[0-9a-z]{1,32}$/.test(router.params.invite ?? '') ? router.params.invite : undefined;
   const [phone, setPhone] = useState('');
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -53,7 +55,7 @@ export default function LoginPage() {
     setError(null);
     setBusy('signing-in');
     try {
-      const { token, refreshToken, user } = await api.login({ phone: checkedPhone.value, code: checkedCode.value });
+      const { token, refreshToken, user } = await api.login({ phone: checkedPhone.value, code: checkedCode.value, ...(invite ? { invite } : {}) });
       session.save({ token, refreshToken, user });
       void Taro.redirectTo({ url: returnTo });
     } catch (failure) {

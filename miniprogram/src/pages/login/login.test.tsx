@@ -27,6 +27,28 @@ describe('the sign-in page', () => {
     expect(navigations).toContainEqual({ kind: 'redirectTo', url: '/pages/packet/index?id=p-9' });
   });
 
+  it('signs up with the invite code of the link a friend sent, and ignores one that is not a code', async () => {
+    setRouterParams({ invite: 'invitecode1' });
+    const api = fakeApi({ login: jest.fn().mockResolvedValue({ token: 'fresh-token', refreshToken: 'refresh-token', expiresInSeconds: 3600, user: ALICE }) });
+    renderWithServices(<LoginPage />, { api });
+    type('phone-input', '13800000001');
+    type('code-input', '123456');
+    fireEvent.click(screen.getByTestId('consent-box'));
+    fireEvent.click(screen.getByTestId('login-button'));
+    await waitFor(() => expect(api.login).toHaveBeenCalledWith({ phone: '13800000001', code: '123456', invite: 'invitecode1' }));
+  });
+
+  it('signs in without an invite when the link carries a malformed one', async () => {
+    setRouterParams({ invite: '<script>' });
+    const api = fakeApi({ login: jest.fn().mockResolvedValue({ token: 'fresh-token', refreshToken: 'refresh-token', expiresInSeconds: 3600, user: ALICE }) });
+    renderWithServices(<LoginPage />, { api });
+    type('phone-input', '13800000001');
+    type('code-input', '123456');
+    fireEvent.click(screen.getByTestId('consent-box'));
+    fireEvent.click(screen.getByTestId('login-button'));
+    await waitFor(() => expect(api.login).toHaveBeenCalledWith({ phone: '13800000001', code: '123456' }));
+  });
+
   it('goes home after sign-in when there is nowhere else to return to, and ignores a foreign redirect', async () => {
     setRouterParams({ redirect: 'https://evil.example/' });
     const api = fakeApi({ login: jest.fn().mockResolvedValue({ token: 'fresh-token', user: ALICE }) });

@@ -6,13 +6,16 @@ import {
   LoginResponseSchema,
   SmsCodeRequestSchema,
   SmsCodeResponseSchema,
-  UserSchema,
+  MeSchema,
+  type Roles,
+  type User,
 } from '@liuliang/shared';
 import type { Api } from '../api';
 import { callerSessionId, callerUser } from '../auth';
 import type { AuthService } from '../../modules/auth/service';
 
-export function addAuthRoutes(api: Api, auth: AuthService): void {
+/** `rolesOf`: the roles a user acts in (SPEC §3.10), told by `GET /me` so a face shows the pages that fit. */
+export function addAuthRoutes(api: Api, auth: AuthService, rolesOf: (user: User) => Promise<Roles>): void {
   api.add(
     {
       method: 'post',
@@ -35,7 +38,7 @@ export function addAuthRoutes(api: Api, auth: AuthService): void {
       body: LoginRequestSchema,
       response: LoginResponseSchema,
     },
-    async (ctx, { body }) => auth.login(body.phone, body.code, ctx.ip),
+    async (ctx, { body }) => auth.login(body.phone, body.code, ctx.ip, body.invite),
   );
   api.add(
     {
@@ -60,5 +63,11 @@ export function addAuthRoutes(api: Api, auth: AuthService): void {
     },
     async (ctx) => auth.logout(callerSessionId(ctx)),
   );
-  api.add({ method: 'get', path: '/me', tag: 'auth', summary: 'The signed-in user', access: 'user', response: UserSchema }, async (ctx) => callerUser(ctx));
+  api.add(
+    { method: 'get', path: '/me', tag: 'auth', summary: 'The signed-in user, with their operator role and sponsor memberships', access: 'user', response: MeSchema },
+    async (ctx) => {
+      const user = callerUser(ctx);
+      return { ...user, roles: await rolesOf(user) };
+    },
+  );
 }

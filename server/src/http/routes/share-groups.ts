@@ -59,7 +59,8 @@ export function addShareGroupRoutes(api: Api, groups: ShareGroupService): void {
       method: 'post',
       path: '/share-groups/:id/members',
       tag: 'share-groups',
-      summary: 'Owner only: add a member by phone; a number not yet registered joins at its first sign-in. 409 ALREADY_IN_GROUP, 422 LIMIT_EXCEEDED',
+      summary:
+        'Owner only: add a member by phone; a number not yet registered joins at its first sign-in. 409 ALREADY_IN_GROUP, 422 LIMIT_EXCEEDED, 429 RATE_LIMITED (adds text the number: 3 a day per number and group, 30 a day per owner)',
       access: 'user',
       body: ShareGroupMemberAddSchema,
       response: ShareGroupSchema,

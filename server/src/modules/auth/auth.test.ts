@@ -18,7 +18,8 @@ describe('signing in with an SMS code', () => {
     expect(login.body.user).toMatchObject({ phone: '13800138000', carrier: 'cmcc', nickname: expect.stringMatching(DEFAULT_NICKNAME_PATTERN) });
     expect(login.body.user.province).toEqual(expect.any(String));
     const me = await stack.client.get('/api/v1/me', { token: login.body.token });
-    expect(me.body).toEqual(login.body.user);
+    // /me adds the roles the user acts in (SPEC §3.10): none for a newcomer.
+    expect(me.body).toEqual({ ...login.body.user, roles: { operator: null, sponsors: [] } });
   });
 
   it('gives a new user a default nickname that reveals nothing of their number', async () => {

@@ -1,6 +1,6 @@
 import type { LoginResponse, RefreshResponse, User } from '@liuliang/shared';
 import { DomainError, unauthenticated } from '../../platform/errors';
-import { inTransaction } from '../../db/sql';
+import { inTransaction, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
 import type { LimitRule } from '../../platform/rate-limits';
 import { walletCode } from '../ledger';
@@ -14,6 +14,17 @@ import type { SessionRevocations } from './revocations';
 
 /** What happens once when a phone number first signs in (gifts waiting for it are credited). */
 export type FirstSignInHook = (user: User) => Promise<void>;
+/**
+ * What happens when a number registers, inside the transaction that registers it, so it happens
+ * exactly once and never for a number that existed: an invite (SPEC §3.9) rewards its inviter.
+ */
+export type RegistrationHook = (tx: Tx, user: User, context: RegistrationContext) => Promise<AfterCommit | void>;
+/** What a registration hook does once its transaction committed (announcing, never changing data). */
+export type AfterCommit = () => Promise<void>;
+export interface RegistrationContext {
+  /** The invite code the new user signed up with, if any. */
+  invite?: string;
+}
 
 const DAY_SECONDS = 24 * 60 * 60;
 const HOUR_SECONDS = 60 * 60;
@@ -30,6 +41,7 @@ function codeLimits(config: Deps['config']) {
 
 export class AuthService {
   private readonly firstSignInHooks: FirstSignInHook[] = [];
+  private readonly registrationHooks: RegistrationHook[] = [];
   private readonly limits: ReturnType<typeof codeLimits>;
 
   constructor(
@@ -42,6 +54,10 @@ export class AuthService {
 
   onSignIn(hook: FirstSignInHook): void {
     this.firstSignInHooks.push(hook);
+  }
+
+  onRegistration(hook: RegistrationHook): void {
+    this.registrationHooks.push(hook);
   }
 
   /** `requester` is who asks (the client's address): codes per address are limited too. */
@@ -86,7 +102,7 @@ export class AuthService {
   }
 
   /** The user behind a number, registering it on first sign-in with its carrier and province. */
-  async findOrRegister(phone: string): Promise<User> {
+  async findOrRegister(phone: string, context: RegistrationContext = {}): Promise<User> {
     const { dataSource, clock, carrier, ledger } = this.deps;
     const existing = await findUserByPhone(dataSource.manager, phone);
     if (existing) {
@@ -94,18 +110,22 @@ export class AuthService {
       return existing;
     }
     const plan = await carrier.queryPlan(phone);
-    const { user } = await inTransaction(dataSource, async (sql) => {
+    const { user, afterCommit } = await inTransaction(dataSource, async (sql) => {
       const inserted = await insertUser(sql, { phone, carrier: plan.carrier, province: plan.province, now: clock.now() });
       await ledger.ensureAccount(sql, walletCode(inserted.user.id), inserted.user.id);
-      return inserted;
+      const later: AfterCommit[] = [];
+      // Only the call that created the row runs them: a number registering twice at once registers once.
+      if (inserted.created) for (const hook of this.registrationHooks) later.push(...[await hook(sql, inserted.user, context)].filter((h): h is AfterCommit => typeof h === 'function'));
+      return { user: inserted.user, afterCommit: later };
     });
+    for (const announce of afterCommit) await announce();
     await this.runSignInHooks(user);
     return user;
   }
 
-  async login(phone: string, code: string, requester: string): Promise<LoginResponse> {
+  async login(phone: string, code: string, requester: string, invite?: string): Promise<LoginResponse> {
     await this.consumeCode(phone, code, requester);
-    const user = await this.findOrRegister(phone);
+    const user = await this.findOrRegister(phone, invite === undefined ? {} : { invite });
     const { config, clock, dataSource } = this.deps;
     const now = clock.now();
     const session = await openSession(dataSource.manager, user.id, now, new Date(now.getTime() + config.SESSION_DAYS * DAY_SECONDS * 1000));

@@ -13,11 +13,13 @@ export const EXTERNAL_ACCOUNTS = {
   sponsorBudget: 'ext:sponsor_budget',
   /** Data exchanged for goods. */
   exchanged: 'ext:exchanged',
+  /** Data sponsors paid the platform for, recorded by an operator as a top-up of a sponsor's budget. */
+  sponsorPurchases: 'ext:sponsor_purchases',
 } as const;
 
 export type ExternalAccountCode = (typeof EXTERNAL_ACCOUNTS)[keyof typeof EXTERNAL_ACCOUNTS];
 
-export type EscrowOwner = 'gift' | 'red_packet' | 'crowdfund' | 'share_group' | 'cash_out';
+export type EscrowOwner = 'gift' | 'red_packet' | 'crowdfund' | 'share_group' | 'cash_out' | 'activity' | 'sponsor';
 
 export const walletCode = (userId: string | number) => `wallet:${userId}`;
 export const escrowCode = (owner: EscrowOwner, id: string | number) => `escrow:${owner}:${id}`;
@@ -40,4 +42,8 @@ export type TransferKind =
   | 'share_group_draw'
   | 'share_group_reclaim'
   | 'expiry'
-  | 'adjustment';
+  | 'adjustment'
+  | 'sponsor_topup'
+  | 'activity_fund'
+  | 'activity_reward'
+  | 'activity_return';

@@ -46,6 +46,7 @@ const EXTERNAL_COUNTERPARTIES: Record<ExternalAccountCode, CounterpartyAccount> 
   'ext:recharged': 'recharged',
   'ext:sponsor_budget': 'sponsor_budget',
   'ext:exchanged': 'exchanged',
+  'ext:sponsor_purchases': 'sponsor_purchases',
 };
 const ESCROW_COUNTERPARTIES: Record<EscrowOwner, CounterpartyAccount> = {
   gift: 'gift',
@@ -53,6 +54,8 @@ const ESCROW_COUNTERPARTIES: Record<EscrowOwner, CounterpartyAccount> = {
   crowdfund: 'crowdfund',
   share_group: 'share_group',
   cash_out: 'cash_out',
+  activity: 'activity',
+  sponsor: 'sponsor',
 };
 
 /**

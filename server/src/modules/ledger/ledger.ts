@@ -1,4 +1,4 @@
-import { type Tx, type InsertResult, toInt } from '../../db/sql';
+import { type Sql, type Tx, type InsertResult, toInt } from '../../db/sql';
 import type { Clock } from '../../platform/clock';
 import { isExternalCode, EXTERNAL_ACCOUNTS, type TransferKind } from './accounts';
 import type { Piece } from './lots';
@@ -44,6 +44,21 @@ export class Ledger {
       ownerUserId,
       this.clock.now(),
     ]);
+  }
+
+  /** What an internal account can still spend: its lots that have not expired at `at`. */
+  async availableMb(sql: Sql, code: string, at: Date = this.clock.now()): Promise<number> {
+    const [row] = await sql.query(
+      'SELECT COALESCE(SUM(l.remaining_mb), 0) AS mb FROM lots l JOIN accounts a ON a.id = l.account_id WHERE a.code = ? AND l.expires_at > ?',
+      [code, at],
+    );
+    return toInt(row.mb);
+  }
+
+  /** An account's balance as the ledger keeps it (expired lots still held count). */
+  async balanceMb(sql: Sql, code: string): Promise<number> {
+    const [row] = await sql.query('SELECT balance_mb FROM accounts WHERE code = ?', [code]);
+    return row ? toInt(row.balance_mb) : 0;
   }
 
   async transfer(tx: Tx, spec: TransferSpec): Promise<TransferResult> {

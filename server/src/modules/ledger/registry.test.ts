@@ -16,11 +16,15 @@ describe('registering features with the ledger', () => {
       'crowdfund escrow holds exactly what was raised while open',
       'crowdfund escrow empty once succeeded or settled',
       'crowdfund escrow holds the pledges not yet refunded while failed or cancelled',
+      'activity escrow empty once ended',
+      'activity escrow holds its budget less what it paid',
+      'sponsor budget holds top-ups less funded activities plus returns',
       'red packet grabs sum to what left the packet',
       'share group members draw within their monthly quota',
       'crowdfund pledges sum to what was raised',
       'a succeeded crowdfund raised exactly its goal and refunded nothing',
       'a settled failed or cancelled crowdfund refunded every pledge',
+      'activity rewards sum to what the activity paid',
     ]);
   });
 

@@ -55,3 +55,12 @@ export async function listOutbox(sql: Sql, to: string | undefined, limit: number
     createdAt: new Date(r.created_at).toISOString(),
   }));
 }
+
+/** How the messages written under one template fared, for a report: queued, delivered, failed. */
+export async function countMessagesByTemplate(sql: Sql, template: string): Promise<{ queued: number; sent: number; failed: number }> {
+  const [row] = await sql.query(
+    `SELECT COUNT(*) AS queued, COALESCE(SUM(status = 'sent'), 0) AS sent, COALESCE(SUM(status = 'failed'), 0) AS failed FROM outbox WHERE template = ?`,
+    [template],
+  );
+  return { queued: Number(row.queued), sent: Number(row.sent), failed: Number(row.failed) };
+}

@@ -87,11 +87,11 @@ export async function insertMember(sql: Sql, m: { groupId: string; phone: string
   }
 }
 
-/** A member of the group named by their user id or by their membership id (a number still pending has only that). */
 /**
- * A member by user id (digits) or, for a number still pending, by its opaque member id. The two
- * are told apart by their form, never by `id = ? OR user_id = ?`: MySQL compares a string with a
- * BIGINT as a number, so an opaque id starting `12…` would also match user 12.
+ * A member of the group named by their user id (digits) or by their membership id (a number
+ * still pending has only that). The ref's shape picks the one column it is compared with: MySQL
+ * compares a string with the numeric user_id as a number, so "12zz…" (a membership id that
+ * starts with digits, or junk) would otherwise also name user 12.
  */
 export async function findMember(sql: Sql, groupId: string, memberRef: string): Promise<MemberRow | null> {
   const column = /^\d{1,20}$/.test(memberRef) ? 'user_id' : 'id';

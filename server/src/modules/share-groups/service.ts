@@ -5,6 +5,7 @@ import { DomainError, forbidden, limitExceeded, notFound } from '../../platform/
 import { opaqueId } from '../../platform/ids';
 import { shanghaiMonthKey } from '../../platform/shanghai-time';
 import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
+import type { LimitRule } from '../../platform/rate-limits';
 import { escrowCode, usableBalanceMb, walletCode } from '../ledger';
 import { describeUsers, findUserByPhone } from '../auth';
 import { enqueueWechatIfBound } from '../bot';
@@ -31,7 +32,26 @@ import {
 import { addedToGroupText, invitedToGroupText, removedFromGroupText } from './messages';
 
 /** What share groups need of the service's dependencies, and nothing more. */
-export type ShareGroupDeps = Pick<Deps, 'config' | 'clock' | 'dataSource' | 'ledger'>;
+export type ShareGroupDeps = Pick<Deps, 'config' | 'clock' | 'dataSource' | 'ledger' | 'limits'>;
+
+/**
+ * Adding a number messages it (SMS, or the chat when bound), and removing a pending number is
+ * silent: without a bound an owner could add, remove and add again to send any number an
+ * unlimited stream of texts carrying a name they chose. These bound the texts an add sends:
+ * per number and group (harassing one person), and per owner (spamming many numbers).
+ */
+export const SHARE_GROUP_ADDS_PER_NUMBER: LimitRule = {
+  name: 'share-group-adds-per-number',
+  points: 3,
+  durationSeconds: 24 * 60 * 60,
+  message: 'This number has been added to this group too often today; try again tomorrow.',
+};
+export const SHARE_GROUP_ADDS_PER_OWNER: LimitRule = {
+  name: 'share-group-adds-per-owner',
+  points: 30,
+  durationSeconds: 24 * 60 * 60,
+  message: 'You have added too many numbers today; try again tomorrow.',
+};
 
 type Role = 'owner' | 'member';
 
@@ -69,14 +89,14 @@ export class ShareGroupService {
     return groupId ? [await this.view(user, groupId)] : [];
   }
 
-  async view(user: Pick<User, 'id'>, groupId: string): Promise<ShareGroup> {
+  async view(user: Pick<User, 'id' | 'phone'>, groupId: string): Promise<ShareGroup> {
     const sql = this.deps.dataSource.manager;
     const { group } = await this.access(sql, user, groupId, 'member');
     return this.viewOf(sql, group);
   }
 
   async addMember(owner: User, groupId: string, phone: string): Promise<ShareGroup> {
-    const { clock, config, dataSource } = this.deps;
+    const { clock, config, dataSource, limits } = this.deps;
     return inTransaction(dataSource, async (tx) => {
       const { group } = await this.access(tx, owner, groupId, 'owner', true);
       // Adding a number this group already has is a repeat (a retry after a lost answer): the group as it is.
@@ -87,6 +107,8 @@ export class ShareGroupService {
           `A share group has at most ${config.SHARE_GROUP_MAX_MEMBERS} members, its owner included.`,
         );
       }
+      await limits.consume(SHARE_GROUP_ADDS_PER_NUMBER, `${groupId}:${phone}`);
+      await limits.consume(SHARE_GROUP_ADDS_PER_OWNER, owner.id);
       const now = clock.now();
       const user = await findUserByPhone(tx, phone);
       if ((await insertMember(tx, { groupId, phone, userId: user?.id ?? null, now })) === 'already_in_group')
@@ -234,15 +256,24 @@ export class ShareGroupService {
    * learns nothing, not even that the group exists (404); a member asking for an owner's
    * action is refused (403). `forChange` locks the group and refuses a closed one.
    */
-  private async access(sql: Sql, user: Pick<User, 'id'>, groupId: string, role: Role, forChange = false): Promise<{ group: GroupRow }> {
+  private async access(sql: Sql, user: Pick<User, 'id' | 'phone'>, groupId: string, role: Role, forChange = false): Promise<{ group: GroupRow }> {
     const group = await findGroup(sql, groupId, forChange);
     if (!group) throw notFound('No such share group.');
     const isOwner = String(group.owner_id) === user.id;
-    const isMember = isOwner || (await groupIdOfUser(sql, user.id)) === group.id;
+    const isMember = isOwner || (await groupIdOfUser(sql, user.id)) === group.id || (await this.joinedLate(sql, user, group.id));
     if (!isMember) throw notFound('No such share group.');
     if (role === 'owner' && !isOwner) throw forbidden('Only the owner of the group may do this.');
     if (forChange && group.status !== 'active') throw new DomainError('GROUP_CLOSED', 'This share group has been closed.');
     return { group };
+  }
+
+  /**
+   * An add that raced this number's first sign-in (it read "not registered", the sign-in's join
+   * found nothing yet, then the add committed) leaves the membership pending with a registered
+   * number; the member joins it here, on first use, instead of meeting a 404.
+   */
+  private async joinedLate(sql: Sql, user: Pick<User, 'id' | 'phone'>, groupId: string): Promise<boolean> {
+    return (await joinPendingMembership(sql, user.phone, user.id, this.deps.clock.now())) && (await groupIdOfUser(sql, user.id)) === groupId;
   }
 
   private async requirePool(sql: Sql, groupId: string, amountMb: number, now: Date): Promise<void> {

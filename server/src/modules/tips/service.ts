@@ -38,9 +38,12 @@ export class TipService {
     if (request.amountMb < config.TIP_MIN_MB) throw limitExceeded({ rule: 'tip.min', limit: config.TIP_MIN_MB }, range);
     if (request.amountMb > config.TIP_MAX_MB) throw limitExceeded({ rule: 'tip.max', limit: config.TIP_MAX_MB }, range);
     const owner = await this.ownerOf(tipper.id, request.target);
-    if (owner.userId === tipper.id) throw new DomainError('SELF_TIP', 'You cannot tip yourself.');
     const recipient = await findUserById(dataSource.manager, owner.userId);
     if (!recipient) throw notFound('No such user.');
+    // Compared on the row found, not on the id as typed: MySQL finds user 7 for "007" as well.
+    if (recipient.id === tipper.id) throw new DomainError('SELF_TIP', 'You cannot tip yourself.');
+    // A user is tipped under their id as the API spells it, so "007" lands on user 7's leaderboard.
+    const targetId = request.target.type === 'user' ? recipient.id : request.target.id;
     const message = request.message?.trim() || null;
     const id = opaqueId();
     await inTransaction(dataSource, async (sql) => {
@@ -51,7 +54,7 @@ export class TipService {
         tipperId: tipper.id,
         toUserId: recipient.id,
         targetType: request.target.type,
-        targetId: request.target.id,
+        targetId,
         amountMb: request.amountMb,
         message,
         now,

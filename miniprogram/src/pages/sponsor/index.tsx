@@ -1,0 +1,241 @@
+import { Button, Text, View } from '@tarojs/components';
+import Taro, { useDidShow } from '@tarojs/taro';
+import { formatMb, type Activity, type ActivityStatus, type MySponsor } from '@liuliang/shared';
+import { useState } from 'react';
+import { IdempotentAction } from '../../api/idempotency';
+import { isOutcomeUnknown } from '../../api/errors';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { TextField } from '../../components/TextField';
+import { Page } from '../../frame/Page';
+import { formatDate } from '../../format/time';
+import { PAGES, sponsorReportPath } from '../../navigation';
+import { failureMessage, useSignedIn } from '../../session/guard';
+import { useServices } from '../../services';
+import { checkActivityForm, DEFAULT_TEMPLATE, type ActivityFormFields } from './activityForm';
+
+const STATUS_NAMES: Record<ActivityStatus, string> = { draft: '草稿', published: '已发布，未开始', running: '进行中', paused: '已暂停', ended: '已结束' };
+type Step = 'publish' | 'pause' | 'resume' | 'end';
+const STEPS_BY_STATUS: Record<ActivityStatus, Array<[Step, string]>> = {
+  draft: [
+    ['publish', '发布'],
+    ['end', '作废'],
+  ],
+  published: [
+    ['pause', '暂停'],
+    ['end', '结束'],
+  ],
+  running: [
+    ['pause', '暂停'],
+    ['end', '结束'],
+  ],
+  paused: [
+    ['resume', '恢复'],
+    ['end', '结束'],
+  ],
+  ended: [],
+};
+
+const EMPTY_FORM: ActivityFormFields = {
+  title: '',
+  budgetText: '',
+  perUserCapText: '',
+  rewardMode: 'fixed',
+  amountText: '',
+  minText: '',
+  maxText: '',
+  daysText: '7',
+  template: DEFAULT_TEMPLATE,
+};
+
+/** Creates a check-in activity as a draft, checked in the form first. */
+function CreateActivity({ sponsorId, onCreated }: { sponsorId: string; onCreated: () => void }) {
+  const { api } = useServices();
+  const [fields, setFields] = useState<ActivityFormFields>(EMPTY_FORM);
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const set = (name: keyof ActivityFormFields) => (value: string) => setFields((current) => ({ ...current, [name]: value }));
+
+  async function create() {
+    const checked = checkActivityForm(fields, new Date());
+    if (!checked.ok) return setError(checked.error);
+    setError(null);
+    setSaving(true);
+    try {
+      await api.createActivity(sponsorId, checked.value);
+      setFields(EMPTY_FORM);
+      onCreated();
+    } catch (failure) {
+      setError(failureMessage(failure, PAGES.sponsor));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <View className='card'>
+      <Text className='card-title'>新建签到活动</Text>
+      <ErrorMessage message={error} />
+      <TextField label='活动名称' testId='activity-title-input' value={fields.title} onChange={set('title')} placeholder='每日签到领流量' />
+      <TextField label='活动预算（MB）' testId='activity-budget-input' numeric value={fields.budgetText} onChange={set('budgetText')} />
+      <TextField label='每人上限（MB）' testId='activity-cap-input' numeric value={fields.perUserCapText} onChange={set('perUserCapText')} />
+      <View className='segmented'>
+        <View
+          className={`segment ${fields.rewardMode === 'fixed' ? 'segment-active' : ''}`}
+          data-testid='reward-fixed'
+          onClick={() => setFields((f) => ({ ...f, rewardMode: 'fixed' }))}
+        >
+          <Text>固定奖励</Text>
+        </View>
+        <View
+          className={`segment ${fields.rewardMode === 'random' ? 'segment-active' : ''}`}
+          data-testid='reward-random'
+          onClick={() => setFields((f) => ({ ...f, rewardMode: 'random' }))}
+        >
+          <Text>随机奖励</Text>
+        </View>
+      </View>
+      {fields.rewardMode === 'fixed' ? (
+        <TextField label='每次奖励（MB）' testId='activity-amount-input' numeric value={fields.amountText} onChange={set('amountText')} />
+      ) : (
+        <>
+          <TextField label='最少（MB）' testId='activity-min-input' numeric value={fields.minText} onChange={set('minText')} />
+          <TextField label='最多（MB）' testId='activity-max-input' numeric value={fields.maxText} onChange={set('maxText')} />
+        </>
+      )}
+      <TextField label='持续天数' testId='activity-days-input' numeric value={fields.daysText} onChange={set('daysText')} />
+      <TextField label='中奖消息' testId='activity-template-input' value={fields.template} onChange={set('template')} />
+      <Button className='btn-primary' data-testid='create-activity-button' disabled={saving} onClick={create}>
+        {saving ? '正在保存…' : '保存为草稿'}
+      </Button>
+    </View>
+  );
+}
+
+/** One activity of the sponsor's with its life-cycle buttons. Publish and end move data: one key per tap, reused after an unknown outcome. */
+function ActivityRow({ sponsorId, activity, onChanged }: { sponsorId: string; activity: Activity; onChanged: (error: string | null) => void }) {
+  const { api } = useServices();
+  const [action] = useState(() => new IdempotentAction());
+  const [busy, setBusy] = useState(false);
+
+  async function change(step: Step) {
+    setBusy(true);
+    try {
+      const movesData = step === 'publish' || step === 'end';
+      await api.changeActivity(sponsorId, activity.id, step, movesData ? action.keyFor({ step, activityId: activity.id }) : undefined);
+      action.settle();
+      onChanged(null);
+    } catch (failure) {
+      if (!isOutcomeUnknown(failure)) action.settle();
+      onChanged(failureMessage(failure, PAGES.sponsor));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <View className='history-item' data-testid={`sponsor-activity-${activity.id}`}>
+      <View className='history-main'>
+        <Text className='history-story'>{activity.title}</Text>
+        <Text
+          className='history-state'
+          data-testid='activity-status'
+        >{`${STATUS_NAMES[activity.status]} · 已发 ${formatMb(activity.paidMb)} / ${formatMb(activity.budgetMb)} · ${formatDate(activity.endsAt)} 结束`}</Text>
+      </View>
+      <View className='row'>
+        {STEPS_BY_STATUS[activity.status].map(([step, label]) => (
+          <Button key={step} size='mini' data-testid={`${step}-button`} disabled={busy} onClick={() => change(step)}>
+            {label}
+          </Button>
+        ))}
+        {activity.status !== 'draft' && (
+          <Button size='mini' data-testid='report-button' onClick={() => Taro.navigateTo({ url: sponsorReportPath(sponsorId, activity.id) })}>
+            报告
+          </Button>
+        )}
+      </View>
+    </View>
+  );
+}
+
+/** The sponsor's pages (SPEC §3.9), shown to members: budget, activities and their life-cycle, a new activity. */
+export default function SponsorPage() {
+  const { api, session } = useServices();
+  const signedIn = useSignedIn(PAGES.sponsor);
+  const [sponsors, setSponsors] = useState<MySponsor[] | null>(null);
+  const [chosen, setChosen] = useState(0);
+  const [activities, setActivities] = useState<Activity[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const sponsor = sponsors?.[chosen] ?? null;
+
+  async function load(index = chosen) {
+    try {
+      const mine = (await api.listMySponsors()).items;
+      setSponsors(mine);
+      const current = mine[index];
+      setActivities(current ? (await api.listSponsorActivities(current.id)).items : []);
+    } catch (failure) {
+      setError(failureMessage(failure, PAGES.sponsor));
+    }
+  }
+  useDidShow(() => {
+    if (session.readToken()) void load();
+  });
+
+  if (!signedIn) return <View className='page' />;
+  if (sponsors?.length === 0) {
+    return (
+      <Page title='赞助商'>
+        <Text className='muted' data-testid='no-sponsor'>
+          你还不是任何赞助商的成员。
+        </Text>
+      </Page>
+    );
+  }
+  return (
+    <Page title='赞助商'>
+      <ErrorMessage message={error} />
+      {sponsors && sponsors.length > 1 && (
+        <View className='segmented'>
+          {sponsors.map((s, i) => (
+            <View
+              key={s.id}
+              className={`segment ${i === chosen ? 'segment-active' : ''}`}
+              onClick={() => {
+                setChosen(i);
+                void load(i);
+              }}
+            >
+              <Text>{s.name}</Text>
+            </View>
+          ))}
+        </View>
+      )}
+      {sponsor && (
+        <View className='card hero'>
+          <Text className='hero-label'>{`${sponsor.name}（${sponsor.role === 'owner' ? '所有者' : '员工'}）可用预算`}</Text>
+          <Text className='hero-amount' data-testid='sponsor-budget'>
+            {formatMb(sponsor.budgetMb)}
+          </Text>
+        </View>
+      )}
+      {sponsor && (
+        <View className='card'>
+          <Text className='card-title'>活动</Text>
+          {activities.length === 0 && <Text className='muted'>还没有活动。</Text>}
+          {activities.map((activity) => (
+            <ActivityRow
+              key={activity.id}
+              sponsorId={sponsor.id}
+              activity={activity}
+              onChanged={(failure) => {
+                setError(failure);
+                void load();
+              }}
+            />
+          ))}
+        </View>
+      )}
+      {sponsor && <CreateActivity sponsorId={sponsor.id} onCreated={() => void load()} />}
+    </Page>
+  );
+}

@@ -1,0 +1,27 @@
+import { loadConfig } from '../config';
+import { createDataSource } from '../db/data-source';
+import { Ledger } from '../modules/ledger/ledger';
+import { systemClock } from '../platform/clock';
+import { seedDemoSponsor } from '../modules/sponsors/dev-seed';
+
+/** Run by `npm start` in development only, after the service migrated: the demo sponsor (see seedDemoSponsor). */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (config.NODE_ENV !== 'development') {
+    console.log(`no demo data in ${config.NODE_ENV}`);
+    return;
+  }
+  const dataSource = createDataSource(config.DATABASE_URL, 2);
+  await dataSource.initialize();
+  try {
+    const result = await seedDemoSponsor({ config, clock: systemClock, ledger: new Ledger(systemClock), dataSource });
+    console.log(result === 'created' ? 'demo sponsor created: 13800138000 owns it, with a running check-in activity' : 'demo sponsor already present');
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error('the demo data could not be seeded:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

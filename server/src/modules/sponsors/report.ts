@@ -1,0 +1,79 @@
+import type { ActivityReport } from '@liuliang/shared';
+import { toInt } from '../../db/sql';
+import type { Deps } from '../../deps';
+import { notFound } from '../../platform/errors';
+import { describeUsers } from '../auth';
+import { countMessagesByTemplate } from '../outbox/outbox';
+import { requireAccess, type Actor } from './access';
+import { rewardTemplate } from './activities';
+import { activityEscrowCode } from './activity-rows';
+
+/** Bound on the rows of one rewards CSV. */
+const REPORT_CSV_MAX_ROWS = 100_000;
+/** Bound on the days a report lists (an activity longer than this lists its last days). */
+const REPORT_MAX_DAYS = 400;
+
+/** Shanghai calendar day of a stored UTC instant, in SQL. */
+const SHANGHAI_DAY = `DATE_FORMAT(DATE_ADD(r.created_at, INTERVAL 8 HOUR), '%Y-%m-%d')`;
+
+/**
+ * An activity's report (SPEC §3.9, §4): spent from its reward records, what is left from the
+ * ledger's escrow and the activity's return; spent + remaining = budget, and remaining is what
+ * the escrow holds plus what went back to the budget at the end.
+ */
+export async function activityReport(deps: Deps, actor: Actor, sponsorId: string, activityId: string): Promise<ActivityReport> {
+  const sql = deps.dataSource.manager;
+  await requireAccess(sql, actor, 'activity.report', { sponsorId });
+  const [activity] = await sql.query('SELECT budget_mb, returned_mb, status FROM activities WHERE id = ? AND sponsor_id = ?', [activityId, sponsorId]);
+  if (!activity) throw notFound('No such activity.');
+  const [totals] = await sql.query('SELECT COALESCE(SUM(amount_mb), 0) AS mb, COUNT(*) AS n, COUNT(DISTINCT user_id) AS people FROM activity_rewards WHERE activity_id = ?', [
+    activityId,
+  ]);
+  const byDay: Array<{ day: string; mb: string; people: string }> = await sql.query(
+    `SELECT ${SHANGHAI_DAY} AS day, SUM(r.amount_mb) AS mb, COUNT(DISTINCT r.user_id) AS people FROM activity_rewards r WHERE r.activity_id = ? GROUP BY day ORDER BY day DESC LIMIT ?`,
+    [activityId, REPORT_MAX_DAYS],
+  );
+  const messages = await countMessagesByTemplate(sql, rewardTemplate(activityId));
+  const budgetMb = toInt(activity.budget_mb);
+  const spentMb = toInt(totals.mb);
+  return {
+    budgetMb,
+    spentMb,
+    remainingMb: budgetMb - spentMb,
+    escrowMb: activity.status === 'draft' ? 0 : await deps.ledger.balanceMb(sql, activityEscrowCode(activityId)),
+    returnedMb: toInt(activity.returned_mb),
+    participants: toInt(totals.people),
+    rewards: toInt(totals.n),
+    // Opt-outs arrive with personalised messages (the next issue); none can happen before.
+    messages: { sent: messages.queued, delivered: messages.sent, failed: messages.failed, optedOut: 0 },
+    byDay: byDay.reverse().map((d) => ({ date: d.day, spentMb: toInt(d.mb), participants: toInt(d.people) })),
+  };
+}
+
+const csvCell = (value: string | number | null) => {
+  const text = value === null ? '' : String(value);
+  // A cell a spreadsheet would run as a formula is quoted with a leading apostrophe.
+  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+};
+
+/** The activity's rewards as CSV, oldest first; phones masked (a sponsor sees who, not their number). */
+export async function activityRewardsCsv(deps: Deps, actor: Actor, sponsorId: string, activityId: string): Promise<string> {
+  const sql = deps.dataSource.manager;
+  await requireAccess(sql, actor, 'activity.report', { sponsorId });
+  const [activity] = await sql.query('SELECT id FROM activities WHERE id = ? AND sponsor_id = ?', [activityId, sponsorId]);
+  if (!activity) throw notFound('No such activity.');
+  const rows: Array<{ id: string; user_id: string; amount_mb: string; reason: string; day: string | null; streak: number | null; created_at: Date }> = await sql.query(
+    'SELECT id, user_id, amount_mb, reason, day, streak, created_at FROM activity_rewards WHERE activity_id = ? ORDER BY id LIMIT ?',
+    [activityId, REPORT_CSV_MAX_ROWS],
+  );
+  const people = await describeUsers(sql, [...new Set(rows.map((r) => String(r.user_id)))]);
+  const lines = [['rewardId', 'at', 'nickname', 'phone', 'amountMb', 'reason', 'day', 'streak'].join(',')];
+  for (const r of rows) {
+    const person = people.get(String(r.user_id));
+    lines.push(
+      [r.id, new Date(r.created_at).toISOString(), person?.nickname ?? '', person?.maskedPhone ?? '', toInt(r.amount_mb), r.reason, r.day, r.streak].map(csvCell).join(','),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,244 @@
+import type { MySponsor, OperatorRole, Sponsor, SponsorRole, SponsorUpdateRequest, Topup } from '@liuliang/shared';
+import { inTransaction, toInt, type Sql, type Tx } from '../../db/sql';
+import type { Deps } from '../../deps';
+import { DomainError, notFound } from '../../platform/errors';
+import { opaqueId } from '../../platform/ids';
+import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
+import { EXTERNAL_ACCOUNTS, escrowCode } from '../ledger';
+import { requireAccess, type Actor } from './access';
+
+export { rolesOf, type Actor } from './access';
+
+/** Bound on the sponsors one person belongs to that `GET /sponsors/mine` lists. */
+const MY_SPONSORS_MAX = 50;
+
+export const sponsorBudgetCode = (sponsorId: string) => escrowCode('sponsor', sponsorId);
+
+interface SponsorRow {
+  id: string;
+  name: string;
+  warn_mb: string;
+  alert_mb: string;
+  contacts_json: string;
+  created_at: Date;
+}
+
+/** `months` calendar months after `at`, the same instant of the day (a budget lot's life). */
+function monthsAfter(at: Date, months: number): Date {
+  const later = new Date(at.getTime());
+  later.setUTCMonth(later.getUTCMonth() + months);
+  return later;
+}
+
+/**
+ * Sponsors (SPEC §3.9): companies with members, warning contacts and a budget account that
+ * operators top up from the external `sponsor_purchases`. Every method checks access first.
+ */
+export class SponsorService {
+  constructor(private readonly deps: Deps) {}
+
+  /** `POST /ops/operators`: an admin makes (or changes) another operator. */
+  async grantOperator(actor: Actor, phone: string, role: OperatorRole): Promise<{ phone: string; role: OperatorRole }> {
+    return inTransaction(this.deps.dataSource, async (sql) => {
+      await requireAccess(sql, actor, 'operator.grant');
+      await grantOperatorRole(sql, phone, role, `user:${actor.user.id}`, this.deps.clock.now());
+      return { phone, role };
+    });
+  }
+
+  /** A new sponsor; the Idempotency-Key's outcome makes a double tap one sponsor, not two. */
+  async create(actor: Actor, name: string, ownerPhone: string, outcome: OutcomeRecorder = untrackedOutcome): Promise<Sponsor> {
+    const { dataSource } = this.deps;
+    const id = await inTransaction(dataSource, async (sql) => {
+      await requireAccess(sql, actor, 'sponsor.create');
+      const sponsorId = await insertSponsor(sql, this.deps, name, ownerPhone);
+      await outcome.record(sql, { type: 'sponsor', id: sponsorId });
+      return sponsorId;
+    });
+    return this.view(dataSource.manager, id);
+  }
+
+  /**
+   * Records a paid purchase: data enters the sponsor's budget from `sponsor_purchases`, in a lot
+   * that lives SPONSOR_BUDGET_MONTHS. The reference is the purchase's own (an invoice number):
+   * recorded twice it is one top-up; the same reference with another amount is refused.
+   */
+  async topup(actor: Actor, sponsorId: string, amountMb: number, reference: string, outcome: OutcomeRecorder = untrackedOutcome): Promise<Topup> {
+    return inTransaction(this.deps.dataSource, async (sql) => {
+      await requireAccess(sql, actor, 'sponsor.topup', { sponsorId });
+      // The sponsor's row serialises its top-ups: two requests with one reference cannot both insert.
+      await sql.query('SELECT id FROM sponsors WHERE id = ? FOR UPDATE', [sponsorId]);
+      const [existing] = await sql.query('SELECT * FROM sponsor_topups WHERE sponsor_id = ? AND reference = ?', [sponsorId, reference]);
+      if (existing) {
+        if (toInt(existing.amount_mb) !== amountMb) throw new DomainError('REFERENCE_REUSED', `Reference ${reference} was recorded with ${toInt(existing.amount_mb)} MB.`);
+        return this.topupView(sql, existing);
+      }
+      const topupId = await recordTopup(sql, this.deps, sponsorId, amountMb, reference, `user:${actor.user.id}`, outcome);
+      const [row] = await sql.query('SELECT * FROM sponsor_topups WHERE id = ?', [topupId]);
+      return this.topupView(sql, row);
+    });
+  }
+
+  /** A recorded top-up, for a retry whose first attempt committed. */
+  async topupById(actor: Actor, sponsorId: string, topupId: string): Promise<Topup> {
+    const sql = this.deps.dataSource.manager;
+    await requireAccess(sql, actor, 'sponsor.topup', { sponsorId });
+    const [row] = await sql.query('SELECT * FROM sponsor_topups WHERE id = ? AND sponsor_id = ?', [topupId, sponsorId]);
+    if (!row) throw notFound('No such top-up.');
+    return this.topupView(sql, row);
+  }
+
+  async update(actor: Actor, sponsorId: string, request: SponsorUpdateRequest): Promise<Sponsor> {
+    const { dataSource } = this.deps;
+    await inTransaction(dataSource, async (sql) => {
+      await requireAccess(sql, actor, 'sponsor.update', { sponsorId });
+      const [row]: SponsorRow[] = await sql.query('SELECT * FROM sponsors WHERE id = ? FOR UPDATE', [sponsorId]);
+      const warnMb = request.warnMb ?? toInt(row.warn_mb);
+      const alertMb = request.alertMb ?? toInt(row.alert_mb);
+      // Two levels (SPEC §3.9): the warning comes before the alert, so warnMb sits above alertMb.
+      if (warnMb <= alertMb && !(warnMb === 0 && alertMb === 0)) throw new DomainError('VALIDATION_FAILED', 'warnMb must be above alertMb.');
+      const contacts = request.contacts ?? JSON.parse(row.contacts_json);
+      await sql.query('UPDATE sponsors SET warn_mb = ?, alert_mb = ?, contacts_json = ? WHERE id = ?', [warnMb, alertMb, JSON.stringify(contacts), sponsorId]);
+    });
+    return this.view(dataSource.manager, sponsorId);
+  }
+
+  async addMember(actor: Actor, sponsorId: string, phone: string, role: SponsorRole): Promise<Sponsor> {
+    const { dataSource, clock } = this.deps;
+    await inTransaction(dataSource, async (sql) => {
+      await requireAccess(sql, actor, 'sponsor.members', { sponsorId });
+      await sql.query('SELECT id FROM sponsors WHERE id = ? FOR UPDATE', [sponsorId]);
+      const [current] = await sql.query('SELECT role FROM sponsor_members WHERE sponsor_id = ? AND phone = ?', [sponsorId, phone]);
+      if (current?.role === 'owner' && role !== 'owner') await this.keepAnOwner(sql, sponsorId);
+      await sql.query('INSERT INTO sponsor_members (sponsor_id, phone, role, created_at) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE role = VALUES(role)', [
+        sponsorId,
+        phone,
+        role,
+        clock.now(),
+      ]);
+    });
+    return this.view(dataSource.manager, sponsorId);
+  }
+
+  async removeMember(actor: Actor, sponsorId: string, phone: string): Promise<Sponsor> {
+    const { dataSource } = this.deps;
+    await inTransaction(dataSource, async (sql) => {
+      await requireAccess(sql, actor, 'sponsor.members', { sponsorId });
+      await sql.query('SELECT id FROM sponsors WHERE id = ? FOR UPDATE', [sponsorId]);
+      const [current] = await sql.query('SELECT role FROM sponsor_members WHERE sponsor_id = ? AND phone = ?', [sponsorId, phone]);
+      if (!current) throw notFound('No such member.');
+      if (current.role === 'owner') await this.keepAnOwner(sql, sponsorId);
+      await sql.query('DELETE FROM sponsor_members WHERE sponsor_id = ? AND phone = ?', [sponsorId, phone]);
+    });
+    return this.view(dataSource.manager, sponsorId);
+  }
+
+  async get(actor: Actor, sponsorId: string): Promise<Sponsor> {
+    const sql = this.deps.dataSource.manager;
+    await requireAccess(sql, actor, 'sponsor.read', { sponsorId });
+    return this.view(sql, sponsorId);
+  }
+
+  /** `GET /sponsors/mine`: every sponsor the caller is a member of, with the role held. */
+  async mine(actor: Actor): Promise<MySponsor[]> {
+    const sql = this.deps.dataSource.manager;
+    await requireAccess(sql, actor, 'sponsor.mine');
+    const rows: Array<{ sponsor_id: string; role: SponsorRole }> = await sql.query(
+      'SELECT m.sponsor_id, m.role FROM sponsor_members m JOIN sponsors s ON s.id = m.sponsor_id WHERE m.phone = ? ORDER BY s.created_at, s.id LIMIT ?',
+      [actor.user.phone, MY_SPONSORS_MAX],
+    );
+    const mine: MySponsor[] = [];
+    for (const row of rows) mine.push({ ...(await this.view(sql, row.sponsor_id)), role: row.role });
+    return mine;
+  }
+
+  private async keepAnOwner(sql: Sql, sponsorId: string): Promise<void> {
+    const [owners] = await sql.query(`SELECT COUNT(*) AS n FROM sponsor_members WHERE sponsor_id = ? AND role = 'owner'`, [sponsorId]);
+    if (toInt(owners.n) <= 1) throw new DomainError('LAST_OWNER', 'A sponsor keeps at least one owner.');
+  }
+
+  private async view(sql: Sql, sponsorId: string): Promise<Sponsor> {
+    const [row]: SponsorRow[] = await sql.query('SELECT * FROM sponsors WHERE id = ?', [sponsorId]);
+    if (!row) throw notFound('No such sponsor.');
+    const members: Array<{ phone: string; role: SponsorRole }> = await sql.query('SELECT phone, role FROM sponsor_members WHERE sponsor_id = ? ORDER BY created_at, phone', [
+      sponsorId,
+    ]);
+    return {
+      id: row.id,
+      name: row.name,
+      budgetMb: await this.deps.ledger.availableMb(sql, sponsorBudgetCode(sponsorId)),
+      warnMb: toInt(row.warn_mb),
+      alertMb: toInt(row.alert_mb),
+      contacts: JSON.parse(row.contacts_json),
+      members: members.map((m) => ({ phone: m.phone, role: m.role })),
+      createdAt: new Date(row.created_at).toISOString(),
+    };
+  }
+
+  private async topupView(sql: Sql, row: { id: string; sponsor_id: string; amount_mb: string; reference: string; expires_at: Date }): Promise<Topup> {
+    return {
+      id: String(row.id),
+      sponsorId: row.sponsor_id,
+      amountMb: toInt(row.amount_mb),
+      reference: row.reference,
+      expiresAt: new Date(row.expires_at).toISOString(),
+      budgetMb: await this.deps.ledger.availableMb(sql, sponsorBudgetCode(row.sponsor_id)),
+    };
+  }
+}
+
+/**
+ * Makes `phone` an operator with `role` (or changes the role), whether or not the number has
+ * signed in yet: roles are keyed by phone and apply from its first sign-in. Used by the API
+ * and by `npm run ops -- grant`, which is how the first admin is made on any database.
+ */
+export async function grantOperatorRole(sql: Sql, phone: string, role: OperatorRole, grantedBy: string, now: Date): Promise<void> {
+  await sql.query(
+    'INSERT INTO operators (phone, role, granted_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE role = VALUES(role), granted_by = VALUES(granted_by), updated_at = VALUES(updated_at)',
+    [phone, role, grantedBy, now, now],
+  );
+}
+
+/** A new sponsor with its first owner and its budget account; the caller checked access. */
+export async function insertSponsor(sql: Tx, deps: Pick<Deps, 'clock' | 'ledger'>, name: string, ownerPhone: string): Promise<string> {
+  const sponsorId = opaqueId();
+  const now = deps.clock.now();
+  await sql.query('INSERT INTO sponsors (id, name, warn_mb, alert_mb, contacts_json, created_at) VALUES (?, ?, 0, 0, ?, ?)', [sponsorId, name, '[]', now]);
+  await sql.query(`INSERT INTO sponsor_members (sponsor_id, phone, role, created_at) VALUES (?, ?, 'owner', ?)`, [sponsorId, ownerPhone, now]);
+  await deps.ledger.ensureAccount(sql, sponsorBudgetCode(sponsorId));
+  return sponsorId;
+}
+
+/** Records a new top-up and moves its data into the budget; the caller checked access and the reference. */
+export async function recordTopup(
+  sql: Tx,
+  deps: Pick<Deps, 'clock' | 'ledger' | 'config'>,
+  sponsorId: string,
+  amountMb: number,
+  reference: string,
+  recordedBy: string,
+  outcome: OutcomeRecorder = untrackedOutcome,
+): Promise<string> {
+  const now = deps.clock.now();
+  const expiresAt = monthsAfter(now, deps.config.SPONSOR_BUDGET_MONTHS);
+  const inserted = await sql.query('INSERT INTO sponsor_topups (sponsor_id, reference, amount_mb, expires_at, recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+    sponsorId,
+    reference,
+    amountMb,
+    expiresAt,
+    recordedBy,
+    now,
+  ]);
+  const ref = { type: 'sponsor_topup', id: String(inserted.insertId) };
+  await outcome.record(sql, ref);
+  await deps.ledger.transfer(sql, {
+    fromCode: EXTERNAL_ACCOUNTS.sponsorPurchases,
+    toCode: sponsorBudgetCode(sponsorId),
+    amountMb,
+    kind: 'sponsor_topup',
+    ref,
+    memo: reference,
+    expiresAt,
+  });
+  return ref.id;
+}

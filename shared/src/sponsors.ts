@@ -1,0 +1,187 @@
+import { z } from 'zod';
+import { AmountMbSchema, CarrierSchema, PhoneSchema, UserSchema } from './schemas';
+import { safeText } from './text';
+
+/**
+ * Sponsors, their activities, and the roles that act on them (SPEC §3.9, §3.10, §4 second
+ * wave). One source of truth for the server's validation, the OpenAPI document and the faces.
+ */
+
+export const OPERATOR_ROLES = ['admin', 'finance', 'support'] as const;
+export const OperatorRoleSchema = z.enum(OPERATOR_ROLES);
+export const SPONSOR_ROLES = ['owner', 'staff'] as const;
+export const SponsorRoleSchema = z.enum(SPONSOR_ROLES);
+
+/** The variables a message template may name (SPEC §3.9); any other is refused when saved. */
+export const TEMPLATE_VARIABLES = ['nickname', 'amount', 'activity', 'sponsor', 'balance', 'expiresAt', 'streak'] as const;
+/** The names between braces in a template, in order, repeats included. */
+export function templateVariablesOf(template: string): string[] {
+  return Array.from(template.matchAll(/\{([^{}]*)\}/g), (m) => m[1]);
+}
+/** The first variable a template names that is not one of TEMPLATE_VARIABLES, or null. */
+export function unknownTemplateVariable(template: string): string | null {
+  const known: readonly string[] = TEMPLATE_VARIABLES;
+  return templateVariablesOf(template).find((name) => !known.includes(name)) ?? null;
+}
+
+export const SPONSOR_NAME_MAX_CHARS = 60;
+export const ACTIVITY_TITLE_MAX_CHARS = 60;
+export const TEMPLATE_MAX_CHARS = 300;
+export const TOPUP_REFERENCE_MAX_CHARS = 64;
+export const SPONSOR_CONTACTS_MAX = 10;
+export const TARGET_PROVINCES_MAX = 40;
+export const HELPERS_NEEDED_MAX = 100;
+
+const IsoInstantSchema = z.iso.datetime({ offset: true });
+
+/** `GET /me`: the user with the roles they act in, so a face shows the pages that fit. */
+export const RolesSchema = z.object({
+  operator: OperatorRoleSchema.nullable(),
+  sponsors: z.array(z.object({ sponsorId: z.string(), name: z.string(), role: SponsorRoleSchema })),
+});
+export const MeSchema = UserSchema.extend({ roles: RolesSchema });
+
+export const OperatorGrantRequestSchema = z.strictObject({ phone: PhoneSchema, role: OperatorRoleSchema });
+export const OperatorGrantSchema = z.object({ phone: PhoneSchema, role: OperatorRoleSchema });
+
+export const SponsorCreateRequestSchema = z.strictObject({ name: safeText(SPONSOR_NAME_MAX_CHARS).min(1), ownerPhone: PhoneSchema });
+export const SponsorContactSchema = z
+  .strictObject({ phone: PhoneSchema.optional(), email: z.email().max(254).optional() })
+  .refine((c) => c.phone !== undefined || c.email !== undefined, 'a contact has a phone, an e-mail, or both');
+export const SponsorMemberSchema = z.object({ phone: PhoneSchema, role: SponsorRoleSchema });
+export const SponsorSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  budgetMb: z.number().int(),
+  warnMb: z.number().int(),
+  alertMb: z.number().int(),
+  contacts: z.array(z.object({ phone: PhoneSchema.optional(), email: z.string().optional() })),
+  members: z.array(SponsorMemberSchema),
+  createdAt: z.string(),
+});
+export const MySponsorSchema = SponsorSchema.extend({ role: SponsorRoleSchema });
+export const MySponsorsSchema = z.object({ items: z.array(MySponsorSchema) });
+export const SponsorUpdateRequestSchema = z
+  .strictObject({
+    warnMb: z.number().int().min(0).max(1_000_000_000).optional(),
+    alertMb: z.number().int().min(0).max(1_000_000_000).optional(),
+    contacts: z.array(SponsorContactSchema).max(SPONSOR_CONTACTS_MAX).optional(),
+  })
+  .refine((u) => u.warnMb === undefined || u.alertMb === undefined || u.warnMb > u.alertMb, 'warnMb must be above alertMb');
+export const SponsorMemberAddRequestSchema = z.strictObject({ phone: PhoneSchema, role: SponsorRoleSchema });
+
+export const TopupRequestSchema = z.strictObject({
+  amountMb: AmountMbSchema,
+  reference: z
+    .string()
+    .trim()
+    .min(1)
+    .max(TOPUP_REFERENCE_MAX_CHARS)
+    .regex(/^[\w.:/-]+$/, 'letters, digits and . _ : / -'),
+});
+export const TopupSchema = z.object({
+  id: z.string(),
+  sponsorId: z.string(),
+  amountMb: z.number().int(),
+  reference: z.string(),
+  expiresAt: z.string(),
+  budgetMb: z.number().int(),
+});
+
+export const ACTIVITY_TYPES = ['signin', 'invite', 'share', 'red_packet_rain'] as const;
+export const ActivityTypeSchema = z.enum(ACTIVITY_TYPES);
+export const ACTIVITY_STATUSES = ['draft', 'published', 'running', 'paused', 'ended'] as const;
+export const ActivityStatusSchema = z.enum(ACTIVITY_STATUSES);
+
+const TemplateSchema = safeText(TEMPLATE_MAX_CHARS).min(1);
+export const ActivityRewardSchema = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('fixed'), amountMb: AmountMbSchema }),
+  z.strictObject({ mode: z.literal('random'), minMb: AmountMbSchema, maxMb: AmountMbSchema }),
+]);
+export const ActivityTargetingSchema = z.strictObject({
+  provinces: z.array(z.string().trim().min(1).max(32)).max(TARGET_PROVINCES_MAX).optional(),
+  carriers: z.array(CarrierSchema).max(3).optional(),
+  newUsersOnly: z.boolean().optional(),
+});
+export const ActivityTemplatesSchema = z.strictObject({ rewarded: TemplateSchema, reminder: TemplateSchema.optional(), ended: TemplateSchema.optional() });
+export const ActivityCreateRequestSchema = z
+  .strictObject({
+    type: ActivityTypeSchema,
+    title: safeText(ACTIVITY_TITLE_MAX_CHARS).min(1),
+    startsAt: IsoInstantSchema,
+    endsAt: IsoInstantSchema,
+    budgetMb: AmountMbSchema,
+    perUserCapMb: AmountMbSchema,
+    reward: ActivityRewardSchema,
+    targeting: ActivityTargetingSchema.optional(),
+    templates: ActivityTemplatesSchema,
+    helpersNeeded: z.number().int().min(1).max(HELPERS_NEEDED_MAX).optional(),
+  })
+  .refine((a) => Date.parse(a.endsAt) > Date.parse(a.startsAt), { message: 'endsAt must be after startsAt', path: ['endsAt'] })
+  .refine((a) => a.reward.mode === 'fixed' || a.reward.minMb <= a.reward.maxMb, { message: 'minMb must not exceed maxMb', path: ['reward'] })
+  .refine((a) => (a.reward.mode === 'fixed' ? a.reward.amountMb : a.reward.maxMb) <= a.perUserCapMb, { message: 'one reward must fit within perUserCapMb', path: ['perUserCapMb'] })
+  .refine((a) => (a.reward.mode === 'fixed' ? a.reward.amountMb : a.reward.maxMb) <= a.budgetMb, { message: 'one reward must fit within budgetMb', path: ['budgetMb'] })
+  .refine((a) => (a.type === 'share') === (a.helpersNeeded !== undefined), { message: 'helpersNeeded is given for share activities and only for them', path: ['helpersNeeded'] });
+
+export const ActivityProgressSchema = z.object({
+  rewardedMb: z.number().int(),
+  rewards: z.number().int(),
+  checkedInToday: z.boolean(),
+  streak: z.number().int(),
+});
+export const ActivitySchema = z.object({
+  id: z.string(),
+  sponsorId: z.string(),
+  sponsorName: z.string(),
+  type: ActivityTypeSchema,
+  title: z.string(),
+  status: ActivityStatusSchema,
+  startsAt: z.string(),
+  endsAt: z.string(),
+  budgetMb: z.number().int(),
+  paidMb: z.number().int(),
+  remainingMb: z.number().int(),
+  perUserCapMb: z.number().int(),
+  reward: z.union([z.object({ mode: z.literal('fixed'), amountMb: z.number().int() }), z.object({ mode: z.literal('random'), minMb: z.number().int(), maxMb: z.number().int() })]),
+  targeting: z.object({ provinces: z.array(z.string()), carriers: z.array(CarrierSchema), newUsersOnly: z.boolean() }),
+  templates: z.object({ rewarded: z.string(), reminder: z.string().nullable(), ended: z.string().nullable() }),
+  helpersNeeded: z.number().int().nullable(),
+  /** The caller's own progress: present on the user's views, absent on the sponsor's. */
+  progress: ActivityProgressSchema.optional(),
+});
+export const CheckinResultSchema = z.object({ amountMb: z.number().int(), streak: z.number().int() });
+export const InviteCodeSchema = z.object({ code: z.string() });
+/** `link`: the page a friend opens to help, relative to the app's address. */
+export const ShareSchema = z.object({ code: z.string(), link: z.string() });
+export const HelpResultSchema = z.object({ helpers: z.number().int(), helpersNeeded: z.number().int() });
+
+export const ActivityReportQuerySchema = z.strictObject({ format: z.enum(['json', 'csv']).optional() });
+export const ActivityReportSchema = z.object({
+  budgetMb: z.number().int(),
+  spentMb: z.number().int(),
+  /** budgetMb − spentMb: what the escrow still holds plus what went back to the budget at the end. */
+  remainingMb: z.number().int(),
+  escrowMb: z.number().int(),
+  returnedMb: z.number().int(),
+  participants: z.number().int(),
+  rewards: z.number().int(),
+  messages: z.object({ sent: z.number().int(), delivered: z.number().int(), failed: z.number().int(), optedOut: z.number().int() }),
+  byDay: z.array(z.object({ date: z.string(), spentMb: z.number().int(), participants: z.number().int() })),
+});
+
+export type OperatorRole = z.infer<typeof OperatorRoleSchema>;
+export type SponsorRole = z.infer<typeof SponsorRoleSchema>;
+export type Roles = z.infer<typeof RolesSchema>;
+export type Me = z.infer<typeof MeSchema>;
+export type Sponsor = z.infer<typeof SponsorSchema>;
+export type MySponsor = z.infer<typeof MySponsorSchema>;
+export type SponsorUpdateRequest = z.infer<typeof SponsorUpdateRequestSchema>;
+export type Topup = z.infer<typeof TopupSchema>;
+export type ActivityCreateRequest = z.infer<typeof ActivityCreateRequestSchema>;
+export type Activity = z.infer<typeof ActivitySchema>;
+export type ActivityStatus = z.infer<typeof ActivityStatusSchema>;
+export type CheckinResult = z.infer<typeof CheckinResultSchema>;
+export type InviteCode = z.infer<typeof InviteCodeSchema>;
+export type Share = z.infer<typeof ShareSchema>;
+export type HelpResult = z.infer<typeof HelpResultSchema>;
+export type ActivityReport = z.infer<typeof ActivityReportSchema>;
