@@ -18,6 +18,7 @@ describe('the activity centre', () => {
     fireEvent.click(screen.getByTestId('checkin-button'));
     expect(await screen.findByTestId('checkin-result')).toHaveTextContent('签到成功，获得 10 MB，已连续签到 3 天');
     expect(api.checkIn).toHaveBeenCalledWith('a-1', expect.any(String));
+    expect(screen.getByTestId('activity-progress')).toHaveTextContent('已领 30 MB，连续签到 3 天');
     expect(screen.getByTestId('checkin-button')).toHaveTextContent('今天已签到');
     expect(screen.getByTestId('checkin-button')).toBeDisabled();
   });

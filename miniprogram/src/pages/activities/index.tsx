@@ -114,6 +114,8 @@ function ActivityCard({ activity }: { activity: Activity }) {
   const progress = activity.progress;
   const checkedIn = result !== null || progress?.checkedInToday === true;
   const streak = result?.streak ?? progress?.streak ?? 0;
+  // The progress was read before this check-in: what it just paid counts too.
+  const rewardedMb = (progress?.rewardedMb ?? 0) + (result?.amountMb ?? 0);
 
   async function checkIn() {
     setError(null);
@@ -128,7 +130,7 @@ function ActivityCard({ activity }: { activity: Activity }) {
     <View className='card' data-testid={`activity-${activity.id}`}>
       <Text className='card-title'>{activity.title}</Text>
       <Text className='muted'>{`${activity.sponsorName} 赞助 · ${rewardText(activity)} · ${formatDate(activity.endsAt)} 结束`}</Text>
-      {progress && <Text className='muted' data-testid='activity-progress'>{`已领 ${formatMb(progress.rewardedMb)}，连续签到 ${streak} 天`}</Text>}
+      {progress && <Text className='muted' data-testid='activity-progress'>{`已领 ${formatMb(rewardedMb)}，连续签到 ${streak} 天`}</Text>}
       <ErrorMessage message={error} />
       {activity.type === 'invite' && <InvitePanel activity={activity} />}
       {activity.type === 'share' && <SharePanel activity={activity} />}
