@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-installed.sh
 export DATABASE_URL=${TEST_DATABASE_SERVER_URL:-mysql://root@127.0.0.1:3306}/liuliang_test_probe
 bash scripts/ensure-services.sh
+bash scripts/ensure-chromium.sh
 echo "==> building (shared, server, bot, mini-program H5)"
 bash scripts/build.sh
 # The `npm start` smoke test (miniprogram/e2e/npm-start.test.ts) serves this very build.
