@@ -1,5 +1,6 @@
 import { formatMb, type RedPacket } from '@liuliang/shared';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
+import { eventually } from '../../server/src/test-support/eventually';
 import { startTestStack, type TestStack } from '../../server/src/test-support/stack';
 import { signIn } from '../../server/src/test-support/http-client';
 import { activityRequest, grantOperator, publishedActivity, sponsorWithBudget } from '../../server/src/test-support/sponsors';
@@ -21,20 +22,7 @@ interface Person {
 }
 
 const ROOM_ID = 'it-room@chatroom';
-const POLL_MS = 25;
-const DEADLINE_MS = 20_000;
 const RESTART_GIFTS = 16;
-
-/** Polls until `look` finds something, or fails after a bounded wait naming what it waited for. */
-async function eventually<T>(what: string, look: () => Promise<T | undefined | null | false> | T | undefined | null | false): Promise<T> {
-  const deadline = Date.now() + DEADLINE_MS;
-  for (;;) {
-    const found = await look();
-    if (found !== undefined && found !== null && found !== false) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-}
 
 describe('the bot with the real service', () => {
   let stack: TestStack;

@@ -1,4 +1,5 @@
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
+import { eventually } from '../../server/src/test-support/eventually';
 import { startTestStack, type TestStack } from '../../server/src/test-support/stack';
 import { fundWallets } from '../../server/src/test-support/wallets';
 import { createBot, quietWechatyLog, type LiuliangBot } from './bot';
@@ -18,18 +19,6 @@ interface Person {
 }
 
 const ROOM_ID = 'social-room@chatroom';
-const POLL_MS = 25;
-const DEADLINE_MS = 20_000;
-
-async function eventually<T>(what: string, look: () => Promise<T | undefined | null | false> | T | undefined | null | false): Promise<T> {
-  const deadline = Date.now() + DEADLINE_MS;
-  for (;;) {
-    const found = await look();
-    if (found !== undefined && found !== null && found !== false) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-}
 
 describe('tips and crowdfunds through the bot', () => {
   let stack: TestStack;

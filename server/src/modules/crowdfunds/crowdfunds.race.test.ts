@@ -1,5 +1,6 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClosedEvent, PledgedEvent } from '@liuliang/shared';
+import { eventually } from '../../test-support/eventually';
 import { httpClient, type Answer } from '../../test-support/http-client';
 import { spawnServer, type ServerProcess } from '../../test-support/processes';
 import { startTestStack, type TestStack } from '../../test-support/stack';
@@ -8,14 +9,6 @@ import { balanceOf, fundWallets } from '../../test-support/wallets';
 
 /** Bound on waiting for work other processes do on their own (their job ticks, live events). */
 const SETTLE_WAIT_MS = 60_000;
-
-async function eventually(what: string, check: () => Promise<boolean> | boolean): Promise<void> {
-  const deadline = Date.now() + SETTLE_WAIT_MS;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /**
  * Crowdfunds across two real server processes: parallel pledges against one goal, a deadline
@@ -100,7 +93,7 @@ describe('crowdfunds across two server processes', () => {
       expect(await balanceOf(stack.server.deps, p.userId)).toBe(100 - amountMb);
     }
 
-    await eventually('the live events of every pledge', () => live.pledged.length === taken.length && live.closed.length === 1);
+    await eventually('the live events of every pledge', () => live.pledged.length === taken.length && live.closed.length === 1, SETTLE_WAIT_MS);
     expect(live.closed).toEqual([{ crowdfundId, status: 'succeeded' }]);
     expect(Math.max(...live.pledged.map((e) => e.raisedMb))).toBe(1000);
     expect(live.pledged.every((e) => e.crowdfundId === crowdfundId && takenBy.get(e.userId) === e.amountMb && e.nickname !== '')).toBe(true);
@@ -138,10 +131,14 @@ describe('crowdfunds across two server processes', () => {
     expect(accepted).toBeGreaterThan(0);
     expect(answers.filter((r) => r.status === 409).length).toBeGreaterThan(0);
 
-    await eventually('the crowdfund to be settled', async () => {
-      const [row] = await db().query('SELECT settled_at FROM crowdfunds WHERE id = ?', [crowdfundId]);
-      return row.settled_at !== null;
-    });
+    await eventually(
+      'the crowdfund to be settled',
+      async () => {
+        const [row] = await db().query('SELECT settled_at FROM crowdfunds WHERE id = ?', [crowdfundId]);
+        return row.settled_at !== null;
+      },
+      SETTLE_WAIT_MS,
+    );
     const [pledges] = await db().query('SELECT COUNT(*) AS n, SUM(refunded_at IS NULL) AS unrefunded FROM crowdfund_pledges WHERE crowdfund_id = ?', [crowdfundId]);
     expect({ pledges: Number(pledges.n), unrefunded: Number(pledges.unrefunded) }).toEqual({ pledges: accepted, unrefunded: 0 });
     const [refunds] = await db().query(`SELECT COUNT(*) AS n, SUM(amount_mb) AS mb FROM transfers WHERE kind = 'crowdfund_refund' AND ref_id = ?`, [crowdfundId]);
@@ -149,7 +146,7 @@ describe('crowdfunds across two server processes', () => {
     for (const p of pledgers) expect(await balanceOf(stack.server.deps, p.userId)).toBe(100);
     expect(await escrowOf(crowdfundId)).toBe(0);
     expect((await stack.client.get(`/api/v1/crowdfunds/${crowdfundId}`, { token: creator.token })).body).toMatchObject({ status: 'failed', raisedMb: accepted });
-    await eventually('the closed event', () => live.closed.length === 1);
+    await eventually('the closed event', () => live.closed.length === 1, SETTLE_WAIT_MS);
     expect(live.closed).toEqual([{ crowdfundId, status: 'failed' }]);
   });
 
