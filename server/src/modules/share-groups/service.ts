@@ -152,14 +152,7 @@ export class ShareGroupService {
   /** The owner moves data from their wallet into the pool; it keeps its expiry there. */
   async fund(owner: User, groupId: string, amountMb: number, outcome: OutcomeRecorder = untrackedOutcome): Promise<ShareGroup> {
     return this.movePool(owner, groupId, 'owner', outcome, async (tx, group, month, now) => {
-      await this.deps.ledger.transfer(tx, {
-        fromCode: walletCode(owner.id),
-        toCode: poolCode(groupId),
-        amountMb,
-        kind: 'share_group_fund',
-        ref: { type: 'share_group', id: groupId },
-      });
-      await insertMovement(tx, { groupId, userId: owner.id, kind: 'fund', amountMb, month, now });
+      await this.moveAndRecord(tx, groupId, owner.id, 'fund', amountMb, month, now);
       return group;
     });
   }
@@ -168,14 +161,7 @@ export class ShareGroupService {
   async reclaim(owner: User, groupId: string, amountMb: number, outcome: OutcomeRecorder = untrackedOutcome): Promise<ShareGroup> {
     return this.movePool(owner, groupId, 'owner', outcome, async (tx, group, month, now) => {
       await this.requirePool(tx, groupId, amountMb, now);
-      await this.deps.ledger.transfer(tx, {
-        fromCode: poolCode(groupId),
-        toCode: walletCode(owner.id),
-        amountMb,
-        kind: 'share_group_reclaim',
-        ref: { type: 'share_group', id: groupId },
-      });
-      await insertMovement(tx, { groupId, userId: owner.id, kind: 'reclaim', amountMb, month, now });
+      await this.moveAndRecord(tx, groupId, owner.id, 'reclaim', amountMb, month, now);
       return group;
     });
   }
@@ -193,16 +179,16 @@ export class ShareGroupService {
         });
       }
       await this.requirePool(tx, groupId, amountMb, now);
-      await this.deps.ledger.transfer(tx, {
-        fromCode: poolCode(groupId),
-        toCode: walletCode(member.id),
-        amountMb,
-        kind: 'share_group_draw',
-        ref: { type: 'share_group', id: groupId },
-      });
-      await insertMovement(tx, { groupId, userId: member.id, kind: 'draw', amountMb, month, now });
+      await this.moveAndRecord(tx, groupId, member.id, 'draw', amountMb, month, now);
       return group;
     });
+  }
+
+  /** One pool movement: the ledger transfer (into the pool for a fund, out to the person otherwise) and the group's record of it. */
+  private async moveAndRecord(tx: Tx, groupId: string, userId: string, kind: 'fund' | 'reclaim' | 'draw', amountMb: number, month: string, now: Date): Promise<void> {
+    const [fromCode, toCode] = kind === 'fund' ? [walletCode(userId), poolCode(groupId)] : [poolCode(groupId), walletCode(userId)];
+    await this.deps.ledger.transfer(tx, { fromCode, toCode, amountMb, kind: `share_group_${kind}`, ref: { type: 'share_group', id: groupId } });
+    await insertMovement(tx, { groupId, userId, kind, amountMb, month, now });
   }
 
   /**
