@@ -9,8 +9,12 @@ interface UserRow {
   nickname: string;
   carrier: User['carrier'];
   province: string;
+  avatar_id: string | null;
   created_at: Date;
 }
+
+/** Where an uploaded face is served: public (an <img> sends no token), named by an opaque id. */
+export const avatarUrl = (avatarId: string) => `/api/v1/avatars/${avatarId}`;
 
 const toUser = (r: UserRow): User => ({
   id: String(r.id),
@@ -18,6 +22,7 @@ const toUser = (r: UserRow): User => ({
   nickname: r.nickname,
   carrier: r.carrier,
   province: r.province,
+  avatarUrl: r.avatar_id ? avatarUrl(r.avatar_id) : null,
   createdAt: new Date(r.created_at).toISOString(),
 });
 
