@@ -149,7 +149,7 @@ export function aPacket(overrides: Partial<RedPacket> = {}): RedPacket {
 }
 
 export function aCover(overrides: Partial<RedPacketCover> = {}): RedPacketCover {
-  return { id: 'p-1', mode: 'random', status: 'open', senderNickname: '李四', greeting: '周末快乐', hasPassphrase: false, roomPacket: false, ...overrides };
+  return { id: 'p-1', mode: 'random', status: 'open', senderNickname: '李四', senderAvatarUrl: null, greeting: '周末快乐', hasPassphrase: false, roomPacket: false, ...overrides };
 }
 
 export function aCrowdfund(overrides: Partial<Crowdfund> = {}): Crowdfund {

@@ -58,6 +58,8 @@ export const RedPacketCoverSchema = z.object({
   mode: z.enum(['random', 'equal']),
   status: z.enum(['open', 'finished', 'expired']),
   senderNickname: z.string(),
+  /** The sender's uploaded face; null: the one generated from the nickname. */
+  senderAvatarUrl: z.string().nullable(),
   greeting: z.string().nullable(),
   hasPassphrase: z.boolean(),
   roomPacket: z.boolean(),

@@ -140,6 +140,14 @@ describe('the red-packet page', () => {
     expect(api.getRedPacket).not.toHaveBeenCalled();
   });
 
+  it("shows the sender's uploaded face on the cover, the generated one otherwise", async () => {
+    localStorage.clear();
+    const api = fakeApi({ getRedPacketCover: jest.fn().mockResolvedValue(aCover({ senderAvatarUrl: '/api/v1/avatars/f1' })) });
+    openPacketPage(api);
+    expect(await screen.findByTestId('avatar-image')).toHaveAttribute('src', '/api/v1/avatars/f1');
+    expect(screen.queryByTestId('avatar')).not.toBeInTheDocument();
+  });
+
   it('tells a signed-out friend on the cover when the packet is already gone', async () => {
     localStorage.clear();
     const api = fakeApi({ getRedPacketCover: jest.fn().mockResolvedValue(aCover({ status: 'finished' })) });

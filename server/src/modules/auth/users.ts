@@ -62,6 +62,17 @@ export async function nicknamesOf(sql: Sql, ids: readonly string[]): Promise<Map
   return new Map(rows.map((r) => [String(r.id), r.nickname]));
 }
 
+/** Names and faces by user id, in one query (a face is null when none was uploaded); ids that name no user are left out. */
+export async function facesOf(sql: Sql, ids: readonly string[]): Promise<Map<string, { nickname: string; avatarUrl: string | null }>> {
+  const distinct = [...new Set(ids)];
+  if (distinct.length === 0) return new Map();
+  const rows: Array<{ id: string; nickname: string; avatar_id: string | null }> = await sql.query(
+    `SELECT id, nickname, avatar_id FROM users WHERE id IN (${distinct.map(() => '?').join(', ')})`,
+    distinct,
+  );
+  return new Map(rows.map((r) => [String(r.id), { nickname: r.nickname, avatarUrl: r.avatar_id ? avatarUrl(r.avatar_id) : null }]));
+}
+
 /** User ids by phone, in one query; phones that name no user are left out. */
 export async function userIdsByPhone(sql: Sql, phones: readonly string[]): Promise<Map<string, string>> {
   const distinct = [...new Set(phones)];

@@ -85,10 +85,16 @@ describe('red packet records and covers', () => {
       mode: 'random',
       status: 'open',
       senderNickname: packet.senderNickname,
+      senderAvatarUrl: null,
       greeting: '新年好',
       hasPassphrase: true,
       roomPacket: false,
     });
+    // The sender's uploaded face shows on the cover too (a 1×1 PNG).
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+    const face = (await stack.client.put('/api/v1/me/avatar', { image: png }, { token: sender.token })).body.avatarUrl;
+    expect(face).toMatch(/^\/api\/v1\/avatars\//);
+    expect((await stack.client.get(`/api/v1/red-packets/${packet.id}/cover`)).body.senderAvatarUrl).toBe(face);
     // A guessed or malformed id names no packet.
     for (const id of ['zzzzzzzzzzzzzzzzzzzzzzzzzz', '1', 'a;drop', 'x'.repeat(40)]) {
       const answer = await stack.client.get(`/api/v1/red-packets/${encodeURIComponent(id)}/cover`);

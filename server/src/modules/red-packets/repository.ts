@@ -1,6 +1,6 @@
 import type { RedPacket, RedPacketCover, RedPacketRecord, RedPacketRecords, RedPacketRole } from '@liuliang/shared';
 import { errno, toInt, type Sql, type Tx } from '../../db/sql';
-import { nicknamesOf } from '../auth';
+import { facesOf, nicknamesOf } from '../auth';
 import type { Share } from './store';
 import { opaqueId } from '../../platform/ids';
 
@@ -289,13 +289,14 @@ export async function listRecords(sql: Sql, userId: string, role: RedPacketRole,
 
 /** The public cover of a packet (what its link shows before sign-in); see RedPacketCoverSchema. */
 export async function coverOf(sql: Sql, row: PacketRow): Promise<RedPacketCover> {
-  const senderNickname = (await nicknamesOf(sql, [String(row.sender_id)])).get(String(row.sender_id)) ?? '';
+  const sender = (await facesOf(sql, [String(row.sender_id)])).get(String(row.sender_id));
   const roomPacket = row.room_id !== null;
   return {
     id: String(row.id),
     mode: row.mode,
     status: row.status,
-    senderNickname,
+    senderNickname: sender?.nickname ?? '',
+    senderAvatarUrl: sender?.avatarUrl ?? null,
     greeting: roomPacket ? null : row.greeting,
     hasPassphrase: row.passphrase !== null,
     roomPacket,
