@@ -1,5 +1,5 @@
 import { AVATAR_MAX_BYTES } from '@liuliang/shared';
-import { signIn } from '../../test-support/http-client';
+import { signIn, type Answer } from '../../test-support/http-client';
 import { startTestStack, type TestStack } from '../../test-support/stack';
 
 /** A 1×1 PNG, and the first bytes of the other accepted types. */
@@ -96,7 +96,7 @@ describe('avatars and notice reads', () => {
 
   it('lets only the signed-in person change their face; an avatar id that names nothing is a 404', async () => {
     const before = JSON.stringify([await avatarRows(), await userRows()]);
-    const cases: Array<[string, () => Promise<{ status: number; body: any }>, number, string]> = [
+    const cases: Array<[string, () => Promise<Answer>, number, string]> = [
       ['upload with no token', () => stack.client.put('/api/v1/me/avatar', { image: b64(PNG) }), 401, 'UNAUTHENTICATED'],
       ['upload by the bot itself', () => stack.client.put('/api/v1/me/avatar', { image: b64(PNG) }, bot()), 403, 'FORBIDDEN'],
       ['upload with a forged token', () => stack.client.put('/api/v1/me/avatar', { image: b64(PNG) }, { token: `${alice.token}x` }), 401, 'UNAUTHENTICATED'],
@@ -130,7 +130,7 @@ describe('avatars and notice reads', () => {
     expect((await readRows()).filter((r: { user_id: string }) => String(r.user_id) === bob.userId)).toEqual([]);
   });
 
-  const badMarks: Array<[string, () => Promise<{ status: number; body: any }>, number, string]> = [
+  const badMarks: Array<[string, () => Promise<Answer>, number, string]> = [
     ['no ids', () => stack.client.post('/api/v1/me/notices/read', {}, { token: alice.token }), 400, 'VALIDATION_FAILED'],
     ['an empty list', () => stack.client.post('/api/v1/me/notices/read', { ids: [] }, { token: alice.token }), 400, 'VALIDATION_FAILED'],
     ['101 ids', () => stack.client.post('/api/v1/me/notices/read', { ids: Array.from({ length: 101 }, (_, i) => String(i)) }, { token: alice.token }), 400, 'VALIDATION_FAILED'],

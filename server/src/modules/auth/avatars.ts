@@ -11,7 +11,7 @@ const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
  * What an image is, from its first bytes (PNG, JPEG, WebP, GIF), or null. The type a client
  * claims is never trusted: an SVG or an HTML page served back as a face would run script.
  */
-export function sniffImageType(bytes: Buffer): AvatarType | null {
+function sniffImageType(bytes: Buffer): AvatarType | null {
   if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'image/jpeg';
   if (startsWith(bytes, ascii('RIFF')) && startsWith(bytes, ascii('WEBP'), 8)) return 'image/webp';

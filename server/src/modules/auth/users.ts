@@ -14,7 +14,7 @@ interface UserRow {
 }
 
 /** Where an uploaded face is served: public (an <img> sends no token), named by an opaque id. */
-export const avatarUrl = (avatarId: string) => `/api/v1/avatars/${avatarId}`;
+const avatarUrl = (avatarId: string) => `/api/v1/avatars/${avatarId}`;
 
 const toUser = (r: UserRow): User => ({
   id: String(r.id),
