@@ -132,10 +132,17 @@ describe('an app people keep, in a browser', () => {
     await waitOnScreen(page, 'profile-nickname');
     await page.getByTestId('avatar-file').setInputFiles({ name: 'face.png', mimeType: 'image/png', buffer: Buffer.from(FACE_PNG, 'base64') });
     const face = await waitOnScreen(page, 'avatar-image');
-    const src = await face.getAttribute('src');
-    expect(src).toMatch(/^\/api\/v1\/avatars\/[0-9a-z]{26}$/);
-    const served = await fetch(`${stack.url}${src}`);
-    expect(served.headers.get('content-type')).toBe('image/png');
+    // Taro's H5 Image is a custom element around an <img>: the picture shown is the one uploaded.
+    const shown = await eventually(
+      'the uploaded face, loaded',
+      () =>
+        face.evaluate((element) => {
+          const img = element.tagName === 'IMG' ? (element as HTMLImageElement) : element.querySelector('img');
+          return img && img.complete && img.naturalWidth > 0 ? new URL(img.src).pathname : null;
+        }),
+      (path) => path !== null,
+    );
+    expect(shown).toMatch(/^\/api\/v1\/avatars\/[0-9a-z]{26}$/);
   });
 
   it('confirms a gift on a sheet naming the unregistered recipient; the row turns 已领取 once they sign in', async () => {
@@ -167,7 +174,7 @@ describe('an app people keep, in a browser', () => {
     await untilText(page, 'entry-status', '状态\n已领取');
   });
 
-  it("tells the sender in 消息 that the gift was claimed and the packet grabbed to the end, with a badge on 我的 until read", async () => {
+  it('tells the sender in 消息 that the gift was claimed and the packet grabbed to the end, with a badge on 我的 until read', async () => {
     const page = await phoneOf('sender');
     await onScreen(page, 'nav-home').click();
     const badge = await waitOnScreen(page, 'tab-badge-me');

@@ -27,7 +27,7 @@ export interface PageProps {
 export function TabBadge({ count, testId }: { count: number; testId: string }) {
   if (count <= 0) return null;
   return (
-    <Text className='badge' data-testid={testId} aria-label={`${count} 条未读`}>
+    <Text className='unread-badge' data-testid={testId} aria-label={`${count} 条未读`}>
       {count > 99 ? '99+' : String(count)}
     </Text>
   );

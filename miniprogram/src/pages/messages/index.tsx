@@ -35,7 +35,7 @@ export default function MessagesPage() {
     <Page title='消息'>
       <ErrorMessage message={error} />
       {notices !== null && unread > 0 && (
-        <View className='field-row'>
+        <View className='notice-toolbar'>
           <Text className='muted' data-testid='unread-count'>{`${unread} 条未读`}</Text>
           <Button className='btn-link' data-testid='mark-all-read' onClick={() => void markRead(notices.map((notice) => notice.id))}>
             全部已读
