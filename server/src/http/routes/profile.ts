@@ -1,13 +1,5 @@
 import { z } from 'zod';
-import {
-  AvatarUploadSchema,
-  MarkNoticesReadSchema,
-  NoticeReadsSchema,
-  ProfileUpdateSchema,
-  RecipientQuerySchema,
-  RecipientSchema,
-  UserSchema,
-} from '@liuliang/shared';
+import { AvatarUploadSchema, MarkNoticesReadSchema, NoticeReadsSchema, ProfileUpdateSchema, RecipientQuerySchema, RecipientSchema, UserSchema } from '@liuliang/shared';
 import type { Api } from '../api';
 import { callerUser, callerUserId, forgetCachedUser } from '../auth';
 import type { Deps } from '../../deps';
@@ -58,16 +50,19 @@ export function addProfileRoutes(api: Api, deps: Deps): void {
       return user;
     },
   );
+  api.add({ method: 'delete', path: '/me/avatar', tag: 'auth', summary: 'Back to the face generated from your nickname', access: 'user', response: UserSchema }, async (ctx) => {
+    const user = await profile.clearAvatar(callerUser(ctx));
+    forgetCachedUser(user.id);
+    return user;
+  });
   api.add(
-    { method: 'delete', path: '/me/avatar', tag: 'auth', summary: 'Back to the face generated from your nickname', access: 'user', response: UserSchema },
-    async (ctx) => {
-      const user = await profile.clearAvatar(callerUser(ctx));
-      forgetCachedUser(user.id);
-      return user;
+    {
+      method: 'get',
+      path: '/avatars/:id',
+      tag: 'auth',
+      summary: 'An uploaded face, as the image itself; public, as an <img> sends no token, and named by an unguessable id',
+      access: 'none',
     },
-  );
-  api.add(
-    { method: 'get', path: '/avatars/:id', tag: 'auth', summary: 'An uploaded face, as the image itself; public, as an <img> sends no token, and named by an unguessable id', access: 'none' },
     async (ctx, { params }) => {
       const avatar = await profile.avatar(AvatarId.parse(params.id));
       ctx.type = avatar.contentType;
@@ -76,7 +71,14 @@ export function addProfileRoutes(api: Api, deps: Deps): void {
     },
   );
   api.add(
-    { method: 'get', path: '/me/notices/read', tag: 'auth', summary: "The message centre's lines you have read (their ids, newest mark first)", access: 'user-id', response: NoticeReadsSchema },
+    {
+      method: 'get',
+      path: '/me/notices/read',
+      tag: 'auth',
+      summary: "The message centre's lines you have read (their ids, newest mark first)",
+      access: 'user-id',
+      response: NoticeReadsSchema,
+    },
     async (ctx) => profile.noticeReads({ id: callerUserId(ctx) }),
   );
   api.add(

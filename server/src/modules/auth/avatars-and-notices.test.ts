@@ -88,9 +88,17 @@ describe('avatars and notice reads', () => {
   });
 
   it('refuses a body far over the limit before reading it, and any other route a body over the usual limit', async () => {
-    const huge = await stack.client.put('/api/v1/me/avatar', undefined, { token: alice.token, rawBody: JSON.stringify({ image: 'A'.repeat(2 * AVATAR_MAX_BYTES) }), headers: { 'content-type': 'application/json' } });
+    const huge = await stack.client.put('/api/v1/me/avatar', undefined, {
+      token: alice.token,
+      rawBody: JSON.stringify({ image: 'A'.repeat(2 * AVATAR_MAX_BYTES) }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect({ status: huge.status, code: huge.body.error.code }).toEqual({ status: 413, code: 'BODY_TOO_LARGE' });
-    const elsewhere = await stack.client.call('PATCH', '/api/v1/me', undefined, { token: alice.token, rawBody: JSON.stringify({ nickname: 'x'.repeat(100 * 1024) }), headers: { 'content-type': 'application/json' } });
+    const elsewhere = await stack.client.call('PATCH', '/api/v1/me', undefined, {
+      token: alice.token,
+      rawBody: JSON.stringify({ nickname: 'x'.repeat(100 * 1024) }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect({ status: elsewhere.status, code: elsewhere.body.error.code }).toEqual({ status: 413, code: 'BODY_TOO_LARGE' });
   });
 
