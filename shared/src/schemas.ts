@@ -156,6 +156,8 @@ export const RedPacketCreateSchema = z.discriminatedUnion('mode', [
 export const RedPacketGrabViewSchema = z.object({
   userId: z.string(),
   nickname: z.string(),
+  /** The grabber's uploaded face; null: the one generated from the nickname. */
+  avatarUrl: z.string().nullable(),
   amountMb: z.number().int(),
   at: IsoTimeSchema,
 });

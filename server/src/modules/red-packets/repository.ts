@@ -111,18 +111,19 @@ export async function freeShares(sql: Sql, packetId: string): Promise<Share[]> {
   return rows.map((r) => ({ seq: Number(r.seq), amountMb: toInt(r.amount_mb) }));
 }
 
-export async function grabsOf(sql: Sql, packetId: string): Promise<Array<{ userId: string; nickname: string; share: Share; at: Date }>> {
+export async function grabsOf(sql: Sql, packetId: string): Promise<Array<{ userId: string; nickname: string; avatarUrl: string | null; share: Share; at: Date }>> {
   const rows: Array<{ user_id: string; seq: number; amount_mb: string; created_at: Date }> = await sql.query(
     'SELECT user_id, seq, amount_mb, created_at FROM red_packet_grabs WHERE packet_id = ? ORDER BY created_at, id',
     [packetId],
   );
-  const nicknames = await nicknamesOf(
+  const faces = await facesOf(
     sql,
     rows.map((r) => String(r.user_id)),
   );
   return rows.map((r) => ({
     userId: String(r.user_id),
-    nickname: nicknames.get(String(r.user_id)) ?? '',
+    nickname: faces.get(String(r.user_id))?.nickname ?? '',
+    avatarUrl: faces.get(String(r.user_id))?.avatarUrl ?? null,
     share: { seq: Number(r.seq), amountMb: toInt(r.amount_mb) },
     at: new Date(r.created_at),
   }));
@@ -217,7 +218,7 @@ export async function packetView(sql: Sql, row: PacketRow): Promise<RedPacket> {
     remainingCount: Number(row.remaining_count),
     remainingMb: toInt(row.remaining_mb),
     expiresAt: new Date(row.expires_at).toISOString(),
-    grabs: grabs.map((g) => ({ userId: g.userId, nickname: g.nickname, amountMb: g.share.amountMb, at: g.at.toISOString() })),
+    grabs: grabs.map((g) => ({ userId: g.userId, nickname: g.nickname, avatarUrl: g.avatarUrl, amountMb: g.share.amountMb, at: g.at.toISOString() })),
     // Every share of an equal packet is the same: nobody is 手气最佳 there.
     luckiest: row.status === 'finished' && row.mode === 'random' ? luckiestOf(grabs) : null,
   };
