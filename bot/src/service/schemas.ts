@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { BotBindingSchema, BotOutboxClaimSchema, BotContactMessageSchema, BotRoomMessageSchema, DepositSchema, GiftSchema, RoomGrabResultSchema as SharedRoomGrabResultSchema } from '@liuliang/shared';
+import {
+  BotBindingSchema,
+  BotOutboxClaimSchema,
+  BotContactMessageSchema,
+  BotRoomMessageSchema,
+  DepositSchema,
+  GiftSchema,
+  RoomGrabResultSchema as SharedRoomGrabResultSchema,
+} from '@liuliang/shared';
 
 /**
  * The answers the bot reads, derived from the shared schemas: where the bot needs fewer fields

@@ -94,7 +94,8 @@ describe('the activity centre', () => {
         { id: 'p-held', count: 10, totalMb: 200, remainingCount: 2, expiresAt: '2026-03-11T04:00:00.000Z', grabbed: true },
       ],
     };
-    const rainActivity = () => anActivity({ id: 'a-rain', type: 'red_packet_rain', title: '整点红包雨', rain, progress: { rewardedMb: 0, rewards: 0, checkedInToday: false, streak: 0 } });
+    const rainActivity = () =>
+      anActivity({ id: 'a-rain', type: 'red_packet_rain', title: '整点红包雨', rain, progress: { rewardedMb: 0, rewards: 0, checkedInToday: false, streak: 0 } });
 
     it('shows when it rains in Shanghai time and grabs an open packet through the packet route, once per tap', async () => {
       const api = fakeApi({
@@ -129,7 +130,9 @@ describe('the activity centre', () => {
       renderWithServices(<ActivitiesPage />, { api });
       fireEvent.click(await screen.findByTestId('rain-grab'));
       await waitFor(() => expect(screen.getByTestId('error-message')).toHaveTextContent('红包已被抢完'));
-      const dry = fakeApi({ listActivities: jest.fn().mockResolvedValue({ items: [anActivity({ id: 'a-dry', type: 'red_packet_rain', rain: { ...rain, openPackets: [] } })], nextCursor: null }) });
+      const dry = fakeApi({
+        listActivities: jest.fn().mockResolvedValue({ items: [anActivity({ id: 'a-dry', type: 'red_packet_rain', rain: { ...rain, openPackets: [] } })], nextCursor: null }),
+      });
       renderWithServices(<ActivitiesPage />, { api: dry });
       expect(await screen.findByTestId('rain-none-open')).toHaveTextContent('现在没有可以抢的红包');
     });

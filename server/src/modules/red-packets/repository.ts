@@ -40,7 +40,23 @@ export async function insertPacket(
   await tx.query(
     `INSERT INTO red_packets (id, sender_id, funder_type, funder_id, funder_name, mode, count, total_mb, greeting, passphrase, room_id, status, remaining_count, remaining_mb, expires_at, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)`,
-    [packetId, sender, funder?.type ?? null, funder?.id ?? null, funder?.name ?? null, p.mode, p.shares.length, totalMb, p.greeting, p.passphrase, p.roomId, p.shares.length, totalMb, p.expiresAt, p.now],
+    [
+      packetId,
+      sender,
+      funder?.type ?? null,
+      funder?.id ?? null,
+      funder?.name ?? null,
+      p.mode,
+      p.shares.length,
+      totalMb,
+      p.greeting,
+      p.passphrase,
+      p.roomId,
+      p.shares.length,
+      totalMb,
+      p.expiresAt,
+      p.now,
+    ],
   );
   const rows = p.shares.map((amountMb, seq) => [packetId, seq, amountMb]);
   await tx.query(`INSERT INTO red_packet_shares (packet_id, seq, amount_mb) VALUES ${rows.map(() => '(?, ?, ?)').join(', ')}`, rows.flat());
@@ -84,7 +100,12 @@ export async function openPacketsInRoom(sql: Sql, roomId: string, userId: string
 }
 
 /** The open packets one escrow funded outside any room (an activity's page), newest first, and whether the user holds a share of each. */
-export async function openPacketsFundedBy(sql: Sql, funder: { type: FunderType; id: string }, userId: string | null, limit: number): Promise<Array<PacketRow & { grabbed: boolean }>> {
+export async function openPacketsFundedBy(
+  sql: Sql,
+  funder: { type: FunderType; id: string },
+  userId: string | null,
+  limit: number,
+): Promise<Array<PacketRow & { grabbed: boolean }>> {
   const rows: Array<PacketRow & { grabbed: number | string }> = await sql.query(
     `SELECT p.*, EXISTS (SELECT 1 FROM red_packet_grabs g WHERE g.packet_id = p.id AND g.user_id = ?) AS grabbed
        FROM red_packets p

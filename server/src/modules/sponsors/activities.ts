@@ -155,7 +155,8 @@ export class ActivityService {
     ]);
     const eligible = rows.filter((r) => isEligible(targetingOf(r), actor.user, new Date(r.starts_at)));
     const views: Activity[] = [];
-    for (const r of eligible) views.push({ ...(await this.viewOf(sql, r, { userId: actor.user.id, sponsor: false })), progress: await this.progressOf(sql, r.id, actor.user.id, now) });
+    for (const r of eligible)
+      views.push({ ...(await this.viewOf(sql, r, { userId: actor.user.id, sponsor: false })), progress: await this.progressOf(sql, r.id, actor.user.id, now) });
     return views;
   }
 

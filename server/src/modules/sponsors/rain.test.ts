@@ -29,7 +29,8 @@ describe('红包雨 (red packet rain)', () => {
   const count = async (sql: string, params: unknown[]) => Number((await db().query(sql, params))[0].n);
   const balanceOf = async (code: string) => Number((await db().query('SELECT balance_mb FROM accounts WHERE code = ?', [code]))[0]?.balance_mb ?? 0);
   const expectAuditClean = async () => expect(await auditLedger(db().manager, LEDGER_REGISTRY)).toEqual([]);
-  const dropOnBoth = () => Promise.all([stack.server.services.rain.dropDueRain(), twin.services.rain.dropDueRain(), stack.server.services.rain.dropDueRain(), twin.services.rain.dropDueRain()]);
+  const dropOnBoth = () =>
+    Promise.all([stack.server.services.rain.dropDueRain(), twin.services.rain.dropDueRain(), stack.server.services.rain.dropDueRain(), twin.services.rain.dropDueRain()]);
 
   /** A rain activity of a fresh sponsor (budget 10 000 MB), published; its window opened 10 minutes ago. */
   async function publishedRain(ownerPhone: string, rain: Record<string, unknown>, overrides: Record<string, unknown> = {}) {
@@ -108,7 +109,11 @@ describe('红包雨 (red packet rain)', () => {
     const pagePacket = page.rain.openPackets[0].id;
     const grabbed = await stack.client.post(`/api/v1/red-packets/${pagePacket}/grab`, {}, { token: member.token, idempotencyKey: true });
     expect(grabbed.status).toBe(200);
-    expect((await stack.client.get(`/api/v1/activities/${aid}`, { token: member.token })).body.rain.openPackets[0]).toMatchObject({ id: pagePacket, grabbed: true, remainingCount: 2 });
+    expect((await stack.client.get(`/api/v1/activities/${aid}`, { token: member.token })).body.rain.openPackets[0]).toMatchObject({
+      id: pagePacket,
+      grabbed: true,
+      remainingCount: 2,
+    });
     const packet = (await stack.client.get(`/api/v1/red-packets/${pagePacket}`, { token: member.token })).body;
     expect(packet).toMatchObject({ senderId: null, senderNickname: '赞助商0003', greeting: '【赞助商0003赞助】整点红包雨' });
     // In the room, 抢 through the bot takes the room's newest open packet: the rain's.
@@ -119,7 +124,9 @@ describe('红包雨 (red packet rain)', () => {
 
     clock.advanceMs(25 * HOUR_MS);
     await Promise.all([stack.server.services.redPackets.refundExpiredPackets(), twin.services.redPackets.refundExpiredPackets()]);
-    expect(await count(`SELECT COUNT(*) AS n FROM transfers WHERE kind = 'red_packet_refund' AND to_account_id = (SELECT id FROM accounts WHERE code = ?)`, [`escrow:activity:${aid}`])).toBe(2);
+    expect(
+      await count(`SELECT COUNT(*) AS n FROM transfers WHERE kind = 'red_packet_refund' AND to_account_id = (SELECT id FROM accounts WHERE code = ?)`, [`escrow:activity:${aid}`]),
+    ).toBe(2);
     expect(await balanceOf(`escrow:activity:${aid}`)).toBe(1000 - takenMb);
     const seen = (await stack.client.get(`/api/v1/sponsors/${sid}/activities/${aid}`, { token: owner })).body;
     expect(seen).toMatchObject({ paidMb: takenMb, remainingMb: 1000 - takenMb, rain: { roomIds: [ROOM], openPackets: [] } });
@@ -135,7 +142,11 @@ describe('红包雨 (red packet rain)', () => {
 
   it('passes leftovers that come back after the end on to the budget, exactly once', async () => {
     const start = clock.now().getTime();
-    const { sid, aid, owner } = await publishedRain('13700000004', { times: [new Date(start - MINUTE_MS).toISOString()], count: 4, totalMb: 80 }, { endsAt: new Date(start + 2 * HOUR_MS).toISOString() });
+    const { sid, aid, owner } = await publishedRain(
+      '13700000004',
+      { times: [new Date(start - MINUTE_MS).toISOString()], count: 4, totalMb: 80 },
+      { endsAt: new Date(start + 2 * HOUR_MS).toISOString() },
+    );
     await dropOnBoth();
     const [open] = (await stack.client.get(`/api/v1/activities/${aid}`, { token: member.token })).body.rain.openPackets;
     // A packet never outlives its activity: the escrow's data is only known to last that long.
@@ -150,7 +161,11 @@ describe('红包雨 (red packet rain)', () => {
     await expectAuditClean();
 
     clock.advanceMs(3 * HOUR_MS);
-    await Promise.all([stack.server.services.redPackets.refundExpiredPackets(), twin.services.redPackets.refundExpiredPackets(), stack.server.services.redPackets.refundExpiredPackets()]);
+    await Promise.all([
+      stack.server.services.redPackets.refundExpiredPackets(),
+      twin.services.redPackets.refundExpiredPackets(),
+      stack.server.services.redPackets.refundExpiredPackets(),
+    ]);
     const returns: Array<{ amount_mb: string }> = await db().query(`SELECT amount_mb FROM transfers WHERE kind = 'activity_return' AND ref_id = ? ORDER BY id`, [aid]);
     expect(returns.map((r) => Number(r.amount_mb))).toEqual([1000 - 80, 80 - grabbed.body.amountMb]);
     expect(await balanceOf(`escrow:activity:${aid}`)).toBe(0);
@@ -167,7 +182,9 @@ describe('红包雨 (red packet rain)', () => {
     await dropOnBoth();
     expect((await stack.client.post(`/api/v1/sponsors/${sid}/activities/${aid}/resume`, undefined, { token: owner })).status).toBe(200);
     await dropOnBoth();
-    expect(await db().query('SELECT status, skip_reason, funded_mb FROM activity_rain_drops WHERE activity_id = ?', [aid])).toEqual([{ status: 'skipped', skip_reason: 'paused', funded_mb: '0' }]);
+    expect(await db().query('SELECT status, skip_reason, funded_mb FROM activity_rain_drops WHERE activity_id = ?', [aid])).toEqual([
+      { status: 'skipped', skip_reason: 'paused', funded_mb: '0' },
+    ]);
     expect(await count('SELECT COUNT(*) AS n FROM red_packets WHERE funder_id = ?', [aid])).toBe(0);
     expect((await stack.client.get(`/api/v1/sponsors/${sid}/activities/${aid}`, { token: owner })).body).toMatchObject({ paidMb: 0, rain: { drops: [{ status: 'skipped' }] } });
     expect(await balanceOf(`escrow:activity:${aid}`)).toBe(1000);

@@ -49,7 +49,9 @@ export class RainService {
   async viewOf(sql: Sql, row: ActivityRow, viewer: { userId: string | null; sponsor: boolean }): Promise<ActivityRainView | null> {
     const rain = rainOf(row);
     if (rain === null) return null;
-    const drops: Array<{ drop_index: number; status: 'dropped' | 'skipped' }> = await sql.query('SELECT drop_index, status FROM activity_rain_drops WHERE activity_id = ?', [row.id]);
+    const drops: Array<{ drop_index: number; status: 'dropped' | 'skipped' }> = await sql.query('SELECT drop_index, status FROM activity_rain_drops WHERE activity_id = ?', [
+      row.id,
+    ]);
     const fate = new Map(drops.map((d) => [Number(d.drop_index), d.status]));
     return {
       times: rain.times,
@@ -129,7 +131,13 @@ export class RainService {
     for (const roomId of [null, ...(rain.roomIds ?? [])]) {
       await this.packets.dropFromEscrow(sql, funder, { count: rain.count, totalMb: rain.totalMb, roomId, greeting, expiresAt });
       if (roomId !== null)
-        await enqueueRoomMessage(sql, roomId, `activity_rain:${activityId}`, activityTexts.rainInRoom({ sponsor, activity: row.title, count: rain.count, totalMb: rain.totalMb }), now);
+        await enqueueRoomMessage(
+          sql,
+          roomId,
+          `activity_rain:${activityId}`,
+          activityTexts.rainInRoom({ sponsor, activity: row.title, count: rain.count, totalMb: rain.totalMb }),
+          now,
+        );
     }
     await sql.query('UPDATE activities SET paid_mb = paid_mb + ? WHERE id = ?', [costMb, activityId]);
     return true;
