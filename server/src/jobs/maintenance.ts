@@ -27,8 +27,8 @@ export function maintenanceIntervals(config: Config): Record<string, number> {
     'purge-idempotency-records': every * 10,
     'settle-crowdfunds': Math.max(1000, Math.floor(every / 3)),
     'end-finished-activities': every,
-    // A 红包雨 drops within this of its time: cheap to ask (one indexed query) and worth being punctual.
-    'drop-due-rain': Math.max(1000, Math.floor(every / 30)),
+    // A 红包雨 drops within this of its time: one small query a tick, and worth being punctual.
+    'drop-due-rain': Math.max(2000, Math.floor(every / 15)),
   };
 }
 

@@ -130,6 +130,8 @@ describe('红包雨 (red packet rain)', () => {
     expect(await balanceOf(`escrow:activity:${aid}`)).toBe(1000 - takenMb);
     const seen = (await stack.client.get(`/api/v1/sponsors/${sid}/activities/${aid}`, { token: owner })).body;
     expect(seen).toMatchObject({ paidMb: takenMb, remainingMb: 1000 - takenMb, rain: { roomIds: [ROOM], openPackets: [] } });
+    const report = (await stack.client.get(`/api/v1/sponsors/${sid}/activities/${aid}/report`, { token: owner })).body;
+    expect(report).toMatchObject({ budgetMb: 1000, spentMb: takenMb, remainingMb: 1000 - takenMb, escrowMb: 1000 - takenMb, returnedMb: 0 });
     await expectAuditClean();
 
     const ends = await Promise.all([1, 2].map(() => stack.client.post(`/api/v1/sponsors/${sid}/activities/${aid}/end`, undefined, { token: owner, idempotencyKey: true })));
