@@ -6,6 +6,7 @@ import { spawnServer, type ServerProcess } from '../../test-support/processes';
 import { startTestStack, type TestStack } from '../../test-support/stack';
 import { activityRequest, grantOperator, publishedActivity, sponsorWithBudget } from '../../test-support/sponsors';
 import { auditLedger } from '../ledger/audit';
+import { inTransaction } from '../../db/sql';
 import { LEDGER_REGISTRY } from '../../ledger-registrations';
 
 const MINUTE_MS = 60_000;
@@ -190,6 +191,32 @@ describe('红包雨 (red packet rain)', () => {
     expect(await count('SELECT COUNT(*) AS n FROM red_packets WHERE funder_id = ?', [aid])).toBe(0);
     expect((await stack.client.get(`/api/v1/sponsors/${sid}/activities/${aid}`, { token: owner })).body).toMatchObject({ paidMb: 0, rain: { drops: [{ status: 'skipped' }] } });
     expect(await balanceOf(`escrow:activity:${aid}`)).toBe(1000);
+    await expectAuditClean();
+  });
+
+  it('records a drop the escrow cannot pay whole as skipped, and pays none of it', async () => {
+    const start = clock.now().getTime();
+    const { sid, aid, owner } = await publishedRain('13700000006', { times: [new Date(start + MINUTE_MS).toISOString()], count: 5, totalMb: 50 });
+    // The escrow holds less than a drop: as if most of the budget had gone back (budget and books moved together, so the audit holds).
+    await inTransaction(db(), async (sql) => {
+      await sql.query('UPDATE activities SET budget_mb = 49 WHERE id = ?', [aid]);
+      await stack.server.deps.ledger.transfer(sql, {
+        fromCode: `escrow:activity:${aid}`,
+        toCode: `escrow:sponsor:${sid}`,
+        amountMb: 951,
+        kind: 'activity_return',
+        ref: { type: 'activity', id: aid },
+      });
+    });
+    await expectAuditClean();
+    clock.advanceMs(2 * MINUTE_MS);
+    await dropOnBoth();
+    expect(await db().query('SELECT status, skip_reason, funded_mb FROM activity_rain_drops WHERE activity_id = ?', [aid])).toEqual([
+      { status: 'skipped', skip_reason: 'budget', funded_mb: '0' },
+    ]);
+    expect(await count('SELECT COUNT(*) AS n FROM red_packets WHERE funder_id = ?', [aid])).toBe(0);
+    expect(await balanceOf(`escrow:activity:${aid}`)).toBe(49);
+    expect((await stack.client.get(`/api/v1/sponsors/${sid}/activities/${aid}`, { token: owner })).body).toMatchObject({ paidMb: 0, remainingMb: 49 });
     await expectAuditClean();
   });
 });
