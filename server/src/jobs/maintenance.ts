@@ -27,6 +27,8 @@ export function maintenanceIntervals(config: Config): Record<string, number> {
     'purge-idempotency-records': every * 10,
     'settle-crowdfunds': Math.max(1000, Math.floor(every / 3)),
     'end-finished-activities': every,
+    // A 红包雨 drops within this of its time: one small query a tick, and worth being punctual.
+    'drop-due-rain': Math.max(2000, Math.floor(every / 15)),
   };
 }
 
@@ -48,6 +50,7 @@ export interface MaintainedServices {
   jobHealth: Pick<JobHealth, 'track'>;
   crowdfunds: { settleClosedCrowdfunds(): Promise<number> };
   activities: { endFinishedActivities(): Promise<number> };
+  rain: { dropDueRain(): Promise<number> };
   purgeIdempotencyRecords(): Promise<number>;
 }
 
@@ -62,6 +65,7 @@ export function maintenanceTasks(deps: Deps, services: MaintainedServices, provi
     'purge-idempotency-records': () => services.purgeIdempotencyRecords(),
     'settle-crowdfunds': () => services.crowdfunds.settleClosedCrowdfunds(),
     'end-finished-activities': () => services.activities.endFinishedActivities(),
+    'drop-due-rain': () => services.rain.dropDueRain(),
   };
   const intervals = maintenanceIntervals(deps.config);
   return Object.fromEntries(
