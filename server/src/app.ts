@@ -43,6 +43,8 @@ import { SponsorService, rolesOf } from './modules/sponsors/service';
 import { ActivityService } from './modules/sponsors/activities';
 import { ParticipationService } from './modules/sponsors/participation';
 import { addActivityRoutes, addOpsRoutes, addSponsorRoutes } from './http/routes/sponsors';
+import { MessageService } from './modules/outbox/service';
+import { addMessageRoutes } from './http/routes/messages';
 
 export interface Services {
   auth: AuthService;
@@ -58,6 +60,7 @@ export interface Services {
   sponsors: SponsorService;
   activities: ActivityService;
   participation: ParticipationService;
+  messages: MessageService;
 }
 
 export function createServices(deps: Deps, events: RedPacketEvents & Partial<WalletEvents> = silentEvents, crowdfundEvents: CrowdfundEvents = silentCrowdfundEvents): Services {
@@ -94,6 +97,7 @@ export function createServices(deps: Deps, events: RedPacketEvents & Partial<Wal
     sponsors,
     activities,
     participation,
+    messages: new MessageService(deps),
   };
 }
 
@@ -125,6 +129,7 @@ export function createApi(deps: Deps, services: Services): Api {
   addOpsRoutes(api, services.sponsors);
   addSponsorRoutes(api, deps, services.sponsors, services.activities);
   addActivityRoutes(api, services.activities, services.participation);
+  addMessageRoutes(api, deps, services.messages);
   return api;
 }
 

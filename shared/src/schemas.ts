@@ -184,7 +184,7 @@ export const OutboxItemSchema = z.object({
   channel: z.enum(['sms', 'wechat', 'email']),
   to: z.string(),
   text: z.string(),
-  status: z.enum(['pending', 'sent', 'failed']),
+  status: z.enum(['pending', 'sent', 'failed', 'cancelled']),
   createdAt: IsoTimeSchema,
 });
 

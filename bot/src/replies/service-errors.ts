@@ -91,6 +91,8 @@ export function serviceErrorText(error: ServiceError, command: CommandKind, lang
     case 'NOT_ELIGIBLE':
       return pick(lang, '这个活动不面向你。', 'This activity is not open to you.');
     case 'UNKNOWN_TEMPLATE_VARIABLE':
+    case 'UNBALANCED_TEMPLATE_BRACE':
+    case 'TEMPLATE_TOO_LONG':
     case 'INSUFFICIENT_BUDGET':
     case 'WRONG_STATE':
     case 'REFERENCE_REUSED':
@@ -99,6 +101,10 @@ export function serviceErrorText(error: ServiceError, command: CommandKind, lang
       return pick(lang, '这个操作请在小程序里完成。', `Please do that in the app${detailEn}.`);
     case 'UNAUTHENTICATED':
     case 'FORBIDDEN':
+    // The SMS provider's webhook codes: the bot never calls it.
+    case 'BAD_SIGNATURE':
+    case 'STALE_REQUEST':
+    case 'REPLAYED_REQUEST':
     case 'IDEMPOTENCY_KEY_MISSING':
     case 'IDEMPOTENCY_KEY_REUSED':
     case 'BODY_TOO_LARGE':

@@ -32,6 +32,7 @@ export interface ActivityRow {
   new_users_only: number;
   templates_json: string;
   helpers_needed: number | null;
+  reminder_at: string | null;
 }
 
 export const rewardOf = (r: ActivityRow): RewardRule =>
@@ -68,6 +69,7 @@ export function activityView(r: ActivityRow, now: Date): Activity {
     targeting: { ...targetingOf(r), provinces: [...targetingOf(r).provinces], carriers: [...targetingOf(r).carriers] as Activity['targeting']['carriers'] },
     templates: { rewarded: templates.rewarded, reminder: templates.reminder ?? null, ended: templates.ended ?? null },
     helpersNeeded: r.helpers_needed === null ? null : Number(r.helpers_needed),
+    reminderAt: r.reminder_at ?? null,
   };
 }
 
@@ -80,8 +82,8 @@ export async function insertActivity(sql: Sql, now: Date, sponsorId: string, req
   const targeting = request.targeting ?? {};
   await sql.query(
     `INSERT INTO activities (id, sponsor_id, type, title, status, starts_at, ends_at, budget_mb, per_user_cap_mb, reward_mode, reward_min_mb, reward_max_mb,
-                             target_provinces, target_carriers, new_users_only, templates_json, helpers_needed, created_at)
-     VALUES (?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                             target_provinces, target_carriers, new_users_only, templates_json, helpers_needed, reminder_at, created_at)
+     VALUES (?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       id,
       sponsorId,
@@ -99,6 +101,7 @@ export async function insertActivity(sql: Sql, now: Date, sponsorId: string, req
       targeting.newUsersOnly ? 1 : 0,
       JSON.stringify(request.templates),
       request.helpersNeeded ?? null,
+      request.reminderAt ?? null,
       now,
     ],
   );
