@@ -19,7 +19,8 @@ import type { MessageService } from '../../modules/outbox/service';
  * provider's own secret): a forged or stale request is refused, and a genuine one is taken once.
  * Nonces live in Redis, shared by every process, so a replay to another process is refused too.
  */
-async function requireProviderSignature(deps: Pick<Deps, 'config' | 'redis' | 'clock'>, ctx: Context): Promise<void> {
+async function requireProviderSignature(deps: Pick<Deps, 'config' | 'redis'>, ctx: Context): Promise<void> {
+  if (!ctx.get(SIGNATURE_HEADER)) throw new DomainError('BAD_SIGNATURE', 'The request is not signed (X-Signature).');
   const rawBody = (ctx.request as { rawBody?: string }).rawBody ?? '';
   const check = verifyRequest({
     secret: deps.config.MESSAGE_PROVIDER_SECRET,
@@ -28,7 +29,8 @@ async function requireProviderSignature(deps: Pick<Deps, 'config' | 'redis' | 'c
     nonceHeader: ctx.get(NONCE_HEADER) || undefined,
     signatureHeader: ctx.get(SIGNATURE_HEADER) || undefined,
     rawBody,
-    nowMs: deps.clock.now().getTime(),
+    // The wall clock, not the injected one: the provider signs with its own real clock.
+    nowMs: Date.now(),
     // Remembered below, in Redis: verifyRequest's store is synchronous and per process.
     seenNonces: { remember: () => 'fresh' },
   });

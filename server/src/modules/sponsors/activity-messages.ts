@@ -175,7 +175,7 @@ export class ActivityMessageService {
   /** The job: sends due broadcasts, batch by batch; returns the messages it wrote. */
   async sendDueBroadcasts(): Promise<number> {
     const now = this.deps.clock.now();
-    const due: Array<{ id: string }> = await this.deps.dataSource.query(`SELECT id FROM broadcasts WHERE status = 'sending' AND send_at <= ? ORDER BY send_at, id LIMIT ?`, [
+    const due: Array<{ id: string }> = await this.deps.dataSource.query(`SELECT id FROM broadcasts WHERE status = 'sending' AND send_at <= ? ORDER BY send_at, created_at, id LIMIT ?`, [
       now,
       BROADCASTS_PER_RUN,
     ]);
