@@ -209,7 +209,7 @@ describe('the bot with the real service', () => {
     xiaogang.contact.say('退订').to(botUser);
     await eventually('the unsubscribe answer', () => said(privately('xiaogang'), /已退订活动消息/));
     expect(await optedOut()).toEqual([{ source: 'bot' }]);
-    xiaogang.contact.say('/subscribe').to(botUser);
+    xiaogang.contact.say('订阅').to(botUser);
     await eventually('the subscribe answer', () => said(privately('xiaogang'), /已重新订阅活动消息/));
     expect(await optedOut()).toEqual([]);
   });
