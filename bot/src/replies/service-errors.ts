@@ -99,9 +99,9 @@ export function serviceErrorText(error: ServiceError, command: CommandKind, lang
     case 'LAST_OWNER':
       // Sponsor and operator work is done in the app, never through the bot.
       return pick(lang, '这个操作请在小程序里完成。', `Please do that in the app${detailEn}.`);
+    // BAD_SIGNATURE, STALE_REQUEST, REPLAYED_REQUEST: the SMS provider's webhook, which the bot never calls.
     case 'UNAUTHENTICATED':
     case 'FORBIDDEN':
-    // The SMS provider's webhook codes: the bot never calls it.
     case 'BAD_SIGNATURE':
     case 'STALE_REQUEST':
     case 'REPLAYED_REQUEST':

@@ -50,5 +50,7 @@ export function ScrollView(props: Props) {
 export function Switch(props: Props & { checked?: boolean; disabled?: boolean; onChange?: (event: { detail: { value: boolean } }) => void }) {
   const { onChange, checked, disabled, color, ...rest } = props;
   void color;
-  return <input type='checkbox' {...domProps(rest, [])} checked={checked ?? false} disabled={disabled} onChange={(event) => onChange?.({ detail: { value: event.target.checked } })} />;
+  return (
+    <input type='checkbox' {...domProps(rest, [])} checked={checked ?? false} disabled={disabled} onChange={(event) => onChange?.({ detail: { value: event.target.checked } })} />
+  );
 }

@@ -77,7 +77,13 @@ export class ProviderWebhooks {
   private async post(path: string, payload: unknown): Promise<Answer> {
     if (this.target === null) return errorAnswer(409, 'NO_WEBHOOK', 'set the service address with /admin/webhook first');
     const rawBody = JSON.stringify(payload);
-    const headers = signedRequestHeaders(this.secret, { method: 'POST', pathWithQuery: new URL(`${this.target}${path}`).pathname, timestampMs: this.clock(), nonce: newNonce(), rawBody });
+    const headers = signedRequestHeaders(this.secret, {
+      method: 'POST',
+      pathWithQuery: new URL(`${this.target}${path}`).pathname,
+      timestampMs: this.clock(),
+      nonce: newNonce(),
+      rawBody,
+    });
     try {
       const response = await fetch(`${this.target}${path}`, { method: 'POST', headers, body: rawBody, signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) });
       const text = await response.text();

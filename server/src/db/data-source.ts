@@ -30,7 +30,7 @@ export const MIGRATIONS = [
   InvitesAndShares1764900000001,
   RedPacketRecords1765000000000,
   GiftCounters1765100000000,
-    ActivityMessages1765300000000,
+  ActivityMessages1765300000000,
 ];
 
 export function createDataSource(databaseUrl: string, poolSize = 20): DataSource {

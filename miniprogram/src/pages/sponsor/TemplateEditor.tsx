@@ -21,7 +21,9 @@ export function TemplateEditor(props: { label: string; testId: string; value: st
       {preview.sms !== null && (
         <View className='muted' data-testid={`${props.testId}-preview`}>
           <Text>{`预览（示例用户）：${preview.sms}`}</Text>
-          <Text data-testid={`${props.testId}-segments`}>{`${preview.chars} 字，${preview.segments} 条短信（每条 ${activitySms.segmentChars} 字，最多 ${activitySms.maxSegments} 条）`}</Text>
+          <Text
+            data-testid={`${props.testId}-segments`}
+          >{`${preview.chars} 字，${preview.segments} 条短信（每条 ${activitySms.segmentChars} 字，最多 ${activitySms.maxSegments} 条）`}</Text>
         </View>
       )}
     </View>

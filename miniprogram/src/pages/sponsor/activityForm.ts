@@ -43,7 +43,7 @@ export interface TemplateContext {
 }
 
 /** A template problem in words, with where it is (counted from 1, as people count). */
-export function describeTemplateProblem(problem: TemplateProblem): string {
+function describeTemplateProblem(problem: TemplateProblem): string {
   const at = `第 ${problem.position + 1} 个字`;
   if (problem.code === 'UNKNOWN_TEMPLATE_VARIABLE') return `${at}的 {${problem.variable}} 不是可用的变量；可用：${TEMPLATE_VARIABLES.map((v) => `{${v}}`).join(' ')}`;
   if (problem.code === 'UNBALANCED_TEMPLATE_BRACE') return `${at}的花括号没有配对；要写花括号本身，请写 {{ 或 }}`;

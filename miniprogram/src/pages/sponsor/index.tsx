@@ -197,7 +197,13 @@ function ActivityRow({ sponsorId, sponsorName, activity, onChanged }: { sponsorI
       </View>
       {open === 'template' && (
         <View>
-          <TemplateEditor label='中奖消息' testId='edit-template-input' value={template} onChange={setTemplate} context={{ activity: activity.title, sponsor: sponsorName, maxRewardMb }} />
+          <TemplateEditor
+            label='中奖消息'
+            testId='edit-template-input'
+            value={template}
+            onChange={setTemplate}
+            context={{ activity: activity.title, sponsor: sponsorName, maxRewardMb }}
+          />
           <Button size='mini' data-testid='save-template-button' disabled={busy} onClick={saveTemplate}>
             保存
           </Button>

@@ -47,10 +47,10 @@ export async function enqueueActivityMessage(sql: Tx, message: ActivityMessage, 
   // The day row serialises one person's activity messages: the cap holds under racing writers.
   await sql.query('INSERT IGNORE INTO message_day_counts (phone, day, messages) VALUES (?, ?, 0)', [message.phone, day]);
   const [counted] = await sql.query('SELECT messages FROM message_day_counts WHERE phone = ? AND day = ? FOR UPDATE', [message.phone, day]);
-  const written = await sql.query(
-    'SELECT 1 FROM outbox WHERE once_key = ? UNION ALL SELECT 1 FROM activity_message_skips WHERE once_key = ? LIMIT 1',
-    [message.onceKey, message.onceKey],
-  );
+  const written = await sql.query('SELECT 1 FROM outbox WHERE once_key = ? UNION ALL SELECT 1 FROM activity_message_skips WHERE once_key = ? LIMIT 1', [
+    message.onceKey,
+    message.onceKey,
+  ]);
   if (written.length > 0) return 'already_written';
   const reason = (await isOptedOut(sql, message.phone)) ? 'opted_out' : toInt(counted.messages) >= rules.perUserPerDay ? 'over_cap' : null;
   if (reason !== null) {
@@ -84,7 +84,7 @@ export async function enqueueActivityMessage(sql: Tx, message: ActivityMessage, 
   return 'queued';
 }
 
-export async function isOptedOut(sql: Sql, phone: string): Promise<boolean> {
+async function isOptedOut(sql: Sql, phone: string): Promise<boolean> {
   return (await sql.query('SELECT 1 FROM message_optouts WHERE phone = ?', [phone])).length > 0;
 }
 

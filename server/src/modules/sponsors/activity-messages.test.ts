@@ -185,7 +185,12 @@ describe('activity messages', () => {
   });
 
   it('tells every participant once that the activity ended', async () => {
-    const aid = await publishedActivity(stack.client, tokens.owner, sid, activityRequest(clock.now(), { title: '结束测试', templates: { rewarded: '{amount}', ended: '{activity}结束了，共得{amount}' } }));
+    const aid = await publishedActivity(
+      stack.client,
+      tokens.owner,
+      sid,
+      activityRequest(clock.now(), { title: '结束测试', templates: { rewarded: '{amount}', ended: '{activity}结束了，共得{amount}' } }),
+    );
     clock.set(new Date('2026-03-16T02:00:00Z'));
     for (const who of ['sms', 'third'] as const) await post(`/activities/${aid}/checkin`, undefined, tokens[who], true);
     expect((await post(`/sponsors/${sid}/activities/${aid}/end`, undefined, tokens.owner, true)).status).toBe(200);
@@ -231,7 +236,11 @@ describe('activity messages', () => {
     const live = await patch(`/sponsors/${sid}/activities/${draft}`, { templates: { rewarded: '恭喜 {nickname}', ended: null } }, tokens.owner);
     expect(live.body).toMatchObject({ budgetMb: 2000, templates: { rewarded: '恭喜 {nickname}', ended: null } });
     const bad = await patch(`/sponsors/${sid}/activities/${draft}`, { templates: { rewarded: '恭喜恭喜{name}' } }, tokens.owner);
-    expect([bad.status, bad.body.error.code, bad.body.error.details]).toEqual([400, 'UNKNOWN_TEMPLATE_VARIABLE', { template: 'rewarded', code: 'UNKNOWN_TEMPLATE_VARIABLE', position: 4, variable: 'name' }]);
+    expect([bad.status, bad.body.error.code, bad.body.error.details]).toEqual([
+      400,
+      'UNKNOWN_TEMPLATE_VARIABLE',
+      { template: 'rewarded', code: 'UNKNOWN_TEMPLATE_VARIABLE', position: 4, variable: 'name' },
+    ]);
     await post(`/sponsors/${sid}/activities/${draft}/end`, undefined, tokens.owner, true);
     expect((await patch(`/sponsors/${sid}/activities/${draft}`, { templates: { rewarded: '{amount}' } }, tokens.owner)).status).toBe(409);
   });

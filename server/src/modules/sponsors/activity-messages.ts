@@ -49,7 +49,7 @@ type BroadcastKind = Exclude<MessageKind, 'rewarded'>;
 type SendAudience = BroadcastAudience | 'not_checked_in_today';
 
 /** The outbox template label of an activity's messages of one kind: the report counts by activity. */
-export const messageTemplate = (kind: MessageKind, activityId: string) => `activity_${kind}:${activityId}`;
+const messageTemplate = (kind: MessageKind, activityId: string) => `activity_${kind}:${activityId}`;
 
 interface BroadcastRow {
   id: string;
@@ -136,7 +136,15 @@ export class ActivityMessageService {
       requireValidTemplate(this.deps, 'broadcast', request.template, { activity: row.title, sponsor: row.sponsor_name ?? '', maxRewardMb: maxRewardMbOf(row) });
       const id = opaqueId();
       await outcome.record(sql, { type: 'broadcast', id });
-      const recipients = await this.insertBroadcast(sql, { id, activityId, kind: 'broadcast', template: request.template, audience: request.audience, sendAt: sendAt < now ? now : sendAt, now });
+      const recipients = await this.insertBroadcast(sql, {
+        id,
+        activityId,
+        kind: 'broadcast',
+        template: request.template,
+        audience: request.audience,
+        sendAt: sendAt < now ? now : sendAt,
+        now,
+      });
       return { id, recipients };
     });
   }
@@ -166,7 +174,9 @@ export class ActivityMessageService {
       if (!template) continue;
       // The id names the day: however often this runs, on however many processes, a day has one reminder.
       const id = `reminder-${row.id}-${shanghaiDay(now)}`;
-      const inserted = await inTransaction(this.deps.dataSource, (sql) => this.insertBroadcast(sql, { id, activityId: row.id, kind: 'reminder', template, audience: 'not_checked_in_today', sendAt: now, now }));
+      const inserted = await inTransaction(this.deps.dataSource, (sql) =>
+        this.insertBroadcast(sql, { id, activityId: row.id, kind: 'reminder', template, audience: 'not_checked_in_today', sendAt: now, now }),
+      );
       if (inserted >= 0) started++;
     }
     return started;
@@ -175,10 +185,10 @@ export class ActivityMessageService {
   /** The job: sends due broadcasts, batch by batch; returns the messages it wrote. */
   async sendDueBroadcasts(): Promise<number> {
     const now = this.deps.clock.now();
-    const due: Array<{ id: string }> = await this.deps.dataSource.query(`SELECT id FROM broadcasts WHERE status = 'sending' AND send_at <= ? ORDER BY send_at, created_at, id LIMIT ?`, [
-      now,
-      BROADCASTS_PER_RUN,
-    ]);
+    const due: Array<{ id: string }> = await this.deps.dataSource.query(
+      `SELECT id FROM broadcasts WHERE status = 'sending' AND send_at <= ? ORDER BY send_at, created_at, id LIMIT ?`,
+      [now, BROADCASTS_PER_RUN],
+    );
     let written = 0;
     for (const { id } of due) {
       for (let batch = 0; batch < BATCHES_PER_BROADCAST_PER_RUN; batch++) {

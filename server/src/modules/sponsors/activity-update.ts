@@ -18,7 +18,8 @@ export async function requireValidActivityMessages(sql: Sql, deps: Pick<Deps, 'c
   const context = { activity: request.title, sponsor: sponsor?.name ?? '', maxRewardMb };
   for (const [name, template] of Object.entries(request.templates)) if (template !== undefined) requireValidTemplate(deps, name, template, context);
   if (request.reminderAt !== undefined) {
-    if (request.templates.reminder === undefined) throw invalidInput('A reminder time needs a reminder template.', [{ path: 'body.templates.reminder', message: 'required with reminderAt' }]);
+    if (request.templates.reminder === undefined)
+      throw invalidInput('A reminder time needs a reminder template.', [{ path: 'body.templates.reminder', message: 'required with reminderAt' }]);
     requireReminderOutsideQuietHours(deps, request.reminderAt);
   }
 }

@@ -44,7 +44,11 @@ describe('a broadcast that survives a crash', () => {
     await stack.client.post(`/api/v1/activities/${aid}/checkin`, undefined, { token: otherOwner.token, idempotencyKey: true });
     for (const user of capped) await stack.client.post(`/api/v1/activities/${otherAid}/checkin`, undefined, { token: user.token, idempotencyKey: true });
     for (const text of ['一', '二'])
-      await stack.client.post(`/api/v1/sponsors/${otherSid}/activities/${otherAid}/broadcasts`, { template: text, audience: 'participants' }, { token: otherOwner.token, idempotencyKey: true });
+      await stack.client.post(
+        `/api/v1/sponsors/${otherSid}/activities/${otherAid}/broadcasts`,
+        { template: text, audience: 'participants' },
+        { token: otherOwner.token, idempotencyKey: true },
+      );
     await stack.server.services.activities.messages.sendDueBroadcasts();
     const rowsOf = async (activityId: string) =>
       (await db.query('SELECT recipient, status FROM outbox WHERE activity_id = ?', [activityId])) as Array<{ recipient: string; status: string }>;
@@ -55,7 +59,11 @@ describe('a broadcast that survives a crash', () => {
     await stack.sim.setFaults({ errorRate: 1 });
     const first = await spawnServer(stack.config, jobs);
     processes.push(first);
-    const sent = await stack.client.post(`/api/v1/sponsors/${sid}/activities/${aid}/broadcasts`, { template: '{nickname}，{activity}等你来', audience: 'eligible_not_joined' }, { token: owner.token, idempotencyKey: true });
+    const sent = await stack.client.post(
+      `/api/v1/sponsors/${sid}/activities/${aid}/broadcasts`,
+      { template: '{nickname}，{activity}等你来', audience: 'eligible_not_joined' },
+      { token: owner.token, idempotencyKey: true },
+    );
     expect(sent.body).toEqual({ id: expect.any(String), recipients: 500 });
     const writtenAtKill = await eventually('the first batches', async () => {
       const n = (await rowsOf(aid)).length;
@@ -72,11 +80,17 @@ describe('a broadcast that survives a crash', () => {
     await eventually('every message delivered', async () => (await rowsOf(aid)).every((r) => r.status === 'sent'), 60_000);
 
     const rows: Array<{ recipient: string }> = await db.query('SELECT recipient FROM outbox WHERE activity_id = ? AND template = ?', [aid, `activity_broadcast:${aid}`]);
-    const expected = users.slice(40).map((u: SeededUser) => u.phone).sort();
+    const expected = users
+      .slice(40)
+      .map((u: SeededUser) => u.phone)
+      .sort();
     expect(rows.map((r) => r.recipient).sort()).toEqual(expected);
     const delivered = (await stack.sim.listMessages()).filter((m) => m.text.endsWith('大广播等你来'));
     expect(delivered.map((m) => m.to).sort()).toEqual(expected);
-    const skips: Array<{ reason: string; n: string }> = await db.query('SELECT reason, COUNT(*) AS n FROM activity_message_skips WHERE activity_id = ? GROUP BY reason ORDER BY reason', [aid]);
+    const skips: Array<{ reason: string; n: string }> = await db.query(
+      'SELECT reason, COUNT(*) AS n FROM activity_message_skips WHERE activity_id = ? GROUP BY reason ORDER BY reason',
+      [aid],
+    );
     expect(skips.map((s) => [s.reason, Number(s.n)])).toEqual([
       ['opted_out', 20],
       ['over_cap', 20],
