@@ -13,7 +13,7 @@ import {
   type TemplateValues,
   type User,
 } from '@liuliang/shared';
-import { inTransaction, toInt, type Sql, type Tx } from '../../db/sql';
+import { inTransaction, toInt, type InsertResult, type Sql, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { DomainError, invalidInput, notFound } from '../../platform/errors';
 import { opaqueId } from '../../platform/ids';
@@ -275,11 +275,11 @@ export class ActivityMessageService {
   ): Promise<number> {
     const [row]: ActivityRow[] = await sql.query(`${SELECT_ACTIVITY} WHERE a.id = ?`, [b.activityId]);
     const recipients = await this.countAudience(sql, row, b.audience, b.now);
-    const result = await sql.query(
+    const result: InsertResult = await sql.query(
       'INSERT IGNORE INTO broadcasts (id, activity_id, kind, template, audience, send_at, status, recipients, cursor_user_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)',
       [b.id, b.activityId, b.kind, b.template, b.audience, b.sendAt, 'sending', recipients, b.now],
     );
-    return (result as { affectedRows: number }).affectedRows > 0 ? recipients : -1;
+    return result.affectedRows > 0 ? recipients : -1;
   }
 
   private countAudience(sql: Sql, row: ActivityRow, audience: SendAudience, now: Date): Promise<number> {
