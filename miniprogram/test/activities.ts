@@ -20,6 +20,7 @@ export function anActivity(overrides: Partial<Activity> = {}): Activity {
     templates: { rewarded: '{nickname} 获得 {amount}', reminder: null, ended: null },
     helpersNeeded: null,
     reminderAt: null,
+    rain: null,
     ...overrides,
   };
 }

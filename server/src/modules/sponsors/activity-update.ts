@@ -43,6 +43,8 @@ export function mergeUpdate(row: ActivityRow, current: Activity, update: Activit
     templates: { rewarded: templates.rewarded, reminder: templates.reminder ?? undefined, ended: templates.ended ?? undefined },
     helpersNeeded: update.helpersNeeded ?? current.helpersNeeded ?? undefined,
     reminderAt: (update.reminderAt === undefined ? current.reminderAt : update.reminderAt) ?? undefined,
+    // A rain's schedule is set when the activity is created; a change keeps it as it is.
+    rain: current.rain ? { times: current.rain.times, roomIds: current.rain.roomIds, count: current.rain.count, totalMb: current.rain.totalMb } : undefined,
   };
   const parsed = ActivityCreateRequestSchema.safeParse(merged);
   if (!parsed.success) {
