@@ -12,6 +12,7 @@ import { failureMessage, useSignedIn } from '../../session/guard';
 import { useServices } from '../../services';
 import { useNotices } from '../../wallet/useNotices';
 import { AvatarPicker } from './AvatarPicker';
+import { MessageSettings } from './MessageSettings';
 
 function LinkRow({ label, testId, url, badge = 0 }: { label: string; testId: string; url: string; badge?: number }) {
   return (
@@ -136,6 +137,7 @@ export default function MePage() {
           <LinkRow label='转存套餐流量' testId='go-storage' url={PAGES.storage} />
         </View>
       )}
+      <MessageSettings />
       <View className='card'>
         <LinkRow label='消息' testId='go-messages' url={PAGES.messages} badge={unread} />
         <LinkRow label='流量明细（每一批的过期时间）' testId='go-lots' url={PAGES.lots} />
