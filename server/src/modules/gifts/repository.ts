@@ -1,5 +1,5 @@
 import type { Gift } from '@liuliang/shared';
-import { toInt, type InsertResult, type Sql, type Tx } from '../../db/sql';
+import { toInt, writeLater, type InsertResult, type Sql, type Tx } from '../../db/sql';
 import type { GiftCounts } from './limits';
 
 /** The gifts table as the database returns it; only this file runs SQL on it. */
@@ -90,8 +90,11 @@ async function countGiftsSince(sql: Sql, senderId: string, windows: { dayStart: 
  */
 export async function countOneMoreGift(tx: Tx, senderId: string, windows: { dayStart: Date; weekStart: Date; monthStart: Date }): Promise<GiftCounts> {
   const { dayStart, weekStart, monthStart } = windows;
-  // MySQL applies the assignments left to right: each count reads its window's old start.
-  const upserted: InsertResult = await tx.query(
+  // MySQL applies the assignments left to right: each count reads its window's old start. The
+  // upsert rides with the read of its result (writeLater), whose ROW_COUNT() is the upsert's:
+  // 1 when it inserted the row, 2 when it counted up an existing one.
+  await writeLater(
+    tx,
     `INSERT INTO gift_counters (sender_id, day_start, day_count, week_start, week_count, month_start, month_count) VALUES (?, ?, 1, ?, 1, ?, 1)
      ON DUPLICATE KEY UPDATE
        day_count = IF(day_start = VALUES(day_start), day_count + 1, 1), day_start = VALUES(day_start),
@@ -99,10 +102,14 @@ export async function countOneMoreGift(tx: Tx, senderId: string, windows: { dayS
        month_count = IF(month_start = VALUES(month_start), month_count + 1, 1), month_start = VALUES(month_start)`,
     [senderId, dayStart, weekStart, monthStart],
   );
-  if (Number(upserted.affectedRows) === 1) {
+  const [row]: Array<{ upserted: string; day_count: number; week_count: number; month_count: number }> = await tx.query(
+    'SELECT ROW_COUNT() AS upserted, day_count, week_count, month_count FROM gift_counters WHERE sender_id = ?',
+    [senderId],
+  );
+  if (toInt(row.upserted) === 1) {
     const before = await countGiftsSince(tx, senderId, windows);
     if (before.thisWeek + before.thisMonth > 0) {
-      await tx.query('UPDATE gift_counters SET day_count = day_count + ?, week_count = week_count + ?, month_count = month_count + ? WHERE sender_id = ?', [
+      await writeLater(tx, 'UPDATE gift_counters SET day_count = day_count + ?, week_count = week_count + ?, month_count = month_count + ? WHERE sender_id = ?', [
         before.today,
         before.thisWeek,
         before.thisMonth,
@@ -111,9 +118,5 @@ export async function countOneMoreGift(tx: Tx, senderId: string, windows: { dayS
     }
     return before;
   }
-  const [row]: Array<{ day_count: number; week_count: number; month_count: number }> = await tx.query(
-    'SELECT day_count, week_count, month_count FROM gift_counters WHERE sender_id = ?',
-    [senderId],
-  );
   return { today: toInt(row.day_count) - 1, thisWeek: toInt(row.week_count) - 1, thisMonth: toInt(row.month_count) - 1 };
 }

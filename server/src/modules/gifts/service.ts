@@ -5,7 +5,7 @@ import { inTransaction, toInt, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { escrowCode, walletCode } from '../ledger';
 import { findUserById, findUserByPhone } from '../auth';
-import { enqueueMessage } from '../outbox/outbox';
+import { enqueueMessageLater } from '../outbox/outbox';
 import { enqueueWechatIfBound } from '../bot';
 import { brokenGiftLimit, giftWindows } from './limits';
 import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
@@ -58,13 +58,13 @@ export class GiftService {
       if (recipient) {
         deliveredTo = recipient.id;
         await ledger.transfer(tx, { fromCode: walletCode(sender.id), toCode: walletCode(recipient.id), amountMb: request.amountMb, kind: 'gift', ref, memo: message });
-        await enqueueMessage(tx, { channel: 'sms', to: request.toPhone, template: 'gift_delivered', text: giftTexts.deliveredSms(sender, request.amountMb, message) }, now);
+        await enqueueMessageLater(tx, { channel: 'sms', to: request.toPhone, template: 'gift_delivered', text: giftTexts.deliveredSms(sender, request.amountMb, message) }, now);
         await enqueueWechatIfBound(tx, recipient, 'gift_delivered', giftTexts.deliveredWechat(recipient, sender, request.amountMb, message), now);
       } else {
         await ledger.ensureAccount(tx, escrowCode('gift', giftId));
         // Only data that outlives the claim window may wait in escrow (SPEC §3.2).
         await ledger.transfer(tx, { fromCode: walletCode(sender.id), toCode: escrowCode('gift', giftId), amountMb: request.amountMb, kind: 'gift_escrow', ref, memo: message, mustOutlive: deadline! });
-        await enqueueMessage(tx, { channel: 'sms', to: request.toPhone, template: 'gift_pending', text: giftTexts.pendingSms(sender, request.amountMb, config.GIFT_CLAIM_HOURS, message) }, now);
+        await enqueueMessageLater(tx, { channel: 'sms', to: request.toPhone, template: 'gift_pending', text: giftTexts.pendingSms(sender, request.amountMb, config.GIFT_CLAIM_HOURS, message) }, now);
       }
       // What was just written, as written: no need to read it back.
       const sent: Gift = { id: giftId, toPhone: maskPhone(request.toPhone), amountMb: request.amountMb, message, status: recipient ? 'delivered' : 'pending_claim', claimDeadline: deadline?.toISOString() ?? null };

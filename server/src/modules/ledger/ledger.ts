@@ -1,4 +1,4 @@
-import { type Sql, type Tx, type InsertResult, toInt } from '../../db/sql';
+import { type Sql, type Tx, toInt, writeLater } from '../../db/sql';
 import type { Clock } from '../../platform/clock';
 import { isExternalCode, EXTERNAL_ACCOUNTS, type TransferKind } from './accounts';
 import type { Piece } from './lots';
@@ -25,7 +25,6 @@ export interface TransferSpec {
 }
 
 export interface TransferResult {
-  transferId: string;
   pieces: Piece[];
 }
 
@@ -76,7 +75,8 @@ export class Ledger {
       pieces = [{ expiresAt: spec.expiresAt, amountMb: spec.amountMb }];
     }
     if (to.type === 'internal') await creditLots(tx, [{ accountId: to.id, pieces }]);
-    return { transferId: await this.record(tx, from, to, spec, now), pieces };
+    await this.record(tx, from, to, spec, now);
+    return { pieces };
   }
 
   /**
@@ -100,12 +100,15 @@ export class Ledger {
     const pieces = [...(await spendLots(tx, from, totalMb, now))];
     const credits = spec.payouts.map((p) => ({ accountId: locked.get(p.toCode)!.id, pieces: takePieces(pieces, p.amountMb) }));
     await creditLots(tx, credits);
-    await tx.query('UPDATE accounts SET balance_mb = balance_mb - ? WHERE id = ?', [totalMb, from.id]);
-    await tx.query(
+    // The accounts are locked: the writes ride with the transaction's next statement (writeLater).
+    await writeLater(tx, 'UPDATE accounts SET balance_mb = balance_mb - ? WHERE id = ?', [totalMb, from.id]);
+    await writeLater(
+      tx,
       `UPDATE accounts SET balance_mb = balance_mb + CASE id ${credits.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (${credits.map(() => '?').join(', ')})`,
       [...spec.payouts.flatMap((p, i) => [credits[i].accountId, p.amountMb]), ...credits.map((c) => c.accountId)],
     );
-    await tx.query(
+    await writeLater(
+      tx,
       `INSERT INTO transfers (from_account_id, to_account_id, amount_mb, kind, ref_type, ref_id, memo, created_at) VALUES ${spec.payouts.map(() => '(?, ?, ?, ?, ?, ?, NULL, ?)').join(', ')}`,
       spec.payouts.flatMap((p, i) => [from.id, credits[i].accountId, p.amountMb, spec.kind, spec.ref.type, String(spec.ref.id), now]),
     );
@@ -141,15 +144,15 @@ export class Ledger {
     return movedMb;
   }
 
-  private async record(tx: Tx, from: LockedAccount, to: LockedAccount, spec: TransferSpec, now: Date): Promise<string> {
-    // Both balances in one statement: one round trip fewer while the accounts are locked.
-    await tx.query('UPDATE accounts SET balance_mb = CASE id WHEN ? THEN balance_mb - ? ELSE balance_mb + ? END WHERE id IN (?, ?)', [from.id, spec.amountMb, spec.amountMb, from.id, to.id]);
-    const result: InsertResult = await tx.query(
+  /** The balances and the transfer row: writes nobody reads back, riding with the transaction's next statement (writeLater). */
+  private async record(tx: Tx, from: LockedAccount, to: LockedAccount, spec: TransferSpec, now: Date): Promise<void> {
+    await writeLater(tx, 'UPDATE accounts SET balance_mb = CASE id WHEN ? THEN balance_mb - ? ELSE balance_mb + ? END WHERE id IN (?, ?)', [from.id, spec.amountMb, spec.amountMb, from.id, to.id]);
+    await writeLater(
+      tx,
       `INSERT INTO transfers (from_account_id, to_account_id, amount_mb, kind, ref_type, ref_id, memo, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       [from.id, to.id, spec.amountMb, spec.kind, spec.ref?.type ?? null, spec.ref ? String(spec.ref.id) : null, spec.memo ?? null, now],
     );
-    return String(result.insertId);
   }
 }
 

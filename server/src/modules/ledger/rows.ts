@@ -1,5 +1,5 @@
 import { DomainError } from '../../platform/errors';
-import { type Tx, toInt } from '../../db/sql';
+import { type Tx, toInt, writeLater } from '../../db/sql';
 import { planSpend, type Piece } from './lots';
 
 /**
@@ -51,18 +51,23 @@ export async function spendLots(tx: Tx, from: LockedAccount, amountMb: number, n
   // A lot the spend empties goes (one statement for all of them); at most the last one taken is left with some.
   const remainingOf = new Map(rows.map((r) => [toInt(r.id), toInt(r.remaining_mb)]));
   const emptied = plan.takes.filter((take) => take.takeMb === remainingOf.get(take.lotId)).map((take) => take.lotId);
-  if (emptied.length > 0) await tx.query(`DELETE FROM lots WHERE id IN (${emptied.map(() => '?').join(', ')})`, emptied);
+  // These lots are locked: the writes ride with the transaction's next statement (writeLater).
+  if (emptied.length > 0) await writeLater(tx, `DELETE FROM lots WHERE id IN (${emptied.map(() => '?').join(', ')})`, emptied);
   for (const take of plan.takes) {
-    if (take.takeMb !== remainingOf.get(take.lotId)) await tx.query('UPDATE lots SET remaining_mb = remaining_mb - ? WHERE id = ?', [take.takeMb, take.lotId]);
+    if (take.takeMb !== remainingOf.get(take.lotId)) await writeLater(tx, 'UPDATE lots SET remaining_mb = remaining_mb - ? WHERE id = ?', [take.takeMb, take.lotId]);
   }
   return plan.pieces;
 }
 
-/** Adds pieces to accounts' lots, merging into the lot of the same expiry; one statement for all. */
+/**
+ * Adds pieces to accounts' lots, merging into the lot of the same expiry; one statement for all,
+ * riding with the transaction's next statement (the upsert cannot break the unique key).
+ */
 export async function creditLots(tx: Tx, credits: ReadonlyArray<{ accountId: number; pieces: readonly Piece[] }>): Promise<void> {
   const values = credits.flatMap((c) => c.pieces.map((p) => [c.accountId, p.expiresAt, p.amountMb]));
   if (values.length === 0) return;
-  await tx.query(
+  await writeLater(
+    tx,
     `INSERT INTO lots (account_id, expires_at, remaining_mb) VALUES ${values.map(() => '(?, ?, ?)').join(', ')}
      ON DUPLICATE KEY UPDATE remaining_mb = remaining_mb + VALUES(remaining_mb)`,
     values.flat(),

@@ -1,5 +1,5 @@
 import type { OutboxItem } from '@liuliang/shared';
-import type { Sql, InsertResult } from '../../db/sql';
+import { writeLater, type Sql, type InsertResult, type Tx } from '../../db/sql';
 import { seal, unseal } from '../../platform/seal';
 
 /** Where a message's sealed secret (a sign-in code) stands in its stored text. */
@@ -30,12 +30,21 @@ export function revealText(text: string, sealed: string | null, sealKey: string)
  * transaction as the change it reports means a message is never lost nor sent for a rolled-back change.
  */
 export async function enqueueMessage(sql: Sql, message: OutgoingMessage, now: Date): Promise<string> {
-  const result: InsertResult = await sql.query(
+  const result: InsertResult = await sql.query(...outboxInsert(message, now));
+  return String(result.insertId);
+}
+
+/** The same, when nobody needs the message's id: the insert rides with the transaction's next statement (writeLater). */
+export async function enqueueMessageLater(tx: Tx, message: OutgoingMessage, now: Date): Promise<void> {
+  await writeLater(tx, ...outboxInsert(message, now));
+}
+
+function outboxInsert(message: OutgoingMessage, now: Date): [string, unknown[]] {
+  return [
     `INSERT INTO outbox (channel, recipient, template, text, sealed, status, attempts, next_attempt_at, created_at)
      VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
     [message.channel, message.to, message.template, message.text, message.secret ? seal(message.secret.sealKey, message.secret.value) : null, now, now],
-  );
-  return String(result.insertId);
+  ];
 }
 
 export const MAX_OUTBOX_PAGE = 100;
