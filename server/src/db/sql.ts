@@ -57,6 +57,8 @@ const readCommittedConnections = new WeakSet<object>();
 interface HeldBack {
   statements: string[];
   format(statement: string, params?: unknown[]): string;
+  /** Sends what is held back and `statements` in one batch; the answers of `statements`, in order. */
+  sendAll(statements: ReadonlyArray<[string, unknown[] | undefined]>): Promise<unknown[]>;
 }
 const heldBackBy = new WeakMap<object, HeldBack>();
 
@@ -70,24 +72,33 @@ async function runTransaction<T>(dataSource: DataSource, work: (tx: Tx) => Promi
   const runner = dataSource.createQueryRunner();
   try {
     const connection = (await runner.connect()) as { format(statement: string, params?: unknown[]): string };
-    const held: HeldBack = { statements: [], format: (statement, params) => connection.format(statement, params) };
+    let begun = false;
+    const send = runner.query.bind(runner) as (statement: string, params?: unknown[], structured?: boolean) => Promise<unknown>;
+    const held: HeldBack = {
+      statements: [],
+      format: (statement, params) => connection.format(statement, params),
+      async sendAll(statements) {
+        const batch = [...held.statements.splice(0), ...statements.map(([statement, params]) => connection.format(statement, params))];
+        if (batch.length === 0) return [];
+        begun = true;
+        readCommittedConnections.add(connection);
+        const results = await send(batch.join('\n;\n'));
+        // One statement alone comes back as its own answer, not as a list of answers.
+        return (batch.length === 1 ? [results] : (results as unknown[])).slice(batch.length - statements.length);
+      },
+    };
     if (!readCommittedConnections.has(connection)) held.statements.push('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
     held.statements.push('START TRANSACTION');
     const opening = held.statements.length;
-    let begun = false;
-    const send = runner.query.bind(runner) as (statement: string, params?: unknown[], structured?: boolean) => Promise<unknown>;
     // Everything the manager runs goes through the runner's query: what is held back goes first, in the same batch.
     runner.query = (async (statement: string, params?: unknown[], structured?: boolean) => {
       if (held.statements.length === 0) return send(statement, params, structured);
-      const batch = held.statements.splice(0);
-      begun = true;
-      readCommittedConnections.add(connection);
       if (structured) {
-        await send(batch.join('\n;\n'));
+        await held.sendAll([]);
         return send(statement, params, structured);
       }
-      const results = (await send([...batch, connection.format(statement, params)].join('\n;\n'))) as unknown[];
-      return results[results.length - 1];
+      const [result] = await held.sendAll([[statement, params]]);
+      return result;
     }) as QueryRunner['query'];
     heldBackBy.set(runner.manager, held);
     try {
@@ -115,4 +126,15 @@ export async function writeLater(sql: Sql, statement: string, params: unknown[])
   const held = heldBackBy.get(sql);
   if (held) held.statements.push(held.format(statement, params));
   else await sql.query(statement, params);
+}
+
+/**
+ * Statements whose answers the caller needs all at once (reads, locks), sent in one round trip
+ * with whatever the transaction holds back; their answers in order. In a transaction of
+ * `inTransaction` only: on the pool, consecutive statements could land on different connections.
+ */
+export async function queryAll(tx: Tx, statements: ReadonlyArray<[string, unknown[]]>): Promise<unknown[]> {
+  const held = heldBackBy.get(tx);
+  if (!held) throw new Error('queryAll runs inside a transaction of inTransaction');
+  return held.sendAll(statements);
 }

@@ -3,4 +3,4 @@
  * they call these instead of running SQL on them.
  */
 export { isUserInRoom } from './bindings';
-export { enqueueWechatIfBound } from './wechat-outbox';
+export { enqueueWechatIfBound, enqueueWechatLaterIfBound } from './wechat-outbox';

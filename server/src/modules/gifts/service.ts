@@ -6,7 +6,7 @@ import type { Deps } from '../../deps';
 import { escrowCode, walletCode } from '../ledger';
 import { findUserById, findUserByPhone } from '../auth';
 import { enqueueMessageLater } from '../outbox/outbox';
-import { enqueueWechatIfBound } from '../bot';
+import { enqueueWechatIfBound, enqueueWechatLaterIfBound } from '../bot';
 import { brokenGiftLimit, giftWindows } from './limits';
 import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
 import { claimableGiftIds, countOneMoreGift, expiredGiftIds, findGiftSeenBy, insertGift, lockGift, markSettled, type GiftRow } from './repository';
@@ -59,7 +59,7 @@ export class GiftService {
         deliveredTo = recipient.id;
         await ledger.transfer(tx, { fromCode: walletCode(sender.id), toCode: walletCode(recipient.id), amountMb: request.amountMb, kind: 'gift', ref, memo: message });
         await enqueueMessageLater(tx, { channel: 'sms', to: request.toPhone, template: 'gift_delivered', text: giftTexts.deliveredSms(sender, request.amountMb, message) }, now);
-        await enqueueWechatIfBound(tx, recipient, 'gift_delivered', giftTexts.deliveredWechat(recipient, sender, request.amountMb, message), now);
+        await enqueueWechatLaterIfBound(tx, recipient, 'gift_delivered', giftTexts.deliveredWechat(recipient, sender, request.amountMb, message), now);
       } else {
         await ledger.ensureAccount(tx, escrowCode('gift', giftId));
         // Only data that outlives the claim window may wait in escrow (SPEC §3.2).

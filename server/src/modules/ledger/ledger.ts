@@ -63,13 +63,16 @@ export class Ledger {
   async transfer(tx: Tx, spec: TransferSpec): Promise<TransferResult> {
     assertAmount(spec.amountMb);
     if (spec.fromCode === spec.toCode) throw new Error(`a transfer needs two accounts, got ${spec.fromCode} twice`);
-    const { from, to } = await lockPair(tx, spec.fromCode, spec.toCode);
     const now = this.clock.now();
+    const notBefore = spec.spendExpired ? new Date(0) : spec.mustOutlive && spec.mustOutlive > now ? spec.mustOutlive : now;
+    // The source's lots are locked in the same round trip as the two accounts (an external source has none).
+    const spendFrom = isExternalCode(spec.fromCode) ? undefined : { code: spec.fromCode, notBefore };
+    const { locked, lots } = await lockAccounts(tx, [spec.fromCode, spec.toCode], spendFrom);
+    const [from, to] = [locked.get(spec.fromCode)!, locked.get(spec.toCode)!];
 
     let pieces: Piece[];
     if (from.type === 'internal') {
-      const notBefore = spec.spendExpired ? new Date(0) : spec.mustOutlive && spec.mustOutlive > now ? spec.mustOutlive : now;
-      pieces = await spendLots(tx, from, spec.amountMb, notBefore);
+      pieces = await spendLots(tx, from, lots, spec.amountMb);
     } else {
       if (!spec.expiresAt) throw new Error(`data entering from ${from.code} needs an expiry`);
       pieces = [{ expiresAt: spec.expiresAt, amountMb: spec.amountMb }];
@@ -93,11 +96,11 @@ export class Ledger {
     }
     if (new Set(spec.payouts.map((p) => p.toCode)).size !== spec.payouts.length) throw new Error('payOut pays each account once per call');
     const totalMb = spec.payouts.reduce((sum, p) => sum + p.amountMb, 0);
-    const locked = await lockAccounts(tx, [...new Set([spec.fromCode, ...spec.payouts.map((p) => p.toCode)])]);
+    const now = this.clock.now();
+    const { locked, lots } = await lockAccounts(tx, [...new Set([spec.fromCode, ...spec.payouts.map((p) => p.toCode)])], { code: spec.fromCode, notBefore: now });
     const from = locked.get(spec.fromCode)!;
     if (from.type !== 'internal' || spec.payouts.some((p) => locked.get(p.toCode)!.type !== 'internal')) throw new Error('payOut moves data between internal accounts only');
-    const now = this.clock.now();
-    const pieces = [...(await spendLots(tx, from, totalMb, now))];
+    const pieces = [...(await spendLots(tx, from, lots, totalMb))];
     const credits = spec.payouts.map((p) => ({ accountId: locked.get(p.toCode)!.id, pieces: takePieces(pieces, p.amountMb) }));
     await creditLots(tx, credits);
     // The accounts are locked: the writes ride with the transaction's next statement (writeLater).
@@ -158,7 +161,7 @@ export class Ledger {
 
 /** Locks the two accounts of a transfer. */
 async function lockPair(tx: Tx, fromCode: string, toCode: string): Promise<{ from: LockedAccount; to: LockedAccount }> {
-  const locked = await lockAccounts(tx, [fromCode, toCode]);
+  const { locked } = await lockAccounts(tx, [fromCode, toCode]);
   return { from: locked.get(fromCode)!, to: locked.get(toCode)! };
 }
 

@@ -30,22 +30,31 @@ export function revealText(text: string, sealed: string | null, sealKey: string)
  * transaction as the change it reports means a message is never lost nor sent for a rolled-back change.
  */
 export async function enqueueMessage(sql: Sql, message: OutgoingMessage, now: Date): Promise<string> {
-  const result: InsertResult = await sql.query(...outboxInsert(message, now));
+  const result: InsertResult = await sql.query(`INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES (${OUTBOX_VALUES})`, outboxValues(message, now));
   return String(result.insertId);
 }
 
-/** The same, when nobody needs the message's id: the insert rides with the transaction's next statement (writeLater). */
-export async function enqueueMessageLater(tx: Tx, message: OutgoingMessage, now: Date): Promise<void> {
-  await writeLater(tx, ...outboxInsert(message, now));
+/**
+ * The same, when nobody needs the message's id: the insert rides with the transaction's next
+ * statement (writeLater). `onlyIf`, an SQL condition, makes it write the message only when the
+ * condition holds as the insert runs (the caller's table, the caller's SQL).
+ */
+export async function enqueueMessageLater(tx: Tx, message: OutgoingMessage, now: Date, onlyIf?: { sql: string; params: unknown[] }): Promise<void> {
+  if (!onlyIf) await writeLater(tx, `INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES (${OUTBOX_VALUES})`, outboxValues(message, now));
+  else await writeLater(tx, `INSERT INTO outbox ${OUTBOX_COLUMNS} SELECT ${OUTBOX_VALUES} FROM DUAL WHERE ${onlyIf.sql}`, [...outboxValues(message, now), ...onlyIf.params]);
 }
 
-function outboxInsert(message: OutgoingMessage, now: Date): [string, unknown[]] {
-  return [
-    `INSERT INTO outbox (channel, recipient, template, text, sealed, status, attempts, next_attempt_at, created_at)
-     VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
-    [message.channel, message.to, message.template, message.text, message.secret ? seal(message.secret.sealKey, message.secret.value) : null, now, now],
-  ];
-}
+const OUTBOX_COLUMNS = '(channel, recipient, template, text, sealed, status, attempts, next_attempt_at, created_at)';
+const OUTBOX_VALUES = "?, ?, ?, ?, ?, 'pending', 0, ?, ?";
+const outboxValues = (message: OutgoingMessage, now: Date) => [
+  message.channel,
+  message.to,
+  message.template,
+  message.text,
+  message.secret ? seal(message.secret.sealKey, message.secret.value) : null,
+  now,
+  now,
+];
 
 export const MAX_OUTBOX_PAGE = 100;
 
