@@ -138,3 +138,10 @@ export async function queryAll(tx: Tx, statements: ReadonlyArray<[string, unknow
   if (!held) throw new Error('queryAll runs inside a transaction of inTransaction');
   return held.sendAll(statements);
 }
+
+/** A read to send along with another module's statements (`queryAll`): its SQL, and how to read its answer. */
+export interface Read<T> {
+  sql: string;
+  params: unknown[];
+  parse(rows: unknown): T;
+}

@@ -2,4 +2,4 @@
  * What other features may ask of the auth module: the users table is its own, so they call
  * these instead of running SQL on it.
  */
-export { describeUsers, findUserById, findUserByPhone, lockUser, nicknamesOf, phonesOfUsersSql, userIdsByPhone } from './users';
+export { describeUsers, findUserById, findUserByPhone, lockUser, nicknamesOf, phonesOfUsersSql, userByPhone, userIdsByPhone } from './users';

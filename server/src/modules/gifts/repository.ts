@@ -1,5 +1,5 @@
 import type { Gift } from '@liuliang/shared';
-import { toInt, writeLater, type InsertResult, type Sql, type Tx } from '../../db/sql';
+import { queryAll, toInt, writeLater, type InsertResult, type Read, type Sql, type Tx } from '../../db/sql';
 import type { GiftCounts } from './limits';
 
 /** The gifts table as the database returns it; only this file runs SQL on it. */
@@ -86,9 +86,10 @@ async function countGiftsSince(sql: Sql, senderId: string, windows: { dayStart: 
  * it. The sender's counter row stays locked until the transaction ends: that is what serialises
  * one sender's gifts, and a gift refused or rolled back takes its count back with it. A window
  * that has moved on starts again from this gift. A sender's first counted gift (no row yet)
- * counts the gifts they made before the counters existed, once.
+ * counts the gifts they made before the counters existed, once. `along` (the recipient's
+ * lookup) travels in the same round trip.
  */
-export async function countOneMoreGift(tx: Tx, senderId: string, windows: { dayStart: Date; weekStart: Date; monthStart: Date }): Promise<GiftCounts> {
+export async function countOneMoreGift<T>(tx: Tx, senderId: string, windows: { dayStart: Date; weekStart: Date; monthStart: Date }, along: Read<T>): Promise<{ before: GiftCounts; along: T }> {
   const { dayStart, weekStart, monthStart } = windows;
   // MySQL applies the assignments left to right: each count reads its window's old start. The
   // upsert rides with the read of its result (writeLater), whose ROW_COUNT() is the upsert's:
@@ -102,10 +103,12 @@ export async function countOneMoreGift(tx: Tx, senderId: string, windows: { dayS
        month_count = IF(month_start = VALUES(month_start), month_count + 1, 1), month_start = VALUES(month_start)`,
     [senderId, dayStart, weekStart, monthStart],
   );
-  const [row]: Array<{ upserted: string; day_count: number; week_count: number; month_count: number }> = await tx.query(
-    'SELECT ROW_COUNT() AS upserted, day_count, week_count, month_count FROM gift_counters WHERE sender_id = ?',
-    [senderId],
-  );
+  const [rows, alongRows] = (await queryAll(tx, [
+    ['SELECT ROW_COUNT() AS upserted, day_count, week_count, month_count FROM gift_counters WHERE sender_id = ?', [senderId]],
+    [along.sql, along.params],
+  ])) as [Array<{ upserted: string; day_count: number; week_count: number; month_count: number }>, unknown];
+  const [row] = rows;
+  const alongAnswer = along.parse(alongRows);
   if (toInt(row.upserted) === 1) {
     const before = await countGiftsSince(tx, senderId, windows);
     if (before.thisWeek + before.thisMonth > 0) {
@@ -116,7 +119,7 @@ export async function countOneMoreGift(tx: Tx, senderId: string, windows: { dayS
         senderId,
       ]);
     }
-    return before;
+    return { before, along: alongAnswer };
   }
-  return { today: toInt(row.day_count) - 1, thisWeek: toInt(row.week_count) - 1, thisMonth: toInt(row.month_count) - 1 };
+  return { before: { today: toInt(row.day_count) - 1, thisWeek: toInt(row.week_count) - 1, thisMonth: toInt(row.month_count) - 1 }, along: alongAnswer };
 }
