@@ -89,7 +89,12 @@ async function countGiftsSince(sql: Sql, senderId: string, windows: { dayStart: 
  * counts the gifts they made before the counters existed, once. `along` (the recipient's
  * lookup) travels in the same round trip.
  */
-export async function countOneMoreGift<T>(tx: Tx, senderId: string, windows: { dayStart: Date; weekStart: Date; monthStart: Date }, along: Read<T>): Promise<{ before: GiftCounts; along: T }> {
+export async function countOneMoreGift<T>(
+  tx: Tx,
+  senderId: string,
+  windows: { dayStart: Date; weekStart: Date; monthStart: Date },
+  along: Read<T>,
+): Promise<{ before: GiftCounts; along: T }> {
   const { dayStart, weekStart, monthStart } = windows;
   // MySQL applies the assignments left to right: each count reads its window's old start. The
   // upsert rides with the read of its result (writeLater), whose ROW_COUNT() is the upsert's:

@@ -29,8 +29,14 @@ type LotRow = { id: string; expires_at: Date; remaining_mb: string };
  * every caller. With `spendFrom`, the same round trip also locks that account's spendable lots
  * (unexpired at `notBefore`), after its row as always, for `spendLots`.
  */
-export async function lockAccounts(tx: Tx, codes: readonly string[], spendFrom?: { code: string; notBefore: Date }): Promise<{ locked: Map<string, LockedAccount>; lots: LotRow[] }> {
-  const statements: Array<[string, unknown[]]> = [[`SELECT id, code, type, balance_mb FROM accounts WHERE code IN (${codes.map(() => '?').join(', ')}) ORDER BY code FOR UPDATE`, [...codes]]];
+export async function lockAccounts(
+  tx: Tx,
+  codes: readonly string[],
+  spendFrom?: { code: string; notBefore: Date },
+): Promise<{ locked: Map<string, LockedAccount>; lots: LotRow[] }> {
+  const statements: Array<[string, unknown[]]> = [
+    [`SELECT id, code, type, balance_mb FROM accounts WHERE code IN (${codes.map(() => '?').join(', ')}) ORDER BY code FOR UPDATE`, [...codes]],
+  ];
   if (spendFrom) {
     statements.push([
       `SELECT id, expires_at, remaining_mb FROM lots
