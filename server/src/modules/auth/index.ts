@@ -2,4 +2,16 @@
  * What other features may ask of the auth module: the users table is its own, so they call
  * these instead of running SQL on it.
  */
-export { describeUsers, findUserById, findUserByPhone, lockUser, nicknamesOf, phonesOfUsersSql, userByPhone, userIdsByPhone } from './users';
+export {
+  countUsersInAudience,
+  describeUsers,
+  findUserById,
+  findUserByPhone,
+  lockUser,
+  nicknamesOf,
+  phonesOfUsersSql,
+  userByPhone,
+  userIdsByPhone,
+  usersInAudience,
+  type UserAudience,
+} from './users';

@@ -18,6 +18,8 @@ export interface OutgoingMessage {
    * place of SECRET_PLACEHOLDER only when the message is delivered. Needs `sealKey`.
    */
   secret?: { value: string; sealKey: string };
+  /** An activity message (activity-messages.ts): its activity, for the report, and its once-only key. */
+  activity?: { id: string; onceKey: string };
 }
 
 /** The text as the recipient reads it: the sealed secret, if any, opened and put in place. */
@@ -29,8 +31,8 @@ export function revealText(text: string, sealed: string | null, sealKey: string)
  * One outbox for every message the product sends (SPEC §6). Writing the message in the same
  * transaction as the change it reports means a message is never lost nor sent for a rolled-back change.
  */
-export async function enqueueMessage(sql: Sql, message: OutgoingMessage, now: Date): Promise<string> {
-  const result: InsertResult = await sql.query(`INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES (${OUTBOX_VALUES})`, outboxValues(message, now));
+export async function enqueueMessage(sql: Sql, message: OutgoingMessage, now: Date, sendAt: Date = now): Promise<string> {
+  const result: InsertResult = await sql.query(`INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES (${OUTBOX_VALUES})`, outboxValues(message, now, sendAt));
   return String(result.insertId);
 }
 
@@ -40,20 +42,24 @@ export async function enqueueMessage(sql: Sql, message: OutgoingMessage, now: Da
  * condition holds as the insert runs (the caller's table, the caller's SQL).
  */
 export async function enqueueMessageLater(tx: Tx, message: OutgoingMessage, now: Date, onlyIf?: { sql: string; params: unknown[] }): Promise<void> {
+  // An activity message's once-only key is unique: its refusal must surface at its own insert (enqueueMessage), not a later one.
+  if (message.activity) throw new Error('an activity message goes through enqueueMessage');
   if (!onlyIf) await writeLater(tx, `INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES (${OUTBOX_VALUES})`, outboxValues(message, now));
   else await writeLater(tx, `INSERT INTO outbox ${OUTBOX_COLUMNS} SELECT ${OUTBOX_VALUES} FROM DUAL WHERE ${onlyIf.sql}`, [...outboxValues(message, now), ...onlyIf.params]);
 }
 
-const OUTBOX_COLUMNS = '(channel, recipient, template, text, sealed, status, attempts, next_attempt_at, created_at)';
-const OUTBOX_VALUES = "?, ?, ?, ?, ?, 'pending', 0, ?, ?";
-const outboxValues = (message: OutgoingMessage, now: Date) => [
+const OUTBOX_COLUMNS = '(channel, recipient, template, text, sealed, status, attempts, next_attempt_at, created_at, activity_id, once_key)';
+const OUTBOX_VALUES = "?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?";
+const outboxValues = (message: OutgoingMessage, now: Date, sendAt: Date = now) => [
   message.channel,
   message.to,
   message.template,
   message.text,
   message.secret ? seal(message.secret.sealKey, message.secret.value) : null,
+  sendAt,
   now,
-  now,
+  message.activity?.id ?? null,
+  message.activity?.onceKey ?? null,
 ];
 
 export const MAX_OUTBOX_PAGE = 100;
@@ -72,13 +78,4 @@ export async function listOutbox(sql: Sql, to: string | undefined, limit: number
     status: r.status,
     createdAt: new Date(r.created_at).toISOString(),
   }));
-}
-
-/** How the messages written under one template fared, for a report: queued, delivered, failed. */
-export async function countMessagesByTemplate(sql: Sql, template: string): Promise<{ queued: number; sent: number; failed: number }> {
-  const [row] = await sql.query(
-    `SELECT COUNT(*) AS queued, COALESCE(SUM(status = 'sent'), 0) AS sent, COALESCE(SUM(status = 'failed'), 0) AS failed FROM outbox WHERE template = ?`,
-    [template],
-  );
-  return { queued: Number(row.queued), sent: Number(row.sent), failed: Number(row.failed) };
 }
