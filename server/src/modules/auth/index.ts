@@ -11,6 +11,7 @@ export {
   lockUser,
   nicknamesOf,
   phonesOfUsersSql,
+  userByPhone,
   userIdsByPhone,
   usersInAudience,
   type UserAudience,
