@@ -43,6 +43,8 @@ import { SponsorService, rolesOf } from './modules/sponsors/service';
 import { ActivityService } from './modules/sponsors/activities';
 import { ParticipationService } from './modules/sponsors/participation';
 import { addActivityRoutes, addOpsRoutes, addSponsorRoutes } from './http/routes/sponsors';
+import { CashoutOpsService, CashoutService, ReconciliationService } from './modules/cashout';
+import { addCashoutRoutes } from './http/routes/cashout';
 
 export interface Services {
   auth: AuthService;
@@ -58,6 +60,9 @@ export interface Services {
   sponsors: SponsorService;
   activities: ActivityService;
   participation: ParticipationService;
+  cashout: CashoutService;
+  cashoutOps: CashoutOpsService;
+  reconciliation: ReconciliationService;
 }
 
 export function createServices(deps: Deps, events: RedPacketEvents & Partial<WalletEvents> = silentEvents, crowdfundEvents: CrowdfundEvents = silentCrowdfundEvents): Services {
@@ -94,6 +99,9 @@ export function createServices(deps: Deps, events: RedPacketEvents & Partial<Wal
     sponsors,
     activities,
     participation,
+    cashout: new CashoutService(deps),
+    cashoutOps: new CashoutOpsService(deps),
+    reconciliation: new ReconciliationService(deps),
   };
 }
 
@@ -125,6 +133,7 @@ export function createApi(deps: Deps, services: Services): Api {
   addOpsRoutes(api, services.sponsors);
   addSponsorRoutes(api, deps, services.sponsors, services.activities);
   addActivityRoutes(api, services.activities, services.participation);
+  addCashoutRoutes(api, services.cashout, services.cashoutOps, services.reconciliation);
   return api;
 }
 

@@ -67,6 +67,14 @@ export const ERROR_CODES = [
   'OWNER_CANNOT_LEAVE',
   /** The share group was closed by its owner. */
   'GROUP_CLOSED',
+  /** 401: a supplier's callback whose signature does not match its secret (or carries none). */
+  'BAD_SIGNATURE',
+  /** 401: a signed request whose timestamp is outside the 5-minute window. */
+  'STALE_REQUEST',
+  /** 409: a signed request already received once (its nonce was seen inside the window). */
+  'REPLAYED_REQUEST',
+  /** 409: a name already taken (a supplier's). */
+  'NAME_TAKEN',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -123,6 +131,10 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   ALREADY_IN_GROUP: 409,
   OWNER_CANNOT_LEAVE: 409,
   GROUP_CLOSED: 409,
+  BAD_SIGNATURE: 401,
+  STALE_REQUEST: 401,
+  REPLAYED_REQUEST: 409,
+  NAME_TAKEN: 409,
 };
 
 export interface ErrorBody {

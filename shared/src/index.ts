@@ -11,3 +11,4 @@ export * from './tips';
 export * from './share-groups';
 export * from './app-schemas';
 export * from './sponsors';
+export * from './cashout';

@@ -1,0 +1,4 @@
+/** Cash-out's public entry (SPEC §3.7): the services the composition root builds and the routes call. */
+export { CashoutService, type SignedCallback } from './service';
+export { CashoutOpsService } from './ops';
+export { ReconciliationService, reconciliationCsv } from './reconciliation';
