@@ -65,9 +65,9 @@ export class OrderRunner {
     const latest = attempts.at(-1);
     const suppliers = await listSuppliers(tx, todayKey(this.deps));
     const lease = new Date(now.getTime() + this.leaseMs);
-    if (latest && latest.status !== 'failed') {
-      // An order whose attempt succeeded is no longer processing: the success settled it.
-      if (latest.status === 'succeeded') throw new Error(`cash-out order ${orderId} is processing with a succeeded attempt ${latest.id}`);
+    // An attempt given up and then reported succeeded late is an incident's (the audit checks
+    // that each such success has one): for the order it stays given up.
+    if (latest && latest.status !== 'failed' && latest.status !== 'succeeded') {
       // Sent, perhaps sent, or accepted without a callback yet: only the supplier knows. Never a new attempt before.
       const supplier = suppliers.find((s) => s.id === latest.supplier_id);
       if (!supplier) throw new Error(`attempt ${latest.id} names a supplier that is gone`);
@@ -142,8 +142,9 @@ export class OrderRunner {
       if (!order || !attempt) throw new Error(`cash-out order ${step.order.id} or attempt ${step.attempt.id} vanished`);
       if (order.status !== 'processing') return false;
       if (attempt.status === 'succeeded' || attempt.status === 'failed') {
-        await tx.query('UPDATE cashout_orders SET lease_until = NULL WHERE id = ?', [order.id]);
-        return attempt.status === 'failed';
+        // Settled meanwhile by a callback; an order still processing (a late success's incident) moves on.
+        await scheduleOrder(tx, order.id, this.deps.clock.now(), null);
+        return true;
       }
       return apply(tx, order, attempt);
     });
