@@ -13,7 +13,7 @@ import { httpClient } from '../../test-support/http-client';
  * failed, with at most one success at the suppliers (counted from their own records) beyond the
  * incidents recorded, and the ledger audit (escrows empty) must pass.
  */
-const ORDERS = Number(process.env.CASHOUT_CRASH_ORDERS ?? 120);
+const ORDERS = Number(process.env.CASHOUT_CRASH_ORDERS ?? 200);
 const SUPPLIERS = ['alpha', 'beta', 'gamma'] as const;
 
 describe('cash-out orders across two processes, one killed mid-way', () => {
