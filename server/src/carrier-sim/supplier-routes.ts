@@ -98,7 +98,9 @@ export class SimSuppliers {
   /** Unsigned admin: `POST /admin/suppliers` (create or reconfigure), `POST /admin/suppliers/:name/tamper`. */
   adminPost(path: string, body: unknown): Answer | undefined {
     if (path === '/admin/suppliers') {
-      const config = SimSupplierConfigSchema.safeParse(body);
+      // Reconfiguring a known supplier may leave its secret out: it keeps the one it has.
+      const known = typeof body === 'object' && body !== null ? this.byName.get(String((body as { name?: unknown }).name)) : undefined;
+      const config = SimSupplierConfigSchema.safeParse(known && !('secret' in (body as object)) ? { ...(body as object), secret: known.config.secret } : body);
       if (!config.success) return errorAnswer(400, 'VALIDATION_FAILED', z.prettifyError(config.error));
       const existing = this.byName.get(config.data.name);
       if (existing) existing.reconfigure(config.data);

@@ -2,3 +2,4 @@
 export { CashoutService, type SignedCallback } from './service';
 export { CashoutOpsService } from './ops';
 export { ReconciliationService, reconciliationCsv } from './reconciliation';
+export { seedDevSuppliers } from './dev-seed';

@@ -106,6 +106,11 @@ export async function findSupplier(sql: Sql, id: string, day?: string): Promise<
   return row ?? null;
 }
 
+export async function findSupplierByName(sql: Sql, name: string): Promise<SupplierRow | null> {
+  const [row]: SupplierRow[] = await sql.query('SELECT * FROM suppliers WHERE name = ? FOR UPDATE', [name]);
+  return row ?? null;
+}
+
 /** Bound on the suppliers a platform configures; routing reads them all. */
 export const MAX_SUPPLIERS = 200;
 
