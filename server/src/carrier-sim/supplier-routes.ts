@@ -14,7 +14,11 @@ import { SimSupplier, SimSupplierConfigSchema } from './suppliers';
 const RechargeBody = z.object({
   attemptId: z.string().min(1).max(64),
   phone: z.string().regex(SIM_PHONE_PATTERN),
-  sizeMb: z.number().int().positive().max(1024 * 1024),
+  sizeMb: z
+    .number()
+    .int()
+    .positive()
+    .max(1024 * 1024),
   callbackUrl: z.string().url().max(500),
 });
 const TamperBody = z.discriminatedUnion('op', [

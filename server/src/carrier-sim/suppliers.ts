@@ -10,7 +10,7 @@ import { seededRandom } from '../platform/random';
  */
 
 /** How a supplier treats each recharge request. */
-export const SUPPLIER_BEHAVIOURS = [
+const SUPPLIER_BEHAVIOURS = [
   /** 202, then a success callback. */
   'ok',
   /** A definite refusal (422), nothing done, nothing recorded. */
@@ -57,7 +57,7 @@ export interface RechargeRecord {
 }
 
 /** Bound on one supplier's records; a full store refuses new requests. */
-export const MAX_RECHARGE_RECORDS = 100_000;
+const MAX_RECHARGE_RECORDS = 100_000;
 const CALLBACK_TRIES = 5;
 const CALLBACK_RETRY_MS = 300;
 const CALLBACK_TIMEOUT_MS = 2_000;

@@ -6,7 +6,10 @@ import type { Deps } from '../deps';
  * process is free. A job is only a nudge: what an order does next is decided under its row lock
  * and lease (modules/cashout/runner.ts), so a duplicate job, or one a dead process held, is harmless.
  */
-export async function startCashoutQueue(deps: Pick<Deps, 'config' | 'logger'>, drive: (orderId: string) => Promise<void>): Promise<{ wake(orderId: string): void; stop(): Promise<void> }> {
+export async function startCashoutQueue(
+  deps: Pick<Deps, 'config' | 'logger'>,
+  drive: (orderId: string) => Promise<void>,
+): Promise<{ wake(orderId: string): void; stop(): Promise<void> }> {
   const connection: ConnectionOptions = { url: deps.config.REDIS_URL, maxRetriesPerRequest: null } as ConnectionOptions;
   const prefix = `${deps.config.REDIS_PREFIX}:bull`;
   const queue = new Queue('cashout-orders', { connection, prefix });
@@ -15,7 +18,9 @@ export async function startCashoutQueue(deps: Pick<Deps, 'config' | 'logger'>, d
   return {
     wake(orderId) {
       // Lost when Redis is away: the sweep wakes every due order again.
-      queue.add('drive', { orderId }, { removeOnComplete: true, removeOnFail: 100 }).catch((error: unknown) => deps.logger.warn({ err: error, orderId }, 'cash-out wake-up not queued'));
+      queue
+        .add('drive', { orderId }, { removeOnComplete: true, removeOnFail: 100 })
+        .catch((error: unknown) => deps.logger.warn({ err: error, orderId }, 'cash-out wake-up not queued'));
     },
     async stop() {
       await worker.close();

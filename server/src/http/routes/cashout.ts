@@ -28,9 +28,19 @@ const header = (value: string | string[] | undefined) => (Array.isArray(value) ?
 
 /** Cash-out to the phone (SPEC §3.7, §4 second wave), the suppliers' callbacks, and the operators' pages. */
 export function addCashoutRoutes(api: Api, cashout: CashoutService, ops: CashoutOpsService, reconciliation: ReconciliationService): void {
-  api.add({ method: 'get', path: '/cashout/products', tag: 'cashout', summary: "Packages for the caller's carrier, priced in wallet MB", access: 'user', response: CashoutProductListSchema }, async (ctx) => ({
-    items: await cashout.products(actorOf(ctx)),
-  }));
+  api.add(
+    {
+      method: 'get',
+      path: '/cashout/products',
+      tag: 'cashout',
+      summary: "Packages for the caller's carrier, priced in wallet MB",
+      access: 'user',
+      response: CashoutProductListSchema,
+    },
+    async (ctx) => ({
+      items: await cashout.products(actorOf(ctx)),
+    }),
+  );
   api.add(
     {
       method: 'post',
@@ -47,11 +57,20 @@ export function addCashoutRoutes(api: Api, cashout: CashoutService, ops: Cashout
     async (ctx, { body, outcome }) => cashout.placeOrder(actorOf(ctx), body.productId, outcome),
   );
   api.add(
-    { method: 'get', path: '/cashout/orders', tag: 'cashout', summary: 'Your cash-out orders, newest first', access: 'user', query: PageQuerySchema.extend({ status: CashoutOrderStatusSchema.optional() }), response: CashoutOrderListSchema },
+    {
+      method: 'get',
+      path: '/cashout/orders',
+      tag: 'cashout',
+      summary: 'Your cash-out orders, newest first',
+      access: 'user',
+      query: PageQuerySchema.extend({ status: CashoutOrderStatusSchema.optional() }),
+      response: CashoutOrderListSchema,
+    },
     async (ctx, { query }) => cashout.listOrders(actorOf(ctx), query),
   );
-  api.add({ method: 'get', path: '/cashout/orders/:id', tag: 'cashout', summary: 'One of your cash-out orders with its attempts', access: 'user', response: CashoutOrderSchema }, async (ctx, { params }) =>
-    cashout.getOrder(actorOf(ctx), OpaqueId.parse(params.id)),
+  api.add(
+    { method: 'get', path: '/cashout/orders/:id', tag: 'cashout', summary: 'One of your cash-out orders with its attempts', access: 'user', response: CashoutOrderSchema },
+    async (ctx, { params }) => cashout.getOrder(actorOf(ctx), OpaqueId.parse(params.id)),
   );
 
   api.add(
@@ -74,23 +93,63 @@ export function addCashoutRoutes(api: Api, cashout: CashoutService, ops: Cashout
       }),
   );
 
-  api.add({ method: 'post', path: '/ops/suppliers', tag: 'ops', summary: 'Add a recharge supplier (admin); its secret is stored sealed and never returned', access: 'user', body: SupplierCreateRequestSchema, response: SupplierSchema, status: 201 }, async (ctx, { body }) =>
-    ops.createSupplier(actorOf(ctx), body),
-  );
-  api.add({ method: 'patch', path: '/ops/suppliers/:id', tag: 'ops', summary: 'Change a supplier (admin)', access: 'user', body: SupplierUpdateRequestSchema, response: SupplierSchema }, async (ctx, { body, params }) =>
-    ops.updateSupplier(actorOf(ctx), OpaqueId.parse(params.id), body),
-  );
-  api.add({ method: 'get', path: '/ops/suppliers', tag: 'ops', summary: "Suppliers with today's volume used (operators)", access: 'user', response: SupplierListSchema }, async (ctx) => ({
-    items: await ops.listSuppliers(actorOf(ctx)),
-  }));
-  api.add({ method: 'get', path: '/ops/orders', tag: 'ops', summary: 'Cash-out orders by phone and status (operators)', access: 'user', query: OpsOrderQuerySchema, response: OpsOrderListSchema }, async (ctx, { query }) =>
-    ops.orders(actorOf(ctx), query),
-  );
-  api.add({ method: 'get', path: '/ops/incidents', tag: 'ops', summary: 'Successes that came too late or twice (operators)', access: 'user', query: PageQuerySchema, response: IncidentListSchema }, async (ctx, { query }) =>
-    ops.incidents(actorOf(ctx), query),
+  api.add(
+    {
+      method: 'post',
+      path: '/ops/suppliers',
+      tag: 'ops',
+      summary: 'Add a recharge supplier (admin); its secret is stored sealed and never returned',
+      access: 'user',
+      body: SupplierCreateRequestSchema,
+      response: SupplierSchema,
+      status: 201,
+    },
+    async (ctx, { body }) => ops.createSupplier(actorOf(ctx), body),
   );
   api.add(
-    { method: 'get', path: '/ops/reconciliation', tag: 'ops', summary: "A day's attempts against the suppliers' records, by kind; ?format=csv (admin, finance)", access: 'user', query: ReconciliationQuerySchema, response: ReconciliationSchema },
+    { method: 'patch', path: '/ops/suppliers/:id', tag: 'ops', summary: 'Change a supplier (admin)', access: 'user', body: SupplierUpdateRequestSchema, response: SupplierSchema },
+    async (ctx, { body, params }) => ops.updateSupplier(actorOf(ctx), OpaqueId.parse(params.id), body),
+  );
+  api.add(
+    { method: 'get', path: '/ops/suppliers', tag: 'ops', summary: "Suppliers with today's volume used (operators)", access: 'user', response: SupplierListSchema },
+    async (ctx) => ({
+      items: await ops.listSuppliers(actorOf(ctx)),
+    }),
+  );
+  api.add(
+    {
+      method: 'get',
+      path: '/ops/orders',
+      tag: 'ops',
+      summary: 'Cash-out orders by phone and status (operators)',
+      access: 'user',
+      query: OpsOrderQuerySchema,
+      response: OpsOrderListSchema,
+    },
+    async (ctx, { query }) => ops.orders(actorOf(ctx), query),
+  );
+  api.add(
+    {
+      method: 'get',
+      path: '/ops/incidents',
+      tag: 'ops',
+      summary: 'Successes that came too late or twice (operators)',
+      access: 'user',
+      query: PageQuerySchema,
+      response: IncidentListSchema,
+    },
+    async (ctx, { query }) => ops.incidents(actorOf(ctx), query),
+  );
+  api.add(
+    {
+      method: 'get',
+      path: '/ops/reconciliation',
+      tag: 'ops',
+      summary: "A day's attempts against the suppliers' records, by kind; ?format=csv (admin, finance)",
+      access: 'user',
+      query: ReconciliationQuerySchema,
+      response: ReconciliationSchema,
+    },
     async (ctx, { query }) => {
       const view = await reconciliation.view(actorOf(ctx), query.date);
       if (query.format !== 'csv') return view;

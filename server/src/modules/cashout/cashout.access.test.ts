@@ -31,7 +31,11 @@ describe('cash-out access and bad input', () => {
     const seeded = await seedUsers(stack, 6, '1350004');
     [people.admin, people.finance, people.support, people.user, people.botUser, other] = seeded;
     for (const role of ['admin', 'finance', 'support'] as const) await grantOperator(stack, people[role]!.phone, role);
-    await fundWallets(stack.server.deps, seeded.map((u) => u.userId), 5_000);
+    await fundWallets(
+      stack.server.deps,
+      seeded.map((u) => u.userId),
+      5_000,
+    );
     for (const role of ['admin', 'finance', 'support', 'user'] as const) headers[role] = { authorization: `Bearer ${people[role]!.token}` };
     const bot = { authorization: `Bot ${stack.config.BOT_TOKEN}` };
     await stack.client.post('/api/v1/auth/sms-code', { phone: people.botUser!.phone }, { headers: bot });
@@ -73,7 +77,17 @@ describe('cash-out access and bad input', () => {
   });
 
   function supplierRequest(name: string, overrides: Record<string, unknown> = {}) {
-    return { name, endpoint: `${stack.simUrl}/suppliers/${name}`, secret: 'a-secret-long-enough-0123', carriers: ['cmcc'], provinces: [], priority: 1, dailyCapMb: 1000, enabled: true, ...overrides };
+    return {
+      name,
+      endpoint: `${stack.simUrl}/suppliers/${name}`,
+      secret: 'a-secret-long-enough-0123',
+      carriers: ['cmcc'],
+      provinces: [],
+      priority: 1,
+      dailyCapMb: 1000,
+      enabled: true,
+      ...overrides,
+    };
   }
   const signedCallback = (rawBody: string) => {
     const path = `/api/v1/suppliers/${supplierId}/callbacks`;

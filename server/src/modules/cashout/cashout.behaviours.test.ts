@@ -12,7 +12,14 @@ import { expectLedgerIntact } from '../../test-support/database';
  * priority) misbehaves, the second answers properly. For each: the order's end, who recharged
  * it (counted from the simulator's own records), the wallet, incidents, and the ledger audit.
  */
-type Case = { behaviour: SupplierBehaviour; status: 'succeeded' | 'failed'; by: Array<'first' | 'second'>; successes: number; incident: boolean; secondBehaviour?: SupplierBehaviour };
+type Case = {
+  behaviour: SupplierBehaviour;
+  status: 'succeeded' | 'failed';
+  by: Array<'first' | 'second'>;
+  successes: number;
+  incident: boolean;
+  secondBehaviour?: SupplierBehaviour;
+};
 const CASES: Case[] = [
   { behaviour: 'ok', status: 'succeeded', by: ['first'], successes: 1, incident: false },
   { behaviour: 'refuse', status: 'succeeded', by: ['first', 'second'], successes: 1, incident: false },
@@ -38,7 +45,11 @@ describe('cash-out against each supplier behaviour', () => {
     stack = await startTestStack(FAST_CASHOUT);
     [admin, ...users] = await seedUsers(stack, CASES.length + 1, '1350001');
     await grantOperator(stack, admin.phone, 'admin');
-    await fundWallets(stack.server.deps, users.map((u) => u.userId), FUNDED_MB);
+    await fundWallets(
+      stack.server.deps,
+      users.map((u) => u.userId),
+      FUNDED_MB,
+    );
     await addSimSupplier(stack.client, stack.sim, stack.simUrl, admin.token, { name: 'first', behaviour: 'ok', priority: 10 });
     await addSimSupplier(stack.client, stack.sim, stack.simUrl, admin.token, { name: 'second', behaviour: 'ok', priority: 5 });
   }, 60_000);

@@ -26,7 +26,11 @@ describe('cash-out orders across two processes, one killed mid-way', () => {
     const [admin, ...rest] = await seedUsers(stack, ORDERS + 1, '1350003');
     users = rest;
     await grantOperator(stack, admin.phone, 'admin');
-    await fundWallets(stack.server.deps, users.map((u) => u.userId), 1000);
+    await fundWallets(
+      stack.server.deps,
+      users.map((u) => u.userId),
+      1000,
+    );
     for (const [i, name] of SUPPLIERS.entries()) {
       await addSimSupplier(stack.client, stack.sim, stack.simUrl, admin.token, { name, behaviour: 'random', priority: 10 - i, seed: 7 + i, callbackDelayMs: 40 });
     }
@@ -41,7 +45,8 @@ describe('cash-out orders across two processes, one killed mid-way', () => {
     const a = await spawnServer(config);
     const b = await spawnServer(config);
     processes.push(a, b);
-    const place = (url: string, from: number, to: number) => Promise.all(users.slice(from, to).map((u, i) => placeOrder(httpClient(url), u.token, i % 2 === 0 ? 'cmcc-100' : 'cmcc-50')));
+    const place = (url: string, from: number, to: number) =>
+      Promise.all(users.slice(from, to).map((u, i) => placeOrder(httpClient(url), u.token, i % 2 === 0 ? 'cmcc-100' : 'cmcc-50')));
     const half = ORDERS / 2;
     const first = await Promise.all([place(a.url, 0, half / 2), place(b.url, half / 2, half)]);
     // Mid-way: orders are being sent, queried and called back on both processes.
@@ -61,7 +66,9 @@ describe('cash-out orders across two processes, one killed mid-way', () => {
       },
       180_000,
     ).catch(async (error) => {
-      const stuck = await sql.query(`SELECT o.id, o.next_step_at, o.lease_until, a.seq, a.status, a.created_at FROM cashout_orders o JOIN cashout_attempts a ON a.order_id = o.id WHERE o.status = 'processing' ORDER BY o.id, a.seq LIMIT 20`);
+      const stuck = await sql.query(
+        `SELECT o.id, o.next_step_at, o.lease_until, a.seq, a.status, a.created_at FROM cashout_orders o JOIN cashout_attempts a ON a.order_id = o.id WHERE o.status = 'processing' ORDER BY o.id, a.seq LIMIT 20`,
+      );
       throw new Error(`${error.message}\n${JSON.stringify(stuck, null, 1)}\n${b.log().slice(-3000)}`);
     });
     const orders: Array<{ id: string; status: string }> = await sql.query('SELECT id, status FROM cashout_orders');

@@ -18,7 +18,11 @@ describe('cash-out protocol: callbacks, caps, reconciliation', () => {
     stack = await startTestStack({ ...FAST_CASHOUT, CASHOUT_QUERY_AFTER_MS: 60_000 });
     [admin, ...users] = await seedUsers(stack, 40, '1350002');
     await grantOperator(stack, admin.phone, 'admin');
-    await fundWallets(stack.server.deps, users.map((u) => u.userId), 10_000);
+    await fundWallets(
+      stack.server.deps,
+      users.map((u) => u.userId),
+      10_000,
+    );
     firstId = await addSimSupplier(stack.client, stack.sim, stack.simUrl, admin.token, { name: 'cb', behaviour: 'answer_only_to_query', priority: 10 });
   }, 60_000);
   afterAll(() => stack?.close());
@@ -27,7 +31,13 @@ describe('cash-out protocol: callbacks, caps, reconciliation', () => {
   function signedCallback(body: object, options: { secret?: string; timestampMs?: number; nonce?: string; supplierId?: string } = {}) {
     const rawBody = JSON.stringify(body);
     const path = callbackPath(options.supplierId ?? firstId);
-    const headers = signedRequestHeaders(options.secret ?? supplierSecret('cb'), { method: 'POST', pathWithQuery: path, timestampMs: options.timestampMs ?? Date.now(), nonce: options.nonce ?? newNonce(), rawBody });
+    const headers = signedRequestHeaders(options.secret ?? supplierSecret('cb'), {
+      method: 'POST',
+      pathWithQuery: path,
+      timestampMs: options.timestampMs ?? Date.now(),
+      nonce: options.nonce ?? newNonce(),
+      rawBody,
+    });
     return stack.client.call('POST', path, undefined, { headers, rawBody });
   }
 
@@ -119,6 +129,10 @@ describe('cash-out protocol: callbacks, caps, reconciliation', () => {
     expect(again.body.items).toHaveLength(view.body.items.length);
     const csv = await stack.client.get(`/api/v1/ops/reconciliation?date=${day}&format=csv`, { token: admin.token });
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    expect(String(csv.body).split('\n').filter((line) => line.includes(',missing_here,'))).toHaveLength(1);
+    expect(
+      String(csv.body)
+        .split('\n')
+        .filter((line) => line.includes(',missing_here,')),
+    ).toHaveLength(1);
   });
 });

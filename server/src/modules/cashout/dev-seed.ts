@@ -11,7 +11,7 @@ import { sealSupplierSecret } from './secrets';
  * To watch an order move to the other supplier, set the first one to fail:
  * `curl -XPOST localhost:4010/admin/suppliers -H 'content-type: application/json' -d '{"name":"sim-primary","behaviour":"refuse"}'`.
  */
-export const DEV_SUPPLIERS = [
+const DEV_SUPPLIERS = [
   { name: 'sim-primary', secret: 'dev-supplier-secret-primary-0001', priority: 10 },
   { name: 'sim-backup', secret: 'dev-supplier-secret-backup-00002', priority: 5 },
 ] as const;

@@ -64,7 +64,10 @@ export class CashoutOpsService {
     await requireAccess(sql, actor, 'cashout.orders.read');
     const limit = query.limit ?? PAGE_DEFAULT;
     const rows = await pageOfOrders(sql, { phone: query.phone, status: query.status, before: parseOrderCursor(query.cursor), limit });
-    const attempts = await attemptsOfOrders(sql, rows.map((r) => r.id));
+    const attempts = await attemptsOfOrders(
+      sql,
+      rows.map((r) => r.id),
+    );
     return { items: rows.map((r) => opsOrderView(r, attempts.get(r.id) ?? [])), nextCursor: rows.length === limit ? orderCursor(rows[rows.length - 1]) : null };
   }
 

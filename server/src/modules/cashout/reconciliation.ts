@@ -14,13 +14,19 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * Reconciliation (SPEC §3.7): a day's attempts against each supplier's own records of that day.
  * Pure comparison here; what it finds is stored per day and supplier, replacing an earlier run.
  */
-export function compareDay(ours: readonly AttemptRow[], theirs: readonly SupplierRecord[]): Array<Omit<ReconciliationItemRow, 'supplier_id'>> {
+function compareDay(ours: readonly AttemptRow[], theirs: readonly SupplierRecord[]): Array<Omit<ReconciliationItemRow, 'supplier_id'>> {
   const theirsById = new Map(theirs.map((r) => [r.attemptId, r]));
   const items: Array<Omit<ReconciliationItemRow, 'supplier_id'>> = [];
   for (const attempt of ours) {
     const record = theirsById.get(attempt.id);
     theirsById.delete(attempt.id);
-    const base = { attempt_id: attempt.id, our_status: attempt.status, our_size_mb: String(attempt.size_mb), their_status: record?.status ?? null, their_size_mb: record ? String(record.sizeMb) : null };
+    const base = {
+      attempt_id: attempt.id,
+      our_status: attempt.status,
+      our_size_mb: String(attempt.size_mb),
+      their_status: record?.status ?? null,
+      their_size_mb: record ? String(record.sizeMb) : null,
+    };
     items.push({ ...base, kind: kindOf(attempt, record) });
   }
   for (const record of theirsById.values()) {

@@ -66,7 +66,18 @@ export const dayOf = (value: string | Date): string => (typeof value === 'string
 
 export async function insertSupplier(
   tx: Sql,
-  s: { id: string; name: string; endpoint: string; secretSealed: string; carriers: string[]; provinces: string[]; priority: number; dailyCapMb: number; enabled: boolean; now: Date },
+  s: {
+    id: string;
+    name: string;
+    endpoint: string;
+    secretSealed: string;
+    carriers: string[];
+    provinces: string[];
+    priority: number;
+    dailyCapMb: number;
+    enabled: boolean;
+    now: Date;
+  },
 ): Promise<void> {
   await tx.query(
     `INSERT INTO suppliers (id, name, endpoint, secret_sealed, carriers_json, provinces_json, priority, daily_cap_mb, enabled, created_at, updated_at)
@@ -112,7 +123,7 @@ export async function findSupplierByName(sql: Sql, name: string): Promise<Suppli
 }
 
 /** Bound on the suppliers a platform configures; routing reads them all. */
-export const MAX_SUPPLIERS = 200;
+const MAX_SUPPLIERS = 200;
 
 export async function listSuppliers(sql: Sql, day: string): Promise<SupplierRow[]> {
   return sql.query(
@@ -161,7 +172,10 @@ export async function lockOrder(tx: Tx, id: string): Promise<OrderRow | null> {
 }
 
 export async function findOrder(sql: Sql, id: string, userId?: string): Promise<OrderRow | null> {
-  const [row]: OrderRow[] = userId === undefined ? await sql.query('SELECT * FROM cashout_orders WHERE id = ?', [id]) : await sql.query('SELECT * FROM cashout_orders WHERE id = ? AND user_id = ?', [id, userId]);
+  const [row]: OrderRow[] =
+    userId === undefined
+      ? await sql.query('SELECT * FROM cashout_orders WHERE id = ?', [id])
+      : await sql.query('SELECT * FROM cashout_orders WHERE id = ? AND user_id = ?', [id, userId]);
   return row ?? null;
 }
 
@@ -194,10 +208,14 @@ export interface OrderPageFilter {
 export async function pageOfOrders(sql: Sql, filter: OrderPageFilter): Promise<OrderRow[]> {
   const where: string[] = [];
   const values: unknown[] = [];
-  if (filter.userId !== undefined) (where.push('user_id = ?'), values.push(filter.userId));
-  if (filter.phone !== undefined) (where.push('phone = ?'), values.push(filter.phone));
-  if (filter.status !== undefined) (where.push('status = ?'), values.push(filter.status));
-  if (filter.before) (where.push('(created_at < ? OR (created_at = ? AND id < ?))'), values.push(filter.before.at, filter.before.at, filter.before.id));
+  const add = (clause: string, ...args: unknown[]) => {
+    where.push(clause);
+    values.push(...args);
+  };
+  if (filter.userId !== undefined) add('user_id = ?', filter.userId);
+  if (filter.phone !== undefined) add('phone = ?', filter.phone);
+  if (filter.status !== undefined) add('status = ?', filter.status);
+  if (filter.before) add('(created_at < ? OR (created_at = ? AND id < ?))', filter.before.at, filter.before.at, filter.before.id);
   return sql.query(`SELECT * FROM cashout_orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`, [...values, filter.limit]);
 }
 
@@ -250,11 +268,18 @@ export async function attemptsOfOrders(sql: Sql, orderIds: readonly string[]): P
 // ---- incidents
 
 /** Records the incident once per attempt; false when it was already recorded. */
-export async function insertIncident(tx: Tx, i: { orderId: string; attemptId: string; kind: IncidentRow['kind']; amountMb: number; supplierRef: string | null; now: Date }): Promise<string | null> {
-  const result: InsertResult = await tx.query(
-    'INSERT IGNORE INTO cashout_incidents (order_id, attempt_id, kind, amount_mb, supplier_ref, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-    [i.orderId, i.attemptId, i.kind, i.amountMb, i.supplierRef, i.now],
-  );
+export async function insertIncident(
+  tx: Tx,
+  i: { orderId: string; attemptId: string; kind: IncidentRow['kind']; amountMb: number; supplierRef: string | null; now: Date },
+): Promise<string | null> {
+  const result: InsertResult = await tx.query('INSERT IGNORE INTO cashout_incidents (order_id, attempt_id, kind, amount_mb, supplier_ref, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+    i.orderId,
+    i.attemptId,
+    i.kind,
+    i.amountMb,
+    i.supplierRef,
+    i.now,
+  ]);
   return Number(result.affectedRows) === 1 ? String(result.insertId) : null;
 }
 
@@ -267,7 +292,7 @@ export async function pageOfIncidents(sql: Sql, beforeId: string | null, limit: 
 // ---- reconciliation
 
 /** Bound on the attempts one supplier's day holds for one reconciliation. */
-export const MAX_RECONCILED_PER_DAY = 100_000;
+const MAX_RECONCILED_PER_DAY = 100_000;
 
 export async function attemptsOfDay(sql: Sql, supplierId: string, day: string): Promise<AttemptRow[]> {
   return sql.query('SELECT * FROM cashout_attempts WHERE supplier_id = ? AND volume_day = ? LIMIT ?', [supplierId, day, MAX_RECONCILED_PER_DAY]);
@@ -293,12 +318,10 @@ export async function replaceReconciliation(
   now: Date,
 ): Promise<void> {
   await tx.query('DELETE FROM reconciliation_items WHERE day = ? AND supplier_id = ?', [day, supplierId]);
-  await tx.query('INSERT INTO reconciliation_runs (day, supplier_id, outcome, ran_at) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE outcome = VALUES(outcome), ran_at = VALUES(ran_at)', [
-    day,
-    supplierId,
-    outcome,
-    now,
-  ]);
+  await tx.query(
+    'INSERT INTO reconciliation_runs (day, supplier_id, outcome, ran_at) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE outcome = VALUES(outcome), ran_at = VALUES(ran_at)',
+    [day, supplierId, outcome, now],
+  );
   const BATCH = 500;
   for (let i = 0; i < items.length; i += BATCH) {
     const batch = items.slice(i, i + BATCH);
@@ -309,7 +332,10 @@ export async function replaceReconciliation(
   }
 }
 
-export async function reconciliationOfDay(sql: Sql, day: string): Promise<{ runs: Array<{ supplier_id: string; outcome: 'compared' | 'unreachable' }>; items: ReconciliationItemRow[] }> {
+export async function reconciliationOfDay(
+  sql: Sql,
+  day: string,
+): Promise<{ runs: Array<{ supplier_id: string; outcome: 'compared' | 'unreachable' }>; items: ReconciliationItemRow[] }> {
   const runs = await sql.query('SELECT supplier_id, outcome FROM reconciliation_runs WHERE day = ?', [day]);
   const items = await sql.query('SELECT * FROM reconciliation_items WHERE day = ? ORDER BY supplier_id, kind, attempt_id LIMIT ?', [day, MAX_RECONCILED_PER_DAY]);
   return { runs, items };

@@ -3,7 +3,18 @@ import type { Deps } from '../../deps';
 import { opaqueId } from '../../platform/ids';
 import { failOrder, recordOverrun, settleFailure, settleSuccess, todayKey } from './settlement';
 import { openSupplierSecret } from './secrets';
-import { attemptsOfOrder, insertAttempt, listSuppliers, lockAttempt, lockOrder, reserveVolume, scheduleOrder, type AttemptRow, type OrderRow, type SupplierRow } from './repository';
+import {
+  attemptsOfOrder,
+  insertAttempt,
+  listSuppliers,
+  lockAttempt,
+  lockOrder,
+  reserveVolume,
+  scheduleOrder,
+  type AttemptRow,
+  type OrderRow,
+  type SupplierRow,
+} from './repository';
 import type { QueryOutcome, SendOutcome, SupplierClient } from './supplier-client';
 
 /**
@@ -22,9 +33,7 @@ const MAX_STEPS_PER_RUN = 20;
 const LEASE_SLACK_MS = 2_000;
 
 type Step =
-  | { kind: 'wait' }
-  | { kind: 'send'; attempt: AttemptRow; supplier: SupplierRow; order: OrderRow }
-  | { kind: 'query'; attempt: AttemptRow; supplier: SupplierRow; order: OrderRow };
+  { kind: 'wait' } | { kind: 'send'; attempt: AttemptRow; supplier: SupplierRow; order: OrderRow } | { kind: 'query'; attempt: AttemptRow; supplier: SupplierRow; order: OrderRow };
 
 export class OrderRunner {
   constructor(
@@ -47,7 +56,15 @@ export class OrderRunner {
       const supplier = { endpoint: next.supplier.endpoint, secret };
       const goOn =
         next.kind === 'send'
-          ? await this.applySend(next, await this.client.recharge(supplier, { attemptId: next.attempt.id, phone: next.order.phone, sizeMb: toInt(next.attempt.size_mb), callbackUrl: this.callbackUrlOf(next.supplier.id) }))
+          ? await this.applySend(
+              next,
+              await this.client.recharge(supplier, {
+                attemptId: next.attempt.id,
+                phone: next.order.phone,
+                sizeMb: toInt(next.attempt.size_mb),
+                callbackUrl: this.callbackUrlOf(next.supplier.id),
+              }),
+            )
           : await this.applyQuery(next, await this.client.query(supplier, next.attempt.id));
       if (!goOn) return;
     }

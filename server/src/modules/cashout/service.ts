@@ -46,7 +46,11 @@ export class CashoutService {
 
   constructor(private readonly deps: CashoutDeps) {
     this.callbackBase = deps.config.CASHOUT_CALLBACK_BASE_URL ?? deps.config.PUBLIC_URL ?? `http://127.0.0.1:${deps.config.PORT}`;
-    this.runner = new OrderRunner(deps, new SupplierClient(deps.config.SUPPLIER_TIMEOUT_MS), (supplierId) => `${this.callbackBase.replace(/\/+$/, '')}/api/v1/suppliers/${supplierId}/callbacks`);
+    this.runner = new OrderRunner(
+      deps,
+      new SupplierClient(deps.config.SUPPLIER_TIMEOUT_MS),
+      (supplierId) => `${this.callbackBase.replace(/\/+$/, '')}/api/v1/suppliers/${supplierId}/callbacks`,
+    );
     this.wake = (orderId) => void this.driveOrder(orderId);
   }
 
@@ -75,10 +79,29 @@ export class CashoutService {
       const id = opaqueId();
       const now = clock.now();
       await outcome.record(tx, orderRef(id));
-      await insertOrder(tx, { id, userId: user.id, phone: user.phone, carrier: user.carrier, province: user.province, productId: product.id, sizeMb: product.sizeMb, priceMb: product.priceMb, now });
+      await insertOrder(tx, {
+        id,
+        userId: user.id,
+        phone: user.phone,
+        carrier: user.carrier,
+        province: user.province,
+        productId: product.id,
+        sizeMb: product.sizeMb,
+        priceMb: product.priceMb,
+        now,
+      });
       await ledger.ensureAccount(tx, orderEscrow(id));
       await ledger.transfer(tx, { fromCode: walletCode(user.id), toCode: orderEscrow(id), amountMb: product.priceMb, kind: 'cashout_order', ref: orderRef(id) });
-      const placed: CashoutOrder = { id, productId: product.id, sizeMb: product.sizeMb, priceMb: product.priceMb, status: 'processing', createdAt: now.toISOString(), finishedAt: null, attempts: [] };
+      const placed: CashoutOrder = {
+        id,
+        productId: product.id,
+        sizeMb: product.sizeMb,
+        priceMb: product.priceMb,
+        status: 'processing',
+        createdAt: now.toISOString(),
+        finishedAt: null,
+        attempts: [],
+      };
       await outcome.answer(tx, placed);
       return placed;
     });
@@ -100,7 +123,10 @@ export class CashoutService {
     await requireAccess(sql, actor, 'cashout.own');
     const limit = query.limit ?? PAGE_DEFAULT;
     const rows = await pageOfOrders(sql, { userId: actor.user.id, status: query.status, before: parseOrderCursor(query.cursor), limit });
-    const attempts = await attemptsOfOrders(sql, rows.map((r) => r.id));
+    const attempts = await attemptsOfOrders(
+      sql,
+      rows.map((r) => r.id),
+    );
     return { items: rows.map((r) => orderView(r, attempts.get(r.id) ?? [])), nextCursor: rows.length === limit ? orderCursor(rows[rows.length - 1]) : null };
   }
 

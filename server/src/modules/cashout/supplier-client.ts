@@ -19,7 +19,14 @@ const QueryAnswer = z.object({
 const RecordsAnswer = z.object({
   date: z.string(),
   items: z
-    .array(z.object({ attemptId: z.string().max(64), sizeMb: z.number().int().nonnegative(), status: z.enum(['processing', 'succeeded', 'failed']), supplierRef: z.string().max(128).optional() }))
+    .array(
+      z.object({
+        attemptId: z.string().max(64),
+        sizeMb: z.number().int().nonnegative(),
+        status: z.enum(['processing', 'succeeded', 'failed']),
+        supplierRef: z.string().max(128).optional(),
+      }),
+    )
     .max(100_000),
 });
 export type SupplierRecord = z.infer<typeof RecordsAnswer>['items'][number];
