@@ -106,10 +106,13 @@ export function addCashoutRoutes(api: Api, cashout: CashoutService, ops: Cashout
     },
     async (ctx, { body }) => ops.createSupplier(actorOf(ctx), body),
   );
-  api.add(
-    { method: 'patch', path: '/ops/suppliers/:id', tag: 'ops', summary: 'Change a supplier (admin)', access: 'user', body: SupplierUpdateRequestSchema, response: SupplierSchema },
-    async (ctx, { body, params }) => ops.updateSupplier(actorOf(ctx), OpaqueId.parse(params.id), body),
-  );
+  // PUT as well, with the same body: weapp's wx.request cannot send PATCH.
+  for (const method of ['patch', 'put'] as const) {
+    api.add(
+      { method, path: '/ops/suppliers/:id', tag: 'ops', summary: 'Change a supplier (admin)', access: 'user', body: SupplierUpdateRequestSchema, response: SupplierSchema },
+      async (ctx, { body, params }) => ops.updateSupplier(actorOf(ctx), OpaqueId.parse(params.id), body),
+    );
+  }
   api.add(
     { method: 'get', path: '/ops/suppliers', tag: 'ops', summary: "Suppliers with today's volume used (operators)", access: 'user', response: SupplierListSchema },
     async (ctx) => ({
