@@ -24,6 +24,10 @@ export type Command =
   /** Draws from the talker's family share group into their wallet. */
   | { kind: 'draw'; amount: ParsedAmount }
   | { kind: 'checkin' }
+  /** Cash data out to the talker's own number: asks for a confirmation first. */
+  | { kind: 'cashout'; amount: ParsedAmount }
+  /** Confirms what the bot asked to confirm (a cash-out). */
+  | { kind: 'confirm' }
   /** "你好" in a direct chat: a welcome, with what the bot can do. */
   | { kind: 'welcome' };
 
