@@ -6,7 +6,7 @@ import { idempotencyKeyFor, type ServiceClient } from '../service/client';
 import type { ChatTurn } from './turn';
 
 /** How long a cash-out waits for its 确认, and how many wait at once (oldest dropped first). */
-export const CASHOUT_CONFIRM_MS = 2 * 60_000;
+const CASHOUT_CONFIRM_MS = 2 * 60_000;
 const PENDING_MAX = 10_000;
 
 interface PendingCashout {
