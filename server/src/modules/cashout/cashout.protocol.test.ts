@@ -103,6 +103,21 @@ describe('cash-out protocol: callbacks, caps, reconciliation', () => {
     expect(records.reduce((sum, r) => sum + r.sizeMb, 0)).toBeLessThanOrEqual(500);
   });
 
+  it('places one order for ten parallel requests with one Idempotency-Key, and charges the wallet once', async () => {
+    const user = users[30];
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => stack.client.post('/api/v1/cashout/orders', { productId: 'cmcc-100' }, { token: user.token, idempotencyKey: 'one-tap-twice' })),
+    );
+    expect(answers.every((a) => a.status === 201 || (a.status === 409 && a.body.error.code === 'IDEMPOTENCY_IN_FLIGHT'))).toBe(true);
+    const ids = new Set(answers.filter((a) => a.status === 201).map((a) => a.body.id));
+    expect(ids.size).toBe(1);
+    const [orderId] = ids;
+    await finishedOrder(stack.client, user.token, orderId);
+    const mine = await stack.client.get('/api/v1/cashout/orders', { token: user.token });
+    expect(mine.body.items.map((o: { id: string }) => o.id)).toEqual([orderId]);
+    expect(await balanceOf(stack.server.deps, user.userId)).toBe(10_000 - 100);
+  });
+
   it('finds an injected mismatch of each kind in reconciliation, in JSON and CSV', async () => {
     const day = shanghaiDayKey(new Date());
     const orders = await stack.client.get('/api/v1/ops/orders?status=succeeded&limit=100', { token: admin.token });
