@@ -85,6 +85,7 @@ export function createServices(deps: Deps, events: RedPacketEvents & Partial<Wal
   const activities = new ActivityService(deps, Math.random);
   const participation = new ParticipationService(deps, activities);
   auth.onRegistration((sql, user, context) => participation.rewardInvite(sql, user, context));
+  const cashout = new CashoutService(deps);
   return {
     auth,
     gifts,
@@ -99,9 +100,9 @@ export function createServices(deps: Deps, events: RedPacketEvents & Partial<Wal
     sponsors,
     activities,
     participation,
-    cashout: new CashoutService(deps),
+    cashout,
     cashoutOps: new CashoutOpsService(deps),
-    reconciliation: new ReconciliationService(deps),
+    reconciliation: new ReconciliationService(deps, (attemptId, orderId) => cashout.runner.applyCallback(attemptId, orderId, 'succeeded', null)),
   };
 }
 

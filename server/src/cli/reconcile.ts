@@ -1,7 +1,10 @@
 import { loadConfig } from '../config';
 import { createDataSource } from '../db/data-source';
 import { systemClock } from '../platform/clock';
-import { ReconciliationService } from '../modules/cashout';
+import { CashoutService, ReconciliationService } from '../modules/cashout';
+import { Ledger } from '../modules/ledger/ledger';
+import { createLogger } from '../platform/logger';
+import { createRedisClient } from '../platform/redis-clients';
 
 /**
  * `npm run reconcile -- --date=YYYY-MM-DD`: compares that day's recharge attempts with every
@@ -18,10 +21,18 @@ async function main(): Promise<number> {
   const config = loadConfig();
   const dataSource = createDataSource(config.DATABASE_URL, 2);
   await dataSource.initialize();
+  const logger = createLogger(config.LOG_LEVEL);
+  const redis = createRedisClient(config.REDIS_URL, logger);
   try {
-    const mismatches = await new ReconciliationService({ config, clock: systemClock, dataSource }).reconcile(date);
+    // Late successes it finds are recorded as the service records them: incidents, once.
+    const cashout = new CashoutService({ config, clock: systemClock, dataSource, ledger: new Ledger(systemClock), logger, redis });
+    const reconciliation = new ReconciliationService({ config, clock: systemClock, dataSource }, (attemptId, orderId) =>
+      cashout.runner.applyCallback(attemptId, orderId, 'succeeded', null),
+    );
+    const mismatches = await reconciliation.reconcile(date);
     console.log(`${date}: ${mismatches} mismatch(es) stored; see GET /api/v1/ops/reconciliation?date=${date}`);
   } finally {
+    redis.disconnect();
     await dataSource.destroy();
   }
   return 0;

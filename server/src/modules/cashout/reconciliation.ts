@@ -48,6 +48,8 @@ function kindOf(attempt: AttemptRow, record: SupplierRecord | undefined): Reconc
 export class ReconciliationService {
   constructor(
     private readonly deps: ReconciliationDeps,
+    /** Records a success found only here as the runner records a late callback's (an incident, once). */
+    private readonly lateSuccess: (attemptId: string, orderId: string) => Promise<unknown>,
     private readonly client: SupplierClient = new SupplierClient(deps.config.SUPPLIER_TIMEOUT_MS),
   ) {}
 
@@ -57,8 +59,16 @@ export class ReconciliationService {
     let mismatches = 0;
     for (const supplier of await listSuppliers(dataSource.manager, day)) {
       const records = await this.client.records({ endpoint: supplier.endpoint, secret: openSupplierSecret(config, supplier.secret_sealed) }, day);
-      const items = records === null ? [] : compareDay(await attemptsOfDay(dataSource.manager, supplier.id, day), records);
+      const attempts = await attemptsOfDay(dataSource.manager, supplier.id, day);
+      const items = records === null ? [] : compareDay(attempts, records);
       mismatches += items.filter((i) => i.kind !== 'matched').length;
+      // A success the supplier did for an attempt we gave up, whose callback never reached us:
+      // the late success SPEC §3.7 says is an incident, found here instead of dropped.
+      for (const item of items) {
+        if (item.kind !== 'status_mismatch' || item.our_status !== 'failed' || item.their_status !== 'succeeded') continue;
+        const attempt = attempts.find((a) => a.id === item.attempt_id)!;
+        await this.lateSuccess(attempt.id, attempt.order_id);
+      }
       await inTransaction(dataSource, (tx) => replaceReconciliation(tx, day, supplier.id, records === null ? 'unreachable' : 'compared', items, clock.now()));
     }
     return mismatches;
