@@ -30,6 +30,8 @@ export function maintenanceIntervals(config: Config): Record<string, number> {
     // Cash-out orders waiting for a query or left by a dead process: a second or so at the default.
     'wake-cashout-orders': Math.max(200, Math.floor(every / 30)),
     'reconcile-cashout': every * 10,
+    // A 红包雨 drops within this of its time: one small query a tick, and worth being punctual.
+    'drop-due-rain': Math.max(2000, Math.floor(every / 15)),
   };
 }
 
@@ -53,6 +55,7 @@ export interface MaintainedServices {
   activities: { endFinishedActivities(): Promise<number> };
   cashout: { wakeDueOrders(): Promise<number> };
   reconciliation: { reconcileYesterdayIfDue(): Promise<number> };
+  rain: { dropDueRain(): Promise<number> };
   purgeIdempotencyRecords(): Promise<number>;
 }
 
@@ -69,6 +72,7 @@ export function maintenanceTasks(deps: Deps, services: MaintainedServices, provi
     'end-finished-activities': () => services.activities.endFinishedActivities(),
     'wake-cashout-orders': () => services.cashout.wakeDueOrders(),
     'reconcile-cashout': () => services.reconciliation.reconcileYesterdayIfDue(),
+    'drop-due-rain': () => services.rain.dropDueRain(),
   };
   const intervals = maintenanceIntervals(deps.config);
   return Object.fromEntries(

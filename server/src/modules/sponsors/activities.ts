@@ -13,6 +13,7 @@ import { activityTexts } from './messages';
 import { activityEscrowCode, activityView, fundActivity, insertActivity, lockActivity, rewardOf, SELECT_ACTIVITY, targetingOf, type ActivityRow } from './activity-rows';
 import { drawRewardMb, isEligible, nextStreak, shiftDay } from './rules';
 import { sponsorBudgetCode } from './service';
+import type { RainService } from './rain';
 
 /** Bound on the activities one list answers, and on the activities one end-sweep settles. */
 const ACTIVITY_LIST_MAX = 100;
@@ -51,6 +52,8 @@ export class ActivityService {
   constructor(
     private readonly deps: Deps,
     private readonly random: RandomSource = Math.random,
+    /** 红包雨's part of activities; null where no red packets run (rain activities are then refused). */
+    private readonly rain: RainService | null = null,
   ) {}
 
   /** Hears every reward after it committed (personalised messages build on this). */
@@ -66,7 +69,10 @@ export class ActivityService {
         if (unknown !== null)
           throw new DomainError('UNKNOWN_TEMPLATE_VARIABLE', `The ${outcome} template names {${unknown}}, which is not a variable.`, { template: outcome, variable: unknown });
       }
-      if (request.type === 'red_packet_rain') throw invalidInput('Red-packet rain activities are not available yet.');
+      if (request.rain) {
+        if (this.rain === null) throw invalidInput('Red-packet rain activities are not available here.');
+        await this.rain.checkRooms(sql, request.rain);
+      }
       return insertActivity(sql, this.deps.clock.now(), sponsorId, request);
     });
     return this.sponsorView(actor, sponsorId, id);
@@ -76,15 +82,19 @@ export class ActivityService {
   async sponsorView(actor: Actor, sponsorId: string, activityId: string): Promise<Activity> {
     const sql = this.deps.dataSource.manager;
     await requireAccess(sql, actor, 'activity.report', { sponsorId });
-    return activityView(await this.sponsorsActivity(sql, sponsorId, activityId), this.deps.clock.now());
+    return this.viewOf(sql, await this.sponsorsActivity(sql, sponsorId, activityId), { userId: null, sponsor: true });
+  }
+
+  /** An activity's view with its rain (schedule, drops, open packets) read when it has one. */
+  private async viewOf(sql: Sql, row: ActivityRow, viewer: { userId: string | null; sponsor: boolean }): Promise<Activity> {
+    return activityView(row, this.deps.clock.now(), this.rain ? await this.rain.viewOf(sql, row, viewer) : null);
   }
 
   async listForSponsor(actor: Actor, sponsorId: string): Promise<Activity[]> {
     const sql = this.deps.dataSource.manager;
     await requireAccess(sql, actor, 'activity.report', { sponsorId });
     const rows: ActivityRow[] = await sql.query(`${SELECT_ACTIVITY} WHERE a.sponsor_id = ? ORDER BY a.created_at DESC, a.id LIMIT ?`, [sponsorId, ACTIVITY_LIST_MAX]);
-    const now = this.deps.clock.now();
-    return rows.map((r) => activityView(r, now));
+    return Promise.all(rows.map((r) => this.viewOf(sql, r, { userId: null, sponsor: true })));
   }
 
   /** Draft → published: the whole budget moves from the sponsor's budget into the activity's escrow. */
@@ -145,7 +155,8 @@ export class ActivityService {
     ]);
     const eligible = rows.filter((r) => isEligible(targetingOf(r), actor.user, new Date(r.starts_at)));
     const views: Activity[] = [];
-    for (const r of eligible) views.push({ ...activityView(r, now), progress: await this.progressOf(sql, r.id, actor.user.id, now) });
+    for (const r of eligible)
+      views.push({ ...(await this.viewOf(sql, r, { userId: actor.user.id, sponsor: false })), progress: await this.progressOf(sql, r.id, actor.user.id, now) });
     return views;
   }
 
@@ -156,7 +167,7 @@ export class ActivityService {
     const [row]: ActivityRow[] = await sql.query(`${SELECT_ACTIVITY} WHERE a.id = ?`, [activityId]);
     if (!row || row.status === 'draft' || !isEligible(targetingOf(row), actor.user, new Date(row.starts_at))) throw notFound('No such activity.');
     const now = this.deps.clock.now();
-    return { ...activityView(row, now), progress: await this.progressOf(sql, activityId, actor.user.id, now) };
+    return { ...(await this.viewOf(sql, row, { userId: actor.user.id, sponsor: false })), progress: await this.progressOf(sql, activityId, actor.user.id, now) };
   }
 
   /** `signin`: once per Asia/Shanghai day, with the user's streak. */
