@@ -46,6 +46,8 @@ import { ParticipationService } from './modules/sponsors/participation';
 import { addActivityRoutes, addOpsRoutes, addSponsorRoutes } from './http/routes/sponsors';
 import { CashoutOpsService, CashoutService, ReconciliationService } from './modules/cashout';
 import { addCashoutRoutes } from './http/routes/cashout';
+import { MessageService } from './modules/outbox/service';
+import { addMessageRoutes } from './http/routes/messages';
 
 export interface Services {
   auth: AuthService;
@@ -65,6 +67,7 @@ export interface Services {
   cashout: CashoutService;
   cashoutOps: CashoutOpsService;
   reconciliation: ReconciliationService;
+  messages: MessageService;
 }
 
 export function createServices(deps: Deps, events: RedPacketEvents & Partial<WalletEvents> = silentEvents, crowdfundEvents: CrowdfundEvents = silentCrowdfundEvents): Services {
@@ -107,6 +110,7 @@ export function createServices(deps: Deps, events: RedPacketEvents & Partial<Wal
     cashout,
     cashoutOps: new CashoutOpsService(deps),
     reconciliation: new ReconciliationService(deps, (attemptId, orderId) => cashout.runner.applyCallback(attemptId, orderId, 'succeeded', null)),
+    messages: new MessageService(deps),
   };
 }
 
@@ -139,6 +143,7 @@ export function createApi(deps: Deps, services: Services): Api {
   addSponsorRoutes(api, deps, services.sponsors, services.activities);
   addActivityRoutes(api, services.activities, services.participation);
   addCashoutRoutes(api, services.cashout, services.cashoutOps, services.reconciliation);
+  addMessageRoutes(api, deps, services.messages);
   return api;
 }
 

@@ -34,6 +34,16 @@ export const ERROR_CODES = [
   'SELF_TIP',
   /** A message template names a variable that is not one of SPEC §3.9's. */
   'UNKNOWN_TEMPLATE_VARIABLE',
+  /** A template's `{` or `}` that opens or closes nothing (`{{` and `}}` are literal braces); `details.position`. */
+  'UNBALANCED_TEMPLATE_BRACE',
+  /** A template whose longest SMS passes the segment budget; `details`: position, lengthChars, maxChars. */
+  'TEMPLATE_TOO_LONG',
+  /** A signed webhook (the SMS provider's) whose signature does not match, or is missing. */
+  'BAD_SIGNATURE',
+  /** A signed webhook whose timestamp is outside the replay window. */
+  'STALE_REQUEST',
+  /** A signed webhook already received once (its nonce was used). */
+  'REPLAYED_REQUEST',
   /** The sponsor's budget cannot fund what was asked (an activity's publish). */
   'INSUFFICIENT_BUDGET',
   /** The activity's escrow cannot pay this reward whole; nothing was paid. */
@@ -67,12 +77,6 @@ export const ERROR_CODES = [
   'OWNER_CANNOT_LEAVE',
   /** The share group was closed by its owner. */
   'GROUP_CLOSED',
-  /** 401: a supplier's callback whose signature does not match its secret (or carries none). */
-  'BAD_SIGNATURE',
-  /** 401: a signed request whose timestamp is outside the 5-minute window. */
-  'STALE_REQUEST',
-  /** 409: a signed request already received once (its nonce was seen inside the window). */
-  'REPLAYED_REQUEST',
   /** 409: a name already taken (a supplier's). */
   'NAME_TAKEN',
 ] as const;
@@ -94,6 +98,11 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   CONTACT_NOT_BOUND: 403,
   NOT_ELIGIBLE: 403,
   UNKNOWN_TEMPLATE_VARIABLE: 400,
+  UNBALANCED_TEMPLATE_BRACE: 400,
+  TEMPLATE_TOO_LONG: 400,
+  BAD_SIGNATURE: 401,
+  STALE_REQUEST: 401,
+  REPLAYED_REQUEST: 401,
   BUDGET_EXHAUSTED: 409,
   ALREADY_CHECKED_IN: 409,
   NOT_STARTED: 409,
@@ -131,9 +140,6 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   ALREADY_IN_GROUP: 409,
   OWNER_CANNOT_LEAVE: 409,
   GROUP_CLOSED: 409,
-  BAD_SIGNATURE: 401,
-  STALE_REQUEST: 401,
-  REPLAYED_REQUEST: 409,
   NAME_TAKEN: 409,
 };
 

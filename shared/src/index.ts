@@ -12,3 +12,5 @@ export * from './share-groups';
 export * from './app-schemas';
 export * from './sponsors';
 export * from './cashout';
+export * from './message-templates';
+export * from './messages';

@@ -15,6 +15,7 @@ import {
   drawnText,
   familyText,
   giftText,
+  messageSettingsText,
   helpText,
   mentionNotFoundText,
   noFamilyText,
@@ -159,6 +160,11 @@ export class CommandRunner {
         return this.cashouts.ask(command.amount, turn, lang);
       case 'confirm':
         return this.cashouts.confirm(turn, lang);
+      case 'unsubscribe':
+      case 'subscribe': {
+        const settings = await this.deps.service.setMessageSettings(contactId, { activityMessages: command.kind === 'subscribe' });
+        return turn.reply(messageSettingsText(settings.activityMessages, lang));
+      }
     }
   }
 

@@ -28,6 +28,9 @@ export type Command =
   | { kind: 'cashout'; amount: ParsedAmount }
   /** Confirms what the bot asked to confirm (a cash-out). */
   | { kind: 'confirm' }
+  /** 退订 / 订阅: activity messages off or on for the talker (codes and receipts always arrive). */
+  | { kind: 'unsubscribe' }
+  | { kind: 'subscribe' }
   /** "你好" in a direct chat: a welcome, with what the bot can do. */
   | { kind: 'welcome' };
 

@@ -59,6 +59,8 @@ const KEYWORDS: readonly Keyword[] = [
   ...keywords('checkin', ['/checkin', '/签到', '签到', '打卡'], ['checkin']),
   ...keywords('cashout', ['/cashout', '/提取', '提取', '/变现', '变现'], ['cashout']),
   ...keywords('confirm', ['/confirm', '/确认', '确认'], ['confirm']),
+  ...keywords('unsubscribe', ['/unsubscribe', '/退订', '退订', '退訂'], ['unsubscribe']),
+  ...keywords('subscribe', ['/subscribe', '/订阅', '订阅', '訂閱'], ['subscribe']),
 ].sort((a, b) => b.word.length - a.word.length);
 
 /** Words one slip away from a command ("转增" for 转赠): answered with a hint, never acted on. */
@@ -149,7 +151,7 @@ function findKeyword(text: string): { keyword: Keyword; rest: string } | null {
 }
 
 function takesNoArguments(command: CommandName): boolean {
-  return command === 'help' || command === 'balance' || command === 'grab' || command === 'family' || command === 'checkin' || command === 'confirm';
+  return ['help', 'balance', 'grab', 'family', 'checkin', 'unsubscribe', 'subscribe', 'confirm'].includes(command);
 }
 
 function parseArguments(command: CommandName, rest: string, context: ParseContext): Command | ParseError {
@@ -162,6 +164,10 @@ function parseArguments(command: CommandName, rest: string, context: ParseContex
       return { kind: 'grab' };
     case 'checkin':
       return { kind: 'checkin' };
+    case 'unsubscribe':
+      return { kind: 'unsubscribe' };
+    case 'subscribe':
+      return { kind: 'subscribe' };
     case 'bind':
       return parseBind(rest);
     case 'give':

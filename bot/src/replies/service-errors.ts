@@ -78,10 +78,7 @@ export function serviceErrorText(error: ServiceError, command: CommandKind, lang
       return pick(lang, '这个家庭共享组已经解散了。', 'That family share group has been closed.');
     case 'IDEMPOTENCY_IN_FLIGHT':
       return pick(lang, '上一条还在处理中，请稍等。', 'Still working on that; one moment.');
-    // Suppliers' and operators' codes: a chat command never causes them.
-    case 'BAD_SIGNATURE':
-    case 'STALE_REQUEST':
-    case 'REPLAYED_REQUEST':
+    // An operators' code (a supplier's name): a chat command never causes it.
     case 'NAME_TAKEN':
       return pick(lang, '出了点问题，请稍后再试。', `Something went wrong${detailEn}.`);
     case 'ALREADY_CHECKED_IN':
@@ -97,14 +94,20 @@ export function serviceErrorText(error: ServiceError, command: CommandKind, lang
     case 'NOT_ELIGIBLE':
       return pick(lang, '这个活动不面向你。', 'This activity is not open to you.');
     case 'UNKNOWN_TEMPLATE_VARIABLE':
+    case 'UNBALANCED_TEMPLATE_BRACE':
+    case 'TEMPLATE_TOO_LONG':
     case 'INSUFFICIENT_BUDGET':
     case 'WRONG_STATE':
     case 'REFERENCE_REUSED':
     case 'LAST_OWNER':
       // Sponsor and operator work is done in the app, never through the bot.
       return pick(lang, '这个操作请在小程序里完成。', `Please do that in the app${detailEn}.`);
+    // BAD_SIGNATURE, STALE_REQUEST, REPLAYED_REQUEST: the SMS provider's webhook, which the bot never calls.
     case 'UNAUTHENTICATED':
     case 'FORBIDDEN':
+    case 'BAD_SIGNATURE':
+    case 'STALE_REQUEST':
+    case 'REPLAYED_REQUEST':
     case 'IDEMPOTENCY_KEY_MISSING':
     case 'IDEMPOTENCY_KEY_REUSED':
     case 'BODY_TOO_LARGE':

@@ -25,9 +25,6 @@ export class ApiError extends Error {
  */
 const FAILURE_MESSAGES: Record<FailureCode, string> = {
   VALIDATION_FAILED: '填写的内容不符合要求，请检查后再试',
-  BAD_SIGNATURE: '签名不正确',
-  STALE_REQUEST: '请求已过期，请重试',
-  REPLAYED_REQUEST: '这个请求已经收到过了',
   NAME_TAKEN: '这个名称已被使用',
   BODY_TOO_LARGE: '提交的内容太长了',
   UNSUPPORTED_MEDIA_TYPE: '请求格式不对，请更新到最新版本',
@@ -56,6 +53,11 @@ const FAILURE_MESSAGES: Record<FailureCode, string> = {
   CLOSED: '这个众筹已经结束了',
   SELF_TIP: '不能打赏自己',
   UNKNOWN_TEMPLATE_VARIABLE: '消息模板里有不认识的变量，只能用 {nickname} {amount} {activity} {sponsor} {balance} {expiresAt} {streak}',
+  UNBALANCED_TEMPLATE_BRACE: '消息模板里有没配对的花括号；要写花括号本身，请写 {{ 或 }}',
+  TEMPLATE_TOO_LONG: '消息太长了，短信最多发 3 条（每条 70 字，含签名和赞助方名称）',
+  BAD_SIGNATURE: '请求签名无效',
+  STALE_REQUEST: '请求已过期，请重试',
+  REPLAYED_REQUEST: '重复的请求已被拒绝',
   INSUFFICIENT_BUDGET: '赞助预算不足（或预算在活动结束前到期），请先充值',
   BUDGET_EXHAUSTED: '活动奖励已经发完了',
   ALREADY_CHECKED_IN: '今天已经签到过了，明天再来',

@@ -7,6 +7,7 @@ import { Answer, errorAnswer, parseJson, readBody, sendAnswer } from './http-io'
 import { adminGetRoute, adminPostRoute, BUSINESS_ROUTES } from './routes';
 import { CarrierWorld } from './world';
 import { SimSuppliers } from './supplier-routes';
+import { ProviderWebhooks } from './webhooks';
 
 /**
  * The carrier (and SMS/e-mail provider) simulator: a real HTTP server with its state in memory,
@@ -26,6 +27,8 @@ export interface CarrierSimOptions {
   /** The SMS/e-mail provider's own secret: signs /sms and /email, never the carrier's. */
   messageProviderSecret: string;
   clock?: () => number;
+  /** The service the provider's webhooks (replies, receipts) go to; settable later with /admin/webhook. */
+  webhookUrl?: string;
   /** Bound on the nonces remembered for the replay window (both parties together). */
   maxRememberedNonces?: number;
 }
@@ -42,6 +45,7 @@ export async function startCarrierSim(options: CarrierSimOptions): Promise<Carri
   const clock = options.clock ?? Date.now;
   const world = new CarrierWorld(clock);
   const seenNonces = new NonceCache(options.maxRememberedNonces);
+  const webhooks = new ProviderWebhooks(options.messageProviderSecret, clock, options.webhookUrl);
   let faults: FaultSettings = NO_FAULTS;
   let random = seededRandom(NO_FAULTS.seed);
   const setFaults = (next: FaultSettings): void => {
@@ -117,20 +121,22 @@ export async function startCarrierSim(options: CarrierSimOptions): Promise<Carri
       const answer = adminGetRoute(url.pathname, url.searchParams, world) ?? suppliers.adminGet(url.pathname);
       return sendAnswer(res, answer ?? errorAnswer(404, 'NOT_FOUND', `no GET ${url.pathname}`));
     }
-    const worldRoute = req.method === 'POST' ? adminPostRoute(url.pathname, world, setFaults) : undefined;
-    const route =
-      worldRoute && url.pathname === '/admin/reset'
-        ? (body: unknown) => {
-            suppliers.reset();
-            return worldRoute(body);
-          }
-        : (worldRoute ?? (req.method === 'POST' ? (body: unknown) => suppliers.adminPost(url.pathname, body) ?? errorAnswer(404, 'NOT_FOUND', `no POST ${url.pathname}`) : undefined));
+    const reset = (faults: FaultSettings): void => {
+      setFaults(faults);
+      if (url.pathname === '/admin/reset') {
+        webhooks.reset();
+        suppliers.reset();
+      }
+    };
+    const suppliersRoute = url.pathname.startsWith('/admin/suppliers') ? (body: unknown) => suppliers.adminPost(url.pathname, body) ?? errorAnswer(404, 'NOT_FOUND', `no POST ${url.pathname}`) : undefined;
+    const syncRoute = req.method === 'POST' ? (adminPostRoute(url.pathname, world, reset) ?? suppliersRoute) : undefined;
+    const route = syncRoute ? async (body: unknown) => syncRoute(body) : req.method === 'POST' ? webhooks.route(url.pathname, world) : undefined;
     if (!route) return sendAnswer(res, errorAnswer(404, 'NOT_FOUND', `no ${req.method} ${url.pathname}`));
     const read = await readBody(req);
     if (!read.ok) return sendAnswer(res, read.answer);
     // An empty body is fine for admin calls such as /admin/reset.
     const json = read.rawBody.trim() === '' ? { ok: true as const, value: {} } : parseJson(read.rawBody);
-    sendAnswer(res, json.ok ? route(json.value) : json.answer);
+    sendAnswer(res, json.ok ? await route(json.value) : json.answer);
   };
 
   const answerRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -30,6 +30,9 @@ export function maintenanceIntervals(config: Config): Record<string, number> {
     // Cash-out orders waiting for a query or left by a dead process: a second or so at the default.
     'wake-cashout-orders': Math.max(200, Math.floor(every / 30)),
     'reconcile-cashout': every * 10,
+    // Broadcasts go out within a second or so of their time; each run sends batches until done.
+    'send-broadcasts': Math.max(500, Math.floor(every / 6)),
+    'schedule-reminders': Math.max(1000, Math.floor(every / 2)),
     // A 红包雨 drops within this of its time: one small query a tick, and worth being punctual.
     'drop-due-rain': Math.max(2000, Math.floor(every / 15)),
   };
@@ -52,7 +55,7 @@ export interface MaintainedServices {
   redPackets: { refundExpiredPackets(): Promise<number>; settleOrphanGrabs(): Promise<number> };
   jobHealth: Pick<JobHealth, 'track'>;
   crowdfunds: { settleClosedCrowdfunds(): Promise<number> };
-  activities: { endFinishedActivities(): Promise<number> };
+  activities: { endFinishedActivities(): Promise<number>; messages: { sendDueBroadcasts(): Promise<number>; scheduleReminders(): Promise<number> } };
   cashout: { wakeDueOrders(): Promise<number> };
   reconciliation: { reconcileYesterdayIfDue(): Promise<number> };
   rain: { dropDueRain(): Promise<number> };
@@ -72,6 +75,8 @@ export function maintenanceTasks(deps: Deps, services: MaintainedServices, provi
     'end-finished-activities': () => services.activities.endFinishedActivities(),
     'wake-cashout-orders': () => services.cashout.wakeDueOrders(),
     'reconcile-cashout': () => services.reconciliation.reconcileYesterdayIfDue(),
+    'send-broadcasts': () => services.activities.messages.sendDueBroadcasts(),
+    'schedule-reminders': () => services.activities.messages.scheduleReminders(),
     'drop-due-rain': () => services.rain.dropDueRain(),
   };
   const intervals = maintenanceIntervals(deps.config);

@@ -10,6 +10,7 @@ import { Page } from '../../frame/Page';
 import { PAGES } from '../../navigation';
 import { failureMessage, useSignedIn } from '../../session/guard';
 import { useServices } from '../../services';
+import { MessageSettings } from './MessageSettings';
 
 function LinkRow({ label, testId, url }: { label: string; testId: string; url: string }) {
   return (
@@ -129,6 +130,7 @@ export default function MePage() {
           <LinkRow label='流量充值到手机' testId='go-cashout' url={PAGES.cashout} />
         </View>
       )}
+      <MessageSettings />
       <View className='card'>
         <LinkRow label='消息' testId='go-messages' url={PAGES.messages} />
         <LinkRow label='流量明细（每一批的过期时间）' testId='go-lots' url={PAGES.lots} />

@@ -70,7 +70,7 @@ describe('cash-out protocol: callbacks, caps, reconciliation', () => {
     const first = await signedCallback(success, { nonce });
     expect([first.status, first.body.applied]).toEqual([200, true]);
     const replay = await signedCallback(success, { nonce });
-    expect([replay.status, replay.body.error.code]).toEqual([409, 'REPLAYED_REQUEST']);
+    expect([replay.status, replay.body.error.code]).toEqual([401, 'REPLAYED_REQUEST']);
     const duplicate = await signedCallback(success);
     expect([duplicate.status, duplicate.body.applied]).toEqual([200, false]);
     const contrary = await signedCallback({ ...success, status: 'failed' });
