@@ -22,6 +22,8 @@ export default defineAppConfig({
     'pages/sponsor/index',
     'pages/sponsor-report/index',
     'pages/ops/index',
+    'pages/cashout/index',
+    'pages/ops-cashout/index',
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -69,6 +69,13 @@ export function fakeApi(answers: Partial<{ [K in keyof ApiClient]: jest.Mock }> 
     'setMessageSettings',
     'createSponsor',
     'topUpSponsor',
+    'listCashoutProducts',
+    'placeCashoutOrder',
+    'getCashoutOrder',
+    'listCashoutOrders',
+    'listSuppliers',
+    'updateSupplier',
+    'lookUpOrders',
   ];
   const api = {} as { [K in keyof ApiClient]: jest.Mock };
   for (const name of names) api[name] = answers[name] ?? unexpected(name);

@@ -113,6 +113,20 @@ export const ConfigSchema = z.object({
   /** Whether a new user who signs up with an invite code is rewarded too, as well as the inviter. */
   INVITE_REWARDS_INVITEE: boolean.default(false),
 
+  // Cash-out to the phone (SPEC §3.7)
+  /** The fee on a cash-out, in percent of the package size, rounded up to whole MB. */
+  CASHOUT_FEE_PERCENT: int(0),
+  /** Bound on one exchange with a supplier (a recharge or a query); past it the outcome is unknown. */
+  SUPPLIER_TIMEOUT_MS: int(3000),
+  /** How long an accepted recharge waits for its callback before the supplier is asked. */
+  CASHOUT_QUERY_AFTER_MS: int(30_000),
+  /** How soon an attempt whose outcome is unknown is asked about again. */
+  CASHOUT_RETRY_MS: int(5_000),
+  /** Where suppliers post their callbacks (`…/api/v1/suppliers/:id/callbacks`); unset: PUBLIC_URL, else the service's own address. */
+  CASHOUT_CALLBACK_BASE_URL: z.string().url().optional(),
+  /** Orders each process runs at once. */
+  CASHOUT_CONCURRENCY: int(8),
+
   // Personalised activity messages (SPEC §3.9): never sign-in codes, gift notices or receipts.
   /** Characters one activity SMS segment carries (UCS-2), and the most segments a template may need. */
   ACTIVITY_SMS_SEGMENT_CHARS: int(70),

@@ -4,6 +4,7 @@ import { RED_PACKETS_LEDGER_FEATURE } from './modules/red-packets/ledger-registr
 import { CROWDFUNDS_LEDGER_FEATURE } from './modules/crowdfunds/ledger-registration';
 import { SHARE_GROUPS_LEDGER_FEATURE } from './modules/share-groups/ledger-registration';
 import { SPONSORS_LEDGER_FEATURE } from './modules/sponsors/ledger-registration';
+import { CASHOUT_LEDGER_FEATURE } from './modules/cashout/ledger-registration';
 import { registerLedgerFeatures, type LedgerFeature } from './modules/ledger/registry';
 
 /**
@@ -18,6 +19,7 @@ export const LEDGER_FEATURES: readonly LedgerFeature[] = [
   SHARE_GROUPS_LEDGER_FEATURE,
   CROWDFUNDS_LEDGER_FEATURE,
   SPONSORS_LEDGER_FEATURE,
+  CASHOUT_LEDGER_FEATURE,
 ];
 
 export const LEDGER_REGISTRY = registerLedgerFeatures(LEDGER_FEATURES);

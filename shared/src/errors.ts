@@ -77,6 +77,8 @@ export const ERROR_CODES = [
   'OWNER_CANNOT_LEAVE',
   /** The share group was closed by its owner. */
   'GROUP_CLOSED',
+  /** 409: a name already taken (a supplier's). */
+  'NAME_TAKEN',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -138,6 +140,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   ALREADY_IN_GROUP: 409,
   OWNER_CANNOT_LEAVE: 409,
   GROUP_CLOSED: 409,
+  NAME_TAKEN: 409,
 };
 
 export interface ErrorBody {

@@ -11,5 +11,6 @@ export * from './tips';
 export * from './share-groups';
 export * from './app-schemas';
 export * from './sponsors';
+export * from './cashout';
 export * from './message-templates';
 export * from './messages';

@@ -60,6 +60,7 @@ export const CounterpartyAccountSchema = z.enum([
   'carrier_plan',
   'expired',
   'recharged',
+  'recharge_overrun',
   'sponsor_budget',
   'exchanged',
   'gift',

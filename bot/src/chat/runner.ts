@@ -32,6 +32,7 @@ import { idempotencyKeyFor, type ServiceClient } from '../service/client';
 import type { Binding } from '../service/schemas';
 import { ServiceError } from '../service/errors';
 import type { GrabFlow } from './grab';
+import { CashoutFlow } from './cashout';
 import type { PendingBinds } from './limits';
 import type { ChatTurn } from './turn';
 import type { LiveReporter } from '../live/reporter';
@@ -61,7 +62,11 @@ type BoundCommand = Exclude<Command, { kind: 'help' } | { kind: 'welcome' } | { 
  * resolves its binding then; the bot keeps no binding of its own that could act for a stale user.
  */
 export class CommandRunner {
-  constructor(private readonly deps: CommandRunnerDeps) {}
+  private readonly cashouts: CashoutFlow;
+
+  constructor(private readonly deps: CommandRunnerDeps) {
+    this.cashouts = new CashoutFlow(deps.service, deps.now);
+  }
 
   async run(command: Command, turn: ChatTurn, lang: Lang): Promise<void> {
     try {
@@ -151,6 +156,10 @@ export class CommandRunner {
         return this.family(command, turn, lang);
       case 'checkin':
         return this.checkIn(turn, lang);
+      case 'cashout':
+        return this.cashouts.ask(command.amount, turn, lang);
+      case 'confirm':
+        return this.cashouts.confirm(turn, lang);
       case 'unsubscribe':
       case 'subscribe': {
         const settings = await this.deps.service.setMessageSettings(contactId, { activityMessages: command.kind === 'subscribe' });

@@ -24,6 +24,10 @@ export type Command =
   /** Draws from the talker's family share group into their wallet. */
   | { kind: 'draw'; amount: ParsedAmount }
   | { kind: 'checkin' }
+  /** Cash data out to the talker's own number: asks for a confirmation first. */
+  | { kind: 'cashout'; amount: ParsedAmount }
+  /** Confirms what the bot asked to confirm (a cash-out). */
+  | { kind: 'confirm' }
   /** 退订 / 订阅: activity messages off or on for the talker (codes and receipts always arrive). */
   | { kind: 'unsubscribe' }
   | { kind: 'subscribe' }

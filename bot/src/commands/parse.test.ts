@@ -226,3 +226,12 @@ describe('parseCommand', () => {
     expect(parseCommand(text, context)).toEqual(expected);
   });
 });
+
+describe('cash-out commands', () => {
+  it('reads 提取 and /cashout with one amount, and 确认 alone', () => {
+    expect(parseCommand('提取 1G', { addressed: false })).toMatchObject({ kind: 'command', lang: 'zh', command: { kind: 'cashout', amount: { amountMb: 1024 } } });
+    expect(parseCommand('/cashout 100M', { addressed: false })).toMatchObject({ kind: 'command', lang: 'en', command: { kind: 'cashout', amount: { amountMb: 100 } } });
+    expect(parseCommand('确认', { addressed: false })).toMatchObject({ kind: 'command', command: { kind: 'confirm' } });
+    expect(parseCommand('提取 1G 给小明', { addressed: false })).toMatchObject({ kind: 'error', error: { code: 'AMOUNT_INVALID', command: 'cashout' } });
+  });
+});

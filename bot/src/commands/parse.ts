@@ -57,6 +57,8 @@ const KEYWORDS: readonly Keyword[] = [
   // and a misread one addressed to the bot is answered with the usage, which points to 抢.
   ...keywords('draw', ['/draw', '/领取', '领取'], ['draw']),
   ...keywords('checkin', ['/checkin', '/签到', '签到', '打卡'], ['checkin']),
+  ...keywords('cashout', ['/cashout', '/提取', '提取', '/变现', '变现'], ['cashout']),
+  ...keywords('confirm', ['/confirm', '/确认', '确认'], ['confirm']),
   ...keywords('unsubscribe', ['/unsubscribe', '/退订', '退订', '退訂'], ['unsubscribe']),
   ...keywords('subscribe', ['/subscribe', '/订阅', '订阅', '訂閱'], ['subscribe']),
 ].sort((a, b) => b.word.length - a.word.length);
@@ -149,7 +151,7 @@ function findKeyword(text: string): { keyword: Keyword; rest: string } | null {
 }
 
 function takesNoArguments(command: CommandName): boolean {
-  return ['help', 'balance', 'grab', 'family', 'checkin', 'unsubscribe', 'subscribe'].includes(command);
+  return ['help', 'balance', 'grab', 'family', 'checkin', 'unsubscribe', 'subscribe', 'confirm'].includes(command);
 }
 
 function parseArguments(command: CommandName, rest: string, context: ParseContext): Command | ParseError {
@@ -175,6 +177,10 @@ function parseArguments(command: CommandName, rest: string, context: ParseContex
       return parseHongbao(command, rest);
     case 'bank':
       return parseSoleAmount('bank', rest);
+    case 'cashout':
+      return parseSoleAmount('cashout', rest);
+    case 'confirm':
+      return { kind: 'confirm' };
     case 'tip':
       return parseTip(rest, context.mentionNames ?? []);
     case 'crowdfund':
@@ -287,7 +293,7 @@ function parseHongbao(command: 'hongbao' | 'hongbao-equal', rest: string): Comma
 }
 
 /** A command whose only argument is an amount ("转存 100M", "领取 100M"). */
-function parseSoleAmount(command: 'bank' | 'draw', rest: string): Command | ParseError {
+function parseSoleAmount(command: 'bank' | 'draw' | 'cashout', rest: string): Command | ParseError {
   const step = readRequiredAmount(rest, command);
   if ('code' in step) return step;
   // Moving data on a half-understood sentence is worse than asking again.

@@ -19,6 +19,8 @@ const USAGE: Readonly<Record<CommandName, { zh: string; en: string }>> = {
   family: { zh: '家庭（看看家庭共享的流量池和本月额度）', en: '/family (your family share group: its pool and this month\'s quota)' },
   draw: { zh: '领取 100M（从家庭共享领流量；抢红包请发「抢」）', en: '/draw 100M (take data from your family share group; to grab a red packet say "grab")' },
   checkin: { zh: '签到（参加赞助商的每日签到活动）', en: '/checkin (the sponsors\' daily check-in activities)' },
+  cashout: { zh: '提取 1G（把钱包流量充值到本机号码，确认后下单）', en: '/cashout 1G (recharge your own number from the wallet, after a confirmation)' },
+  confirm: { zh: '确认（确认刚才的提取）', en: '/confirm (confirm the cash-out just asked)' },
   unsubscribe: { zh: '退订（不再接收活动消息；验证码和到账通知照常）', en: '/unsubscribe (no more activity messages; codes and receipts still arrive)' },
   subscribe: { zh: '订阅（重新接收活动消息）', en: '/subscribe (activity messages again)' },
 };
@@ -28,7 +30,7 @@ export function usageOf(command: CommandName, lang: Lang): string {
 }
 
 export function helpText(lang: Lang): string {
-  const order: CommandName[] = ['bind', 'balance', 'give', 'hongbao', 'hongbao-equal', 'grab', 'bank', 'family', 'draw', 'tip', 'crowdfund', 'pledge', 'checkin', 'unsubscribe', 'subscribe'];
+  const order: CommandName[] = ['bind', 'balance', 'give', 'hongbao', 'hongbao-equal', 'grab', 'bank', 'family', 'draw', 'tip', 'crowdfund', 'pledge', 'checkin', 'unsubscribe', 'subscribe', 'cashout'];
   const lines = order.map((command) => `· ${usageOf(command, lang)}`);
   const title = pick(lang, '流量小助手能做这些：', 'Liuliang bot commands:');
   const amounts = pick(lang, '金额可写 100M、100MB、100兆、1.5G、1GB（1 GB = 1024 MB）', 'Amounts: 100M, 100MB, 1.5G, 1GB (1 GB = 1024 MB)');
@@ -129,6 +131,8 @@ const COMMAND_WORDS: Readonly<Record<CommandName, string>> = {
   family: '家庭',
   draw: '领取',
   checkin: '签到',
+  cashout: '提取',
+  confirm: '确认',
   unsubscribe: '退订',
   subscribe: '订阅',
 };

@@ -78,6 +78,9 @@ export function serviceErrorText(error: ServiceError, command: CommandKind, lang
       return pick(lang, '这个家庭共享组已经解散了。', 'That family share group has been closed.');
     case 'IDEMPOTENCY_IN_FLIGHT':
       return pick(lang, '上一条还在处理中，请稍等。', 'Still working on that; one moment.');
+    // An operators' code (a supplier's name): a chat command never causes it.
+    case 'NAME_TAKEN':
+      return pick(lang, '出了点问题，请稍后再试。', `Something went wrong${detailEn}.`);
     case 'ALREADY_CHECKED_IN':
       return pick(lang, '今天已经签到过了，明天再来吧。', 'You have already checked in today; come back tomorrow.');
     case 'BUDGET_EXHAUSTED':

@@ -22,6 +22,10 @@ import {
   CheckinResultSchema,
   type Activity,
   type CheckinResult,
+  CashoutOrderSchema,
+  CashoutProductListSchema,
+  type CashoutOrder,
+  type CashoutProduct,
   MessageSettingsSchema,
   type MessageSettings,
 } from '@liuliang/shared';
@@ -153,6 +157,16 @@ export class ServiceClient {
   /** The activities running now that the acting user is eligible for, with their progress. */
   async listActivities(actingContactId: string): Promise<Activity[]> {
     return (await this.request('GET', '/activities', { schema: pageOf(ActivitySchema), actingContactId })).items;
+  }
+
+  /** The packages of the acting user's carrier (GET /cashout/products). */
+  async listCashoutProducts(actingContactId: string): Promise<CashoutProduct[]> {
+    return (await this.request('GET', '/cashout/products', { schema: CashoutProductListSchema, actingContactId })).items;
+  }
+
+  /** Cashes out to the acting user's own number; the order runs on in the service. */
+  placeCashoutOrder(actingContactId: string, productId: string, idempotencyKey: string): Promise<CashoutOrder> {
+    return this.request('POST', '/cashout/orders', { schema: CashoutOrderSchema, body: { productId }, actingContactId, idempotencyKey });
   }
 
   checkIn(actingContactId: string, activityId: string, idempotencyKey: string): Promise<CheckinResult> {

@@ -1,4 +1,15 @@
 import {
+  CashoutOrderListSchema,
+  CashoutOrderSchema,
+  CashoutProductListSchema,
+  OpsOrderListSchema,
+  SupplierListSchema,
+  SupplierSchema,
+  type CashoutOrder,
+  type CashoutProduct,
+  type OpsOrder,
+  type Supplier,
+  type SupplierUpdateRequest,
   CrowdfundPageSchema,
   CrowdfundSchema,
   PledgeSchema,
@@ -286,6 +297,15 @@ export function createApiClient(options: ApiClientOptions) {
       call('POST', '/ops/sponsors', SponsorSchema, { body: request, idempotencyKey }),
     topUpSponsor: (sponsorId: string, request: { amountMb: number; reference: string }, idempotencyKey: string): Promise<Topup> =>
       call('POST', `/ops/sponsors/${encodeURIComponent(sponsorId)}/topups`, TopupSchema, { body: request, idempotencyKey }),
+    listCashoutProducts: (): Promise<{ items: CashoutProduct[] }> => call('GET', '/cashout/products', CashoutProductListSchema),
+    placeCashoutOrder: (productId: string, idempotencyKey: string): Promise<CashoutOrder> => call('POST', '/cashout/orders', CashoutOrderSchema, { body: { productId }, idempotencyKey }),
+    getCashoutOrder: (orderId: string): Promise<CashoutOrder> => call('GET', `/cashout/orders/${encodeURIComponent(orderId)}`, CashoutOrderSchema),
+    listCashoutOrders: (): Promise<{ items: CashoutOrder[]; nextCursor: string | null }> => call('GET', '/cashout/orders', CashoutOrderListSchema),
+    listSuppliers: (): Promise<{ items: Supplier[] }> => call('GET', '/ops/suppliers', SupplierListSchema),
+    updateSupplier: (supplierId: string, request: SupplierUpdateRequest): Promise<Supplier> =>
+      call('PUT', `/ops/suppliers/${encodeURIComponent(supplierId)}`, SupplierSchema, { body: request }),
+    lookUpOrders: (phone: string): Promise<{ items: OpsOrder[]; nextCursor: string | null }> =>
+      call('GET', `/ops/orders?phone=${encodeURIComponent(phone)}`, OpsOrderListSchema),
   };
 }
 

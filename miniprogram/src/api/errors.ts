@@ -25,6 +25,7 @@ export class ApiError extends Error {
  */
 const FAILURE_MESSAGES: Record<FailureCode, string> = {
   VALIDATION_FAILED: '填写的内容不符合要求，请检查后再试',
+  NAME_TAKEN: '这个名称已被使用',
   BODY_TOO_LARGE: '提交的内容太长了',
   UNSUPPORTED_MEDIA_TYPE: '请求格式不对，请更新到最新版本',
   UNAUTHENTICATED: '登录已失效，请重新登录',

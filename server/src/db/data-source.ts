@@ -15,6 +15,7 @@ import { RedPacketRecords1765000000000 } from './migrations/1765000000000-RedPac
 import { GiftCounters1765100000000 } from './migrations/1765100000000-GiftCounters';
 import { RedPacketRain1765200000000 } from './migrations/1765200000000-RedPacketRain';
 import { ActivityMessages1765300000000 } from './migrations/1765300000000-ActivityMessages';
+import { CashOut1765500000000 } from './migrations/1765500000000-CashOut';
 
 export const MIGRATIONS = [
   Initial1764100000000,
@@ -33,6 +34,7 @@ export const MIGRATIONS = [
   GiftCounters1765100000000,
   RedPacketRain1765200000000,
   ActivityMessages1765300000000,
+  CashOut1765500000000,
 ];
 
 export function createDataSource(databaseUrl: string, poolSize = 20): DataSource {

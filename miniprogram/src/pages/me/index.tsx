@@ -127,6 +127,7 @@ export default function MePage() {
           <Text className='card-title'>我的套餐</Text>
           <Text data-testid='plan-label'>{planLabel(user)}</Text>
           <LinkRow label='转存套餐流量' testId='go-storage' url={PAGES.storage} />
+          <LinkRow label='流量充值到手机' testId='go-cashout' url={PAGES.cashout} />
         </View>
       )}
       <MessageSettings />

@@ -7,7 +7,7 @@ import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes'
 import { EXTERNAL_ACCOUNTS, escrowCode } from '../ledger';
 import { requireAccess, type Actor } from './access';
 
-export { rolesOf, type Actor } from './access';
+export { rolesOf, requireAccess, type Actor } from './access';
 
 /** Bound on the sponsors one person belongs to that `GET /sponsors/mine` lists. */
 const MY_SPONSORS_MAX = 50;
