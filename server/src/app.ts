@@ -43,6 +43,8 @@ import { SponsorService, rolesOf } from './modules/sponsors/service';
 import { ActivityService } from './modules/sponsors/activities';
 import { ParticipationService } from './modules/sponsors/participation';
 import { addActivityRoutes, addOpsRoutes, addSponsorRoutes } from './http/routes/sponsors';
+import { CouponService } from './modules/coupons/service';
+import { addCouponRoutes } from './http/routes/coupons';
 
 export interface Services {
   auth: AuthService;
@@ -58,6 +60,7 @@ export interface Services {
   sponsors: SponsorService;
   activities: ActivityService;
   participation: ParticipationService;
+  coupons: CouponService;
 }
 
 export function createServices(deps: Deps, events: RedPacketEvents & Partial<WalletEvents> = silentEvents, crowdfundEvents: CrowdfundEvents = silentCrowdfundEvents): Services {
@@ -94,6 +97,7 @@ export function createServices(deps: Deps, events: RedPacketEvents & Partial<Wal
     sponsors,
     activities,
     participation,
+    coupons: new CouponService(deps),
   };
 }
 
@@ -125,6 +129,7 @@ export function createApi(deps: Deps, services: Services): Api {
   addOpsRoutes(api, services.sponsors);
   addSponsorRoutes(api, deps, services.sponsors, services.activities);
   addActivityRoutes(api, services.activities, services.participation);
+  addCouponRoutes(api, services.coupons);
   return api;
 }
 

@@ -27,6 +27,7 @@ export function maintenanceIntervals(config: Config): Record<string, number> {
     'purge-idempotency-records': every * 10,
     'settle-crowdfunds': Math.max(1000, Math.floor(every / 3)),
     'end-finished-activities': every,
+    'settle-expired-coupon-batches': every,
   };
 }
 
@@ -48,6 +49,7 @@ export interface MaintainedServices {
   jobHealth: Pick<JobHealth, 'track'>;
   crowdfunds: { settleClosedCrowdfunds(): Promise<number> };
   activities: { endFinishedActivities(): Promise<number> };
+  coupons: { settleExpiredBatches(): Promise<number> };
   purgeIdempotencyRecords(): Promise<number>;
 }
 
@@ -62,6 +64,7 @@ export function maintenanceTasks(deps: Deps, services: MaintainedServices, provi
     'purge-idempotency-records': () => services.purgeIdempotencyRecords(),
     'settle-crowdfunds': () => services.crowdfunds.settleClosedCrowdfunds(),
     'end-finished-activities': () => services.activities.endFinishedActivities(),
+    'settle-expired-coupon-batches': () => services.coupons.settleExpiredBatches(),
   };
   const intervals = maintenanceIntervals(deps.config);
   return Object.fromEntries(

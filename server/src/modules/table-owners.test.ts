@@ -39,6 +39,8 @@ const TABLE_OWNERS: Readonly<Record<string, string>> = {
   activity_invites: 'sponsors',
   activity_shares: 'sponsors',
   activity_share_helps: 'sponsors',
+  coupon_batches: 'coupons',
+  coupons: 'coupons',
   // The HTTP edge's idempotency records: no feature module touches them.
   idempotency_keys: 'http',
 };

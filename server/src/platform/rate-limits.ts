@@ -53,6 +53,14 @@ export class RateLimits {
     if (used && used.consumedPoints >= rule.points) throw tooMany(rule, used.msBeforeNext);
   }
 
+  /**
+   * Gives back points counted by `consume`: for a limit on failures that counts every attempt
+   * up front (so parallel attempts cannot all slip under it) and refunds the ones that succeed.
+   */
+  async refund(rule: LimitRule, key: string, points = 1): Promise<void> {
+    await this.limiter(rule).reward(key, points);
+  }
+
   /** Forgets a key's count, e.g. once the right code has been given. */
   async reset(rule: LimitRule, key: string): Promise<void> {
     await this.limiter(rule).delete(key);

@@ -19,7 +19,7 @@ export const EXTERNAL_ACCOUNTS = {
 
 export type ExternalAccountCode = (typeof EXTERNAL_ACCOUNTS)[keyof typeof EXTERNAL_ACCOUNTS];
 
-export type EscrowOwner = 'gift' | 'red_packet' | 'crowdfund' | 'share_group' | 'cash_out' | 'activity' | 'sponsor';
+export type EscrowOwner = 'gift' | 'red_packet' | 'crowdfund' | 'share_group' | 'cash_out' | 'activity' | 'sponsor' | 'coupon_batch';
 
 export const walletCode = (userId: string | number) => `wallet:${userId}`;
 export const escrowCode = (owner: EscrowOwner, id: string | number) => `escrow:${owner}:${id}`;
@@ -46,4 +46,7 @@ export type TransferKind =
   | 'sponsor_topup'
   | 'activity_fund'
   | 'activity_reward'
-  | 'activity_return';
+  | 'activity_return'
+  | 'coupon_fund'
+  | 'coupon_redeem'
+  | 'coupon_return';
