@@ -23,6 +23,7 @@ import {
   packetOnlyInRoomsText,
   parseErrorText,
   recipientUnboundText,
+  redeemedText,
   smsSentText,
 } from '../replies/commands';
 import { maskPhone, unitNote } from '../replies/format';
@@ -150,6 +151,9 @@ export class CommandRunner {
         return this.family(command, turn, lang);
       case 'checkin':
         return this.checkIn(turn, lang);
+      case 'redeem':
+        // Said in a room the code is seen by all, so it is redeemed at once for the one who said it.
+        return turn.reply(redeemedText(await this.deps.service.redeemCoupon(contactId, command.code, key), lang));
     }
   }
 

@@ -19,6 +19,7 @@ const USAGE: Readonly<Record<CommandName, { zh: string; en: string }>> = {
   family: { zh: '家庭（看看家庭共享的流量池和本月额度）', en: '/family (your family share group: its pool and this month\'s quota)' },
   draw: { zh: '领取 100M（从家庭共享领流量；抢红包请发「抢」）', en: '/draw 100M (take data from your family share group; to grab a red packet say "grab")' },
   checkin: { zh: '签到（参加赞助商的每日签到活动）', en: '/checkin (the sponsors\' daily check-in activities)' },
+  redeem: { zh: '兑换 卡密（例如 兑换 ABCD-EFGH-JKMN-PQRST）', en: '/redeem <coupon code>, e.g. /redeem ABCD-EFGH-JKMN-PQRST' },
 };
 
 export function usageOf(command: CommandName, lang: Lang): string {
@@ -26,7 +27,7 @@ export function usageOf(command: CommandName, lang: Lang): string {
 }
 
 export function helpText(lang: Lang): string {
-  const order: CommandName[] = ['bind', 'balance', 'give', 'hongbao', 'hongbao-equal', 'grab', 'bank', 'family', 'draw', 'tip', 'crowdfund', 'pledge', 'checkin'];
+  const order: CommandName[] = ['bind', 'balance', 'give', 'hongbao', 'hongbao-equal', 'grab', 'bank', 'family', 'draw', 'tip', 'crowdfund', 'pledge', 'checkin', 'redeem'];
   const lines = order.map((command) => `· ${usageOf(command, lang)}`);
   const title = pick(lang, '流量小助手能做这些：', 'Liuliang bot commands:');
   const amounts = pick(lang, '金额可写 100M、100MB、100兆、1.5G、1GB（1 GB = 1024 MB）', 'Amounts: 100M, 100MB, 1.5G, 1GB (1 GB = 1024 MB)');
@@ -106,6 +107,12 @@ function describeParseError(error: ParseError, lang: Lang, quoted: string): stri
       return pick(lang, '请写上众筹编号。', 'Please add the crowdfund id.');
     case 'CROWDFUND_ID_INVALID':
       return pick(lang, `「${quoted}」不是众筹编号。`, `"${quoted}" is not a crowdfund id.`);
+    case 'COUPON_CODE_MISSING':
+      return pick(lang, '请写上卡密。', 'Please add the coupon code.');
+    case 'COUPON_CODE_INVALID':
+      return pick(lang, `「${quoted}」不是卡密：卡密是 17 位字母和数字。`, `"${quoted}" is not a coupon code: it has 17 letters and digits.`);
+    case 'COUPON_CODE_MISTYPED':
+      return pick(lang, `卡密「${quoted}」好像有字符输错了，请核对后重新发送。`, `The coupon code "${quoted}" looks mistyped; check it and send it again.`);
     case 'DID_YOU_MEAN':
       return pick(lang, `你是想说「${COMMAND_WORDS[error.command ?? 'help']}」吗？`, `Did you mean /${error.command ?? 'help'}?`);
   }
@@ -127,6 +134,7 @@ const COMMAND_WORDS: Readonly<Record<CommandName, string>> = {
   family: '家庭',
   draw: '领取',
   checkin: '签到',
+  redeem: '兑换',
 };
 
 /** The answer to a hello in a direct chat: who the bot is, then what it can do. */
@@ -314,4 +322,10 @@ export function drawnText(group: ShareGroup, amountMb: number, talkerUserId: str
     `已从家庭共享「${group.name}」领取 ${formatMb(amountMb)} 🎉\n${leftText}流量池还剩 ${formatMb(group.poolMb)}。`,
     `Took ${formatMb(amountMb)} from "${group.name}" 🎉\n${leftText}${formatMb(group.poolMb)} left in the pool.`,
   );
+}
+
+/** A redeemed coupon: what it gave and who gave it. */
+export function redeemedText(result: { amountMb: number; title: string; sponsor: string }, lang: Lang): string {
+  const from = result.sponsor === '' ? result.title : `${result.title}，${result.sponsor}`;
+  return pick(lang, `兑换成功！${formatMb(result.amountMb)} 已存入钱包（${from}）。`, `Redeemed! ${formatMb(result.amountMb)} is in your wallet (${result.title}${result.sponsor === '' ? '' : `, ${result.sponsor}`}).`);
 }

@@ -22,6 +22,8 @@ import {
   CheckinResultSchema,
   type Activity,
   type CheckinResult,
+  CouponRedeemResultSchema,
+  type CouponRedeemResult,
 } from '@liuliang/shared';
 import { isErrorCode, ServiceError } from './errors';
 import {
@@ -155,6 +157,10 @@ export class ServiceClient {
 
   checkIn(actingContactId: string, activityId: string, idempotencyKey: string): Promise<CheckinResult> {
     return this.request('POST', `/activities/${encodeURIComponent(activityId)}/checkin`, { schema: CheckinResultSchema, actingContactId, idempotencyKey });
+  }
+
+  redeemCoupon(actingContactId: string, code: string, idempotencyKey: string): Promise<CouponRedeemResult> {
+    return this.request('POST', '/coupons/redeem', { schema: CouponRedeemResultSchema, body: { code }, actingContactId, idempotencyKey });
   }
 
   /** The family share group the contact's user belongs to, or null (a person is in at most one). */
