@@ -22,6 +22,7 @@ export default defineAppConfig({
     'pages/sponsor/index',
     'pages/sponsor-report/index',
     'pages/ops/index',
+    'pages/redeem/index',
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -23,6 +23,7 @@ export const PAGES = {
   sponsor: '/pages/sponsor/index',
   sponsorReport: '/pages/sponsor-report/index',
   ops: '/pages/ops/index',
+  redeem: '/pages/redeem/index',
 } as const;
 
 export function crowdfundPagePath(crowdfundId: string): string {

@@ -12,6 +12,7 @@ import { PAGES, sponsorReportPath } from '../../navigation';
 import { failureMessage, useSignedIn } from '../../session/guard';
 import { useServices } from '../../services';
 import { checkActivityForm, DEFAULT_TEMPLATE, type ActivityFormFields } from './activityForm';
+import { CouponBatches } from './CouponBatches';
 
 const STATUS_NAMES: Record<ActivityStatus, string> = { draft: '草稿', published: '已发布，未开始', running: '进行中', paused: '已暂停', ended: '已结束' };
 type Step = 'publish' | 'pause' | 'resume' | 'end';
@@ -236,6 +237,7 @@ export default function SponsorPage() {
         </View>
       )}
       {sponsor && <CreateActivity sponsorId={sponsor.id} onCreated={() => void load()} />}
+      {sponsor && <CouponBatches sponsorId={sponsor.id} />}
     </Page>
   );
 }
