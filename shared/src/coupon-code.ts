@@ -52,12 +52,7 @@ export type CouponCodeReading =
  */
 export function readCouponCode(input: string): CouponCodeReading {
   if (input.length > COUPON_INPUT_MAX_CHARS) return { ok: false, reason: 'shape' };
-  const code = input
-    .normalize('NFKC')
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/[IL]/g, '1')
-    .replace(/O/g, '0');
+  const code = input.normalize('NFKC').toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
   if (code.length !== COUPON_CODE_CHARS || [...code].some((c) => valueOf(c) < 0)) return { ok: false, reason: 'shape' };
   if (couponCheckCharacter(code.slice(0, COUPON_BODY_CHARS)) !== code[COUPON_BODY_CHARS]) return { ok: false, reason: 'check' };
   return { ok: true, code };

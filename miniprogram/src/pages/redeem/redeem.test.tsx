@@ -46,7 +46,10 @@ describe('the redeem-code page', () => {
   });
 
   it('retries with the same key after an unknown outcome', async () => {
-    const redeemCoupon = jest.fn().mockRejectedValueOnce(new ApiError('NETWORK_FAILURE', 0, 'lost')).mockResolvedValue({ amountMb: 10, title: 't', sponsor: '' });
+    const redeemCoupon = jest
+      .fn()
+      .mockRejectedValueOnce(new ApiError('NETWORK_FAILURE', 0, 'lost'))
+      .mockResolvedValue({ amountMb: 10, title: 't', sponsor: '' });
     renderWithServices(<RedeemPage />, { api: fakeApi({ redeemCoupon }) });
     type(CODE);
     fireEvent.click(screen.getByTestId('redeem-button'));

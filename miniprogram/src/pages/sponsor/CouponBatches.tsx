@@ -111,7 +111,12 @@ export function CouponBatches({ sponsorId }: { sponsorId: string }) {
   }, [sponsorId]);
 
   async function takeCodes(batch: CouponBatch) {
-    const answer = await Taro.showModal({ title: '取出卡密', content: `「${batch.title}」的 ${batch.count} 张卡密只能取出一次，取出后请立即保存。现在取出吗？`, confirmText: '取出', cancelText: '取消' });
+    const answer = await Taro.showModal({
+      title: '取出卡密',
+      content: `「${batch.title}」的 ${batch.count} 张卡密只能取出一次，取出后请立即保存。现在取出吗？`,
+      confirmText: '取出',
+      cancelText: '取消',
+    });
     if (!answer.confirm) return;
     setBusy(true);
     try {

@@ -84,7 +84,12 @@ describe('coupon batches on the sponsor page', () => {
       .fn()
       .mockResolvedValueOnce({ items: [aBatch()], nextCursor: null })
       .mockResolvedValue({ items: [aBatch({ codesDownloaded: true, codesDownloadedAt: '2026-03-10T01:00:00.000Z' })], nextCursor: null });
-    const api = fakeApi({ listMySponsors: jest.fn().mockResolvedValue(mine), listSponsorActivities: noActivities, listCouponBatches, downloadCouponCodes: jest.fn().mockResolvedValue(CSV) });
+    const api = fakeApi({
+      listMySponsors: jest.fn().mockResolvedValue(mine),
+      listSponsorActivities: noActivities,
+      listCouponBatches,
+      downloadCouponCodes: jest.fn().mockResolvedValue(CSV),
+    });
     renderWithServices(<SponsorPage />, { api });
     fireEvent.click(await screen.findByTestId('take-coupon-codes'));
     expect(await screen.findByTestId('coupon-codes-panel')).toHaveTextContent('已取出 20 张卡密');
@@ -98,7 +103,11 @@ describe('coupon batches on the sponsor page', () => {
 
   it('does not take the codes out when the sponsor cancels the confirmation', async () => {
     modalAnswer.confirm = false;
-    const api = fakeApi({ listMySponsors: jest.fn().mockResolvedValue(mine), listSponsorActivities: noActivities, listCouponBatches: jest.fn().mockResolvedValue({ items: [aBatch()], nextCursor: null }) });
+    const api = fakeApi({
+      listMySponsors: jest.fn().mockResolvedValue(mine),
+      listSponsorActivities: noActivities,
+      listCouponBatches: jest.fn().mockResolvedValue({ items: [aBatch()], nextCursor: null }),
+    });
     renderWithServices(<SponsorPage />, { api });
     fireEvent.click(await screen.findByTestId('take-coupon-codes'));
     await waitFor(() => expect(modalAnswer.asked).toHaveLength(1));
@@ -118,7 +127,10 @@ describe('coupon batches on the sponsor page', () => {
   });
 
   it('issues a batch with an Idempotency-Key, and words a short budget', async () => {
-    const createCouponBatch = jest.fn().mockRejectedValueOnce(new ApiError('INSUFFICIENT_BUDGET', 422, 'short')).mockResolvedValue(aBatch());
+    const createCouponBatch = jest
+      .fn()
+      .mockRejectedValueOnce(new ApiError('INSUFFICIENT_BUDGET', 422, 'short'))
+      .mockResolvedValue(aBatch());
     const api = fakeApi({ listMySponsors: jest.fn().mockResolvedValue(mine), listSponsorActivities: noActivities, createCouponBatch });
     renderWithServices(<SponsorPage />, { api });
     const type = (testId: string, value: string) => fireEvent.change(screen.getByTestId(testId), { target: { value } });

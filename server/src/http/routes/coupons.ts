@@ -69,7 +69,8 @@ export function addCouponRoutes(api: Api, coupons: CouponService): void {
       method: 'post',
       path: '/coupons/redeem',
       tag: 'coupons',
-      summary: 'Redeem a coupon code into the wallet → {amountMb, title, sponsor}; 404 COUPON_NOT_FOUND, 409 ALREADY_REDEEMED / NOT_YET_VALID / EXPIRED, 429 after too many wrong codes',
+      summary:
+        'Redeem a coupon code into the wallet → {amountMb, title, sponsor}; 404 COUPON_NOT_FOUND, 409 ALREADY_REDEEMED / NOT_YET_VALID / EXPIRED, 429 after too many wrong codes',
       access: 'user',
       movesData: true,
       body: CouponRedeemRequestSchema,

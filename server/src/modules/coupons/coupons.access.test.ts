@@ -63,17 +63,23 @@ describe('access to coupons, by role', () => {
     const issued = await issuedCodes(stack.client, tokenOf('owner'), sid, couponBatchRequest(new Date(), { amountMb: 1, count: 20 }));
     batchId = issued.batchId;
     spareCodes = issued.codes;
-    otherBatchId = (await stack.client.post(`/api/v1/sponsors/${otherSid}/coupon-batches`, couponBatchRequest(new Date()), { token: tokenOf('otherOwner'), idempotencyKey: true })).body.id;
+    otherBatchId = (await stack.client.post(`/api/v1/sponsors/${otherSid}/coupon-batches`, couponBatchRequest(new Date()), { token: tokenOf('otherOwner'), idempotencyKey: true }))
+      .body.id;
   });
   afterAll(() => stack.close());
 
   const call = (role: Role, method: string, path: string, body?: unknown, moves = false): Promise<Answer> =>
     stack.client.call(method, `/api/v1${path}`, body, { headers: auth[role], idempotencyKey: moves ? true : undefined });
   /** A fresh batch of the sponsor's, for the download rows: each download uses one up. */
-  const freshBatch = async () => (await call('owner', 'POST', `/sponsors/${sid}/coupon-batches`, couponBatchRequest(new Date(), { amountMb: 1, count: 1 }), true)).body.id as string;
+  const freshBatch = async () =>
+    (await call('owner', 'POST', `/sponsors/${sid}/coupon-batches`, couponBatchRequest(new Date(), { amountMb: 1, count: 1 }), true)).body.id as string;
 
   const endpoints: Array<[string, Record<Role, Expected>, (role: Role) => Promise<Answer>]> = [
-    ['POST /sponsors/:sid/coupon-batches', row(MEMBERS_MANAGE, 403), (role) => call(role, 'POST', `/sponsors/${sid}/coupon-batches`, couponBatchRequest(new Date(), { amountMb: 1, count: 1 }), true)],
+    [
+      'POST /sponsors/:sid/coupon-batches',
+      row(MEMBERS_MANAGE, 403),
+      (role) => call(role, 'POST', `/sponsors/${sid}/coupon-batches`, couponBatchRequest(new Date(), { amountMb: 1, count: 1 }), true),
+    ],
     ['GET /sponsors/:sid/coupon-batches', row(MEMBERS_READ, 403), (role) => call(role, 'GET', `/sponsors/${sid}/coupon-batches`)],
     ['GET /sponsors/:sid/coupon-batches/:bid', row(MEMBERS_READ, 403), (role) => call(role, 'GET', `/sponsors/${sid}/coupon-batches/${batchId}`)],
     ['GET …/coupon-batches/:bid/codes', row(MEMBERS_MANAGE, 403), async (role) => call(role, 'GET', `/sponsors/${sid}/coupon-batches/${await freshBatch()}/codes`)],

@@ -1,5 +1,5 @@
 import { COUPON_ALPHABET, couponCheckCharacter, formatCouponCode } from '@liuliang/shared';
-import { signIn } from '../../test-support/http-client';
+import { signIn, type Answer } from '../../test-support/http-client';
 import { startTestStack, type TestStack } from '../../test-support/stack';
 import { grantOperator, sponsorWithBudget } from '../../test-support/sponsors';
 import { couponBatchRequest, issuedCodes } from '../../test-support/coupons';
@@ -20,7 +20,10 @@ describe('bad input to coupons', () => {
     ({ token } = await signIn(stack.client, '13200000101'));
     await grantOperator(stack, '13200000101', 'admin');
     sid = await sponsorWithBudget(stack.client, token, '13200000101', 5000);
-    ({ batchId, codes: [code] } = await issuedCodes(stack.client, token, sid, couponBatchRequest(new Date(), { amountMb: 10, count: 2 })));
+    ({
+      batchId,
+      codes: [code],
+    } = await issuedCodes(stack.client, token, sid, couponBatchRequest(new Date(), { amountMb: 10, count: 2 })));
     const db = stack.server.deps.dataSource;
     snapshot = async () =>
       JSON.stringify([
@@ -52,9 +55,9 @@ describe('bad input to coupons', () => {
     return body + [...COUPON_ALPHABET].find((c) => c !== right)!;
   };
 
-  const cases: Array<[string, () => Promise<any>, number, string]> = [
-    ...amounts.map(([name, amountMb]): [string, () => Promise<any>, number, string] => [`a batch with ${name} amountMb`, () => batch({ amountMb }), 400, 'VALIDATION_FAILED']),
-    ...amounts.map(([name, count]): [string, () => Promise<any>, number, string] => [`a batch with ${name} count`, () => batch({ count }), 400, 'VALIDATION_FAILED']),
+  const cases: Array<[string, () => Promise<Answer>, number, string]> = [
+    ...amounts.map(([name, amountMb]): [string, () => Promise<Answer>, number, string] => [`a batch with ${name} amountMb`, () => batch({ amountMb }), 400, 'VALIDATION_FAILED']),
+    ...amounts.map(([name, count]): [string, () => Promise<Answer>, number, string] => [`a batch with ${name} count`, () => batch({ count }), 400, 'VALIDATION_FAILED']),
     ['a code worth more than 100 GB', () => batch({ amountMb: 102_401 }), 400, 'VALIDATION_FAILED'],
     ['a batch of 10,001 codes', () => batch({ count: 10_001 }), 400, 'VALIDATION_FAILED'],
     ['a batch without a title', () => batch({ title: undefined }), 400, 'VALIDATION_FAILED'],
@@ -70,11 +73,26 @@ describe('bad input to coupons', () => {
     ['a batch with an unknown field', () => batch({ sponsorId: 'x' }), 400, 'VALIDATION_FAILED'],
     ['a batch body that is an array', () => issue([couponBatchRequest(new Date())]), 400, 'VALIDATION_FAILED'],
     ['a batch body that is not JSON', () => issue(undefined, { rawBody: '{"title":', headers: { 'content-type': 'application/json' } }), 400, 'VALIDATION_FAILED'],
-    ['a batch body sent as a form', () => issue(undefined, { rawBody: 'title=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    [
+      'a batch body sent as a form',
+      () => issue(undefined, { rawBody: 'title=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
     ['a batch without an Idempotency-Key', () => issue(couponBatchRequest(new Date()), { idempotencyKey: undefined }), 400, 'IDEMPOTENCY_KEY_MISSING'],
     ['a batch beyond the budget', () => batch({ amountMb: 1000, count: 100 }), 422, 'INSUFFICIENT_BUDGET'],
-    ['a batch of a sponsor that does not exist', () => stack.client.post('/api/v1/sponsors/0123456789abcdefghjkmnpqrs/coupon-batches', couponBatchRequest(new Date()), { token, idempotencyKey: true }), 404, 'NOT_FOUND'],
-    ['a batch of a sponsor id that is not an id', () => stack.client.post('/api/v1/sponsors/..%2F1/coupon-batches', couponBatchRequest(new Date()), { token, idempotencyKey: true }), 404, 'NOT_FOUND'],
+    [
+      'a batch of a sponsor that does not exist',
+      () => stack.client.post('/api/v1/sponsors/0123456789abcdefghjkmnpqrs/coupon-batches', couponBatchRequest(new Date()), { token, idempotencyKey: true }),
+      404,
+      'NOT_FOUND',
+    ],
+    [
+      'a batch of a sponsor id that is not an id',
+      () => stack.client.post('/api/v1/sponsors/..%2F1/coupon-batches', couponBatchRequest(new Date()), { token, idempotencyKey: true }),
+      404,
+      'NOT_FOUND',
+    ],
     ['the codes of a batch id that is not an id', () => stack.client.get(`/api/v1/sponsors/${sid}/coupon-batches/%27%20OR%201=1/codes`, { token }), 404, 'NOT_FOUND'],
     ['the codes of a batch already downloaded', () => stack.client.get(`/api/v1/sponsors/${sid}/coupon-batches/${batchId}/codes`, { token }), 410, 'GONE'],
     ['a batch with no token', () => issue(couponBatchRequest(new Date()), { token: undefined }), 401, 'UNAUTHENTICATED'],

@@ -43,7 +43,9 @@ describe('coupons under a race', () => {
   it('credits one of 50 parallel redemptions of one code by one person with 50 keys', async () => {
     const { codes } = await issuedCodes(stack.client, ownerToken, sid, couponBatchRequest(new Date(), { amountMb: 30, count: 1 }));
     const [user] = await seedUsers(stack, 1, '1350400');
-    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => httpClient(urls()[i % 2]).post('/api/v1/coupons/redeem', { code: codes[0] }, { token: user.token, idempotencyKey: true })));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => httpClient(urls()[i % 2]).post('/api/v1/coupons/redeem', { code: codes[0] }, { token: user.token, idempotencyKey: true })),
+    );
     expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
     expect((await stack.client.get('/api/v1/wallet', { token: user.token })).body.balanceMb).toBe(30);
   });

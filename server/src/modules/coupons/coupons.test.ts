@@ -53,7 +53,12 @@ describe('coupons', () => {
     // The budget's lots expire 12 months after the top-up: a batch valid past then cannot be funded by them.
     const outlived = await post(
       `/sponsors/${sid}/coupon-batches`,
-      couponBatchRequest(clock.now(), { amountMb: 1, count: 1, validFrom: new Date(clock.now().getTime() + 300 * DAY_MS).toISOString(), validUntil: new Date(clock.now().getTime() + 400 * DAY_MS).toISOString() }),
+      couponBatchRequest(clock.now(), {
+        amountMb: 1,
+        count: 1,
+        validFrom: new Date(clock.now().getTime() + 300 * DAY_MS).toISOString(),
+        validUntil: new Date(clock.now().getTime() + 400 * DAY_MS).toISOString(),
+      }),
       tokens.owner,
     );
     expect(outlived.body.error.code).toBe('INSUFFICIENT_BUDGET');
@@ -71,7 +76,12 @@ describe('coupons', () => {
     const rows: Array<{ code_hash: Buffer; code_cipher: Buffer }> = await db().query('SELECT code_hash, code_cipher FROM coupons WHERE batch_id = ? ORDER BY id', [batchId]);
     const [batch] = await db().query('SELECT wrapped_key FROM coupon_batches WHERE id = ?', [batchId]);
     // Every byte column in every form a reader might try: raw text, hex, base64.
-    const columnTexts = [stored, ...[batch.wrapped_key, ...rows.flatMap((r) => [r.code_hash, r.code_cipher])].flatMap((b: Buffer) => [b.toString('latin1'), b.toString('hex'), b.toString('base64')])].join('\n').toUpperCase();
+    const columnTexts = [
+      stored,
+      ...[batch.wrapped_key, ...rows.flatMap((r) => [r.code_hash, r.code_cipher])].flatMap((b: Buffer) => [b.toString('latin1'), b.toString('hex'), b.toString('base64')]),
+    ]
+      .join('\n')
+      .toUpperCase();
 
     const download = await get(`/sponsors/${sid}/coupon-batches/${batchId}/codes`, tokens.owner);
     expect(download.status).toBe(200);
@@ -96,7 +106,9 @@ describe('coupons', () => {
     const dataKey = unwrapDataKey(stack.config.COUPON_KEK, batch.wrapped_key, batchId);
     expect(rows.map((r) => decryptCode(dataKey, r.code_cipher, r.code_hash))).toEqual(codes);
     // After the download the data key is gone: not even the KEK opens them now.
-    expect(await db().query('SELECT wrapped_key, codes_downloaded_at IS NOT NULL AS downloaded FROM coupon_batches WHERE id = ?', [batchId])).toEqual([{ wrapped_key: null, downloaded: 1 }]);
+    expect(await db().query('SELECT wrapped_key, codes_downloaded_at IS NOT NULL AS downloaded FROM coupon_batches WHERE id = ?', [batchId])).toEqual([
+      { wrapped_key: null, downloaded: 1 },
+    ]);
   });
 
   it('shows the codes once: a second download is 410 GONE, and the batch says it was downloaded', async () => {
@@ -140,7 +152,12 @@ describe('coupons', () => {
 
   it('refuses a code before validFrom (NOT_YET_VALID) and after validUntil (EXPIRED)', async () => {
     const now = clock.now().getTime();
-    const later = await issuedCodes(stack.client, tokens.owner, sid, couponBatchRequest(clock.now(), { count: 1, validFrom: new Date(now + DAY_MS).toISOString(), validUntil: new Date(now + 2 * DAY_MS).toISOString() }));
+    const later = await issuedCodes(
+      stack.client,
+      tokens.owner,
+      sid,
+      couponBatchRequest(clock.now(), { count: 1, validFrom: new Date(now + DAY_MS).toISOString(), validUntil: new Date(now + 2 * DAY_MS).toISOString() }),
+    );
     const early = await redeem(later.codes[0], tokens.user);
     expect(early.status).toBe(409);
     expect(early.body.error).toMatchObject({ code: 'NOT_YET_VALID', details: { validFrom: new Date(now + DAY_MS).toISOString() } });
@@ -174,7 +191,12 @@ describe('coupons', () => {
 
   it('gives what was not redeemed back to the budget once after validUntil, however often the job runs, and leaves the audit clean', async () => {
     const now = clock.now().getTime();
-    const { batchId, codes } = await issuedCodes(stack.client, tokens.owner, sid, couponBatchRequest(clock.now(), { amountMb: 70, count: 4, validUntil: new Date(now + DAY_MS).toISOString() }));
+    const { batchId, codes } = await issuedCodes(
+      stack.client,
+      tokens.owner,
+      sid,
+      couponBatchRequest(clock.now(), { amountMb: 70, count: 4, validUntil: new Date(now + DAY_MS).toISOString() }),
+    );
     expect((await redeem(codes[0], tokens.user)).status).toBe(200);
     const before = await budgetMb();
     const coupons = stack.server.services.coupons;

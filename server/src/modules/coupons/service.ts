@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { COUPON_ALPHABET, COUPON_BODY_CHARS, couponCodeOf, formatCouponCode, readCouponCode, type CouponBatch, type CouponBatchCreateRequest, type CouponRedeemResult } from '@liuliang/shared';
+import {
+  COUPON_ALPHABET,
+  COUPON_BODY_CHARS,
+  couponCodeOf,
+  formatCouponCode,
+  readCouponCode,
+  type CouponBatch,
+  type CouponBatchCreateRequest,
+  type CouponRedeemResult,
+} from '@liuliang/shared';
 import { inTransaction, type Sql, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { csvLine } from '../../platform/csv';
@@ -33,7 +42,7 @@ import { couponCodeHash, DATA_KEY_BYTES, decryptCode, encryptCode, unwrapDataKey
 const BATCH_LIST_MAX = 100;
 const SETTLE_BATCH_MAX = 100;
 
-export const couponEscrowCode = (batchId: string) => escrowCode('coupon_batch', batchId);
+const couponEscrowCode = (batchId: string) => escrowCode('coupon_batch', batchId);
 
 /** What coupons are made of; `randomBytes` is the source of codes and keys (injected for tests). */
 export type CouponDeps = Pick<Deps, 'config' | 'clock' | 'dataSource' | 'ledger' | 'limits' | 'logger'>;
@@ -77,10 +86,25 @@ export class CouponService {
       const now = clock.now();
       if (validUntil <= now) throw invalidInput(couponTexts.validUntilPassed, [{ path: 'body.validUntil', message: couponTexts.validUntilPassed }]);
       const dataKey = this.random(DATA_KEY_BYTES);
-      await insertBatch(sql, { id: batchId, sponsorId, title: request.title, amountMb: request.amountMb, count: request.count, validFrom, validUntil, wrappedKey: wrapDataKey(config.COUPON_KEK, dataKey, batchId), createdBy: `user:${actor.user.id}`, now });
+      await insertBatch(sql, {
+        id: batchId,
+        sponsorId,
+        title: request.title,
+        amountMb: request.amountMb,
+        count: request.count,
+        validFrom,
+        validUntil,
+        wrappedKey: wrapDataKey(config.COUPON_KEK, dataKey, batchId),
+        createdBy: `user:${actor.user.id}`,
+        now,
+      });
       await outcome.record(sql, { type: 'coupon_batch', id: batchId });
       // A code that hashes like one already stored (2^-80 a pair) fails the unique key and rolls the issue back; a retry makes new codes.
-      await insertCoupons(sql, batchId, this.newCodes(request.count).map((code) => this.sealCode(dataKey, code)));
+      await insertCoupons(
+        sql,
+        batchId,
+        this.newCodes(request.count).map((code) => this.sealCode(dataKey, code)),
+      );
       await ledger.ensureAccount(sql, couponEscrowCode(batchId));
       await fundFromBudget(sql, ledger, {
         sponsorId,
@@ -122,7 +146,10 @@ export class CouponService {
       const batch = await findBatch(sql, sponsorId, batchId, true);
       if (!batch) throw notFound('No such coupon batch.');
       if (batch.wrapped_key === null) {
-        throw new DomainError('GONE', couponTexts.codesGone, { downloadedAt: batch.codes_downloaded_at && new Date(batch.codes_downloaded_at).toISOString(), status: batch.status });
+        throw new DomainError('GONE', couponTexts.codesGone, {
+          downloadedAt: batch.codes_downloaded_at && new Date(batch.codes_downloaded_at).toISOString(),
+          status: batch.status,
+        });
       }
       const dataKey = unwrapDataKey(config.COUPON_KEK, batch.wrapped_key, batchId);
       const lines = [csvLine(['code', 'amountMb', 'title', 'validFrom', 'validUntil'])];
@@ -160,8 +187,10 @@ export class CouponService {
       const coupon = (await findCouponByHash(sql, found.code_hash, true))!;
       const now = clock.now();
       if (coupon.redeemed_at !== null) throw new DomainError('ALREADY_REDEEMED', couponTexts.alreadyRedeemed, { redeemedByYou: String(coupon.redeemed_by) === actor.user.id });
-      if (batch.status === 'settled' || now >= new Date(batch.valid_until)) throw new DomainError('EXPIRED', couponTexts.expired, { validUntil: new Date(batch.valid_until).toISOString() });
-      if (now < new Date(batch.valid_from)) throw new DomainError('NOT_YET_VALID', couponTexts.notYetValid(new Date(batch.valid_from)), { validFrom: new Date(batch.valid_from).toISOString() });
+      if (batch.status === 'settled' || now >= new Date(batch.valid_until))
+        throw new DomainError('EXPIRED', couponTexts.expired, { validUntil: new Date(batch.valid_until).toISOString() });
+      if (now < new Date(batch.valid_from))
+        throw new DomainError('NOT_YET_VALID', couponTexts.notYetValid(new Date(batch.valid_from)), { validFrom: new Date(batch.valid_from).toISOString() });
       await outcome.record(sql, { type: 'coupon', id: String(coupon.id) });
       // The batch's lock makes this the only writer; the guard in markRedeemed is the last word all the same.
       if (!(await markRedeemed(sql, coupon, actor.user.id, now))) throw new DomainError('ALREADY_REDEEMED', couponTexts.alreadyRedeemed, { redeemedByYou: false });

@@ -4,8 +4,7 @@ import type { Deps } from '../../deps';
 import { DomainError, notFound } from '../../platform/errors';
 import { opaqueId } from '../../platform/ids';
 import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
-import { EXTERNAL_ACCOUNTS, escrowCode } from '../ledger';
-import type { TransferKind } from '../ledger/accounts';
+import { EXTERNAL_ACCOUNTS, escrowCode, type TransferKind } from '../ledger';
 import { requireAccess, type Actor } from './access';
 
 export { requireAccess, rolesOf, type Actor } from './access';
