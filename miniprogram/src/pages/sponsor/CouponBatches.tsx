@@ -89,8 +89,11 @@ function TakenCodesPanel({ taken }: { taken: TakenCodes }) {
   );
 }
 
-/** A sponsor's coupon batches (SPEC §3.8): issue, take the codes out once, and how many were redeemed. */
-export function CouponBatches({ sponsorId }: { sponsorId: string }) {
+/**
+ * A sponsor's coupon batches (SPEC §3.8): issue, take the codes out once, and how many were
+ * redeemed. `onIssued` tells the page, whose budget an issue has just spent.
+ */
+export function CouponBatches({ sponsorId, onIssued }: { sponsorId: string; onIssued: () => void }) {
   const { api } = useServices();
   const [batches, setBatches] = useState<CouponBatch[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -159,7 +162,13 @@ export function CouponBatches({ sponsorId }: { sponsorId: string }) {
           </View>
         ))}
       </View>
-      <IssueCoupons sponsorId={sponsorId} onIssued={() => void load()} />
+      <IssueCoupons
+        sponsorId={sponsorId}
+        onIssued={() => {
+          void load();
+          onIssued();
+        }}
+      />
     </>
   );
 }

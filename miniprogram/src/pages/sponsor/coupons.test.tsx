@@ -145,5 +145,7 @@ describe('coupon batches on the sponsor page', () => {
     expect(createCouponBatch).toHaveBeenCalledWith('s-1', expect.objectContaining({ title: '新春卡密', amountMb: 100, count: 20 }), expect.stringMatching(/^[0-9a-f]{32}$/));
     // A definite refusal settles the action: the second tap is a new one.
     expect(createCouponBatch.mock.calls[1][2]).not.toBe(createCouponBatch.mock.calls[0][2]);
+    // The issue spent the budget: the page asks for it again.
+    await waitFor(() => expect(api.listMySponsors).toHaveBeenCalledTimes(2));
   });
 });

@@ -237,7 +237,7 @@ export default function SponsorPage() {
         </View>
       )}
       {sponsor && <CreateActivity sponsorId={sponsor.id} onCreated={() => void load()} />}
-      {sponsor && <CouponBatches sponsorId={sponsor.id} />}
+      {sponsor && <CouponBatches sponsorId={sponsor.id} onIssued={() => void load()} />}
     </Page>
   );
 }
