@@ -26,7 +26,14 @@ export class RateLimits {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    // rate-limiter-flexible defines its Lua command (rlflxIncr) on the client when a limiter is
+    // first made. An auto-pipeline opened before that (another request's command in the same
+    // tick) lacks the command: the consume failed and the pipeline's answer then threw
+    // "results[i] is not iterable" outside any handler, killing the process. A rule's first use
+    // came lazily, under load; the command is defined here, before any request runs.
+    new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:rl:define`, points: 1, duration: 1 });
+  }
 
   private limiter(rule: LimitRule): RateLimiterRedis {
     let limiter = this.limiters.get(rule.name);
