@@ -197,22 +197,54 @@ describe('the bot with the real service', () => {
     xiaogang.contact.say('签到').to(room);
     await eventually('the check-in reply', () => said(roomLines, /签到成功！「群签到」获得 10 MB，已连续签到 1 天/));
     expect(await balance(xiaogang)).toBe(before + 10);
-    await eventually('the reward notice in private', () => said(privately('xiaogang'), /你在「群签到」获得 10 MB/));
+    // The sponsor's rewarded template, rendered for xiaogang, names the sponsor in front.
+    await eventually('the reward notice in private', () => said(privately('xiaogang'), /^赞助商0098：.+，你获得 10 MB（赞助商0098）$/));
     xiaogang.contact.say('签到').to(room);
     await eventually('the second check-in refused', () => said(roomLines, /今天已经签到过了/));
     expect(await balance(xiaogang)).toBe(before + 10);
   });
 
+  it('stops activity messages on 退订 and restarts them on 订阅, answering in private', async () => {
+    const { xiaogang } = people;
+    const optedOut = async () => (await stack.server.deps.dataSource.query('SELECT source FROM message_optouts WHERE phone = ?', [xiaogang.phone])) as Array<{ source: string }>;
+    xiaogang.contact.say('退订').to(botUser);
+    await eventually('the unsubscribe answer', () => said(privately('xiaogang'), /已退订活动消息/));
+    expect(await optedOut()).toEqual([{ source: 'bot' }]);
+    xiaogang.contact.say('订阅').to(botUser);
+    await eventually('the subscribe answer', () => said(privately('xiaogang'), /已重新订阅活动消息/));
+    expect(await optedOut()).toEqual([]);
+  });
+
+  it('posts a sponsor\'s 红包雨 into the room in the sponsor\'s name, and the room grabs it by 抢', async () => {
+    const { xiaohong } = people;
+    await grantOperator(stack, '13900000096', 'admin');
+    const admin = await signIn(stack.client, '13900000096');
+    const sid = await sponsorWithBudget(stack.client, admin.token, '13900000097', 1000);
+    const owner = await signIn(stack.client, '13900000097');
+    const now = Date.now();
+    const rain = { times: [new Date(now - 1_000).toISOString()], roomIds: [ROOM_ID], count: 1, totalMb: 30 };
+    const aid = await publishedActivity(stack.client, owner.token, sid, activityRequest(new Date(now), { type: 'red_packet_rain', title: '群红包雨', rain }));
+    // The scheduler's tick, run here: the stack runs no jobs of its own.
+    expect(await stack.server.services.rain.dropDueRain()).toBe(1);
+    await eventually('the rain announced in the room', () => said(roomLines, /^【赞助商0097赞助】红包雨来了！「群红包雨」1 个红包共 30 MB 流量/));
+    const before = await balance(xiaohong);
+    xiaohong.contact.say('抢').to(room);
+    await eventually('the rain packet grabbed', async () => (await balance(xiaohong)) === before + 30);
+    const packets = (await packetsInRoom()).filter((p) => p.senderId === null);
+    expect(packets).toEqual([expect.objectContaining({ status: 'finished', senderNickname: '赞助商0097', totalMb: 30 })]);
+    expect((await stack.client.get(`/api/v1/sponsors/${sid}/activities/${aid}`, { token: owner.token })).body.paidMb).toBe(60);
+  });
+
   it('redeems a sponsor’s coupon by 兑换 in private, once; a second person hears it is spent, a typo is caught before it counts', async () => {
     const { xiaohong, xiaoming } = people;
-    await grantOperator(stack, '13900000097', 'admin');
-    const admin = await signIn(stack.client, '13900000097');
-    const sid = await sponsorWithBudget(stack.client, admin.token, '13900000096', 1000);
-    const owner = await signIn(stack.client, '13900000096');
+    await grantOperator(stack, '13900000095', 'admin');
+    const admin = await signIn(stack.client, '13900000095');
+    const sid = await sponsorWithBudget(stack.client, admin.token, '13900000094', 1000);
+    const owner = await signIn(stack.client, '13900000094');
     const { codes } = await issuedCodes(stack.client, owner.token, sid, couponBatchRequest(new Date(), { title: '群福利', amountMb: 64, count: 2 }));
     const before = await balance(xiaohong);
     xiaohong.contact.say(`兑换 ${formatCouponCode(codes[0]).toLowerCase()}`).to(botUser);
-    await eventually('the redeem reply', () => said(privately('xiaohong'), /兑换成功！64 MB 已存入钱包（群福利，赞助商0096）/));
+    await eventually('the redeem reply', () => said(privately('xiaohong'), /兑换成功！64 MB 已存入钱包（群福利，赞助商0094）/));
     expect(await balance(xiaohong)).toBe(before + 64);
     xiaoming.contact.say(`/redeem ${codes[0]}`).to(botUser);
     await eventually('the spent code refused', () => said(privately('xiaoming'), /already been redeemed/));

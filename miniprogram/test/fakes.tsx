@@ -62,6 +62,11 @@ export function fakeApi(answers: Partial<{ [K in keyof ApiClient]: jest.Mock }> 
     'createActivity',
     'changeActivity',
     'getActivityReport',
+    'updateActivity',
+    'broadcastAudience',
+    'broadcast',
+    'getMessageSettings',
+    'setMessageSettings',
     'createSponsor',
     'topUpSponsor',
     'listCouponBatches',
@@ -77,6 +82,8 @@ export function fakeApi(answers: Partial<{ [K in keyof ApiClient]: jest.Mock }> 
   api.getTipLeaderboard = answers.getTipLeaderboard ?? jest.fn().mockResolvedValue({ items: [] });
   // The sponsor page lists coupon batches; a test that is not about coupons gets none.
   api.listCouponBatches = answers.listCouponBatches ?? jest.fn().mockResolvedValue({ items: [], nextCursor: null });
+  // 我的 shows the message settings; a test that is not about them gets activity messages on.
+  api.getMessageSettings = answers.getMessageSettings ?? jest.fn().mockResolvedValue({ activityMessages: true });
   return api;
 }
 

@@ -41,10 +41,13 @@ import { ShareGroupService } from './modules/share-groups/service';
 import { addShareGroupRoutes } from './http/routes/share-groups';
 import { SponsorService, rolesOf } from './modules/sponsors/service';
 import { ActivityService } from './modules/sponsors/activities';
+import { RainService } from './modules/sponsors/rain';
 import { ParticipationService } from './modules/sponsors/participation';
 import { addActivityRoutes, addOpsRoutes, addSponsorRoutes } from './http/routes/sponsors';
 import { CouponService } from './modules/coupons/service';
 import { addCouponRoutes } from './http/routes/coupons';
+import { MessageService } from './modules/outbox/service';
+import { addMessageRoutes } from './http/routes/messages';
 
 export interface Services {
   auth: AuthService;
@@ -59,8 +62,10 @@ export interface Services {
   shareGroups: ShareGroupService;
   sponsors: SponsorService;
   activities: ActivityService;
+  rain: RainService;
   participation: ParticipationService;
   coupons: CouponService;
+  messages: MessageService;
 }
 
 export function createServices(deps: Deps, events: RedPacketEvents & Partial<WalletEvents> = silentEvents, crowdfundEvents: CrowdfundEvents = silentCrowdfundEvents): Services {
@@ -80,7 +85,8 @@ export function createServices(deps: Deps, events: RedPacketEvents & Partial<Wal
   const crowdfunds = new CrowdfundService(deps, crowdfundEvents);
   const tips = new TipService(deps, redPackets, crowdfunds);
   const sponsors = new SponsorService(deps);
-  const activities = new ActivityService(deps, Math.random);
+  const rain = new RainService(deps, redPackets);
+  const activities = new ActivityService(deps, Math.random, rain);
   const participation = new ParticipationService(deps, activities);
   auth.onRegistration((sql, user, context) => participation.rewardInvite(sql, user, context));
   return {
@@ -96,8 +102,10 @@ export function createServices(deps: Deps, events: RedPacketEvents & Partial<Wal
     tips,
     sponsors,
     activities,
+    rain,
     participation,
     coupons: new CouponService(deps),
+    messages: new MessageService(deps),
   };
 }
 
@@ -130,6 +138,7 @@ export function createApi(deps: Deps, services: Services): Api {
   addSponsorRoutes(api, deps, services.sponsors, services.activities);
   addActivityRoutes(api, services.activities, services.participation);
   addCouponRoutes(api, services.coupons);
+  addMessageRoutes(api, deps, services.messages);
   return api;
 }
 

@@ -13,3 +13,5 @@ export * from './app-schemas';
 export * from './sponsors';
 export * from './coupon-code';
 export * from './coupons';
+export * from './message-templates';
+export * from './messages';

@@ -158,7 +158,8 @@ export const RedPacketSchema = z.object({
   id: z.string(),
   mode: z.enum(['random', 'equal']),
   status: z.enum(['open', 'finished', 'expired']),
-  senderId: z.string(),
+  /** Null for a packet a sponsor's activity paid for (红包雨): `senderNickname` is then the sponsor's name. */
+  senderId: z.string().nullable(),
   senderNickname: z.string(),
   greeting: z.string().nullable(),
   hasPassphrase: z.boolean(),
@@ -185,7 +186,7 @@ export const OutboxItemSchema = z.object({
   channel: z.enum(['sms', 'wechat', 'email']),
   to: z.string(),
   text: z.string(),
-  status: z.enum(['pending', 'sent', 'failed']),
+  status: z.enum(['pending', 'sent', 'failed', 'cancelled']),
   createdAt: IsoTimeSchema,
 });
 
@@ -248,7 +249,10 @@ export const RoomGrabRequestSchema = z.strictObject({
 export const RoomGrabResultSchema = z.object({ packetId: z.string(), amountMb: z.number().int(), rank: z.number().int() });
 
 export const BotOutboxClaimRequestSchema = z.strictObject({ limit: z.number().int().min(1).max(BOT_OUTBOX_CLAIM_MAX) });
-export const BotOutboxItemSchema = z.object({ id: z.string(), contactId: z.string(), text: z.string() });
+/** A message for one contact (`contactId`), or one to post into a chat room (`roomId`): exactly one of the two. */
+export const BotContactMessageSchema = z.object({ id: z.string(), contactId: z.string(), text: z.string() });
+export const BotRoomMessageSchema = z.object({ id: z.string(), roomId: z.string(), text: z.string() });
+export const BotOutboxItemSchema = z.union([BotContactMessageSchema, BotRoomMessageSchema]);
 export const BotOutboxClaimSchema = z.object({ items: z.array(BotOutboxItemSchema) });
 export const BotOutboxResultRequestSchema = z.strictObject({
   status: z.enum(['sent', 'failed']),
@@ -305,6 +309,8 @@ export const LimitsSchema = z.object({
     titleMaxChars: z.number().int(),
   }),
   shareGroup: z.object({ maxMembers: z.number().int(), nameMaxChars: z.number().int() }),
+  /** Activity SMS: characters a segment carries and the segments a template may need at most. */
+  activitySms: z.object({ segmentChars: z.number().int(), maxSegments: z.number().int() }),
 });
 export type Limits = z.infer<typeof LimitsSchema>;
 /** The query of `GET /limits`: none; anything else is a mistake worth telling. */

@@ -15,6 +15,7 @@ import {
   drawnText,
   familyText,
   giftText,
+  messageSettingsText,
   helpText,
   mentionNotFoundText,
   noFamilyText,
@@ -154,6 +155,11 @@ export class CommandRunner {
       case 'redeem':
         // Said in a room the code is seen by all, so it is redeemed at once for the one who said it.
         return turn.reply(redeemedText(await this.deps.service.redeemCoupon(contactId, command.code, key), lang));
+      case 'unsubscribe':
+      case 'subscribe': {
+        const settings = await this.deps.service.setMessageSettings(contactId, { activityMessages: command.kind === 'subscribe' });
+        return turn.reply(messageSettingsText(settings.activityMessages, lang));
+      }
     }
   }
 

@@ -26,6 +26,9 @@ export type Command =
   | { kind: 'checkin' }
   /** Redeems a coupon code (卡密) into the talker's wallet; `code` is normalised and its check character verified. */
   | { kind: 'redeem'; code: string }
+  /** 退订 / 订阅: activity messages off or on for the talker (codes and receipts always arrive). */
+  | { kind: 'unsubscribe' }
+  | { kind: 'subscribe' }
   /** "你好" in a direct chat: a welcome, with what the bot can do. */
   | { kind: 'welcome' };
 

@@ -20,6 +20,8 @@ const USAGE: Readonly<Record<CommandName, { zh: string; en: string }>> = {
   draw: { zh: '领取 100M（从家庭共享领流量；抢红包请发「抢」）', en: '/draw 100M (take data from your family share group; to grab a red packet say "grab")' },
   checkin: { zh: '签到（参加赞助商的每日签到活动）', en: '/checkin (the sponsors\' daily check-in activities)' },
   redeem: { zh: '兑换 卡密（例如 兑换 ABCD-EFGH-JKMN-PQRST）', en: '/redeem <coupon code>, e.g. /redeem ABCD-EFGH-JKMN-PQRST' },
+  unsubscribe: { zh: '退订（不再接收活动消息；验证码和到账通知照常）', en: '/unsubscribe (no more activity messages; codes and receipts still arrive)' },
+  subscribe: { zh: '订阅（重新接收活动消息）', en: '/subscribe (activity messages again)' },
 };
 
 export function usageOf(command: CommandName, lang: Lang): string {
@@ -27,7 +29,7 @@ export function usageOf(command: CommandName, lang: Lang): string {
 }
 
 export function helpText(lang: Lang): string {
-  const order: CommandName[] = ['bind', 'balance', 'give', 'hongbao', 'hongbao-equal', 'grab', 'bank', 'family', 'draw', 'tip', 'crowdfund', 'pledge', 'checkin', 'redeem'];
+  const order: CommandName[] = ['bind', 'balance', 'give', 'hongbao', 'hongbao-equal', 'grab', 'bank', 'family', 'draw', 'tip', 'crowdfund', 'pledge', 'checkin', 'redeem', 'unsubscribe', 'subscribe'];
   const lines = order.map((command) => `· ${usageOf(command, lang)}`);
   const title = pick(lang, '流量小助手能做这些：', 'Liuliang bot commands:');
   const amounts = pick(lang, '金额可写 100M、100MB、100兆、1.5G、1GB（1 GB = 1024 MB）', 'Amounts: 100M, 100MB, 1.5G, 1GB (1 GB = 1024 MB)');
@@ -135,6 +137,8 @@ const COMMAND_WORDS: Readonly<Record<CommandName, string>> = {
   draw: '领取',
   checkin: '签到',
   redeem: '兑换',
+  unsubscribe: '退订',
+  subscribe: '订阅',
 };
 
 /** The answer to a hello in a direct chat: who the bot is, then what it can do. */
@@ -282,6 +286,13 @@ export function noCheckinActivityText(lang: Lang): string {
 
 export function checkedInAlreadyText(lang: Lang): string {
   return pick(lang, '今天已经签到过了，明天再来吧。', 'You have already checked in today; come back tomorrow.');
+}
+
+/** After 退订 / 订阅: what stops, and what keeps coming. */
+export function messageSettingsText(activityMessages: boolean, lang: Lang): string {
+  return activityMessages
+    ? pick(lang, '已重新订阅活动消息。', 'Activity messages are on again.')
+    : pick(lang, '已退订活动消息。验证码、到账通知照常发送；发「订阅」可以恢复。', 'Activity messages are off. Codes and receipts still arrive; send /subscribe to turn them back on.');
 }
 
 export function noFamilyText(lang: Lang): string {

@@ -24,6 +24,8 @@ import {
   type CheckinResult,
   CouponRedeemResultSchema,
   type CouponRedeemResult,
+  MessageSettingsSchema,
+  type MessageSettings,
 } from '@liuliang/shared';
 import { isErrorCode, ServiceError } from './errors';
 import {
@@ -161,6 +163,11 @@ export class ServiceClient {
 
   redeemCoupon(actingContactId: string, code: string, idempotencyKey: string): Promise<CouponRedeemResult> {
     return this.request('POST', '/coupons/redeem', { schema: CouponRedeemResultSchema, body: { code }, actingContactId, idempotencyKey });
+  }
+
+  /** Activity messages on or off for the acting user (退订 / 订阅); idempotent, so no key. */
+  setMessageSettings(actingContactId: string, settings: MessageSettings): Promise<MessageSettings> {
+    return this.request('PUT', '/me/message-settings', { schema: MessageSettingsSchema, body: settings, actingContactId });
   }
 
   /** The family share group the contact's user belongs to, or null (a person is in at most one). */

@@ -13,6 +13,8 @@ import { SponsorsActivities1764900000000 } from './migrations/1764900000000-Spon
 import { InvitesAndShares1764900000001 } from './migrations/1764900000001-InvitesAndShares';
 import { RedPacketRecords1765000000000 } from './migrations/1765000000000-RedPacketRecords';
 import { GiftCounters1765100000000 } from './migrations/1765100000000-GiftCounters';
+import { RedPacketRain1765200000000 } from './migrations/1765200000000-RedPacketRain';
+import { ActivityMessages1765300000000 } from './migrations/1765300000000-ActivityMessages';
 import { Coupons1765600000000 } from './migrations/1765600000000-Coupons';
 
 export const MIGRATIONS = [
@@ -30,6 +32,8 @@ export const MIGRATIONS = [
   InvitesAndShares1764900000001,
   RedPacketRecords1765000000000,
   GiftCounters1765100000000,
+  RedPacketRain1765200000000,
+  ActivityMessages1765300000000,
   Coupons1765600000000,
 ];
 

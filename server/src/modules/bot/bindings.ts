@@ -40,6 +40,13 @@ export async function isUserInRoom(sql: Sql, roomId: string, userId: string): Pr
   return rows.length > 0;
 }
 
+/** Of these rooms, the ones the bot has told the service about (it keeps each room's member list). */
+export async function knownRoomIds(sql: Sql, roomIds: readonly string[]): Promise<Set<string>> {
+  if (roomIds.length === 0) return new Set();
+  const rows: Array<{ room_id: string }> = await sql.query(`SELECT DISTINCT room_id FROM room_members WHERE room_id IN (${roomIds.map(() => '?').join(', ')})`, [...roomIds]);
+  return new Set(rows.map((r) => r.room_id));
+}
+
 export async function countMembers(sql: Sql, roomId: string): Promise<number> {
   const [row] = await sql.query('SELECT COUNT(*) AS n FROM room_members WHERE room_id = ?', [roomId]);
   return Number(row.n);
@@ -67,4 +74,11 @@ export async function addMember(sql: Sql, roomId: string, contactId: string, now
 
 export async function removeMember(sql: Sql, roomId: string, contactId: string): Promise<void> {
   await sql.query('DELETE FROM room_members WHERE room_id = ? AND contact_id = ?', [roomId, contactId]);
+}
+
+/** Which of these users have a bound chat contact (the bot can reach them). */
+export async function usersWithContact(sql: Sql, userIds: readonly string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const rows: Array<{ user_id: string }> = await sql.query(`SELECT DISTINCT user_id FROM bot_bindings WHERE user_id IN (${userIds.map(() => '?').join(',')})`, [...userIds]);
+  return new Set(rows.map((r) => String(r.user_id)));
 }

@@ -4,9 +4,8 @@ import type { Deps } from '../../deps';
 import { notFound } from '../../platform/errors';
 import { csvLine } from '../../platform/csv';
 import { describeUsers } from '../auth';
-import { countMessagesByTemplate } from '../outbox/outbox';
+import { countActivityMessages } from '../outbox';
 import { requireAccess, type Actor } from './access';
-import { rewardTemplate } from './activities';
 import { activityEscrowCode } from './activity-rows';
 
 /** Bound on the rows of one rewards CSV. */
@@ -18,14 +17,14 @@ const REPORT_MAX_DAYS = 400;
 const SHANGHAI_DAY = `DATE_FORMAT(DATE_ADD(r.created_at, INTERVAL 8 HOUR), '%Y-%m-%d')`;
 
 /**
- * An activity's report (SPEC §3.9, §4): spent from its reward records, what is left from the
+ * An activity's report (SPEC §3.9, §4): spent as the activity paid it, what is left from the
  * ledger's escrow and the activity's return; spent + remaining = budget, and remaining is what
  * the escrow holds plus what went back to the budget at the end.
  */
 export async function activityReport(deps: Deps, actor: Actor, sponsorId: string, activityId: string): Promise<ActivityReport> {
   const sql = deps.dataSource.manager;
   await requireAccess(sql, actor, 'activity.report', { sponsorId });
-  const [activity] = await sql.query('SELECT budget_mb, returned_mb, status FROM activities WHERE id = ? AND sponsor_id = ?', [activityId, sponsorId]);
+  const [activity] = await sql.query('SELECT budget_mb, paid_mb, returned_mb, status FROM activities WHERE id = ? AND sponsor_id = ?', [activityId, sponsorId]);
   if (!activity) throw notFound('No such activity.');
   const [totals] = await sql.query('SELECT COALESCE(SUM(amount_mb), 0) AS mb, COUNT(*) AS n, COUNT(DISTINCT user_id) AS people FROM activity_rewards WHERE activity_id = ?', [
     activityId,
@@ -34,9 +33,11 @@ export async function activityReport(deps: Deps, actor: Actor, sponsorId: string
     `SELECT ${SHANGHAI_DAY} AS day, SUM(r.amount_mb) AS mb, COUNT(DISTINCT r.user_id) AS people FROM activity_rewards r WHERE r.activity_id = ? GROUP BY day ORDER BY day DESC LIMIT ?`,
     [activityId, REPORT_MAX_DAYS],
   );
-  const messages = await countMessagesByTemplate(sql, rewardTemplate(activityId));
+  const messages = await countActivityMessages(sql, activityId);
   const budgetMb = toInt(activity.budget_mb);
-  const spentMb = toInt(totals.mb);
+  // What left the escrow for good: the rewards, and a rain's packets less what they gave back
+  // (the audit holds paid_mb to exactly that), so spent + what the escrow holds + returned = budget.
+  const spentMb = toInt(activity.paid_mb);
   return {
     budgetMb,
     spentMb,
@@ -45,8 +46,7 @@ export async function activityReport(deps: Deps, actor: Actor, sponsorId: string
     returnedMb: toInt(activity.returned_mb),
     participants: toInt(totals.people),
     rewards: toInt(totals.n),
-    // Opt-outs arrive with personalised messages (the next issue); none can happen before.
-    messages: { sent: messages.queued, delivered: messages.sent, failed: messages.failed, optedOut: 0 },
+    messages,
     byDay: byDay.reverse().map((d) => ({ date: d.day, spentMb: toInt(d.mb), participants: toInt(d.people) })),
   };
 }
