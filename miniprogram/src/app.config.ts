@@ -24,6 +24,7 @@ export default defineAppConfig({
     'pages/ops/index',
     'pages/cashout/index',
     'pages/ops-cashout/index',
+    'pages/redeem/index',
   ],
   window: {
     backgroundTextStyle: 'light',

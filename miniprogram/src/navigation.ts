@@ -25,6 +25,7 @@ export const PAGES = {
   ops: '/pages/ops/index',
   cashout: '/pages/cashout/index',
   opsCashout: '/pages/ops-cashout/index',
+  redeem: '/pages/redeem/index',
 } as const;
 
 export function crowdfundPagePath(crowdfundId: string): string {

@@ -46,6 +46,8 @@ import { ParticipationService } from './modules/sponsors/participation';
 import { addActivityRoutes, addOpsRoutes, addSponsorRoutes } from './http/routes/sponsors';
 import { CashoutOpsService, CashoutService, ReconciliationService } from './modules/cashout';
 import { addCashoutRoutes } from './http/routes/cashout';
+import { CouponService } from './modules/coupons/service';
+import { addCouponRoutes } from './http/routes/coupons';
 import { MessageService } from './modules/outbox/service';
 import { addMessageRoutes } from './http/routes/messages';
 
@@ -67,6 +69,7 @@ export interface Services {
   cashout: CashoutService;
   cashoutOps: CashoutOpsService;
   reconciliation: ReconciliationService;
+  coupons: CouponService;
   messages: MessageService;
 }
 
@@ -110,6 +113,7 @@ export function createServices(deps: Deps, events: RedPacketEvents & Partial<Wal
     cashout,
     cashoutOps: new CashoutOpsService(deps),
     reconciliation: new ReconciliationService(deps, (attemptId, orderId) => cashout.runner.applyCallback(attemptId, orderId, 'succeeded', null)),
+    coupons: new CouponService(deps),
     messages: new MessageService(deps),
   };
 }
@@ -143,6 +147,7 @@ export function createApi(deps: Deps, services: Services): Api {
   addSponsorRoutes(api, deps, services.sponsors, services.activities);
   addActivityRoutes(api, services.activities, services.participation);
   addCashoutRoutes(api, services.cashout, services.cashoutOps, services.reconciliation);
+  addCouponRoutes(api, services.coupons);
   addMessageRoutes(api, deps, services.messages);
   return api;
 }

@@ -24,6 +24,7 @@ import {
   packetOnlyInRoomsText,
   parseErrorText,
   recipientUnboundText,
+  redeemedText,
   smsSentText,
 } from '../replies/commands';
 import { maskPhone, unitNote } from '../replies/format';
@@ -160,6 +161,9 @@ export class CommandRunner {
         return this.cashouts.ask(command.amount, turn, lang);
       case 'confirm':
         return this.cashouts.confirm(turn, lang);
+      case 'redeem':
+        // Said in a room the code is seen by all, so it is redeemed at once for the one who said it.
+        return turn.reply(redeemedText(await this.deps.service.redeemCoupon(contactId, command.code, key), lang));
       case 'unsubscribe':
       case 'subscribe': {
         const settings = await this.deps.service.setMessageSettings(contactId, { activityMessages: command.kind === 'subscribe' });

@@ -26,6 +26,8 @@ import {
   CashoutProductListSchema,
   type CashoutOrder,
   type CashoutProduct,
+  CouponRedeemResultSchema,
+  type CouponRedeemResult,
   MessageSettingsSchema,
   type MessageSettings,
 } from '@liuliang/shared';
@@ -171,6 +173,10 @@ export class ServiceClient {
 
   checkIn(actingContactId: string, activityId: string, idempotencyKey: string): Promise<CheckinResult> {
     return this.request('POST', `/activities/${encodeURIComponent(activityId)}/checkin`, { schema: CheckinResultSchema, actingContactId, idempotencyKey });
+  }
+
+  redeemCoupon(actingContactId: string, code: string, idempotencyKey: string): Promise<CouponRedeemResult> {
+    return this.request('POST', '/coupons/redeem', { schema: CouponRedeemResultSchema, body: { code }, actingContactId, idempotencyKey });
   }
 
   /** Activity messages on or off for the acting user (退订 / 订阅); idempotent, so no key. */

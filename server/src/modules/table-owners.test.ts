@@ -51,6 +51,8 @@ const TABLE_OWNERS: Readonly<Record<string, string>> = {
   cashout_incidents: 'cashout',
   reconciliation_runs: 'cashout',
   reconciliation_items: 'cashout',
+  coupon_batches: 'coupons',
+  coupons: 'coupons',
   // The HTTP edge's idempotency records: no feature module touches them.
   idempotency_keys: 'http',
 };

@@ -135,6 +135,7 @@ export default function MePage() {
         <LinkRow label='消息' testId='go-messages' url={PAGES.messages} />
         <LinkRow label='流量明细（每一批的过期时间）' testId='go-lots' url={PAGES.lots} />
         <LinkRow label='红包记录' testId='go-packets' url={PAGES.packets} />
+        <LinkRow label='兑换卡密' testId='go-redeem' url={PAGES.redeem} />
         <LinkRow label='《用户协议》' testId='go-terms' url={`${PAGES.terms}?doc=terms`} />
         <LinkRow label='《隐私政策》' testId='go-privacy' url={`${PAGES.terms}?doc=privacy`} />
       </View>

@@ -21,7 +21,7 @@ export const EXTERNAL_ACCOUNTS = {
 
 export type ExternalAccountCode = (typeof EXTERNAL_ACCOUNTS)[keyof typeof EXTERNAL_ACCOUNTS];
 
-export type EscrowOwner = 'gift' | 'red_packet' | 'crowdfund' | 'share_group' | 'cash_out' | 'activity' | 'sponsor';
+export type EscrowOwner = 'gift' | 'red_packet' | 'crowdfund' | 'share_group' | 'cash_out' | 'activity' | 'sponsor' | 'coupon_batch';
 
 export const walletCode = (userId: string | number) => `wallet:${userId}`;
 export const escrowCode = (owner: EscrowOwner, id: string | number) => `escrow:${owner}:${id}`;
@@ -52,4 +52,7 @@ export type TransferKind =
   | 'cashout_order'
   | 'cashout_recharge'
   | 'cashout_refund'
-  | 'recharge_overrun';
+  | 'recharge_overrun'
+  | 'coupon_fund'
+  | 'coupon_redeem'
+  | 'coupon_return';

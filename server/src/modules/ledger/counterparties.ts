@@ -57,6 +57,7 @@ const ESCROW_COUNTERPARTIES: Record<EscrowOwner, CounterpartyAccount> = {
   cash_out: 'cash_out',
   activity: 'activity',
   sponsor: 'sponsor',
+  coupon_batch: 'coupon_batch',
 };
 
 /**

@@ -45,6 +45,11 @@ const PERMISSIONS = {
   'cashout.orders.read': { operators: ['admin', 'finance', 'support'], members: [] },
   'cashout.incidents.read': { operators: ['admin', 'finance', 'support'], members: [] },
   'cashout.reconciliation.read': { operators: ['admin', 'finance'], members: [] },
+  // Coupons spend the budget as activities do, so staff issue them too; codes are bearer value,
+  // so operators may see a sponsor's batches but never take its codes.
+  'coupon.manage': { operators: [], members: ['owner', 'staff'] },
+  'coupon.read': { operators: ['admin', 'finance', 'support'], members: ['owner', 'staff'] },
+  'coupon.redeem': { operators: [], members: [], anyUser: true, viaBot: true },
 } as const satisfies Record<string, Rule>;
 
 export type Permission = keyof typeof PERMISSIONS;
