@@ -15,6 +15,8 @@ import { RedPacketRecords1765000000000 } from './migrations/1765000000000-RedPac
 import { GiftCounters1765100000000 } from './migrations/1765100000000-GiftCounters';
 import { RedPacketRain1765200000000 } from './migrations/1765200000000-RedPacketRain';
 import { ActivityMessages1765300000000 } from './migrations/1765300000000-ActivityMessages';
+import { CashOut1765500000000 } from './migrations/1765500000000-CashOut';
+import { Coupons1765600000000 } from './migrations/1765600000000-Coupons';
 import { KeepingTheApp1765700000000 } from './migrations/1765700000000-KeepingTheApp';
 
 export const MIGRATIONS = [
@@ -34,6 +36,8 @@ export const MIGRATIONS = [
   GiftCounters1765100000000,
   RedPacketRain1765200000000,
   ActivityMessages1765300000000,
+  CashOut1765500000000,
+  Coupons1765600000000,
   KeepingTheApp1765700000000,
 ];
 

@@ -1,4 +1,5 @@
 import { Button, Text, View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
 import { formatMb, SPONSOR_NAME_MAX_CHARS, type Sponsor, type Topup } from '@liuliang/shared';
 import { useState } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -63,6 +64,11 @@ export default function OpsPage() {
   return (
     <Page title='运营'>
       <ErrorMessage message={error} />
+      <View className='card'>
+        <View className='action' data-testid='go-ops-cashout' onClick={() => Taro.navigateTo({ url: PAGES.opsCashout })}>
+          <Text>充值供应商与订单</Text>
+        </View>
+      </View>
       <View className='card'>
         <Text className='card-title'>新建赞助商</Text>
         <TextField label='名称' testId='sponsor-name-input' value={name} onChange={setName} />

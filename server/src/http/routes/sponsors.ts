@@ -39,7 +39,7 @@ import { activityReport, activityRewardsCsv } from '../../modules/sponsors/repor
 const OpaqueId = z.string().regex(OPAQUE_ID_PATTERN).catch('-');
 const PhoneParam = PhoneSchema.catch('00000000000');
 
-function actorOf(ctx: Context): Actor {
+export function actorOf(ctx: Context): Actor {
   return { user: callerUser(ctx), viaBot: (ctx.state.caller as Caller & { viaBot?: boolean }).viaBot === true };
 }
 

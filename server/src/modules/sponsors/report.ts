@@ -2,6 +2,7 @@ import type { ActivityReport } from '@liuliang/shared';
 import { toInt } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { notFound } from '../../platform/errors';
+import { csvLine } from '../../platform/csv';
 import { describeUsers } from '../auth';
 import { countActivityMessages } from '../outbox';
 import { requireAccess, type Actor } from './access';
@@ -50,13 +51,6 @@ export async function activityReport(deps: Deps, actor: Actor, sponsorId: string
   };
 }
 
-const csvCell = (value: string | number | null) => {
-  const text = value === null ? '' : String(value);
-  // A cell a spreadsheet would run as a formula is quoted with a leading apostrophe.
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
-  return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
-
 /** The activity's rewards as CSV, oldest first; phones masked (a sponsor sees who, not their number). */
 export async function activityRewardsCsv(deps: Deps, actor: Actor, sponsorId: string, activityId: string): Promise<string> {
   const sql = deps.dataSource.manager;
@@ -68,12 +62,10 @@ export async function activityRewardsCsv(deps: Deps, actor: Actor, sponsorId: st
     [activityId, REPORT_CSV_MAX_ROWS],
   );
   const people = await describeUsers(sql, [...new Set(rows.map((r) => String(r.user_id)))]);
-  const lines = [['rewardId', 'at', 'nickname', 'phone', 'amountMb', 'reason', 'day', 'streak'].join(',')];
+  const lines = [csvLine(['rewardId', 'at', 'nickname', 'phone', 'amountMb', 'reason', 'day', 'streak'])];
   for (const r of rows) {
     const person = people.get(String(r.user_id));
-    lines.push(
-      [r.id, new Date(r.created_at).toISOString(), person?.nickname ?? '', person?.maskedPhone ?? '', toInt(r.amount_mb), r.reason, r.day, r.streak].map(csvCell).join(','),
-    );
+    lines.push(csvLine([r.id, new Date(r.created_at).toISOString(), person?.nickname ?? '', person?.maskedPhone ?? '', toInt(r.amount_mb), r.reason, r.day, r.streak]));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -4,10 +4,10 @@ import type { Deps } from '../../deps';
 import { DomainError, notFound } from '../../platform/errors';
 import { opaqueId } from '../../platform/ids';
 import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
-import { EXTERNAL_ACCOUNTS, escrowCode } from '../ledger';
+import { EXTERNAL_ACCOUNTS, escrowCode, type TransferKind } from '../ledger';
 import { requireAccess, type Actor } from './access';
 
-export { rolesOf, type Actor } from './access';
+export { rolesOf, requireAccess, type Actor } from './access';
 
 /** Bound on the sponsors one person belongs to that `GET /sponsors/mine` lists. */
 const MY_SPONSORS_MAX = 50;
@@ -241,4 +241,48 @@ export async function recordTopup(
     expiresAt,
   });
   return ref.id;
+}
+
+/** What spends a sponsor's budget: an activity's publish, a coupon batch's issue. */
+export interface BudgetSpend {
+  sponsorId: string;
+  toCode: string;
+  amountMb: number;
+  kind: TransferKind;
+  ref: { type: string; id: string };
+  memo: string;
+  /** Only budget that outlives this instant may fund it (the activity's end, the batch's validUntil). */
+  mustOutlive: Date;
+}
+
+/**
+ * Moves `amountMb` of the budget into an escrow in one transfer, or refuses 422
+ * INSUFFICIENT_BUDGET having moved nothing. The sponsor's row serialises what spends its
+ * budget, so the check holds until the transfer; the caller checked access.
+ */
+export async function fundFromBudget(sql: Tx, ledger: Deps['ledger'], spend: BudgetSpend): Promise<void> {
+  await sql.query('SELECT id FROM sponsors WHERE id = ? FOR UPDATE', [spend.sponsorId]);
+  const availableMb = await ledger.availableMb(sql, sponsorBudgetCode(spend.sponsorId), spend.mustOutlive);
+  if (availableMb < spend.amountMb) {
+    throw new DomainError('INSUFFICIENT_BUDGET', `The budget holds ${availableMb} MB that lasts long enough; this needs ${spend.amountMb} MB.`, {
+      availableMb,
+      neededMb: spend.amountMb,
+    });
+  }
+  await ledger.transfer(sql, {
+    fromCode: sponsorBudgetCode(spend.sponsorId),
+    toCode: spend.toCode,
+    amountMb: spend.amountMb,
+    kind: spend.kind,
+    ref: spend.ref,
+    memo: spend.memo,
+    mustOutlive: spend.mustOutlive,
+  });
+}
+
+/** Sponsors' names by id, for the features that name the sponsor behind what they give. */
+export async function sponsorNames(sql: Sql, sponsorIds: readonly string[]): Promise<Map<string, string>> {
+  if (sponsorIds.length === 0) return new Map();
+  const rows: Array<{ id: string; name: string }> = await sql.query(`SELECT id, name FROM sponsors WHERE id IN (${sponsorIds.map(() => '?').join(', ')})`, [...sponsorIds]);
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
