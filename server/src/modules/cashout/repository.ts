@@ -325,8 +325,10 @@ export async function replaceReconciliation(
   const BATCH = 500;
   for (let i = 0; i < items.length; i += BATCH) {
     const batch = items.slice(i, i + BATCH);
+    // IGNORE: two of the supplier's ids that the column's collation holds equal (beyond the case
+    // and trailing spaces compareDay folds) keep the first row rather than end the day's run.
     await tx.query(
-      `INSERT INTO reconciliation_items (day, supplier_id, attempt_id, kind, our_status, their_status, our_size_mb, their_size_mb) VALUES ${batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      `INSERT IGNORE INTO reconciliation_items (day, supplier_id, attempt_id, kind, our_status, their_status, our_size_mb, their_size_mb) VALUES ${batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
       batch.flatMap((it) => [day, supplierId, it.attempt_id, it.kind, it.our_status, it.their_status, it.our_size_mb, it.their_size_mb]),
     );
   }
