@@ -47,13 +47,15 @@ const SupplierEndpointSchema = z
   .string()
   .max(255)
   .refine((value) => /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(value), 'an http(s) URL without query or fragment');
+/** A list that names each thing once: the same carrier or province twice is a slip, not a wish. */
+const distinct = <T extends z.ZodType>(list: z.ZodArray<T>) => list.refine((items) => new Set(items).size === items.length, 'each value at most once');
 const SupplierFields = {
   name: safeText(SUPPLIER_NAME_MAX_CHARS).min(1),
   endpoint: SupplierEndpointSchema,
   secret: z.string().min(SUPPLIER_SECRET_MIN_CHARS).max(256),
-  carriers: z.array(CarrierSchema).min(1).max(3),
+  carriers: distinct(z.array(CarrierSchema).min(1).max(3)),
   /** The provinces served; empty serves every province. */
-  provinces: z.array(z.string().min(1).max(32)).max(SUPPLIER_PROVINCES_MAX),
+  provinces: distinct(z.array(safeText(32).min(1)).max(SUPPLIER_PROVINCES_MAX)),
   priority: z.number().int().min(0).max(1000),
   dailyCapMb: z.number().int().min(0).max(SUPPLIER_DAILY_CAP_MAX_MB),
   enabled: z.boolean(),
@@ -113,7 +115,14 @@ export const ReconciliationSchema = z.object({
   items: z.array(ReconciliationItemSchema),
 });
 export const ReconciliationQuerySchema = z.object({
-  date: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a date YYYY-MM-DD'),
+  date: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a date YYYY-MM-DD')
+    // A day the calendar has: 2026-02-31 is no day to reconcile.
+    .refine((day) => {
+      const at = new Date(`${day}T00:00:00Z`);
+      return !Number.isNaN(at.getTime()) && at.toISOString().startsWith(day);
+    }, 'a date the calendar has'),
   format: z.enum(['json', 'csv']).optional(),
 });
 
