@@ -170,4 +170,16 @@ describe('cash-out protocol: callbacks, caps, reconciliation', () => {
     expect(line.split(',')[2]).toMatch(/^"'=HYPERLINK/);
     expect(csv).not.toMatch(/(^|,)"?=/m);
   });
+  it('compares yesterday with a supplier that a run stopped before, though the others were compared', async () => {
+    const yesterday = shanghaiDayKey(new Date(Date.now() - 24 * 60 * 60 * 1000));
+    const db = stack.server.deps.dataSource;
+    await stack.server.services.reconciliation.reconcileYesterdayIfDue();
+    const runs = async () => (await db.query('SELECT supplier_id FROM reconciliation_runs WHERE day = ? ORDER BY supplier_id', [yesterday])).map((r: any) => r.supplier_id);
+    const all = await runs();
+    expect(all).toContain(firstId);
+    // What a run that died after the other suppliers leaves committed: each supplier's comparison commits on its own.
+    await db.query('DELETE FROM reconciliation_runs WHERE day = ? AND supplier_id = ?', [yesterday, firstId]);
+    await stack.server.services.reconciliation.reconcileYesterdayIfDue();
+    expect(await runs()).toEqual(all);
+  });
 });

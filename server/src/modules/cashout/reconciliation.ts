@@ -3,7 +3,7 @@ import { inTransaction, toInt } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { csvLine } from '../../platform/csv';
 import { requireAccess, type Actor } from '../sponsors/service';
-import { attemptsOfDay, hasReconciled, listSuppliers, reconciliationOfDay, replaceReconciliation, type AttemptRow, type ReconciliationItemRow } from './repository';
+import { attemptsOfDay, listSuppliers, reconciledSupplierIds, reconciliationOfDay, replaceReconciliation, type AttemptRow, type ReconciliationItemRow } from './repository';
 import { openSupplierSecret } from './secrets';
 import { SupplierClient, type SupplierRecord } from './supplier-client';
 
@@ -62,11 +62,12 @@ export class ReconciliationService {
     private readonly client: SupplierClient = new SupplierClient(deps.config.SUPPLIER_TIMEOUT_MS),
   ) {}
 
-  /** Compares `day` with every supplier; returns how many mismatches it stored. */
-  async reconcile(day: string): Promise<number> {
+  /** Compares `day` with every supplier (but those in `skip`); returns how many mismatches it stored. */
+  async reconcile(day: string, skip: ReadonlySet<string> = new Set()): Promise<number> {
     const { dataSource, config, clock } = this.deps;
     let mismatches = 0;
     for (const supplier of await listSuppliers(dataSource.manager, day)) {
+      if (skip.has(supplier.id)) continue;
       const records = await this.client.records({ endpoint: supplier.endpoint, secret: openSupplierSecret(config, supplier.secret_sealed) }, day);
       const attempts = await attemptsOfDay(dataSource.manager, supplier.id, day);
       const items = records === null ? [] : compareDay(attempts, records);
@@ -83,11 +84,14 @@ export class ReconciliationService {
     return mismatches;
   }
 
-  /** The daily job: yesterday (Asia/Shanghai), once it has not been compared yet. */
+  /**
+   * The daily job: yesterday (Asia/Shanghai), with each supplier not compared yet. Each
+   * supplier's comparison commits on its own, so a run that died halfway is finished by the
+   * next one rather than taken as done.
+   */
   async reconcileYesterdayIfDue(): Promise<number> {
     const day = shanghaiDayKey(new Date(this.deps.clock.now().getTime() - DAY_MS));
-    if (await hasReconciled(this.deps.dataSource.manager, day)) return 0;
-    return this.reconcile(day);
+    return this.reconcile(day, await reconciledSupplierIds(this.deps.dataSource.manager, day));
   }
 
   async view(actor: Actor, day: string): Promise<Reconciliation> {

@@ -1,5 +1,5 @@
 import type { CashoutOrderStatus, ReconciliationKind } from '@liuliang/shared';
-import { toInt, type InsertResult, type Sql, type Tx } from '../../db/sql';
+import { type InsertResult, type Sql, type Tx } from '../../db/sql';
 
 /** The cash-out tables as the database returns them; only this module runs SQL on them. */
 
@@ -343,7 +343,8 @@ export async function reconciliationOfDay(
   return { runs, items };
 }
 
-export async function hasReconciled(sql: Sql, day: string): Promise<boolean> {
-  const [row] = await sql.query('SELECT COUNT(*) AS n FROM reconciliation_runs WHERE day = ?', [day]);
-  return toInt(row.n) > 0;
+/** The suppliers whose comparison of `day` is stored. */
+export async function reconciledSupplierIds(sql: Sql, day: string): Promise<Set<string>> {
+  const rows: Array<{ supplier_id: string }> = await sql.query('SELECT supplier_id FROM reconciliation_runs WHERE day = ?', [day]);
+  return new Set(rows.map((r) => r.supplier_id));
 }
