@@ -27,6 +27,7 @@ export function maintenanceIntervals(config: Config): Record<string, number> {
     'purge-idempotency-records': every * 10,
     'settle-crowdfunds': Math.max(1000, Math.floor(every / 3)),
     'end-finished-activities': every,
+    'sweep-expired-budgets': every * 2,
   };
 }
 
@@ -48,6 +49,7 @@ export interface MaintainedServices {
   jobHealth: Pick<JobHealth, 'track'>;
   crowdfunds: { settleClosedCrowdfunds(): Promise<number> };
   activities: { endFinishedActivities(): Promise<number> };
+  sponsors: { sweepExpiredBudgets(): Promise<number> };
   purgeIdempotencyRecords(): Promise<number>;
 }
 
@@ -62,6 +64,7 @@ export function maintenanceTasks(deps: Deps, services: MaintainedServices, provi
     'purge-idempotency-records': () => services.purgeIdempotencyRecords(),
     'settle-crowdfunds': () => services.crowdfunds.settleClosedCrowdfunds(),
     'end-finished-activities': () => services.activities.endFinishedActivities(),
+    'sweep-expired-budgets': () => services.sponsors.sweepExpiredBudgets(),
   };
   const intervals = maintenanceIntervals(deps.config);
   return Object.fromEntries(

@@ -30,7 +30,11 @@ async function sendToProvider(deps: Deps, provider: MessageProvider, message: Cl
   try {
     const text = revealText(message.text, message.sealed, deps.config.CODE_HASH_KEY);
     if (message.channel === 'sms') await provider.sendSms(message.recipient, text);
-    else await provider.sendEmail(message.recipient, message.template, text);
+    else {
+      // An e-mail's first line is its subject; the rest its body.
+      const [subject, ...body] = text.split('\n');
+      await provider.sendEmail(message.recipient, subject, body.join('\n'));
+    }
     return { status: 'sent' };
   } catch (error) {
     // Only the provider's own error type can say "sending again cannot help"; anything else

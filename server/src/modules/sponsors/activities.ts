@@ -12,7 +12,7 @@ import { requireAccess, type Actor } from './access';
 import { activityTexts } from './messages';
 import { activityEscrowCode, activityView, fundActivity, insertActivity, lockActivity, rewardOf, SELECT_ACTIVITY, targetingOf, type ActivityRow } from './activity-rows';
 import { drawRewardMb, isEligible, nextStreak, shiftDay } from './rules';
-import { sponsorBudgetCode } from './service';
+import { moveBudget, sponsorBudgetCode } from './budget';
 
 /** Bound on the activities one list answers, and on the activities one end-sweep settles. */
 const ACTIVITY_LIST_MAX = 100;
@@ -292,16 +292,18 @@ export class ActivityService {
     const restMb = row.status === 'draft' ? 0 : toInt(row.budget_mb) - toInt(row.paid_mb);
     await sql.query(`UPDATE activities SET status = 'ended', ended_at = ?, returned_mb = ? WHERE id = ?`, [now, restMb, activityId]);
     if (restMb > 0) {
-      await this.deps.ledger.transfer(sql, {
-        fromCode: activityEscrowCode(activityId),
-        toCode: sponsorBudgetCode(row.sponsor_id),
-        amountMb: restMb,
-        kind: 'activity_return',
-        ref: { type: 'activity', id: activityId },
-        memo: row.title,
-        // The rest goes back as it is; lots that expired meanwhile expire in the budget.
-        spendExpired: true,
-      });
+      await moveBudget(sql, this.deps, row.sponsor_id, () =>
+        this.deps.ledger.transfer(sql, {
+          fromCode: activityEscrowCode(activityId),
+          toCode: sponsorBudgetCode(row.sponsor_id),
+          amountMb: restMb,
+          kind: 'activity_return',
+          ref: { type: 'activity', id: activityId },
+          memo: row.title,
+          // The rest goes back as it is; lots that expired meanwhile expire in the budget (the sweep takes them).
+          spendExpired: true,
+        }),
+      );
     }
     return true;
   }

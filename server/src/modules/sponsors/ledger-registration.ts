@@ -3,7 +3,8 @@ import type { LedgerFeature } from '../ledger/registry';
 /**
  * What the ledger's audit checks of sponsors and activities: an activity's escrow holds its
  * budget less what it paid until it ends, and nothing after; a sponsor's budget holds its
- * top-ups less what it funded activities with, plus what came back from ended ones.
+ * top-ups less what it funded activities with, plus what came back from ended ones, less what
+ * the sweep took when its lots expired.
  */
 export const SPONSORS_LEDGER_FEATURE: LedgerFeature = {
   feature: 'sponsors',
@@ -19,11 +20,12 @@ export const SPONSORS_LEDGER_FEATURE: LedgerFeature = {
       expectedSql: `SELECT id AS object_id, budget_mb - paid_mb AS expected_mb FROM activities WHERE status IN ('published', 'paused')`,
     },
     {
-      name: 'sponsor budget holds top-ups less funded activities plus returns',
+      name: 'sponsor budget holds top-ups less funded activities plus returns less expiries',
       escrowOwner: 'sponsor',
       expectedSql: `SELECT s.id AS object_id,
                            COALESCE((SELECT SUM(t.amount_mb) FROM sponsor_topups t WHERE t.sponsor_id = s.id), 0)
-                         - COALESCE((SELECT SUM(a.budget_mb - a.returned_mb) FROM activities a WHERE a.sponsor_id = s.id AND a.published_at IS NOT NULL), 0) AS expected_mb
+                         - COALESCE((SELECT SUM(a.budget_mb - a.returned_mb) FROM activities a WHERE a.sponsor_id = s.id AND a.published_at IS NOT NULL), 0)
+                         - COALESCE((SELECT SUM(e.amount_mb) FROM sponsor_budget_expiries e WHERE e.sponsor_id = s.id), 0) AS expected_mb
                       FROM sponsors s`,
     },
   ],

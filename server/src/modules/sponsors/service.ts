@@ -4,15 +4,18 @@ import type { Deps } from '../../deps';
 import { DomainError, notFound } from '../../platform/errors';
 import { opaqueId } from '../../platform/ids';
 import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
-import { EXTERNAL_ACCOUNTS, escrowCode } from '../ledger';
+import { EXTERNAL_ACCOUNTS } from '../ledger';
 import { requireAccess, type Actor } from './access';
+import { judgeFundLevels, moveBudget, sponsorBudgetCode } from './budget';
+import type { FundLevel } from './fund-levels';
 
 export { rolesOf, type Actor } from './access';
+export { sponsorBudgetCode } from './budget';
 
 /** Bound on the sponsors one person belongs to that `GET /sponsors/mine` lists. */
 const MY_SPONSORS_MAX = 50;
-
-export const sponsorBudgetCode = (sponsorId: string) => escrowCode('sponsor', sponsorId);
+/** Bound on the budgets one run of the expiry sweep settles; the job runs again soon after. */
+const BUDGET_SWEEP_BATCH = 100;
 
 interface SponsorRow {
   id: string;
@@ -99,6 +102,13 @@ export class SponsorService {
       if (warnMb <= alertMb && !(warnMb === 0 && alertMb === 0)) throw new DomainError('VALIDATION_FAILED', 'warnMb must be above alertMb.');
       const contacts = request.contacts ?? JSON.parse(row.contacts_json);
       await sql.query('UPDATE sponsors SET warn_mb = ?, alert_mb = ?, contacts_json = ? WHERE id = ?', [warnMb, alertMb, JSON.stringify(contacts), sponsorId]);
+      // A level moved is a new level: judged at once against today's budget, so a level set at or
+      // above what the budget holds warns now. A level left as it was keeps its state, so that
+      // editing the contacts does not warn anyone again.
+      const moved: FundLevel[] = [];
+      if (warnMb !== toInt(row.warn_mb)) moved.push('warn');
+      if (alertMb !== toInt(row.alert_mb)) moved.push('alert');
+      await judgeFundLevels(sql, this.deps, sponsorId, moved);
     });
     return this.view(dataSource.manager, sponsorId);
   }
@@ -150,6 +160,30 @@ export class SponsorService {
     const mine: MySponsor[] = [];
     for (const row of rows) mine.push({ ...(await this.view(sql, row.sponsor_id)), role: row.role });
     return mine;
+  }
+
+  /**
+   * The job: moves the expired lots of sponsors' budgets to `expired` (SPEC §2), each budget in
+   * a transaction of its own that records the expiry and judges the fund levels (an expiry can
+   * take the budget below one). Safe from several processes: the sponsor's row and the lots are
+   * locked, so a budget's expired data leaves once. Returns the MB moved.
+   */
+  async sweepExpiredBudgets(): Promise<number> {
+    const { dataSource, ledger, clock } = this.deps;
+    const prefix = sponsorBudgetCode('');
+    const holders = await ledger.holdersOfExpiredLots(dataSource.manager, prefix, BUDGET_SWEEP_BATCH);
+    let movedMb = 0;
+    for (const code of holders) {
+      const sponsorId = code.slice(prefix.length);
+      movedMb += await inTransaction(dataSource, (sql) =>
+        moveBudget(sql, this.deps, sponsorId, async () => {
+          const amountMb = await ledger.sweepExpiredAccount(sql, code, { type: 'sponsor', id: sponsorId });
+          if (amountMb > 0) await sql.query('INSERT INTO sponsor_budget_expiries (sponsor_id, amount_mb, created_at) VALUES (?, ?, ?)', [sponsorId, amountMb, clock.now()]);
+          return amountMb;
+        }),
+      );
+    }
+    return movedMb;
   }
 
   private async keepAnOwner(sql: Sql, sponsorId: string): Promise<void> {
@@ -231,14 +265,16 @@ export async function recordTopup(
   ]);
   const ref = { type: 'sponsor_topup', id: String(inserted.insertId) };
   await outcome.record(sql, ref);
-  await deps.ledger.transfer(sql, {
-    fromCode: EXTERNAL_ACCOUNTS.sponsorPurchases,
-    toCode: sponsorBudgetCode(sponsorId),
-    amountMb,
-    kind: 'sponsor_topup',
-    ref,
-    memo: reference,
-    expiresAt,
-  });
+  await moveBudget(sql, deps, sponsorId, () =>
+    deps.ledger.transfer(sql, {
+      fromCode: EXTERNAL_ACCOUNTS.sponsorPurchases,
+      toCode: sponsorBudgetCode(sponsorId),
+      amountMb,
+      kind: 'sponsor_topup',
+      ref,
+      memo: reference,
+      expiresAt,
+    }),
+  );
   return ref.id;
 }
