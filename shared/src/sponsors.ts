@@ -60,6 +60,19 @@ export const SponsorSchema = z.object({
   createdAt: z.string(),
 });
 export const MySponsorSchema = SponsorSchema.extend({ role: SponsorRoleSchema });
+/**
+ * `GET /ops/sponsors`: one line per sponsor for operators. `fundLevel` says where the available
+ * budget stands against the sponsor's levels: `warn` at or below warnMb, `alert` at or below alertMb.
+ */
+export const OpsSponsorSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  budgetMb: z.number().int(),
+  warnMb: z.number().int(),
+  alertMb: z.number().int(),
+  fundLevel: z.enum(['ok', 'warn', 'alert']),
+  createdAt: z.string(),
+});
 export const MySponsorsSchema = z.object({ items: z.array(MySponsorSchema) });
 export const SponsorUpdateRequestSchema = z
   .strictObject({
@@ -175,6 +188,7 @@ export type Roles = z.infer<typeof RolesSchema>;
 export type Me = z.infer<typeof MeSchema>;
 export type Sponsor = z.infer<typeof SponsorSchema>;
 export type MySponsor = z.infer<typeof MySponsorSchema>;
+export type OpsSponsor = z.infer<typeof OpsSponsorSchema>;
 export type SponsorUpdateRequest = z.infer<typeof SponsorUpdateRequestSchema>;
 export type Topup = z.infer<typeof TopupSchema>;
 export type ActivityCreateRequest = z.infer<typeof ActivityCreateRequestSchema>;

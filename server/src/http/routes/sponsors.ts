@@ -10,6 +10,8 @@ import {
   InviteCodeSchema,
   ShareSchema,
   MySponsorsSchema,
+  OpsSponsorSchema,
+  PageQuerySchema,
   OperatorGrantRequestSchema,
   OperatorGrantSchema,
   PhoneSchema,
@@ -84,6 +86,18 @@ export function addOpsRoutes(api: Api, sponsors: SponsorService): void {
     },
     async (ctx, { body, params, outcome }) => sponsors.topup(actorOf(ctx), OpaqueId.parse(params.sid), body.amountMb, body.reference, outcome),
   );
+  api.add(
+    {
+      method: 'get',
+      path: '/ops/sponsors',
+      tag: 'ops',
+      summary: 'Every sponsor, newest first, with its available budget, warning levels and where the budget stands (operators)',
+      access: 'user',
+      query: PageQuerySchema,
+      response: pageOf(OpsSponsorSchema),
+    },
+    async (ctx, { query }) => sponsors.list(actorOf(ctx), query),
+  );
 }
 
 /** A sponsor's own endpoints: the sponsor, its members, its activities and their reports. */
@@ -152,8 +166,16 @@ export function addSponsorRoutes(api: Api, deps: Deps, sponsors: SponsorService,
     async (ctx, { body, params }) => activities.create(actorOf(ctx), ids(params).sid, body),
   );
   api.add(
-    { method: 'get', path: '/sponsors/:sid/activities', tag: 'sponsors', summary: "The sponsor's activities, newest first", access: 'user', response: pageOf(ActivitySchema) },
-    async (ctx, { params }) => ({ items: await activities.listForSponsor(actorOf(ctx), ids(params).sid), nextCursor: null }),
+    {
+      method: 'get',
+      path: '/sponsors/:sid/activities',
+      tag: 'sponsors',
+      summary: "The sponsor's activities, newest first, a page at a time",
+      access: 'user',
+      query: PageQuerySchema,
+      response: pageOf(ActivitySchema),
+    },
+    async (ctx, { params, query }) => activities.listForSponsor(actorOf(ctx), ids(params).sid, query),
   );
   api.add(
     { method: 'get', path: '/sponsors/:sid/activities/:aid', tag: 'sponsors', summary: 'One of the sponsor’s activities', access: 'user', response: ActivitySchema },

@@ -84,6 +84,7 @@ describe('access to sponsors, activities and operators, by role', () => {
       row({ ...OPERATORS_ONLY, support: 403, owner: 403, staff: 403, otherOwner: 404, user: 404, botUser: 403 }, 403),
       (role) => call(role, 'POST', `/ops/sponsors/${sid}/topups`, { amountMb: 10, reference: `ref-${serial++}` }, true),
     ],
+    ['GET /ops/sponsors', row({ admin: 'ok', finance: 'ok', support: 'ok' }, 403), (role) => call(role, 'GET', '/ops/sponsors')],
     ['GET /sponsors/mine', row({ botUser: 403 }, 'ok'), (role) => call(role, 'GET', '/sponsors/mine')],
     ['GET /sponsors/:sid', row(MEMBERS_READ, 403), (role) => call(role, 'GET', `/sponsors/${sid}`)],
     ['PATCH /sponsors/:sid', row(OWNER_ONLY, 403), (role) => call(role, 'PATCH', `/sponsors/${sid}`, { warnMb: 2000, alertMb: 1000 })],

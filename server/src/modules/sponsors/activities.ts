@@ -1,4 +1,4 @@
-import { shanghaiDate, unknownTemplateVariable, type Activity, type ActivityCreateRequest, type CheckinResult, type User } from '@liuliang/shared';
+import { shanghaiDate, unknownTemplateVariable, type Activity, type ActivityCreateRequest, type CheckinResult, type Page, type User } from '@liuliang/shared';
 import { inTransaction, isDuplicateKey, toInt, type Sql, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { DomainError, invalidInput, limitExceeded, notFound } from '../../platform/errors';
@@ -13,6 +13,7 @@ import { activityTexts } from './messages';
 import { activityEscrowCode, activityView, fundActivity, insertActivity, lockActivity, rewardOf, SELECT_ACTIVITY, targetingOf, type ActivityRow } from './activity-rows';
 import { drawRewardMb, isEligible, nextStreak, shiftDay } from './rules';
 import { moveBudget, sponsorBudgetCode } from './budget';
+import { newestFirstPage, type PageRequest } from './pages';
 
 /** Bound on the activities one list answers, and on the activities one end-sweep settles. */
 const ACTIVITY_LIST_MAX = 100;
@@ -79,12 +80,17 @@ export class ActivityService {
     return activityView(await this.sponsorsActivity(sql, sponsorId, activityId), this.deps.clock.now());
   }
 
-  async listForSponsor(actor: Actor, sponsorId: string): Promise<Activity[]> {
+  /** The sponsor's activities, newest first, a page at a time. */
+  async listForSponsor(actor: Actor, sponsorId: string, page: PageRequest): Promise<Page<Activity>> {
     const sql = this.deps.dataSource.manager;
     await requireAccess(sql, actor, 'activity.report', { sponsorId });
-    const rows: ActivityRow[] = await sql.query(`${SELECT_ACTIVITY} WHERE a.sponsor_id = ? ORDER BY a.created_at DESC, a.id LIMIT ?`, [sponsorId, ACTIVITY_LIST_MAX]);
+    const { rows, nextCursor } = await newestFirstPage<ActivityRow & { created_at: Date }>(
+      sql,
+      { select: SELECT_ACTIVITY, alias: 'a', where: 'a.sponsor_id = ?', params: [sponsorId] },
+      page,
+    );
     const now = this.deps.clock.now();
-    return rows.map((r) => activityView(r, now));
+    return { items: rows.map((r) => activityView(r, now)), nextCursor };
   }
 
   /** Draft → published: the whole budget moves from the sponsor's budget into the activity's escrow. */

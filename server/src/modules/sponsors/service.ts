@@ -1,4 +1,4 @@
-import type { MySponsor, OperatorRole, Sponsor, SponsorRole, SponsorUpdateRequest, Topup } from '@liuliang/shared';
+import type { MySponsor, OperatorRole, OpsSponsor, Page, Sponsor, SponsorRole, SponsorUpdateRequest, Topup } from '@liuliang/shared';
 import { inTransaction, toInt, type Sql, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { DomainError, notFound } from '../../platform/errors';
@@ -8,6 +8,7 @@ import { EXTERNAL_ACCOUNTS } from '../ledger';
 import { requireAccess, type Actor } from './access';
 import { judgeFundLevels, moveBudget, sponsorBudgetCode } from './budget';
 import type { FundLevel } from './fund-levels';
+import { newestFirstPage, type PageRequest } from './pages';
 
 export { rolesOf, type Actor } from './access';
 export { sponsorBudgetCode } from './budget';
@@ -184,6 +185,22 @@ export class SponsorService {
       );
     }
     return movedMb;
+  }
+
+  /** `GET /ops/sponsors`: every sponsor, newest first, with its budget and where it stands against its levels. */
+  async list(actor: Actor, page: PageRequest): Promise<Page<OpsSponsor>> {
+    const sql = this.deps.dataSource.manager;
+    await requireAccess(sql, actor, 'sponsor.list');
+    const { rows, nextCursor } = await newestFirstPage<SponsorRow>(sql, { select: 'SELECT s.* FROM sponsors s', alias: 's', where: 'TRUE', params: [] }, page);
+    const items: OpsSponsor[] = [];
+    for (const row of rows) {
+      const budgetMb = await this.deps.ledger.availableMb(sql, sponsorBudgetCode(row.id));
+      const warnMb = toInt(row.warn_mb);
+      const alertMb = toInt(row.alert_mb);
+      const fundLevel = alertMb > 0 && budgetMb <= alertMb ? 'alert' : warnMb > 0 && budgetMb <= warnMb ? 'warn' : 'ok';
+      items.push({ id: row.id, name: row.name, budgetMb, warnMb, alertMb, fundLevel, createdAt: new Date(row.created_at).toISOString() });
+    }
+    return { items, nextCursor };
   }
 
   private async keepAnOwner(sql: Sql, sponsorId: string): Promise<void> {
