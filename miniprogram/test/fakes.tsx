@@ -59,6 +59,8 @@ export function fakeApi(answers: Partial<{ [K in keyof ApiClient]: jest.Mock }> 
     'helpShare',
     'listMySponsors',
     'listSponsorActivities',
+    'updateSponsor',
+    'listSponsors',
     'createActivity',
     'changeActivity',
     'getActivityReport',

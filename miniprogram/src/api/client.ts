@@ -56,6 +56,9 @@ import {
   type RedPacketRecords,
   type RedPacketRole,
   ActivityReportSchema,
+  OpsSponsorSchema,
+  type OpsSponsor,
+  type SponsorUpdateRequest,
   ActivitySchema,
   CheckinResultSchema,
   HelpResultSchema,
@@ -195,6 +198,7 @@ export function createApiClient(options: ApiClientOptions) {
   const shareGroupPath = (groupId: string, rest = '') => `/share-groups/${encodeURIComponent(groupId)}${rest}`;
   const activityPage = pageOf(ActivitySchema) as unknown as AnswerSchema<Page<Activity>>;
   const mySponsors = MySponsorsSchema as unknown as AnswerSchema<{ items: MySponsor[] }>;
+  const opsSponsorPage = pageOf(OpsSponsorSchema) as unknown as AnswerSchema<Page<OpsSponsor>>;
 
   return {
     requestSmsCode: (phone: string) => call('POST', '/auth/sms-code', SmsCodeResponseSchema, { body: { phone } }),
@@ -256,7 +260,11 @@ export function createApiClient(options: ApiClientOptions) {
     helpShare: (code: string, idempotencyKey: string): Promise<HelpResult> =>
       call('POST', `/activities/shares/${encodeURIComponent(code)}/help`, HelpResultSchema, { idempotencyKey }),
     listMySponsors: (): Promise<{ items: MySponsor[] }> => call('GET', '/sponsors/mine', mySponsors),
-    listSponsorActivities: (sponsorId: string): Promise<Page<Activity>> => call('GET', `/sponsors/${encodeURIComponent(sponsorId)}/activities`, activityPage),
+    listSponsorActivities: (sponsorId: string, cursor: string | null = null): Promise<Page<Activity>> =>
+      call('GET', `/sponsors/${encodeURIComponent(sponsorId)}/activities${queryString({ cursor: cursor ?? undefined })}`, activityPage),
+    /** The owner's warning levels and contacts (PUT: weapp cannot send PATCH). */
+    updateSponsor: (sponsorId: string, request: SponsorUpdateRequest): Promise<Sponsor> => call('PUT', `/sponsors/${encodeURIComponent(sponsorId)}`, SponsorSchema, { body: request }),
+    listSponsors: (cursor: string | null = null): Promise<Page<OpsSponsor>> => call('GET', `/ops/sponsors${queryString({ cursor: cursor ?? undefined })}`, opsSponsorPage),
     createActivity: (sponsorId: string, request: ActivityCreateRequest): Promise<Activity> =>
       call('POST', `/sponsors/${encodeURIComponent(sponsorId)}/activities`, ActivitySchema, { body: request }),
     /** `step`: publish and end move data (an Idempotency-Key); pause and resume do not. */

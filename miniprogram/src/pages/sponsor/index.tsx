@@ -12,6 +12,7 @@ import { PAGES, sponsorReportPath } from '../../navigation';
 import { failureMessage, useSignedIn } from '../../session/guard';
 import { useServices } from '../../services';
 import { checkActivityForm, DEFAULT_TEMPLATE, type ActivityFormFields } from './activityForm';
+import { FundWarnings } from './FundWarnings';
 
 const STATUS_NAMES: Record<ActivityStatus, string> = { draft: '草稿', published: '已发布，未开始', running: '进行中', paused: '已暂停', ended: '已结束' };
 type Step = 'publish' | 'pause' | 'resume' | 'end';
@@ -164,6 +165,7 @@ export default function SponsorPage() {
   const [sponsors, setSponsors] = useState<MySponsor[] | null>(null);
   const [chosen, setChosen] = useState(0);
   const [activities, setActivities] = useState<Activity[]>([]);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const sponsor = sponsors?.[chosen] ?? null;
 
@@ -172,7 +174,20 @@ export default function SponsorPage() {
       const mine = (await api.listMySponsors()).items;
       setSponsors(mine);
       const current = mine[index];
-      setActivities(current ? (await api.listSponsorActivities(current.id)).items : []);
+      const page = current ? await api.listSponsorActivities(current.id) : { items: [], nextCursor: null };
+      setActivities(page.items);
+      setNextCursor(page.nextCursor);
+    } catch (failure) {
+      setError(failureMessage(failure, PAGES.sponsor));
+    }
+  }
+
+  async function loadMore() {
+    if (!sponsor || nextCursor === null) return;
+    try {
+      const page = await api.listSponsorActivities(sponsor.id, nextCursor);
+      setActivities((shown) => [...shown, ...page.items]);
+      setNextCursor(page.nextCursor);
     } catch (failure) {
       setError(failureMessage(failure, PAGES.sponsor));
     }
@@ -233,9 +248,15 @@ export default function SponsorPage() {
               }}
             />
           ))}
+          {nextCursor !== null && (
+            <Button size='mini' data-testid='more-activities-button' onClick={() => void loadMore()}>
+              更多活动
+            </Button>
+          )}
         </View>
       )}
       {sponsor && <CreateActivity sponsorId={sponsor.id} onCreated={() => void load()} />}
+      {sponsor && <FundWarnings key={sponsor.id} sponsor={sponsor} onSaved={() => void load()} />}
     </Page>
   );
 }

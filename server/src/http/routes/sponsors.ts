@@ -117,18 +117,21 @@ export function addSponsorRoutes(api: Api, deps: Deps, sponsors: SponsorService,
     { method: 'get', path: '/sponsors/:sid', tag: 'sponsors', summary: 'A sponsor, for its members and operators', access: 'user', response: SponsorSchema },
     async (ctx, { params }) => sponsors.get(actorOf(ctx), ids(params).sid),
   );
-  api.add(
-    {
-      method: 'patch',
-      path: '/sponsors/:sid',
-      tag: 'sponsors',
-      summary: 'Warning thresholds and contacts (owner only)',
-      access: 'user',
-      body: SponsorUpdateRequestSchema,
-      response: SponsorSchema,
-    },
-    async (ctx, { body, params }) => sponsors.update(actorOf(ctx), ids(params).sid, body),
-  );
+  // PUT as well as PATCH: the mini-program's wx.request cannot send PATCH.
+  for (const method of ['patch', 'put'] as const) {
+    api.add(
+      {
+        method,
+        path: '/sponsors/:sid',
+        tag: 'sponsors',
+        summary: 'Warning levels (warnMb > alertMb, 0 = off) and their contacts (owner only); a level moved is judged against the budget at once',
+        access: 'user',
+        body: SponsorUpdateRequestSchema,
+        response: SponsorSchema,
+      },
+      async (ctx, { body, params }) => sponsors.update(actorOf(ctx), ids(params).sid, body),
+    );
+  }
   api.add(
     {
       method: 'post',

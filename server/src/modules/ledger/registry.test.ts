@@ -18,7 +18,7 @@ describe('registering features with the ledger', () => {
       'crowdfund escrow holds the pledges not yet refunded while failed or cancelled',
       'activity escrow empty once ended',
       'activity escrow holds its budget less what it paid',
-      'sponsor budget holds top-ups less funded activities plus returns',
+      'sponsor budget holds top-ups less funded activities plus returns less expiries',
       'red packet grabs sum to what left the packet',
       'share group members draw within their monthly quota',
       'crowdfund pledges sum to what was raised',
