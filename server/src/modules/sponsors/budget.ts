@@ -8,7 +8,7 @@ import { fundWarningTexts } from './messages';
 export const sponsorBudgetCode = (sponsorId: string) => escrowCode('sponsor', sponsorId);
 
 /** The outbox template of a sponsor's warnings at one level: one per level, so they are counted apart. */
-export const fundWarningTemplate = (level: FundLevel, sponsorId: string) => `fund_${level}:${sponsorId}`;
+const fundWarningTemplate = (level: FundLevel, sponsorId: string) => `fund_${level}:${sponsorId}`;
 
 interface LevelRow {
   name: string;

@@ -5,7 +5,7 @@
  * A level of 0 is off (a sponsor that set no levels is never warned).
  */
 
-export const FUND_LEVELS = ['warn', 'alert'] as const;
+const FUND_LEVELS = ['warn', 'alert'] as const;
 export type FundLevel = (typeof FUND_LEVELS)[number];
 
 export interface FundLevelState {

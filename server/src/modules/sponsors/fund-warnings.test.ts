@@ -1,6 +1,6 @@
 import { createMessageProvider } from '../../carrier/sms-provider';
 import { manualClock } from '../../platform/clock';
-import { signIn } from '../../test-support/http-client';
+import { signIn, type Answer } from '../../test-support/http-client';
 import { startTestStack, type TestStack } from '../../test-support/stack';
 import { activityRequest, grantOperator, publishedActivity, sponsorWithBudget } from '../../test-support/sponsors';
 import { LEDGER_REGISTRY } from '../../ledger-registrations';
@@ -147,7 +147,7 @@ describe('fund early warning on a sponsor budget', () => {
         await db().query('SELECT COUNT(*) AS n FROM outbox WHERE template LIKE ?', [`fund_%:${sid}`]),
       ]);
     const asOwner = (body: unknown) => () => patch(sid, body, ownerToken);
-    const cases: Array<[string, () => Promise<{ status: number; body: any }>, number, string]> = [
+    const cases: Array<[string, () => Promise<Answer>, number, string]> = [
       ['warnMb equal to alertMb', asOwner({ warnMb: 300, alertMb: 300 }), 400, 'VALIDATION_FAILED'],
       ['warnMb below alertMb', asOwner({ warnMb: 100, alertMb: 300 }), 400, 'VALIDATION_FAILED'],
       ['alertMb alone at the stored warnMb', asOwner({ alertMb: 500 }), 400, 'VALIDATION_FAILED'],

@@ -2,8 +2,8 @@ import type { Sql } from '../../db/sql';
 import { invalidInput } from '../../platform/errors';
 
 /** Bound on one page of a sponsors' list (SPEC §4 list shape: `?limit=&cursor=`). */
-export const PAGE_MAX = 100;
-export const PAGE_DEFAULT = 20;
+const PAGE_MAX = 100;
+const PAGE_DEFAULT = 20;
 
 /**
  * The lists of sponsors and activities, newest first: ordered by (created_at DESC, id), and paged
