@@ -169,6 +169,18 @@ export const ShareSchema = z.object({ code: z.string(), link: z.string() });
 export const HelpResultSchema = z.object({ helpers: z.number().int(), helpersNeeded: z.number().int() });
 
 export const ActivityReportQuerySchema = z.strictObject({ format: z.enum(['json', 'csv']).optional() });
+/** One reward of an activity, as its report lists them (`GET …/:aid/rewards`, newest first; the CSV has the same columns). */
+export const ActivityRewardLineSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  nickname: z.string(),
+  /** Masked: a sponsor sees who, not their number. */
+  phone: z.string(),
+  amountMb: z.number().int(),
+  reason: z.enum(['checkin', 'invite', 'share']),
+  day: z.string().nullable(),
+  streak: z.number().int().nullable(),
+});
 export const ActivityReportSchema = z.object({
   budgetMb: z.number().int(),
   spentMb: z.number().int(),
@@ -199,3 +211,4 @@ export type InviteCode = z.infer<typeof InviteCodeSchema>;
 export type Share = z.infer<typeof ShareSchema>;
 export type HelpResult = z.infer<typeof HelpResultSchema>;
 export type ActivityReport = z.infer<typeof ActivityReportSchema>;
+export type ActivityRewardLine = z.infer<typeof ActivityRewardLineSchema>;

@@ -4,6 +4,7 @@ import {
   ActivityCreateRequestSchema,
   ActivityReportQuerySchema,
   ActivityReportSchema,
+  ActivityRewardLineSchema,
   ActivitySchema,
   CheckinResultSchema,
   HelpResultSchema,
@@ -30,7 +31,7 @@ import type { Deps } from '../../deps';
 import type { Actor, SponsorService } from '../../modules/sponsors/service';
 import type { ActivityService } from '../../modules/sponsors/activities';
 import type { ParticipationService } from '../../modules/sponsors/participation';
-import { activityReport, activityRewardsCsv } from '../../modules/sponsors/report';
+import { activityReport, activityRewards, activityRewardsCsv } from '../../modules/sponsors/report';
 
 /** An id that cannot name a sponsor or an activity names none: 404 either way. */
 const OpaqueId = z.string().regex(OPAQUE_ID_PATTERN).catch('-');
@@ -238,6 +239,18 @@ export function addSponsorRoutes(api: Api, deps: Deps, sponsors: SponsorService,
       return csv;
     },
   );
+  api.add(
+    {
+      method: 'get',
+      path: '/sponsors/:sid/activities/:aid/rewards',
+      tag: 'sponsors',
+      summary: "The activity's rewards, newest first, a page at a time (the report's rows; the CSV has them all)",
+      access: 'user',
+      query: PageQuerySchema,
+      response: pageOf(ActivityRewardLineSchema),
+    },
+    async (ctx, { params, query }) => activityRewards(deps, actorOf(ctx), ids(params).sid, ids(params).aid, query),
+  );
 }
 
 /** A participant's endpoints: running activities and taking part in them. */
@@ -282,11 +295,12 @@ export function addActivityRoutes(api: Api, activities: ActivityService, partici
       method: 'get',
       path: '/activities',
       tag: 'activities',
-      summary: 'Activities running now that the caller is eligible for, with the caller’s progress',
+      summary: 'Activities running now that the caller is eligible for, with the caller’s progress, soonest to end first, a page at a time',
       access: 'user',
+      query: PageQuerySchema,
       response: pageOf(ActivitySchema),
     },
-    async (ctx) => ({ items: await activities.listForUser(actorOf(ctx)), nextCursor: null }),
+    async (ctx, { query }) => activities.listForUser(actorOf(ctx), query),
   );
   api.add(
     { method: 'get', path: '/activities/:id', tag: 'activities', summary: 'One activity with the caller’s progress', access: 'user', response: ActivitySchema },

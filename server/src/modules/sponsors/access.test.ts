@@ -106,6 +106,7 @@ describe('access to sponsors, activities and operators, by role', () => {
     ['POST …/:aid/end', row(MEMBERS_MANAGE, 403), async (role) => call(role, 'POST', `/sponsors/${sid}/activities/${await freshDraft()}/end`, undefined, true)],
     ['GET …/:aid/report', row(MEMBERS_READ, 403), (role) => call(role, 'GET', `/sponsors/${sid}/activities/${aid}/report`)],
     ['GET …/:aid/report?format=csv', row(MEMBERS_READ, 403), (role) => call(role, 'GET', `/sponsors/${sid}/activities/${aid}/report?format=csv`)],
+    ['GET …/:aid/rewards', row(MEMBERS_READ, 403), (role) => call(role, 'GET', `/sponsors/${sid}/activities/${aid}/rewards`)],
     ['GET /activities', row({}, 'ok'), (role) => call(role, 'GET', '/activities')],
     ['GET /activities/:id', row({}, 'ok'), (role) => call(role, 'GET', `/activities/${aid}`)],
     ['POST /activities/:id/checkin', row({}, 'ok'), (role) => call(role, 'POST', `/activities/${aid}/checkin`, undefined, true)],
@@ -131,6 +132,7 @@ describe('access to sponsors, activities and operators, by role', () => {
       `/sponsors/${sid}/activities/0123456789abcdefghjkmnpqrs`,
       '/activities/0123456789abcdefghjkmnpqrs',
       `/sponsors/${sid}/activities/${aid}x/report`,
+      `/sponsors/${sid}/activities/0123456789abcdefghjkmnpqrs/rewards`,
     ]) {
       expect((await call('admin', 'GET', path)).status).toBe(404);
     }

@@ -13,10 +13,9 @@ import { activityTexts } from './messages';
 import { activityEscrowCode, activityView, fundActivity, insertActivity, lockActivity, rewardOf, SELECT_ACTIVITY, targetingOf, type ActivityRow } from './activity-rows';
 import { drawRewardMb, isEligible, nextStreak, shiftDay } from './rules';
 import { moveBudget, sponsorBudgetCode } from './budget';
-import { newestFirstPage, type PageRequest } from './pages';
+import { keysetPage, type PageRequest } from './pages';
 
-/** Bound on the activities one list answers, and on the activities one end-sweep settles. */
-const ACTIVITY_LIST_MAX = 100;
+/** Bound on the activities one end-sweep settles. */
 const ACTIVITY_END_BATCH = 100;
 
 /** The outbox template of an activity's reward messages: its report counts them by it. */
@@ -84,7 +83,7 @@ export class ActivityService {
   async listForSponsor(actor: Actor, sponsorId: string, page: PageRequest): Promise<Page<Activity>> {
     const sql = this.deps.dataSource.manager;
     await requireAccess(sql, actor, 'activity.report', { sponsorId });
-    const { rows, nextCursor } = await newestFirstPage<ActivityRow & { created_at: Date }>(
+    const { rows, nextCursor } = await keysetPage<ActivityRow & { created_at: Date }>(
       sql,
       { select: SELECT_ACTIVITY, alias: 'a', where: 'a.sponsor_id = ?', params: [sponsorId] },
       page,
@@ -140,19 +139,27 @@ export class ActivityService {
   }
 
   /** The running activities the user is eligible for, each with the user's progress. */
-  async listForUser(actor: Actor): Promise<Activity[]> {
+  async listForUser(actor: Actor, page: PageRequest): Promise<Page<Activity>> {
     const sql = this.deps.dataSource.manager;
     await requireAccess(sql, actor, 'activity.participate');
     const now = this.deps.clock.now();
-    const rows: ActivityRow[] = await sql.query(`${SELECT_ACTIVITY} WHERE a.status = 'published' AND a.starts_at <= ? AND a.ends_at > ? ORDER BY a.ends_at, a.id LIMIT ?`, [
-      now,
-      now,
-      ACTIVITY_LIST_MAX,
-    ]);
+    // Soonest to end first. Targeting is judged per row, after the page is read: a page may show
+    // fewer than its limit, and its cursor still moves past the rows left out.
+    const { rows, nextCursor } = await keysetPage<ActivityRow & { created_at: Date }>(
+      sql,
+      {
+        select: SELECT_ACTIVITY,
+        alias: 'a',
+        where: `a.status = 'published' AND a.starts_at <= ? AND a.ends_at > ?`,
+        params: [now, now],
+        order: { column: 'ends_at', descending: false },
+      },
+      page,
+    );
     const eligible = rows.filter((r) => isEligible(targetingOf(r), actor.user, new Date(r.starts_at)));
-    const views: Activity[] = [];
-    for (const r of eligible) views.push({ ...activityView(r, now), progress: await this.progressOf(sql, r.id, actor.user.id, now) });
-    return views;
+    const items: Activity[] = [];
+    for (const r of eligible) items.push({ ...activityView(r, now), progress: await this.progressOf(sql, r.id, actor.user.id, now) });
+    return { items, nextCursor };
   }
 
   /** One activity as a participant sees it; a draft or one whose targeting leaves them out is not theirs to see. */

@@ -1,6 +1,6 @@
 import { signIn } from '../../test-support/http-client';
 import { startTestStack, type TestStack } from '../../test-support/stack';
-import { activityRequest, grantOperator, sponsorWithBudget } from '../../test-support/sponsors';
+import { activityRequest, grantOperator, publishedActivity, sponsorWithBudget } from '../../test-support/sponsors';
 
 /** The sponsors module's lists follow SPEC §4's list shape: `?limit=&cursor=` → `{items, nextCursor}`. */
 describe('the lists of sponsors and of a sponsor’s activities, a page at a time', () => {
@@ -64,6 +64,48 @@ describe('the lists of sponsors and of a sponsor’s activities, a page at a tim
     expect(new Set(ids).size).toBe(9);
   });
 
+  it('pages through the running activities a user is eligible for, soonest to end first, skipping those whose targeting leaves them out', async () => {
+    const sid = await sponsorWithBudget(stack.client, adminToken, '13930000300', 100_000);
+    const owner = await signIn(stack.client, '13930000300');
+    const user = await signIn(stack.client, '13930000301');
+    const at = new Date();
+    const made: Array<{ id: string; eligible: boolean }> = [];
+    for (let i = 0; i < 7; i++) {
+      // Every third is for another carrier than the user's: left out of the user's pages.
+      const me = (await stack.client.get('/api/v1/me', { token: user.token })).body;
+      const eligible = i % 3 !== 1;
+      const carriers = eligible ? [me.carrier] : [['cmcc', 'unicom', 'telecom'].find((c) => c !== me.carrier)];
+      const request = activityRequest(at, { endsAt: new Date(at.getTime() + (20 + i) * 86_400_000).toISOString(), targeting: { carriers } });
+      made.push({ id: await publishedActivity(stack.client, owner.token, sid, request), eligible });
+    }
+    const mine = (await walk('/activities', user.token, 2)).ids.filter((id) => made.some((m) => m.id === id));
+    expect(mine).toEqual(made.filter((m) => m.eligible).map((m) => m.id));
+  });
+
+  it('pages through an activity’s rewards, newest first, with phones masked', async () => {
+    const sid = await sponsorWithBudget(stack.client, adminToken, '13930000400', 10_000);
+    const owner = await signIn(stack.client, '13930000400');
+    const aid = await publishedActivity(stack.client, owner.token, sid, activityRequest(new Date(), { budgetMb: 1000 }));
+    const users = [];
+    for (let i = 0; i < 5; i++) users.push(await signIn(stack.client, `1393000041${i}`));
+    for (const u of users) expect((await stack.client.post(`/api/v1/activities/${aid}/checkin`, undefined, { token: u.token, idempotencyKey: true })).status).toBe(200);
+    const first = await stack.client.get(`/api/v1/sponsors/${sid}/activities/${aid}/rewards?limit=2`, { token: owner.token });
+    expect(first.body.items[0]).toEqual({
+      id: expect.any(String),
+      at: expect.any(String),
+      nickname: expect.any(String),
+      phone: '139****0414',
+      amountMb: 10,
+      reason: 'checkin',
+      day: expect.any(String),
+      streak: 1,
+    });
+    const { ids, sizes } = await walk(`/sponsors/${sid}/activities/${aid}/rewards`, owner.token, 2);
+    expect(sizes).toEqual([2, 2, 1]);
+    expect(new Set(ids).size).toBe(5);
+    expect(ids.map(Number)).toEqual(ids.map(Number).sort((a, b) => b - a));
+  });
+
   it.each([
     ['a limit of 0', '?limit=0'],
     ['a limit of 101', '?limit=101'],
@@ -73,8 +115,10 @@ describe('the lists of sponsors and of a sponsor’s activities, a page at a tim
   ])('refuses %s with 400', async (_name, query) => {
     const sponsors = await stack.client.get(`/api/v1/ops/sponsors${query}`, { token: adminToken });
     expect({ status: sponsors.status, code: sponsors.body.error?.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
-    const sid = (await stack.client.get('/api/v1/ops/sponsors?limit=1', { token: adminToken })).body.items[0].id;
-    const activities = await stack.client.get(`/api/v1/sponsors/${sid}/activities${query}`, { token: adminToken });
-    expect({ status: activities.status, code: activities.body.error?.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
+    const [activity] = await stack.server.deps.dataSource.query('SELECT id, sponsor_id FROM activities LIMIT 1');
+    for (const path of [`/sponsors/${activity.sponsor_id}/activities`, '/activities', `/sponsors/${activity.sponsor_id}/activities/${activity.id}/rewards`]) {
+      const answer = await stack.client.get(`/api/v1${path}${query}`, { token: adminToken });
+      expect({ path, status: answer.status, code: answer.body.error?.code }).toEqual({ path, status: 400, code: 'VALIDATION_FAILED' });
+    }
   });
 });

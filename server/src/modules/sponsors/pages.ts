@@ -3,12 +3,11 @@ import { invalidInput } from '../../platform/errors';
 
 /** Bound on one page of a sponsors' list (SPEC §4 list shape: `?limit=&cursor=`). */
 const PAGE_MAX = 100;
-const PAGE_DEFAULT = 20;
 
 /**
- * The lists of sponsors and activities, newest first: ordered by (created_at DESC, id), and paged
- * by the position of the last row given out, so rows created meanwhile neither repeat nor skip
- * one. The cursor is opaque to clients (base64url of the position).
+ * The lists of the sponsors module, paged by the position of the last row given out (keyset), so
+ * rows written meanwhile neither repeat nor skip one: ordered by one instant column, then the id.
+ * The cursor is opaque to clients (base64url of the position).
  */
 interface Position {
   atMs: number;
@@ -28,24 +27,31 @@ export interface PageRequest {
   cursor?: string;
 }
 
+type Order = { column: 'created_at' | 'ends_at'; descending: boolean };
+
 /**
- * One page of `select` (whose table is aliased `alias`, with `created_at` and `id`), filtered by
- * `where`; the caller maps the rows it gets back.
+ * One page of `select` (whose table is aliased `alias`, with the order's column and `id`),
+ * filtered by `where`; the caller maps (or filters) the rows it gets back. Newest first unless
+ * the order says otherwise.
  */
-export async function newestFirstPage<R extends { created_at: Date; id: string }>(
+export async function keysetPage<R extends { id: string; created_at: Date; ends_at?: Date }>(
   sql: Sql,
-  query: { select: string; alias: string; where: string; params: readonly unknown[] },
+  query: { select: string; alias: string; where: string; params: readonly unknown[]; order?: Order },
   page: PageRequest,
 ): Promise<{ rows: R[]; nextCursor: string | null }> {
-  const limit = page.limit ?? PAGE_DEFAULT;
+  // Without a limit, a page is as long as the whole list was before it had cursors: a client that
+  // does not page (the bot's /checkin) sees what it saw then.
+  const limit = page.limit ?? PAGE_MAX;
   if (!(Number.isSafeInteger(limit) && limit >= 1 && limit <= PAGE_MAX)) throw new RangeError(`a page holds 1..${PAGE_MAX} rows, got ${limit}`);
-  const { select, alias: a, where, params } = query;
+  const { select, alias: a, where, params, order = { column: 'created_at', descending: true } } = query;
+  const column = `${a}.${order.column}`;
   const after = page.cursor === undefined ? null : decodeCursor(page.cursor);
   const rows: R[] = await sql.query(
-    `${select} WHERE (${where}) ${after ? `AND (${a}.created_at < ? OR (${a}.created_at = ? AND ${a}.id > ?))` : ''} ORDER BY ${a}.created_at DESC, ${a}.id LIMIT ?`,
+    `${select} WHERE (${where}) ${after ? `AND (${column} ${order.descending ? '<' : '>'} ? OR (${column} = ? AND ${a}.id > ?))` : ''}
+      ORDER BY ${column} ${order.descending ? 'DESC' : 'ASC'}, ${a}.id LIMIT ?`,
     [...params, ...(after ? [new Date(after.atMs), new Date(after.atMs), after.id] : []), limit + 1],
   );
   const shown = rows.slice(0, limit);
   const last = shown[shown.length - 1];
-  return { rows: shown, nextCursor: rows.length > limit ? encodeCursor({ atMs: new Date(last.created_at).getTime(), id: last.id }) : null };
+  return { rows: shown, nextCursor: rows.length > limit ? encodeCursor({ atMs: new Date(last[order.column]!).getTime(), id: String(last.id) }) : null };
 }

@@ -8,7 +8,7 @@ import { EXTERNAL_ACCOUNTS } from '../ledger';
 import { requireAccess, type Actor } from './access';
 import { judgeFundLevels, moveBudget, sponsorBudgetCode } from './budget';
 import type { FundLevel } from './fund-levels';
-import { newestFirstPage, type PageRequest } from './pages';
+import { keysetPage, type PageRequest } from './pages';
 
 export { rolesOf, type Actor } from './access';
 export { sponsorBudgetCode } from './budget';
@@ -191,7 +191,7 @@ export class SponsorService {
   async list(actor: Actor, page: PageRequest): Promise<Page<OpsSponsor>> {
     const sql = this.deps.dataSource.manager;
     await requireAccess(sql, actor, 'sponsor.list');
-    const { rows, nextCursor } = await newestFirstPage<SponsorRow>(sql, { select: 'SELECT s.* FROM sponsors s', alias: 's', where: 'TRUE', params: [] }, page);
+    const { rows, nextCursor } = await keysetPage<SponsorRow>(sql, { select: 'SELECT s.* FROM sponsors s', alias: 's', where: 'TRUE', params: [] }, page);
     const items: OpsSponsor[] = [];
     for (const row of rows) {
       const budgetMb = await this.deps.ledger.availableMb(sql, sponsorBudgetCode(row.id));
