@@ -88,6 +88,7 @@ describe('access to sponsors, activities and operators, by role', () => {
     ['GET /sponsors/mine', row({ botUser: 403 }, 'ok'), (role) => call(role, 'GET', '/sponsors/mine')],
     ['GET /sponsors/:sid', row(MEMBERS_READ, 403), (role) => call(role, 'GET', `/sponsors/${sid}`)],
     ['PATCH /sponsors/:sid', row(OWNER_ONLY, 403), (role) => call(role, 'PATCH', `/sponsors/${sid}`, { warnMb: 2000, alertMb: 1000 })],
+    ['PUT /sponsors/:sid', row(OWNER_ONLY, 403), (role) => call(role, 'PUT', `/sponsors/${sid}`, { warnMb: 3000, alertMb: 1000 })],
     ['POST /sponsors/:sid/members', row(OWNER_ONLY, 403), (role) => call(role, 'POST', `/sponsors/${sid}/members`, { phone: '13600008888', role: 'staff' })],
     [
       'DELETE /sponsors/:sid/members/:phone',

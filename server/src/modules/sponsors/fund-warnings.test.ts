@@ -173,6 +173,11 @@ describe('fund early warning on a sponsor budget', () => {
         'FORBIDDEN',
       ],
       ['a guessed sponsor id', () => patch('0123456789abcdefghjkmnpqrs', { warnMb: 600 }, ownerToken), 404, 'NOT_FOUND'],
+      // PUT (what weapp can send) is the same operation, checked alike.
+      ['PUT with warnMb below alertMb', () => stack.client.call('PUT', `/api/v1/sponsors/${sid}`, { warnMb: 100, alertMb: 300 }, { token: ownerToken }), 400, 'VALIDATION_FAILED'],
+      ['PUT with a malformed e-mail', () => stack.client.call('PUT', `/api/v1/sponsors/${sid}`, { contacts: [{ email: 'x@' }] }, { token: ownerToken }), 400, 'VALIDATION_FAILED'],
+      ['PUT by a staff member', () => stack.client.call('PUT', `/api/v1/sponsors/${sid}`, { warnMb: 600 }, { token: tokens.staff }), 403, 'FORBIDDEN'],
+      ['PUT with no token', () => stack.client.call('PUT', `/api/v1/sponsors/${sid}`, { warnMb: 600 }), 401, 'UNAUTHENTICATED'],
     ];
     it.each(cases)('%s: refused, nothing changed', async (_name, send, status, code) => {
       const before = await snapshot();
