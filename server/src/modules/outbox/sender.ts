@@ -31,9 +31,11 @@ async function sendToProvider(deps: Deps, provider: MessageProvider, message: Cl
     const text = revealText(message.text, message.sealed, deps.config.CODE_HASH_KEY);
     if (message.channel === 'sms') await provider.sendSms(message.recipient, text);
     else {
-      // An e-mail's first line is its subject; the rest its body.
-      const [subject, ...body] = text.split('\n');
-      await provider.sendEmail(message.recipient, subject, body.join('\n'));
+      // An e-mail of several lines has its subject on the first; one of a single line is
+      // subjected by its template's name.
+      const newline = text.indexOf('\n');
+      const [subject, body] = newline < 0 ? [message.template, text] : [text.slice(0, newline), text.slice(newline + 1)];
+      await provider.sendEmail(message.recipient, subject, body);
     }
     return { status: 'sent' };
   } catch (error) {
