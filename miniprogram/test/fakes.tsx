@@ -61,6 +61,7 @@ export function fakeApi(answers: Partial<{ [K in keyof ApiClient]: jest.Mock }> 
     'listSponsorActivities',
     'updateSponsor',
     'listSponsors',
+    'listActivityRewards',
     'createActivity',
     'changeActivity',
     'getActivityReport',

@@ -57,6 +57,8 @@ import {
   type RedPacketRole,
   ActivityReportSchema,
   OpsSponsorSchema,
+  ActivityRewardLineSchema,
+  type ActivityRewardLine,
   type OpsSponsor,
   type SponsorUpdateRequest,
   ActivitySchema,
@@ -199,6 +201,7 @@ export function createApiClient(options: ApiClientOptions) {
   const activityPage = pageOf(ActivitySchema) as unknown as AnswerSchema<Page<Activity>>;
   const mySponsors = MySponsorsSchema as unknown as AnswerSchema<{ items: MySponsor[] }>;
   const opsSponsorPage = pageOf(OpsSponsorSchema) as unknown as AnswerSchema<Page<OpsSponsor>>;
+  const rewardPage = pageOf(ActivityRewardLineSchema) as unknown as AnswerSchema<Page<ActivityRewardLine>>;
 
   return {
     requestSmsCode: (phone: string) => call('POST', '/auth/sms-code', SmsCodeResponseSchema, { body: { phone } }),
@@ -262,6 +265,8 @@ export function createApiClient(options: ApiClientOptions) {
     listMySponsors: (): Promise<{ items: MySponsor[] }> => call('GET', '/sponsors/mine', mySponsors),
     listSponsorActivities: (sponsorId: string, cursor: string | null = null): Promise<Page<Activity>> =>
       call('GET', `/sponsors/${encodeURIComponent(sponsorId)}/activities${queryString({ cursor: cursor ?? undefined })}`, activityPage),
+    listActivityRewards: (sponsorId: string, activityId: string, cursor: string | null = null): Promise<Page<ActivityRewardLine>> =>
+      call('GET', `/sponsors/${encodeURIComponent(sponsorId)}/activities/${encodeURIComponent(activityId)}/rewards${queryString({ cursor: cursor ?? undefined })}`, rewardPage),
     /** The owner's warning levels and contacts (PUT: weapp cannot send PATCH). */
     updateSponsor: (sponsorId: string, request: SponsorUpdateRequest): Promise<Sponsor> => call('PUT', `/sponsors/${encodeURIComponent(sponsorId)}`, SponsorSchema, { body: request }),
     listSponsors: (cursor: string | null = null): Promise<Page<OpsSponsor>> => call('GET', `/ops/sponsors${queryString({ cursor: cursor ?? undefined })}`, opsSponsorPage),

@@ -1,7 +1,6 @@
 import { Button, Text, View } from '@tarojs/components';
 import { formatMb, SPONSOR_NAME_MAX_CHARS, type OpsSponsor, type Sponsor, type Topup } from '@liuliang/shared';
-import { useDidShow } from '@tarojs/taro';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { TextField } from '../../components/TextField';
 import { Page } from '../../frame/Page';
@@ -19,7 +18,7 @@ const FUND_LEVEL_NAMES: Record<OpsSponsor['fundLevel'], string> = { ok: '', warn
 
 /** Every sponsor, newest first, a page at a time: budget and warning levels. */
 function SponsorList({ onError }: { onError: (error: string) => void }) {
-  const { api, session } = useServices();
+  const { api } = useServices();
   const [sponsors, setSponsors] = useState<OpsSponsor[] | null>(null);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
 
@@ -32,9 +31,11 @@ function SponsorList({ onError }: { onError: (error: string) => void }) {
       onError(failureMessage(failure, PAGES.ops));
     }
   }
-  useDidShow(() => {
-    if (session.readToken()) void load(null);
-  });
+  // On mount, not useDidShow: a page's child mounted after the page showed would miss the show.
+  // The parent renders this only once signed in.
+  useEffect(() => {
+    void load(null);
+  }, []);
 
   return (
     <View className='card'>
