@@ -1,4 +1,4 @@
-import { fundLevelChange, type FundLevelState } from './fund-levels';
+import { fundLevelChange, fundLevelOf, type FundLevelState } from './fund-levels';
 
 const armed = (warnMb: number, alertMb: number): FundLevelState => ({ levelsMb: { warn: warnMb, alert: alertMb }, tripped: { warn: false, alert: false } });
 
@@ -33,5 +33,19 @@ describe('the fund levels of a sponsor budget', () => {
     ['fires a warning with the alert off', armed(500, 0), 0, ['warn'], { warn: true, alert: false }],
   ])('%s', (_name, state, availableMb, fired, tripped) => {
     expect(fundLevelChange(state as FundLevelState, availableMb as number)).toEqual({ fired, tripped });
+  });
+
+  it.each([
+    [1001, 'ok'],
+    [1000, 'warn'],
+    [201, 'warn'],
+    [200, 'alert'],
+    [0, 'alert'],
+  ])('places a budget of %i MB against levels 1000/200 as %s', (availableMb, level) => {
+    expect(fundLevelOf({ warn: 1000, alert: 200 }, availableMb)).toBe(level);
+  });
+
+  it('places any budget of a sponsor with no levels as ok', () => {
+    expect(fundLevelOf({ warn: 0, alert: 0 }, 0)).toBe('ok');
   });
 });

@@ -31,3 +31,9 @@ export function fundLevelChange(state: FundLevelState, availableMb: number): Fun
   }
   return { tripped, fired };
 }
+
+/** The lowest level the available budget sits at or below, for operators' lists: `ok` above both. */
+export function fundLevelOf(levelsMb: Record<FundLevel, number>, availableMb: number): FundLevel | 'ok' {
+  const below = fundLevelChange({ levelsMb, tripped: { warn: false, alert: false } }, availableMb).tripped;
+  return below.alert ? 'alert' : below.warn ? 'warn' : 'ok';
+}

@@ -7,7 +7,7 @@ import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes'
 import { EXTERNAL_ACCOUNTS } from '../ledger';
 import { requireAccess, type Actor } from './access';
 import { judgeFundLevels, moveBudget, sponsorBudgetCode } from './budget';
-import type { FundLevel } from './fund-levels';
+import { fundLevelOf, type FundLevel } from './fund-levels';
 import { keysetPage, type PageRequest } from './pages';
 
 export { rolesOf, type Actor } from './access';
@@ -195,10 +195,9 @@ export class SponsorService {
     const items: OpsSponsor[] = [];
     for (const row of rows) {
       const budgetMb = await this.deps.ledger.availableMb(sql, sponsorBudgetCode(row.id));
-      const warnMb = toInt(row.warn_mb);
-      const alertMb = toInt(row.alert_mb);
-      const fundLevel = alertMb > 0 && budgetMb <= alertMb ? 'alert' : warnMb > 0 && budgetMb <= warnMb ? 'warn' : 'ok';
-      items.push({ id: row.id, name: row.name, budgetMb, warnMb, alertMb, fundLevel, createdAt: new Date(row.created_at).toISOString() });
+      const levelsMb = { warn: toInt(row.warn_mb), alert: toInt(row.alert_mb) };
+      const fundLevel = fundLevelOf(levelsMb, budgetMb);
+      items.push({ id: row.id, name: row.name, budgetMb, warnMb: levelsMb.warn, alertMb: levelsMb.alert, fundLevel, createdAt: new Date(row.created_at).toISOString() });
     }
     return { items, nextCursor };
   }
