@@ -111,6 +111,11 @@ describe('sponsors and activities in a browser, against the real stack', () => {
     expect(await onScreen(page, 'navbar').innerText()).toContain('活动报告');
     await untilText(page, 'report-remaining', `剩余 ${formatMb(BUDGET_MB - REWARD_MB)}`);
     expect(await onScreen(page, 'spend-bar').count()).toBe(1);
+    // The report's rows: the one reward, the user's phone masked.
+    const rows = page.locator('[data-testid^="reward-line-"]');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(1);
+    await expect(rows.first().innerText()).resolves.toMatch(new RegExp(`${PHONES.user.slice(0, 3)}\\*{4}${PHONES.user.slice(-4)}.*签到`, 's'));
     expect(sponsorId).toMatch(/^[0-9a-z]{26}$/);
   });
 });

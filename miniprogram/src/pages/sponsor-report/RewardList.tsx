@@ -32,7 +32,7 @@ export function RewardList({ sponsorId, activityId, onError }: { sponsorId: stri
     <View className='card'>
       <Text className='card-title'>发放记录</Text>
       {rewards.map((r) => (
-        <View key={r.id} className='history-item' data-testid={`reward-${r.id}`}>
+        <View key={r.id} className='history-item' data-testid={`reward-line-${r.id}`}>
           <View className='history-main'>
             <Text className='history-story'>{`${r.nickname}（${r.phone}）${REASONS[r.reason]}${r.streak && r.streak > 1 ? ` · 连续 ${r.streak} 天` : ''}`}</Text>
             <Text className='history-state'>{formatDate(r.at)}</Text>

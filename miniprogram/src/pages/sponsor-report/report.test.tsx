@@ -55,9 +55,9 @@ describe('the activity report page', () => {
         .mockResolvedValueOnce({ items: [line('8', 1)], nextCursor: null }),
     });
     renderWithServices(<SponsorReportPage />, { api });
-    expect(await screen.findByTestId('reward-9')).toHaveTextContent('小明（139****0001）签到 · 连续 3 天');
+    expect(await screen.findByTestId('reward-line-9')).toHaveTextContent('小明（139****0001）签到 · 连续 3 天');
     fireEvent.click(screen.getByTestId('more-rewards-button'));
-    expect(await screen.findByTestId('reward-8')).toHaveTextContent('10 MB');
+    expect(await screen.findByTestId('reward-line-8')).toHaveTextContent('10 MB');
     expect(api.listActivityRewards).toHaveBeenLastCalledWith('s-1', 'a-1', 'c-9');
     expect(screen.queryByTestId('more-rewards-button')).toBeNull();
   });
