@@ -201,4 +201,24 @@ describe('the bot with the real service', () => {
     await eventually('the second check-in refused', () => said(roomLines, /今天已经签到过了/));
     expect(await balance(xiaogang)).toBe(before + 10);
   });
+
+  it('posts a sponsor\'s 红包雨 into the room in the sponsor\'s name, and the room grabs it by 抢', async () => {
+    const { xiaohong } = people;
+    await grantOperator(stack, '13900000096', 'admin');
+    const admin = await signIn(stack.client, '13900000096');
+    const sid = await sponsorWithBudget(stack.client, admin.token, '13900000097', 1000);
+    const owner = await signIn(stack.client, '13900000097');
+    const now = Date.now();
+    const rain = { times: [new Date(now - 1_000).toISOString()], roomIds: [ROOM_ID], count: 1, totalMb: 30 };
+    const aid = await publishedActivity(stack.client, owner.token, sid, activityRequest(new Date(now), { type: 'red_packet_rain', title: '群红包雨', rain }));
+    // The scheduler's tick, run here: the stack runs no jobs of its own.
+    expect(await stack.server.services.rain.dropDueRain()).toBe(1);
+    await eventually('the rain announced in the room', () => said(roomLines, /^【赞助商0097赞助】红包雨来了！「群红包雨」1 个红包共 30 MB 流量/));
+    const before = await balance(xiaohong);
+    xiaohong.contact.say('抢').to(room);
+    await eventually('the rain packet grabbed', async () => (await balance(xiaohong)) === before + 30);
+    const packets = (await packetsInRoom()).filter((p) => p.senderId === null);
+    expect(packets).toEqual([expect.objectContaining({ status: 'finished', senderNickname: '赞助商0097', totalMb: 30 })]);
+    expect((await stack.client.get(`/api/v1/sponsors/${sid}/activities/${aid}`, { token: owner.token })).body.paidMb).toBe(60);
+  });
 });

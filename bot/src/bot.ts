@@ -90,7 +90,7 @@ export function createBot(options: CreateBotOptions): LiuliangBot {
   const outbox = new OutboxPoller({
     claim: (limit) => service.claimOutbox(limit),
     report: (itemId, result) => service.reportOutboxResult(itemId, result),
-    send: (contactId, text) => say(contactId, false, text),
+    send: (conversationId, isRoom, text) => say(conversationId, isRoom, text),
     intervalMs: options.outboxPollIntervalMs ?? DEFAULT_OUTBOX_POLL_INTERVAL_MS,
     batchSize: options.outboxBatchSize ?? DEFAULT_OUTBOX_BATCH_SIZE,
     logger,

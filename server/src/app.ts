@@ -41,6 +41,7 @@ import { ShareGroupService } from './modules/share-groups/service';
 import { addShareGroupRoutes } from './http/routes/share-groups';
 import { SponsorService, rolesOf } from './modules/sponsors/service';
 import { ActivityService } from './modules/sponsors/activities';
+import { RainService } from './modules/sponsors/rain';
 import { ParticipationService } from './modules/sponsors/participation';
 import { addActivityRoutes, addOpsRoutes, addSponsorRoutes } from './http/routes/sponsors';
 
@@ -57,6 +58,7 @@ export interface Services {
   shareGroups: ShareGroupService;
   sponsors: SponsorService;
   activities: ActivityService;
+  rain: RainService;
   participation: ParticipationService;
 }
 
@@ -77,7 +79,8 @@ export function createServices(deps: Deps, events: RedPacketEvents & Partial<Wal
   const crowdfunds = new CrowdfundService(deps, crowdfundEvents);
   const tips = new TipService(deps, redPackets, crowdfunds);
   const sponsors = new SponsorService(deps);
-  const activities = new ActivityService(deps, Math.random);
+  const rain = new RainService(deps, redPackets);
+  const activities = new ActivityService(deps, Math.random, rain);
   const participation = new ParticipationService(deps, activities);
   auth.onRegistration((sql, user, context) => participation.rewardInvite(sql, user, context));
   return {
@@ -93,6 +96,7 @@ export function createServices(deps: Deps, events: RedPacketEvents & Partial<Wal
     tips,
     sponsors,
     activities,
+    rain,
     participation,
   };
 }

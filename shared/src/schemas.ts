@@ -157,7 +157,8 @@ export const RedPacketSchema = z.object({
   id: z.string(),
   mode: z.enum(['random', 'equal']),
   status: z.enum(['open', 'finished', 'expired']),
-  senderId: z.string(),
+  /** Null for a packet a sponsor's activity paid for (红包雨): `senderNickname` is then the sponsor's name. */
+  senderId: z.string().nullable(),
   senderNickname: z.string(),
   greeting: z.string().nullable(),
   hasPassphrase: z.boolean(),
@@ -247,7 +248,10 @@ export const RoomGrabRequestSchema = z.strictObject({
 export const RoomGrabResultSchema = z.object({ packetId: z.string(), amountMb: z.number().int(), rank: z.number().int() });
 
 export const BotOutboxClaimRequestSchema = z.strictObject({ limit: z.number().int().min(1).max(BOT_OUTBOX_CLAIM_MAX) });
-export const BotOutboxItemSchema = z.object({ id: z.string(), contactId: z.string(), text: z.string() });
+/** A message for one contact (`contactId`), or one to post into a chat room (`roomId`): exactly one of the two. */
+export const BotContactMessageSchema = z.object({ id: z.string(), contactId: z.string(), text: z.string() });
+export const BotRoomMessageSchema = z.object({ id: z.string(), roomId: z.string(), text: z.string() });
+export const BotOutboxItemSchema = z.union([BotContactMessageSchema, BotRoomMessageSchema]);
 export const BotOutboxClaimSchema = z.object({ items: z.array(BotOutboxItemSchema) });
 export const BotOutboxResultRequestSchema = z.strictObject({
   status: z.enum(['sent', 'failed']),

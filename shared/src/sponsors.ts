@@ -117,6 +117,29 @@ export const ActivityTargetingSchema = z.strictObject({
   newUsersOnly: z.boolean().optional(),
 });
 export const ActivityTemplatesSchema = z.strictObject({ rewarded: TemplateSchema, reminder: TemplateSchema.optional(), ended: TemplateSchema.optional() });
+/** Bounds on a 红包雨: its drops, the rooms each drop reaches, and one packet (as SPEC §3.3). */
+export const RAIN_TIMES_MAX = 48;
+export const RAIN_ROOMS_MAX = 20;
+export const RAIN_PACKET_COUNT_MAX = 200;
+export const RAIN_PACKET_TOTAL_MAX_MB = 102_400;
+/**
+ * A 红包雨: at each time, one 拼手气 packet of `count` shares and `totalMb` drops onto the
+ * activity's page and one more into each room. `totalMb` is per packet.
+ */
+export const ActivityRainSchema = z
+  .strictObject({
+    times: z.array(IsoInstantSchema).min(1).max(RAIN_TIMES_MAX),
+    roomIds: z.array(z.string().trim().min(1).max(128)).max(RAIN_ROOMS_MAX).optional(),
+    count: z.number().int().min(1).max(RAIN_PACKET_COUNT_MAX),
+    totalMb: z.number().int().min(1).max(RAIN_PACKET_TOTAL_MAX_MB),
+  })
+  .refine((r) => r.totalMb >= r.count, { message: 'totalMb must be at least count: every share is at least 1 MB', path: ['totalMb'] })
+  .refine((r) => new Set(r.times.map((t) => Date.parse(t))).size === r.times.length, { message: 'times must be distinct', path: ['times'] })
+  .refine((r) => new Set(r.roomIds ?? []).size === (r.roomIds ?? []).length, { message: 'roomIds must be distinct', path: ['roomIds'] });
+/** What one drop of a rain costs and what the whole rain costs: a packet for the page and one per room, at every time. */
+export const rainDropMb = (rain: { roomIds?: readonly string[]; totalMb: number }) => rain.totalMb * (1 + (rain.roomIds?.length ?? 0));
+export const rainTotalMb = (rain: { times: readonly string[]; roomIds?: readonly string[]; totalMb: number }) => rain.times.length * rainDropMb(rain);
+
 export const ActivityCreateRequestSchema = z
   .strictObject({
     type: ActivityTypeSchema,
@@ -129,18 +152,44 @@ export const ActivityCreateRequestSchema = z
     targeting: ActivityTargetingSchema.optional(),
     templates: ActivityTemplatesSchema,
     helpersNeeded: z.number().int().min(1).max(HELPERS_NEEDED_MAX).optional(),
+    rain: ActivityRainSchema.optional(),
   })
   .refine((a) => Date.parse(a.endsAt) > Date.parse(a.startsAt), { message: 'endsAt must be after startsAt', path: ['endsAt'] })
   .refine((a) => a.reward.mode === 'fixed' || a.reward.minMb <= a.reward.maxMb, { message: 'minMb must not exceed maxMb', path: ['reward'] })
   .refine((a) => (a.reward.mode === 'fixed' ? a.reward.amountMb : a.reward.maxMb) <= a.perUserCapMb, { message: 'one reward must fit within perUserCapMb', path: ['perUserCapMb'] })
   .refine((a) => (a.reward.mode === 'fixed' ? a.reward.amountMb : a.reward.maxMb) <= a.budgetMb, { message: 'one reward must fit within budgetMb', path: ['budgetMb'] })
-  .refine((a) => (a.type === 'share') === (a.helpersNeeded !== undefined), { message: 'helpersNeeded is given for share activities and only for them', path: ['helpersNeeded'] });
+  .refine((a) => (a.type === 'share') === (a.helpersNeeded !== undefined), { message: 'helpersNeeded is given for share activities and only for them', path: ['helpersNeeded'] })
+  .refine((a) => (a.type === 'red_packet_rain') === (a.rain !== undefined), { message: 'rain is given for red_packet_rain activities and only for them', path: ['rain'] })
+  .refine((a) => !a.rain || a.rain.times.every((t) => Date.parse(t) >= Date.parse(a.startsAt) && Date.parse(t) < Date.parse(a.endsAt)), {
+    message: 'every rain time must fall inside the window (startsAt ≤ time < endsAt)',
+    path: ['rain', 'times'],
+  })
+  .refine((a) => !a.rain || rainTotalMb(a.rain) <= a.budgetMb, { message: 'the rain (times × totalMb × (1 + rooms)) must fit within budgetMb', path: ['rain'] });
 
 export const ActivityProgressSchema = z.object({
   rewardedMb: z.number().int(),
   rewards: z.number().int(),
   checkedInToday: z.boolean(),
   streak: z.number().int(),
+});
+/** A rain packet still open on the activity's page; `grabbed`: the caller holds a share of it. */
+export const RainPacketSchema = z.object({
+  id: z.string(),
+  count: z.number().int(),
+  totalMb: z.number().int(),
+  remainingCount: z.number().int(),
+  expiresAt: z.string(),
+  grabbed: z.boolean(),
+});
+export const RainDropStatusSchema = z.enum(['scheduled', 'dropped', 'skipped']);
+/** A rain as its activity shows it: the schedule, each drop's fate, and the page's open packets. `roomIds` only to the sponsor. */
+export const ActivityRainViewSchema = z.object({
+  times: z.array(z.string()),
+  roomIds: z.array(z.string()),
+  count: z.number().int(),
+  totalMb: z.number().int(),
+  drops: z.array(z.object({ at: z.string(), status: RainDropStatusSchema })),
+  openPackets: z.array(RainPacketSchema),
 });
 export const ActivitySchema = z.object({
   id: z.string(),
@@ -159,6 +208,7 @@ export const ActivitySchema = z.object({
   targeting: z.object({ provinces: z.array(z.string()), carriers: z.array(CarrierSchema), newUsersOnly: z.boolean() }),
   templates: z.object({ rewarded: z.string(), reminder: z.string().nullable(), ended: z.string().nullable() }),
   helpersNeeded: z.number().int().nullable(),
+  rain: ActivityRainViewSchema.nullable(),
   /** The caller's own progress: present on the user's views, absent on the sponsor's. */
   progress: ActivityProgressSchema.optional(),
 });
@@ -212,3 +262,6 @@ export type Share = z.infer<typeof ShareSchema>;
 export type HelpResult = z.infer<typeof HelpResultSchema>;
 export type ActivityReport = z.infer<typeof ActivityReportSchema>;
 export type ActivityRewardLine = z.infer<typeof ActivityRewardLineSchema>;
+export type ActivityRain = z.infer<typeof ActivityRainSchema>;
+export type ActivityRainView = z.infer<typeof ActivityRainViewSchema>;
+export type RainPacket = z.infer<typeof RainPacketSchema>;

@@ -15,8 +15,8 @@ const ERROR_TEXT_MAX_CHARS = 500;
 export interface OutboxPollerOptions {
   claim: (limit: number) => Promise<ClaimedOutboxItem[]>;
   report: (itemId: string, result: OutboxResult) => Promise<void>;
-  /** Delivers one message to a contact; throws when it cannot. */
-  send: (contactId: string, text: string) => Promise<void>;
+  /** Delivers one message to a contact, or into a room (`isRoom`); throws when it cannot. */
+  send: (conversationId: string, isRoom: boolean, text: string) => Promise<void>;
   intervalMs: number;
   batchSize: number;
   logger: Logger;
@@ -82,12 +82,13 @@ export class OutboxPoller {
 
   private async deliver(item: ClaimedOutboxItem): Promise<void> {
     let result: OutboxResult;
+    const [conversationId, isRoom] = 'roomId' in item ? [item.roomId, true] : [item.contactId, false];
     try {
-      await this.options.send(item.contactId, item.text);
+      await this.options.send(conversationId, isRoom, item.text);
       result = { status: 'sent' };
     } catch (error) {
       result = { status: 'failed', error: String(error).slice(0, ERROR_TEXT_MAX_CHARS) };
-      this.options.logger.warn(`outbox: cannot deliver ${item.id} to ${item.contactId}: ${result.error}`);
+      this.options.logger.warn(`outbox: cannot deliver ${item.id} to ${isRoom ? 'room' : 'contact'} ${conversationId}: ${result.error}`);
     }
     await this.mark(item.id, result);
   }

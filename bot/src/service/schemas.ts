@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { BotBindingSchema, BotOutboxClaimSchema, BotOutboxItemSchema, DepositSchema, GiftSchema, RoomGrabResultSchema as SharedRoomGrabResultSchema } from '@liuliang/shared';
+import {
+  BotBindingSchema,
+  BotOutboxClaimSchema,
+  BotContactMessageSchema,
+  BotRoomMessageSchema,
+  DepositSchema,
+  GiftSchema,
+  RoomGrabResultSchema as SharedRoomGrabResultSchema,
+} from '@liuliang/shared';
 
 /**
  * The answers the bot reads, derived from the shared schemas: where the bot needs fewer fields
@@ -19,7 +27,8 @@ export type RoomGrabResult = z.infer<typeof RoomGrabResultSchema>;
 
 /** A chat message longer than this is not something the bot will send. */
 export const OUTBOX_TEXT_MAX_CHARS = 4000;
-export const ClaimedOutboxItemSchema = BotOutboxItemSchema.extend({ text: BotOutboxItemSchema.shape.text.max(OUTBOX_TEXT_MAX_CHARS) });
+const ClaimedText = z.string().max(OUTBOX_TEXT_MAX_CHARS);
+export const ClaimedOutboxItemSchema = z.union([BotContactMessageSchema.extend({ text: ClaimedText }), BotRoomMessageSchema.extend({ text: ClaimedText })]);
 export type ClaimedOutboxItem = z.infer<typeof ClaimedOutboxItemSchema>;
 export const OutboxClaimSchema = BotOutboxClaimSchema.extend({ items: z.array(ClaimedOutboxItemSchema) });
 

@@ -13,6 +13,7 @@ import { SponsorsActivities1764900000000 } from './migrations/1764900000000-Spon
 import { InvitesAndShares1764900000001 } from './migrations/1764900000001-InvitesAndShares';
 import { RedPacketRecords1765000000000 } from './migrations/1765000000000-RedPacketRecords';
 import { GiftCounters1765100000000 } from './migrations/1765100000000-GiftCounters';
+import { RedPacketRain1765200000000 } from './migrations/1765200000000-RedPacketRain';
 import { SponsorFundLevels1765400000000 } from './migrations/1765400000000-SponsorFundLevels';
 
 export const MIGRATIONS = [
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   InvitesAndShares1764900000001,
   RedPacketRecords1765000000000,
   GiftCounters1765100000000,
+  RedPacketRain1765200000000,
   SponsorFundLevels1765400000000,
 ];
 

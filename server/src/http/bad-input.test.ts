@@ -51,11 +51,43 @@ describe('bad input', () => {
         await db.query('SELECT COUNT(*) AS n FROM sponsor_topups'),
         await db.query('SELECT * FROM activities ORDER BY id'),
         await db.query('SELECT COUNT(*) AS n FROM activity_rewards'),
+        await db.query('SELECT COUNT(*) AS n FROM activity_rain_drops'),
         await stack.sim.listDeductions(),
         await db.query('SELECT id, nickname FROM users ORDER BY id'),
       ]);
   });
   afterAll(() => stack.close());
+
+  /** 红包雨 fields: each row a rain activity that must be refused before anything is written. */
+  function rainRows(): Array<[string, () => Promise<{ status: number; body: { error: { code: string } } }>, number, string]> {
+    const at = new Date();
+    const inWindow = new Date(at.getTime() + 60_000).toISOString();
+    const rain = (overrides: Record<string, unknown>, request: Record<string, unknown> = {}) =>
+      stack.client.post(
+        `/api/v1/sponsors/${sid}/activities`,
+        activityRequest(at, { type: 'red_packet_rain', budgetMb: 1000, rain: { times: [inWindow], count: 10, totalMb: 100, ...overrides }, ...request }),
+        { token },
+      );
+    return [
+      ['a rain activity without its rain', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(at, { type: 'red_packet_rain' }), { token }), 400, 'VALIDATION_FAILED'],
+      ['rain on a check-in activity', () => rain({}, { type: 'signin' }), 400, 'VALIDATION_FAILED'],
+      ['a rain with no times', () => rain({ times: [] }), 400, 'VALIDATION_FAILED'],
+      ['a rain time before the window', () => rain({ times: [new Date(at.getTime() - 3_600_000).toISOString()] }), 400, 'VALIDATION_FAILED'],
+      ['a rain time at the end of the window', () => rain({ times: [new Date(at.getTime() + 10 * 86_400_000).toISOString()] }), 400, 'VALIDATION_FAILED'],
+      ['a rain time that is not a time', () => rain({ times: ['noon'] }), 400, 'VALIDATION_FAILED'],
+      ['the same rain time twice', () => rain({ times: [inWindow, inWindow] }), 400, 'VALIDATION_FAILED'],
+      ['49 rain times', () => rain({ times: Array.from({ length: 49 }, (_, i) => new Date(at.getTime() + (i + 1) * 60_000).toISOString()) }, { budgetMb: 5000 }), 400, 'VALIDATION_FAILED'],
+      ['a rain packet of 0 shares', () => rain({ count: 0 }), 400, 'VALIDATION_FAILED'],
+      ['a rain packet of 201 shares', () => rain({ count: 201, totalMb: 300 }), 400, 'VALIDATION_FAILED'],
+      ['a rain packet with fewer MB than shares', () => rain({ count: 10, totalMb: 9 }), 400, 'VALIDATION_FAILED'],
+      ['a fractional rain total', () => rain({ totalMb: 100.5 }), 400, 'VALIDATION_FAILED'],
+      ['a rain packet above 100 GB', () => rain({ totalMb: 102_401 }, { budgetMb: 200_000 }), 400, 'VALIDATION_FAILED'],
+      ['a rain costing more than the budget (2 times × 100 MB)', () => rain({ times: [inWindow, new Date(at.getTime() + 120_000).toISOString()] }, { budgetMb: 199 }), 400, 'VALIDATION_FAILED'],
+      ['a rain into a room the bot does not know', () => rain({ roomIds: ['room-nobody-reported'] }), 400, 'VALIDATION_FAILED'],
+      ['a rain naming a room twice', () => rain({ roomIds: ['r1', 'r1'] }), 400, 'VALIDATION_FAILED'],
+      ['a rain with an unknown field', () => rain({ passphrase: '芝麻' }), 400, 'VALIDATION_FAILED'],
+    ];
+  }
 
   const amounts: Array<[string, unknown]> = [
     ['missing', undefined],
@@ -355,6 +387,7 @@ describe('bad input', () => {
     ['an ended template naming an unknown variable', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { templates: { rewarded: '{amount}', ended: '{ nickname }' } }), { token }), 400, 'UNKNOWN_TEMPLATE_VARIABLE'],
     ['a template with a newline inside', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { templates: { rewarded: withInside('\n') } }), { token }), 400, 'VALIDATION_FAILED'],
     ['helpersNeeded on a check-in activity', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { helpersNeeded: 3 }), { token }), 400, 'VALIDATION_FAILED'],
+    ...rainRows(),
     ['an unknown targeting carrier', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { targeting: { carriers: ['att'] } }), { token }), 400, 'VALIDATION_FAILED'],
     ['an activity with an unknown field', () => stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date(), { status: 'published' }), { token }), 400, 'VALIDATION_FAILED'],
     ['publishing without an Idempotency-Key', () => stack.client.post(`/api/v1/sponsors/${sid}/activities/${aid}/publish`, undefined, { token }), 400, 'IDEMPOTENCY_KEY_MISSING'],

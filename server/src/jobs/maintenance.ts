@@ -28,6 +28,8 @@ export function maintenanceIntervals(config: Config): Record<string, number> {
     'settle-crowdfunds': Math.max(1000, Math.floor(every / 3)),
     'end-finished-activities': every,
     'sweep-expired-budgets': every * 2,
+    // A 红包雨 drops within this of its time: one small query a tick, and worth being punctual.
+    'drop-due-rain': Math.max(2000, Math.floor(every / 15)),
   };
 }
 
@@ -50,6 +52,7 @@ export interface MaintainedServices {
   crowdfunds: { settleClosedCrowdfunds(): Promise<number> };
   activities: { endFinishedActivities(): Promise<number> };
   sponsors: { sweepExpiredBudgets(): Promise<number> };
+  rain: { dropDueRain(): Promise<number> };
   purgeIdempotencyRecords(): Promise<number>;
 }
 
@@ -65,6 +68,7 @@ export function maintenanceTasks(deps: Deps, services: MaintainedServices, provi
     'settle-crowdfunds': () => services.crowdfunds.settleClosedCrowdfunds(),
     'end-finished-activities': () => services.activities.endFinishedActivities(),
     'sweep-expired-budgets': () => services.sponsors.sweepExpiredBudgets(),
+    'drop-due-rain': () => services.rain.dropDueRain(),
   };
   const intervals = maintenanceIntervals(deps.config);
   return Object.fromEntries(

@@ -36,6 +36,7 @@ const TABLE_OWNERS: Readonly<Record<string, string>> = {
   sponsor_budget_expiries: 'sponsors',
   activities: 'sponsors',
   activity_rewards: 'sponsors',
+  activity_rain_drops: 'sponsors',
   activity_invite_codes: 'sponsors',
   activity_invites: 'sponsors',
   activity_shares: 'sponsors',

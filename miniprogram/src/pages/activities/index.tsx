@@ -9,9 +9,12 @@ import { useSubmission } from '../../hooks/useSubmission';
 import { appLinkFor, loginPagePath, PAGES } from '../../navigation';
 import { failureMessage, useSignedIn } from '../../session/guard';
 import { useServices } from '../../services';
+import { RainPanel } from './RainPanel';
 
 function rewardText(activity: Activity): string {
   const { reward } = activity;
+  // A rain's data comes in its packets, not in rewards.
+  if (activity.type === 'red_packet_rain') return '红包雨';
   return reward.mode === 'fixed' ? `每次 ${formatMb(reward.amountMb)}` : `每次 ${formatMb(reward.minMb)} – ${formatMb(reward.maxMb)}`;
 }
 
@@ -130,10 +133,11 @@ function ActivityCard({ activity }: { activity: Activity }) {
     <View className='card' data-testid={`activity-${activity.id}`}>
       <Text className='card-title'>{activity.title}</Text>
       <Text className='muted'>{`${activity.sponsorName} 赞助 · ${rewardText(activity)} · ${formatDate(activity.endsAt)} 结束`}</Text>
-      {progress && <Text className='muted' data-testid='activity-progress'>{`已领 ${formatMb(rewardedMb)}，连续签到 ${streak} 天`}</Text>}
+      {progress && activity.type !== 'red_packet_rain' && <Text className='muted' data-testid='activity-progress'>{`已领 ${formatMb(rewardedMb)}，连续签到 ${streak} 天`}</Text>}
       <ErrorMessage message={error} />
       {activity.type === 'invite' && <InvitePanel activity={activity} />}
       {activity.type === 'share' && <SharePanel activity={activity} />}
+      {activity.type === 'red_packet_rain' && <RainPanel activity={activity} />}
       {activity.type === 'signin' && (
         <Button className='btn-primary' data-testid='checkin-button' disabled={submitting || checkedIn} onClick={checkIn}>
           {checkedIn ? '今天已签到' : submitting ? '正在签到…' : '签到领流量'}

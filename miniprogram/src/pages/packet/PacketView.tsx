@@ -193,7 +193,8 @@ export function PacketView({ packetId, autoGrab = false }: { packetId: string; a
         )}
       </View>
       <GrabList packet={packet} />
-      <TipPanel target={{ type: 'red_packet', id: packetId }} ownerId={packet.senderId} ownerNickname={packet.senderNickname} returnPath={returnPath} />
+      {/* A sponsor's rain packet has nobody behind it to tip. */}
+      {packet.senderId !== null && <TipPanel target={{ type: 'red_packet', id: packetId }} ownerId={packet.senderId} ownerNickname={packet.senderNickname} returnPath={returnPath} />}
       {packet.roomId === null && <SharePanel packet={packet} />}
     </View>
   );

@@ -40,6 +40,13 @@ export async function isUserInRoom(sql: Sql, roomId: string, userId: string): Pr
   return rows.length > 0;
 }
 
+/** Of these rooms, the ones the bot has told the service about (it keeps each room's member list). */
+export async function knownRoomIds(sql: Sql, roomIds: readonly string[]): Promise<Set<string>> {
+  if (roomIds.length === 0) return new Set();
+  const rows: Array<{ room_id: string }> = await sql.query(`SELECT DISTINCT room_id FROM room_members WHERE room_id IN (${roomIds.map(() => '?').join(', ')})`, [...roomIds]);
+  return new Set(rows.map((r) => r.room_id));
+}
+
 export async function countMembers(sql: Sql, roomId: string): Promise<number> {
   const [row] = await sql.query('SELECT COUNT(*) AS n FROM room_members WHERE room_id = ?', [roomId]);
   return Number(row.n);

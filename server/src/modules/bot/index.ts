@@ -2,5 +2,5 @@
  * What other features may ask of the bot module: bot_bindings and room_members are its own, so
  * they call these instead of running SQL on them.
  */
-export { isUserInRoom } from './bindings';
-export { enqueueWechatIfBound } from './wechat-outbox';
+export { isUserInRoom, knownRoomIds } from './bindings';
+export { enqueueRoomMessage, enqueueWechatIfBound } from './wechat-outbox';

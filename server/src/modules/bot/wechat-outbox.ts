@@ -28,8 +28,25 @@ export async function enqueueWechatIfBound(sql: Sql, user: Pick<User, 'id' | 'ph
   return true;
 }
 
-/** Recipients the bot can reach: phones of users with a bound contact (bot_bindings is this module's, users the auth module's). */
-const BOUND_RECIPIENTS = { sql: phonesOfUsersSql('SELECT user_id FROM bot_bindings'), params: [] };
+/** A room message's recipient: rooms and phones never look alike, so one column holds both. */
+const ROOM_RECIPIENT_PREFIX = 'room:';
+
+/**
+ * Writes a message the bot posts into a chat room (a sponsor's 红包雨 dropping there). Call
+ * inside the transaction of the change it reports.
+ */
+export async function enqueueRoomMessage(sql: Sql, roomId: string, template: string, text: string, now: Date): Promise<void> {
+  await enqueueMessage(sql, { channel: 'wechat', to: `${ROOM_RECIPIENT_PREFIX}${roomId}`, template, text }, now);
+}
+
+/**
+ * Recipients the bot can reach: phones of users with a bound contact (bot_bindings is this
+ * module's, users the auth module's), and the rooms whose members it reports.
+ */
+const BOUND_RECIPIENTS = {
+  sql: `${phonesOfUsersSql('SELECT user_id FROM bot_bindings')} UNION SELECT CONCAT(?, room_id) FROM room_members`,
+  params: [ROOM_RECIPIENT_PREFIX],
+};
 
 /**
  * Hands out up to `limit` due wechat messages whose recipient has a bound contact, through the
@@ -41,9 +58,13 @@ export async function claimWechatMessages(deps: Pick<Deps, 'dataSource' | 'clock
   return inTransaction(dataSource, async (sql) => {
     const due = await claimDue(sql, { channels: WECHAT, limit, now: clock.now(), recipientIn: BOUND_RECIPIENTS });
     if (due.length === 0) return [];
-    const contacts = await contactsByPhone(sql, [...new Set(due.map((m) => m.recipient))]);
+    const contacts = await contactsByPhone(sql, [...new Set(due.filter((m) => !m.recipient.startsWith(ROOM_RECIPIENT_PREFIX)).map((m) => m.recipient))]);
     const items: BotOutboxItem[] = [];
     for (const message of due) {
+      if (message.recipient.startsWith(ROOM_RECIPIENT_PREFIX)) {
+        items.push({ id: message.id, roomId: message.recipient.slice(ROOM_RECIPIENT_PREFIX.length), text: message.text });
+        continue;
+      }
       const contactId = contacts.get(message.recipient);
       // Unbound since the claim: the lease lapses and the message waits for a binding.
       if (contactId !== undefined) items.push({ id: message.id, contactId, text: message.text });

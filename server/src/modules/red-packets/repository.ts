@@ -6,7 +6,11 @@ import { opaqueId } from '../../platform/ids';
 
 export interface PacketRow {
   id: string;
-  sender_id: string;
+  /** Null when an escrow funded the packet (funder_*). */
+  sender_id: string | null;
+  funder_type: FunderType | null;
+  funder_id: string | null;
+  funder_name: string | null;
   mode: 'random' | 'equal';
   count: number;
   total_mb: string;
@@ -20,16 +24,39 @@ export interface PacketRow {
   expires_at: Date;
 }
 
+/** The escrows that may fund packets besides users' wallets: an activity's (红包雨). */
+export type FunderType = 'activity';
+/** Who pays for a packet: a user's wallet, or an escrow named by its owner (its leftovers go back there). */
+export type PacketSource = { senderId: string } | { funder: { type: FunderType; id: string; name: string } };
+
 export async function insertPacket(
   tx: Tx,
-  p: { senderId: string; mode: 'random' | 'equal'; shares: number[]; greeting: string | null; passphrase: string | null; roomId: string | null; expiresAt: Date; now: Date },
+  p: { source: PacketSource; mode: 'random' | 'equal'; shares: number[]; greeting: string | null; passphrase: string | null; roomId: string | null; expiresAt: Date; now: Date },
 ): Promise<string> {
   const totalMb = p.shares.reduce((a, b) => a + b, 0);
   const packetId = opaqueId();
+  const sender = 'senderId' in p.source ? p.source.senderId : null;
+  const funder = 'funder' in p.source ? p.source.funder : null;
   await tx.query(
-    `INSERT INTO red_packets (id, sender_id, mode, count, total_mb, greeting, passphrase, room_id, status, remaining_count, remaining_mb, expires_at, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)`,
-    [packetId, p.senderId, p.mode, p.shares.length, totalMb, p.greeting, p.passphrase, p.roomId, p.shares.length, totalMb, p.expiresAt, p.now],
+    `INSERT INTO red_packets (id, sender_id, funder_type, funder_id, funder_name, mode, count, total_mb, greeting, passphrase, room_id, status, remaining_count, remaining_mb, expires_at, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)`,
+    [
+      packetId,
+      sender,
+      funder?.type ?? null,
+      funder?.id ?? null,
+      funder?.name ?? null,
+      p.mode,
+      p.shares.length,
+      totalMb,
+      p.greeting,
+      p.passphrase,
+      p.roomId,
+      p.shares.length,
+      totalMb,
+      p.expiresAt,
+      p.now,
+    ],
   );
   const rows = p.shares.map((amountMb, seq) => [packetId, seq, amountMb]);
   await tx.query(`INSERT INTO red_packet_shares (packet_id, seq, amount_mb) VALUES ${rows.map(() => '(?, ?, ?)').join(', ')}`, rows.flat());
@@ -70,6 +97,23 @@ export async function openPacketsInRoom(sql: Sql, roomId: string, userId: string
   return rows
     .filter((row) => (passphrase === undefined ? row.passphrase === null : row.passphrase === passphrase))
     .map((row) => ({ id: String(row.id), grabbed: Number(row.grabbed) !== 0 }));
+}
+
+/** The open packets one escrow funded outside any room (an activity's page), newest first, and whether the user holds a share of each. */
+export async function openPacketsFundedBy(
+  sql: Sql,
+  funder: { type: FunderType; id: string },
+  userId: string | null,
+  limit: number,
+): Promise<Array<PacketRow & { grabbed: boolean }>> {
+  const rows: Array<PacketRow & { grabbed: number | string }> = await sql.query(
+    `SELECT p.*, EXISTS (SELECT 1 FROM red_packet_grabs g WHERE g.packet_id = p.id AND g.user_id = ?) AS grabbed
+       FROM red_packets p
+      WHERE p.funder_type = ? AND p.funder_id = ? AND p.status = 'open' AND p.room_id IS NULL
+      ORDER BY p.seq DESC LIMIT ?`,
+    [userId ?? 0, funder.type, funder.id, limit],
+  );
+  return rows.map((row) => ({ ...row, grabbed: Number(row.grabbed) !== 0 }));
 }
 
 /** Open packets past their expiry, earliest first. */
@@ -199,14 +243,20 @@ export function luckiestOf(grabs: ReadonlyArray<{ userId: string; nickname: stri
   return best ? { userId: best.userId, nickname: best.nickname, amountMb: best.share.amountMb } : null;
 }
 
+/** Who a packet is from as people read it: the sender's nickname, or the funder's name (a sponsor). */
+async function senderNicknameOf(sql: Sql, row: PacketRow): Promise<string> {
+  if (row.sender_id === null) return row.funder_name ?? '';
+  return (await nicknamesOf(sql, [String(row.sender_id)])).get(String(row.sender_id)) ?? '';
+}
+
 export async function packetView(sql: Sql, row: PacketRow): Promise<RedPacket> {
   const grabs = await grabsOf(sql, row.id);
-  const senderNickname = (await nicknamesOf(sql, [String(row.sender_id)])).get(String(row.sender_id)) ?? '';
+  const senderNickname = await senderNicknameOf(sql, row);
   return {
     id: String(row.id),
     mode: row.mode,
     status: row.status,
-    senderId: String(row.sender_id),
+    senderId: row.sender_id === null ? null : String(row.sender_id),
     senderNickname,
     greeting: row.greeting,
     hasPassphrase: row.passphrase !== null,
@@ -243,7 +293,7 @@ function recordOf(row: RecordRow, nicknames: ReadonlyMap<string, string>): RedPa
     id: String(row.id),
     mode: row.mode,
     status: row.status,
-    senderNickname: nicknames.get(String(row.sender_id)) ?? '',
+    senderNickname: row.sender_id === null ? (row.funder_name ?? '') : (nicknames.get(String(row.sender_id)) ?? ''),
     greeting: row.greeting,
     count: Number(row.count),
     totalMb: toInt(row.total_mb),
@@ -279,7 +329,7 @@ export async function listRecords(sql: Sql, userId: string, role: RedPacketRole,
              FROM red_packet_grabs g JOIN red_packets p ON p.id = g.packet_id WHERE g.user_id = ?`,
           [userId],
         );
-  const nicknames = await nicknamesOf(sql, [...new Set(page.map((row) => String(row.sender_id)))]);
+  const nicknames = await nicknamesOf(sql, [...new Set(page.flatMap((row) => (row.sender_id === null ? [] : [String(row.sender_id)])))]);
   return {
     items: page.map((row) => recordOf(row, nicknames)),
     nextCursor: rows.length > limit ? String(page[page.length - 1].page_key) : null,
@@ -289,7 +339,7 @@ export async function listRecords(sql: Sql, userId: string, role: RedPacketRole,
 
 /** The public cover of a packet (what its link shows before sign-in); see RedPacketCoverSchema. */
 export async function coverOf(sql: Sql, row: PacketRow): Promise<RedPacketCover> {
-  const senderNickname = (await nicknamesOf(sql, [String(row.sender_id)])).get(String(row.sender_id)) ?? '';
+  const senderNickname = await senderNicknameOf(sql, row);
   const roomPacket = row.room_id !== null;
   return {
     id: String(row.id),

@@ -1,6 +1,6 @@
 import type { GrabResult, RedPacket, RedPacketCover, RedPacketCreate, RedPacketRecords, RedPacketRole, User } from '@liuliang/shared';
 import { DomainError, errorBodyOf, forbidden, invalidInput, limitExceeded, notFound, unauthenticated } from '../../platform/errors';
-import { inTransaction, toInt } from '../../db/sql';
+import { inTransaction, toInt, type Tx } from '../../db/sql';
 import { redisKey, type Deps } from '../../deps';
 import { escrowCode, walletCode } from '../ledger';
 import {
@@ -16,11 +16,14 @@ import {
   luckiestOf,
   markExpired,
   openPacketIds,
+  openPacketsFundedBy,
   openPacketsInRoom,
   packetsInRoom,
   packetView,
   coverOf,
   listRecords,
+  type FunderType,
+  type PacketRow,
 } from './repository';
 import { redPacketTexts as texts } from './messages';
 import { splitEqual, splitRandom, type RandomSource } from './split';
@@ -56,6 +59,20 @@ export const PASSPHRASE_GUESSES: LimitRule = {
 /** What red packets are made of: everything but the carrier. */
 export type RedPacketDeps = Pick<Deps, 'config' | 'clock' | 'dataSource' | 'redis' | 'ledger' | 'logger' | 'limits'>;
 
+export type { FunderType };
+/** An escrow that pays for packets instead of a user's wallet (`escrow:<type>:<id>`); `name` is who people see as the sender. */
+export interface PacketFunder {
+  type: FunderType;
+  id: string;
+  name: string;
+}
+/** A funded packet's leftovers, back in the funder's escrow: told inside the refund's transaction. */
+export interface LeftoverReturned {
+  funderId: string;
+  packetId: string;
+  amountMb: number;
+}
+export type LeftoverListener = (sql: Tx, returned: LeftoverReturned) => Promise<void>;
 
 /**
  * Red packets (SPEC §3.3). Redis decides who gets which share (one Lua script per grab);
@@ -66,6 +83,7 @@ export type RedPacketDeps = Pick<Deps, 'config' | 'clock' | 'dataSource' | 'redi
 export class RedPacketService {
   private readonly store: RedPacketStore;
   private readonly writer: GrabWriter;
+  private readonly leftoverListeners = new Map<FunderType, LeftoverListener>();
 
   constructor(
     private readonly deps: RedPacketDeps,
@@ -89,7 +107,7 @@ export class RedPacketService {
     const passphrase = request.passphrase?.trim() || null;
 
     const packetId = await inTransaction(dataSource, async (sql) => {
-      const id = await insertPacket(sql, { senderId: sender.id, mode: request.mode, shares, greeting: request.greeting?.trim() || null, passphrase, roomId: request.roomId ?? null, expiresAt, now });
+      const id = await insertPacket(sql, { source: { senderId: sender.id }, mode: request.mode, shares, greeting: request.greeting?.trim() || null, passphrase, roomId: request.roomId ?? null, expiresAt, now });
       await outcome.record(sql, { type: 'red_packet', id });
       await ledger.ensureAccount(sql, escrowCode('red_packet', id));
       // Only data that outlives the packet may fund it: every share must still be alive when grabbed.
@@ -103,6 +121,49 @@ export class RedPacketService {
       .load(packetId, { status: 'open', expiresAt, passphrase, roomId: request.roomId ?? null, shares: shares.map((amountMb, seq) => ({ seq, amountMb })), grabbed: [] })
       .catch((error: unknown) => this.deps.logger.warn({ err: error, packetId }, 'red packet committed but not loaded into Redis; the first grab rebuilds it'));
     return this.view(sender.id, packetId);
+  }
+
+  /**
+   * The funder's owner keeps its own books of what came back (an activity's paid total): it
+   * hears each refund in the refund's transaction. One owner per funder type; a funded packet
+   * whose type has none is not refunded (the sweep logs it and tries again).
+   */
+  onLeftoverReturned(type: FunderType, listener: LeftoverListener): void {
+    if (this.leftoverListeners.has(type)) throw new Error(`a leftover listener for ${type} is already registered`);
+    this.leftoverListeners.set(type, listener);
+  }
+
+  /**
+   * A 拼手气 packet paid from an escrow rather than a wallet (红包雨), inside the caller's
+   * transaction so that the caller's own record of it commits with it or not at all. The escrow
+   * must hold data that outlives `expiresAt`; what the packet leaves goes back to it on expiry.
+   * Redis learns of the packet at its first grab (the rebuild path), so nothing here can leave
+   * a packet committed but unknown.
+   */
+  async dropFromEscrow(sql: Tx, funder: PacketFunder, request: { count: number; totalMb: number; roomId: string | null; greeting: string; expiresAt: Date }): Promise<string> {
+    const { config, clock, ledger } = this.deps;
+    if (request.totalMb < request.count) throw invalidInput(texts.randomTooSmall(request.count));
+    if (request.totalMb > config.RED_PACKET_MAX_TOTAL_MB) throw limitExceeded({ rule: 'red-packet.total', limit: config.RED_PACKET_MAX_TOTAL_MB }, texts.totalTooLarge(config.RED_PACKET_MAX_TOTAL_MB));
+    const shares = splitRandom(request.totalMb, request.count, this.random);
+    const now = clock.now();
+    const id = await insertPacket(sql, { source: { funder }, mode: 'random', shares, greeting: request.greeting, passphrase: null, roomId: request.roomId, expiresAt: request.expiresAt, now });
+    await ledger.ensureAccount(sql, escrowCode('red_packet', id));
+    await ledger.transfer(sql, {
+      fromCode: escrowCode(funder.type, funder.id),
+      toCode: escrowCode('red_packet', id),
+      amountMb: request.totalMb,
+      kind: 'red_packet_fund',
+      ref: { type: 'red_packet', id },
+      memo: request.greeting,
+      mustOutlive: request.expiresAt,
+    });
+    return id;
+  }
+
+  /** A funder's open packets outside rooms (an activity's page), newest first, with whether `userId` holds a share. */
+  async openPacketsFundedBy(funder: Pick<PacketFunder, 'type' | 'id'>, userId: string | null, limit: number): Promise<Array<{ id: string; count: number; totalMb: number; remainingCount: number; expiresAt: string; grabbed: boolean }>> {
+    const rows = await openPacketsFundedBy(this.deps.dataSource.manager, funder, userId, limit);
+    return rows.map((r) => ({ id: String(r.id), count: Number(r.count), totalMb: toInt(r.total_mb), remainingCount: Number(r.remaining_count), expiresAt: new Date(r.expires_at).toISOString(), grabbed: r.grabbed }));
   }
 
   /**
@@ -288,7 +349,7 @@ export class RedPacketService {
         refunded++;
         this.events.expired({ packetId, refundedMb });
         const packet = await findPacket(this.deps.dataSource.manager, packetId);
-        if (packet && refundedMb > 0) this.wallets.walletChanged(String(packet.sender_id), { kind: 'red_packet_refund' });
+        if (packet?.sender_id != null && refundedMb > 0) this.wallets.walletChanged(String(packet.sender_id), { kind: 'red_packet_refund' });
       } catch (error) {
         // One packet that cannot be refunded now must not hold back the others; the next run retries it.
         this.deps.logger.error({ err: error, packetId }, 'could not refund an expired packet');
@@ -303,11 +364,14 @@ export class RedPacketService {
       const packet = await lockPacket(sql, packetId);
       if (!packet || packet.status !== 'open' || new Date(packet.expires_at) > clock.now()) return null;
       const leftMb = toInt(packet.remaining_mb);
+      const listener = packet.funder_type === null ? null : this.leftoverListeners.get(packet.funder_type);
+      if (listener === undefined) throw new Error(`no leftover listener for packets funded by ${packet.funder_type}`);
       if (leftMb > 0) {
         // The escrow's lots may have expired since the deadline; they go back as they are and the sweep takes them.
-        await ledger.transfer(sql, { fromCode: escrowCode('red_packet', packetId), toCode: walletCode(packet.sender_id), amountMb: leftMb, kind: 'red_packet_refund', ref: { type: 'red_packet', id: packetId }, spendExpired: true });
+        await ledger.transfer(sql, { fromCode: escrowCode('red_packet', packetId), toCode: refundCodeOf(packet), amountMb: leftMb, kind: 'red_packet_refund', ref: { type: 'red_packet', id: packetId }, spendExpired: true });
       }
       await markExpired(sql, packetId, leftMb, clock.now());
+      if (listener !== null && leftMb > 0) await listener(sql, { funderId: String(packet.funder_id), packetId, amountMb: leftMb });
       return leftMb;
     });
   }
@@ -329,4 +393,10 @@ export class RedPacketService {
     }
     return settled;
   }
+}
+
+/** Where a packet's leftovers go: back to the escrow that funded it, else to its sender's wallet. */
+function refundCodeOf(packet: PacketRow): string {
+  if (packet.funder_type !== null && packet.funder_id !== null) return escrowCode(packet.funder_type, packet.funder_id);
+  return walletCode(String(packet.sender_id));
 }

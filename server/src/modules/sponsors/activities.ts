@@ -14,6 +14,7 @@ import { activityEscrowCode, activityView, fundActivity, insertActivity, lockAct
 import { drawRewardMb, isEligible, nextStreak, shiftDay } from './rules';
 import { moveBudget, sponsorBudgetCode } from './budget';
 import { keysetPage, type PageRequest } from './pages';
+import type { RainService } from './rain';
 
 /** Bound on the activities one end-sweep settles. */
 const ACTIVITY_END_BATCH = 100;
@@ -51,6 +52,8 @@ export class ActivityService {
   constructor(
     private readonly deps: Deps,
     private readonly random: RandomSource = Math.random,
+    /** 红包雨's part of activities; null where no red packets run (rain activities are then refused). */
+    private readonly rain: RainService | null = null,
   ) {}
 
   /** Hears every reward after it committed (personalised messages build on this). */
@@ -66,7 +69,10 @@ export class ActivityService {
         if (unknown !== null)
           throw new DomainError('UNKNOWN_TEMPLATE_VARIABLE', `The ${outcome} template names {${unknown}}, which is not a variable.`, { template: outcome, variable: unknown });
       }
-      if (request.type === 'red_packet_rain') throw invalidInput('Red-packet rain activities are not available yet.');
+      if (request.rain) {
+        if (this.rain === null) throw invalidInput('Red-packet rain activities are not available here.');
+        await this.rain.checkRooms(sql, request.rain);
+      }
       return insertActivity(sql, this.deps.clock.now(), sponsorId, request);
     });
     return this.sponsorView(actor, sponsorId, id);
@@ -76,7 +82,12 @@ export class ActivityService {
   async sponsorView(actor: Actor, sponsorId: string, activityId: string): Promise<Activity> {
     const sql = this.deps.dataSource.manager;
     await requireAccess(sql, actor, 'activity.report', { sponsorId });
-    return activityView(await this.sponsorsActivity(sql, sponsorId, activityId), this.deps.clock.now());
+    return this.viewOf(sql, await this.sponsorsActivity(sql, sponsorId, activityId), { userId: null, sponsor: true });
+  }
+
+  /** An activity's view with its rain (schedule, drops, open packets) read when it has one. */
+  private async viewOf(sql: Sql, row: ActivityRow, viewer: { userId: string | null; sponsor: boolean }): Promise<Activity> {
+    return activityView(row, this.deps.clock.now(), this.rain ? await this.rain.viewOf(sql, row, viewer) : null);
   }
 
   /** The sponsor's activities, newest first, a page at a time. */
@@ -88,8 +99,7 @@ export class ActivityService {
       { select: SELECT_ACTIVITY, alias: 'a', where: 'a.sponsor_id = ?', params: [sponsorId] },
       page,
     );
-    const now = this.deps.clock.now();
-    return { items: rows.map((r) => activityView(r, now)), nextCursor };
+    return { items: await Promise.all(rows.map((r) => this.viewOf(sql, r, { userId: null, sponsor: true }))), nextCursor };
   }
 
   /** Draft → published: the whole budget moves from the sponsor's budget into the activity's escrow. */
@@ -158,7 +168,8 @@ export class ActivityService {
     );
     const eligible = rows.filter((r) => isEligible(targetingOf(r), actor.user, new Date(r.starts_at)));
     const items: Activity[] = [];
-    for (const r of eligible) items.push({ ...activityView(r, now), progress: await this.progressOf(sql, r.id, actor.user.id, now) });
+    for (const r of eligible)
+      items.push({ ...(await this.viewOf(sql, r, { userId: actor.user.id, sponsor: false })), progress: await this.progressOf(sql, r.id, actor.user.id, now) });
     return { items, nextCursor };
   }
 
@@ -169,7 +180,7 @@ export class ActivityService {
     const [row]: ActivityRow[] = await sql.query(`${SELECT_ACTIVITY} WHERE a.id = ?`, [activityId]);
     if (!row || row.status === 'draft' || !isEligible(targetingOf(row), actor.user, new Date(row.starts_at))) throw notFound('No such activity.');
     const now = this.deps.clock.now();
-    return { ...activityView(row, now), progress: await this.progressOf(sql, activityId, actor.user.id, now) };
+    return { ...(await this.viewOf(sql, row, { userId: actor.user.id, sponsor: false })), progress: await this.progressOf(sql, activityId, actor.user.id, now) };
   }
 
   /** `signin`: once per Asia/Shanghai day, with the user's streak. */

@@ -1,4 +1,4 @@
-import type { Activity, ActivityCreateRequest, ActivityStatus } from '@liuliang/shared';
+import type { Activity, ActivityCreateRequest, ActivityRain, ActivityRainView, ActivityStatus } from '@liuliang/shared';
 import { toInt, type Sql, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { DomainError } from '../../platform/errors';
@@ -32,7 +32,13 @@ export interface ActivityRow {
   new_users_only: number;
   templates_json: string;
   helpers_needed: number | null;
+  /** A 红包雨's schedule (ActivityRain as JSON), null for other types. */
+  rain_json: string | null;
+  /** What rain packets left and gave back to the escrow (their grabs are what the rain paid). */
+  rain_returned_mb: string;
 }
+
+export const rainOf = (r: Pick<ActivityRow, 'rain_json'>): ActivityRain | null => (r.rain_json === null ? null : JSON.parse(r.rain_json));
 
 export const rewardOf = (r: ActivityRow): RewardRule =>
   r.reward_mode === 'fixed' ? { mode: 'fixed', amountMb: toInt(r.reward_min_mb) } : { mode: 'random', minMb: toInt(r.reward_min_mb), maxMb: toInt(r.reward_max_mb) };
@@ -49,7 +55,8 @@ function statusAt(r: Pick<ActivityRow, 'status' | 'starts_at' | 'ends_at'>, now:
   return r.status;
 }
 
-export function activityView(r: ActivityRow, now: Date): Activity {
+/** `rain`: the rain's view, which needs its drops and packets read (RainService.viewOf); null for other types. */
+export function activityView(r: ActivityRow, now: Date, rain: ActivityRainView | null = null): Activity {
   const templates = JSON.parse(r.templates_json);
   return {
     id: r.id,
@@ -68,6 +75,7 @@ export function activityView(r: ActivityRow, now: Date): Activity {
     targeting: { ...targetingOf(r), provinces: [...targetingOf(r).provinces], carriers: [...targetingOf(r).carriers] as Activity['targeting']['carriers'] },
     templates: { rewarded: templates.rewarded, reminder: templates.reminder ?? null, ended: templates.ended ?? null },
     helpersNeeded: r.helpers_needed === null ? null : Number(r.helpers_needed),
+    rain,
   };
 }
 
@@ -80,8 +88,8 @@ export async function insertActivity(sql: Sql, now: Date, sponsorId: string, req
   const targeting = request.targeting ?? {};
   await sql.query(
     `INSERT INTO activities (id, sponsor_id, type, title, status, starts_at, ends_at, budget_mb, per_user_cap_mb, reward_mode, reward_min_mb, reward_max_mb,
-                             target_provinces, target_carriers, new_users_only, templates_json, helpers_needed, created_at)
-     VALUES (?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                             target_provinces, target_carriers, new_users_only, templates_json, helpers_needed, rain_json, created_at)
+     VALUES (?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       id,
       sponsorId,
@@ -99,6 +107,7 @@ export async function insertActivity(sql: Sql, now: Date, sponsorId: string, req
       targeting.newUsersOnly ? 1 : 0,
       JSON.stringify(request.templates),
       request.helpersNeeded ?? null,
+      request.rain ? JSON.stringify({ ...request.rain, times: request.rain.times.map((t) => new Date(t).toISOString()), roomIds: request.rain.roomIds ?? [] }) : null,
       now,
     ],
   );

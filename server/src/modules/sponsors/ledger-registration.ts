@@ -31,10 +31,14 @@ export const SPONSORS_LEDGER_FEATURE: LedgerFeature = {
   ],
   invariantChecks: [
     {
-      name: 'activity rewards sum to what the activity paid',
-      breachesSql: `SELECT a.id, a.paid_mb, COALESCE(SUM(r.amount_mb), 0) AS rewarded_mb
-                      FROM activities a LEFT JOIN activity_rewards r ON r.activity_id = a.id
-                     GROUP BY a.id HAVING a.paid_mb <> rewarded_mb`,
+      // A rain's drops paid out their cost; what their packets left came back (rain_returned_mb).
+      name: 'activity rewards and rain drops sum to what the activity paid',
+      breachesSql: `SELECT * FROM (
+                      SELECT a.id, a.paid_mb, a.rain_returned_mb,
+                             COALESCE((SELECT SUM(r.amount_mb) FROM activity_rewards r WHERE r.activity_id = a.id), 0) AS rewarded_mb,
+                             COALESCE((SELECT SUM(d.funded_mb) FROM activity_rain_drops d WHERE d.activity_id = a.id), 0) AS rained_mb
+                        FROM activities a) t
+                     WHERE t.paid_mb <> t.rewarded_mb + t.rained_mb - t.rain_returned_mb`,
     },
   ],
 };

@@ -18,14 +18,14 @@ const REPORT_MAX_DAYS = 400;
 const SHANGHAI_DAY = `DATE_FORMAT(DATE_ADD(r.created_at, INTERVAL 8 HOUR), '%Y-%m-%d')`;
 
 /**
- * An activity's report (SPEC §3.9, §4): spent from its reward records, what is left from the
+ * An activity's report (SPEC §3.9, §4): spent as the activity paid it, what is left from the
  * ledger's escrow and the activity's return; spent + remaining = budget, and remaining is what
  * the escrow holds plus what went back to the budget at the end.
  */
 export async function activityReport(deps: Deps, actor: Actor, sponsorId: string, activityId: string): Promise<ActivityReport> {
   const sql = deps.dataSource.manager;
   await requireAccess(sql, actor, 'activity.report', { sponsorId });
-  const [activity] = await sql.query('SELECT budget_mb, returned_mb, status FROM activities WHERE id = ? AND sponsor_id = ?', [activityId, sponsorId]);
+  const [activity] = await sql.query('SELECT budget_mb, paid_mb, returned_mb, status FROM activities WHERE id = ? AND sponsor_id = ?', [activityId, sponsorId]);
   if (!activity) throw notFound('No such activity.');
   const [totals] = await sql.query('SELECT COALESCE(SUM(amount_mb), 0) AS mb, COUNT(*) AS n, COUNT(DISTINCT user_id) AS people FROM activity_rewards WHERE activity_id = ?', [
     activityId,
@@ -36,7 +36,9 @@ export async function activityReport(deps: Deps, actor: Actor, sponsorId: string
   );
   const messages = await countMessagesByTemplate(sql, rewardTemplate(activityId));
   const budgetMb = toInt(activity.budget_mb);
-  const spentMb = toInt(totals.mb);
+  // What left the escrow for good: the rewards, and a rain's packets less what they gave back
+  // (the audit holds paid_mb to exactly that), so spent + what the escrow holds + returned = budget.
+  const spentMb = toInt(activity.paid_mb);
   return {
     budgetMb,
     spentMb,

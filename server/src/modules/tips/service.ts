@@ -107,6 +107,8 @@ export class TipService {
       case 'red_packet': {
         if (!OPAQUE_ID_PATTERN.test(target.id)) throw notFound('No such red packet.');
         const packet = await this.redPackets.view(viewerId, target.id);
+        // A sponsor's rain packet has no person behind it to thank.
+        if (packet.senderId === null) throw new DomainError('WRONG_STATE', 'This packet was sent by a sponsor’s activity; there is nobody to tip.');
         return { userId: packet.senderId, title: null };
       }
       case 'crowdfund': {
