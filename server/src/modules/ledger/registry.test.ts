@@ -24,7 +24,7 @@ describe('registering features with the ledger', () => {
       'crowdfund pledges sum to what was raised',
       'a succeeded crowdfund raised exactly its goal and refunded nothing',
       'a settled failed or cancelled crowdfund refunded every pledge',
-      'activity rewards sum to what the activity paid',
+      'activity rewards and rain drops sum to what the activity paid',
     ]);
   });
 
