@@ -44,7 +44,8 @@ if [ -z "${CARRIER_URL:-}" ]; then
   # The simulator plays two parties with two secrets; the service must hold the same pair.
   export CARRIER_SECRET=${CARRIER_SECRET:-dev-carrier-secret}
   export MESSAGE_PROVIDER_SECRET=${MESSAGE_PROVIDER_SECRET:-dev-message-provider-secret}
-  node server/dist-tools/carrier-sim/main.js >.run/carrier-sim.log 2>&1 &
+  # The simulated SMS provider posts replies (TD, 退订) and delivery receipts back to the service.
+  CARRIER_SIM_WEBHOOK_URL=${CARRIER_SIM_WEBHOOK_URL:-http://127.0.0.1:$PORT} node server/dist-tools/carrier-sim/main.js >.run/carrier-sim.log 2>&1 &
   pids+=($!)
 fi
 

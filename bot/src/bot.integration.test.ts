@@ -196,10 +196,22 @@ describe('the bot with the real service', () => {
     xiaogang.contact.say('签到').to(room);
     await eventually('the check-in reply', () => said(roomLines, /签到成功！「群签到」获得 10 MB，已连续签到 1 天/));
     expect(await balance(xiaogang)).toBe(before + 10);
-    await eventually('the reward notice in private', () => said(privately('xiaogang'), /你在「群签到」获得 10 MB/));
+    // The sponsor's rewarded template, rendered for xiaogang, names the sponsor in front.
+    await eventually('the reward notice in private', () => said(privately('xiaogang'), /^赞助商0098：.+，你获得 10 MB（赞助商0098）$/));
     xiaogang.contact.say('签到').to(room);
     await eventually('the second check-in refused', () => said(roomLines, /今天已经签到过了/));
     expect(await balance(xiaogang)).toBe(before + 10);
+  });
+
+  it('stops activity messages on 退订 and restarts them on 订阅, answering in private', async () => {
+    const { xiaogang } = people;
+    const optedOut = async () => (await stack.server.deps.dataSource.query('SELECT source FROM message_optouts WHERE phone = ?', [xiaogang.phone])) as Array<{ source: string }>;
+    xiaogang.contact.say('退订').to(botUser);
+    await eventually('the unsubscribe answer', () => said(privately('xiaogang'), /已退订活动消息/));
+    expect(await optedOut()).toEqual([{ source: 'bot' }]);
+    xiaogang.contact.say('订阅').to(botUser);
+    await eventually('the subscribe answer', () => said(privately('xiaogang'), /已重新订阅活动消息/));
+    expect(await optedOut()).toEqual([]);
   });
 
   it('posts a sponsor\'s 红包雨 into the room in the sponsor\'s name, and the room grabs it by 抢', async () => {

@@ -19,6 +19,7 @@ export function anActivity(overrides: Partial<Activity> = {}): Activity {
     targeting: { provinces: [], carriers: [], newUsersOnly: false },
     templates: { rewarded: '{nickname} 获得 {amount}', reminder: null, ended: null },
     helpersNeeded: null,
+    reminderAt: null,
     rain: null,
     ...overrides,
   };

@@ -65,6 +65,11 @@ export function fakeApi(answers: Partial<{ [K in keyof ApiClient]: jest.Mock }> 
     'createActivity',
     'changeActivity',
     'getActivityReport',
+    'updateActivity',
+    'broadcastAudience',
+    'broadcast',
+    'getMessageSettings',
+    'setMessageSettings',
     'createSponsor',
     'topUpSponsor',
   ];
@@ -74,6 +79,8 @@ export function fakeApi(answers: Partial<{ [K in keyof ApiClient]: jest.Mock }> 
   api.getLimits = answers.getLimits ?? jest.fn().mockResolvedValue(FALLBACK_LIMITS);
   // The packet and crowdfund pages show a tip leaderboard; a test that is not about tips gets an empty one.
   api.getTipLeaderboard = answers.getTipLeaderboard ?? jest.fn().mockResolvedValue({ items: [] });
+  // 我的 shows the message settings; a test that is not about them gets activity messages on.
+  api.getMessageSettings = answers.getMessageSettings ?? jest.fn().mockResolvedValue({ activityMessages: true });
   return api;
 }
 

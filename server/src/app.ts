@@ -44,6 +44,8 @@ import { ActivityService } from './modules/sponsors/activities';
 import { RainService } from './modules/sponsors/rain';
 import { ParticipationService } from './modules/sponsors/participation';
 import { addActivityRoutes, addOpsRoutes, addSponsorRoutes } from './http/routes/sponsors';
+import { MessageService } from './modules/outbox/service';
+import { addMessageRoutes } from './http/routes/messages';
 
 export interface Services {
   auth: AuthService;
@@ -60,6 +62,7 @@ export interface Services {
   activities: ActivityService;
   rain: RainService;
   participation: ParticipationService;
+  messages: MessageService;
 }
 
 export function createServices(deps: Deps, events: RedPacketEvents & Partial<WalletEvents> = silentEvents, crowdfundEvents: CrowdfundEvents = silentCrowdfundEvents): Services {
@@ -98,6 +101,7 @@ export function createServices(deps: Deps, events: RedPacketEvents & Partial<Wal
     activities,
     rain,
     participation,
+    messages: new MessageService(deps),
   };
 }
 
@@ -129,6 +133,7 @@ export function createApi(deps: Deps, services: Services): Api {
   addOpsRoutes(api, services.sponsors);
   addSponsorRoutes(api, deps, services.sponsors, services.activities);
   addActivityRoutes(api, services.activities, services.participation);
+  addMessageRoutes(api, deps, services.messages);
   return api;
 }
 

@@ -113,6 +113,17 @@ export const ConfigSchema = z.object({
   /** Whether a new user who signs up with an invite code is rewarded too, as well as the inviter. */
   INVITE_REWARDS_INVITEE: boolean.default(false),
 
+  // Personalised activity messages (SPEC §3.9): never sign-in codes, gift notices or receipts.
+  /** Characters one activity SMS segment carries (UCS-2), and the most segments a template may need. */
+  ACTIVITY_SMS_SEGMENT_CHARS: int(70),
+  ACTIVITY_SMS_MAX_SEGMENTS: int(3),
+  /** Activity messages one user gets per Asia/Shanghai day, across all sponsors. */
+  ACTIVITY_MESSAGES_PER_USER_PER_DAY: int(3),
+  /** Quiet hours, Asia/Shanghai whole hours: activity messages due from START until END wait for END. */
+  QUIET_HOURS_START: int(22),
+  QUIET_HOURS_END: int(8),
+  /** Recipients one broadcast job writes to the outbox per run (a bound on one transaction). */
+  BROADCAST_BATCH_SIZE: int(100),
   // Wallet view: lots expiring within this many days count as "expiring soon".
   EXPIRING_SOON_DAYS: int(7),
 });

@@ -34,6 +34,16 @@ export const ERROR_CODES = [
   'SELF_TIP',
   /** A message template names a variable that is not one of SPEC §3.9's. */
   'UNKNOWN_TEMPLATE_VARIABLE',
+  /** A template's `{` or `}` that opens or closes nothing (`{{` and `}}` are literal braces); `details.position`. */
+  'UNBALANCED_TEMPLATE_BRACE',
+  /** A template whose longest SMS passes the segment budget; `details`: position, lengthChars, maxChars. */
+  'TEMPLATE_TOO_LONG',
+  /** A signed webhook (the SMS provider's) whose signature does not match, or is missing. */
+  'BAD_SIGNATURE',
+  /** A signed webhook whose timestamp is outside the replay window. */
+  'STALE_REQUEST',
+  /** A signed webhook already received once (its nonce was used). */
+  'REPLAYED_REQUEST',
   /** The sponsor's budget cannot fund what was asked (an activity's publish). */
   'INSUFFICIENT_BUDGET',
   /** The activity's escrow cannot pay this reward whole; nothing was paid. */
@@ -86,6 +96,11 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   CONTACT_NOT_BOUND: 403,
   NOT_ELIGIBLE: 403,
   UNKNOWN_TEMPLATE_VARIABLE: 400,
+  UNBALANCED_TEMPLATE_BRACE: 400,
+  TEMPLATE_TOO_LONG: 400,
+  BAD_SIGNATURE: 401,
+  STALE_REQUEST: 401,
+  REPLAYED_REQUEST: 401,
   BUDGET_EXHAUSTED: 409,
   ALREADY_CHECKED_IN: 409,
   NOT_STARTED: 409,

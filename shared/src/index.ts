@@ -11,3 +11,5 @@ export * from './tips';
 export * from './share-groups';
 export * from './app-schemas';
 export * from './sponsors';
+export * from './message-templates';
+export * from './messages';

@@ -185,7 +185,7 @@ export const OutboxItemSchema = z.object({
   channel: z.enum(['sms', 'wechat', 'email']),
   to: z.string(),
   text: z.string(),
-  status: z.enum(['pending', 'sent', 'failed']),
+  status: z.enum(['pending', 'sent', 'failed', 'cancelled']),
   createdAt: IsoTimeSchema,
 });
 
@@ -308,6 +308,8 @@ export const LimitsSchema = z.object({
     titleMaxChars: z.number().int(),
   }),
   shareGroup: z.object({ maxMembers: z.number().int(), nameMaxChars: z.number().int() }),
+  /** Activity SMS: characters a segment carries and the segments a template may need at most. */
+  activitySms: z.object({ segmentChars: z.number().int(), maxSegments: z.number().int() }),
 });
 export type Limits = z.infer<typeof LimitsSchema>;
 /** The query of `GET /limits`: none; anything else is a mistake worth telling. */

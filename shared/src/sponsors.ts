@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { AmountMbSchema, CarrierSchema, PhoneSchema, UserSchema } from './schemas';
 import { safeText } from './text';
+import { TEMPLATE_VARIABLE_NAMES } from './message-templates';
+
+/** The variables a message template may name (SPEC §3.9); the parser lives in message-templates.ts. */
+export const TEMPLATE_VARIABLES = TEMPLATE_VARIABLE_NAMES;
 
 /**
  * Sponsors, their activities, and the roles that act on them (SPEC §3.9, §3.10, §4 second
@@ -11,18 +15,6 @@ export const OPERATOR_ROLES = ['admin', 'finance', 'support'] as const;
 export const OperatorRoleSchema = z.enum(OPERATOR_ROLES);
 export const SPONSOR_ROLES = ['owner', 'staff'] as const;
 export const SponsorRoleSchema = z.enum(SPONSOR_ROLES);
-
-/** The variables a message template may name (SPEC §3.9); any other is refused when saved. */
-export const TEMPLATE_VARIABLES = ['nickname', 'amount', 'activity', 'sponsor', 'balance', 'expiresAt', 'streak'] as const;
-/** The names between braces in a template, in order, repeats included. */
-export function templateVariablesOf(template: string): string[] {
-  return Array.from(template.matchAll(/\{([^{}]*)\}/g), (m) => m[1]);
-}
-/** The first variable a template names that is not one of TEMPLATE_VARIABLES, or null. */
-export function unknownTemplateVariable(template: string): string | null {
-  const known: readonly string[] = TEMPLATE_VARIABLES;
-  return templateVariablesOf(template).find((name) => !known.includes(name)) ?? null;
-}
 
 export const SPONSOR_NAME_MAX_CHARS = 60;
 export const ACTIVITY_TITLE_MAX_CHARS = 60;
@@ -107,6 +99,7 @@ export const ACTIVITY_STATUSES = ['draft', 'published', 'running', 'paused', 'en
 export const ActivityStatusSchema = z.enum(ACTIVITY_STATUSES);
 
 const TemplateSchema = safeText(TEMPLATE_MAX_CHARS).min(1);
+export const ReminderTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day, HH:MM');
 export const ActivityRewardSchema = z.discriminatedUnion('mode', [
   z.strictObject({ mode: z.literal('fixed'), amountMb: AmountMbSchema }),
   z.strictObject({ mode: z.literal('random'), minMb: AmountMbSchema, maxMb: AmountMbSchema }),
@@ -152,8 +145,10 @@ export const ActivityCreateRequestSchema = z
     targeting: ActivityTargetingSchema.optional(),
     templates: ActivityTemplatesSchema,
     helpersNeeded: z.number().int().min(1).max(HELPERS_NEEDED_MAX).optional(),
+    reminderAt: ReminderTimeSchema.optional(),
     rain: ActivityRainSchema.optional(),
   })
+  .refine((a) => a.reminderAt === undefined || a.type === 'signin', { message: 'reminders are for signin activities', path: ['reminderAt'] })
   .refine((a) => Date.parse(a.endsAt) > Date.parse(a.startsAt), { message: 'endsAt must be after startsAt', path: ['endsAt'] })
   .refine((a) => a.reward.mode === 'fixed' || a.reward.minMb <= a.reward.maxMb, { message: 'minMb must not exceed maxMb', path: ['reward'] })
   .refine((a) => (a.reward.mode === 'fixed' ? a.reward.amountMb : a.reward.maxMb) <= a.perUserCapMb, { message: 'one reward must fit within perUserCapMb', path: ['perUserCapMb'] })
@@ -165,6 +160,27 @@ export const ActivityCreateRequestSchema = z
     path: ['rain', 'times'],
   })
   .refine((a) => !a.rain || rainTotalMb(a.rain) <= a.budgetMb, { message: 'the rain (times × totalMb × (1 + rooms)) must fit within budgetMb', path: ['rain'] });
+
+/**
+ * `PATCH /sponsors/:sid/activities/:aid`: every field but the templates and the reminder time
+ * changes a draft only (money and rules are fixed once the budget is in escrow); templates and
+ * the reminder may change while the activity runs, since they move no data.
+ */
+export const ActivityUpdateRequestSchema = z
+  .strictObject({
+    title: safeText(ACTIVITY_TITLE_MAX_CHARS).min(1).optional(),
+    startsAt: IsoInstantSchema.optional(),
+    endsAt: IsoInstantSchema.optional(),
+    budgetMb: AmountMbSchema.optional(),
+    perUserCapMb: AmountMbSchema.optional(),
+    reward: ActivityRewardSchema.optional(),
+    targeting: ActivityTargetingSchema.optional(),
+    templates: z.strictObject({ rewarded: TemplateSchema.optional(), reminder: TemplateSchema.nullable().optional(), ended: TemplateSchema.nullable().optional() }).optional(),
+    /** `HH:MM` Asia/Shanghai: when a signin activity reminds those who have not checked in today; null stops it. */
+    reminderAt: ReminderTimeSchema.nullable().optional(),
+    helpersNeeded: z.number().int().min(1).max(HELPERS_NEEDED_MAX).optional(),
+  })
+  .refine((u) => Object.keys(u).length > 0, 'name at least one field to change');
 
 export const ActivityProgressSchema = z.object({
   rewardedMb: z.number().int(),
@@ -208,6 +224,8 @@ export const ActivitySchema = z.object({
   targeting: z.object({ provinces: z.array(z.string()), carriers: z.array(CarrierSchema), newUsersOnly: z.boolean() }),
   templates: z.object({ rewarded: z.string(), reminder: z.string().nullable(), ended: z.string().nullable() }),
   helpersNeeded: z.number().int().nullable(),
+  /** `HH:MM` Asia/Shanghai when a signin activity reminds; null: no reminders. */
+  reminderAt: z.string().nullable(),
   rain: ActivityRainViewSchema.nullable(),
   /** The caller's own progress: present on the user's views, absent on the sponsor's. */
   progress: ActivityProgressSchema.optional(),
@@ -254,6 +272,7 @@ export type OpsSponsor = z.infer<typeof OpsSponsorSchema>;
 export type SponsorUpdateRequest = z.infer<typeof SponsorUpdateRequestSchema>;
 export type Topup = z.infer<typeof TopupSchema>;
 export type ActivityCreateRequest = z.infer<typeof ActivityCreateRequestSchema>;
+export type ActivityUpdateRequest = z.infer<typeof ActivityUpdateRequestSchema>;
 export type Activity = z.infer<typeof ActivitySchema>;
 export type ActivityStatus = z.infer<typeof ActivityStatusSchema>;
 export type CheckinResult = z.infer<typeof CheckinResultSchema>;

@@ -15,6 +15,7 @@ import {
   drawnText,
   familyText,
   giftText,
+  messageSettingsText,
   helpText,
   mentionNotFoundText,
   noFamilyText,
@@ -150,6 +151,11 @@ export class CommandRunner {
         return this.family(command, turn, lang);
       case 'checkin':
         return this.checkIn(turn, lang);
+      case 'unsubscribe':
+      case 'subscribe': {
+        const settings = await this.deps.service.setMessageSettings(contactId, { activityMessages: command.kind === 'subscribe' });
+        return turn.reply(messageSettingsText(settings.activityMessages, lang));
+      }
     }
   }
 

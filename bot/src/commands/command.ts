@@ -24,6 +24,9 @@ export type Command =
   /** Draws from the talker's family share group into their wallet. */
   | { kind: 'draw'; amount: ParsedAmount }
   | { kind: 'checkin' }
+  /** 退订 / 订阅: activity messages off or on for the talker (codes and receipts always arrive). */
+  | { kind: 'unsubscribe' }
+  | { kind: 'subscribe' }
   /** "你好" in a direct chat: a welcome, with what the bot can do. */
   | { kind: 'welcome' };
 

@@ -57,6 +57,8 @@ const KEYWORDS: readonly Keyword[] = [
   // and a misread one addressed to the bot is answered with the usage, which points to 抢.
   ...keywords('draw', ['/draw', '/领取', '领取'], ['draw']),
   ...keywords('checkin', ['/checkin', '/签到', '签到', '打卡'], ['checkin']),
+  ...keywords('unsubscribe', ['/unsubscribe', '/退订', '退订', '退訂'], ['unsubscribe']),
+  ...keywords('subscribe', ['/subscribe', '/订阅', '订阅', '訂閱'], ['subscribe']),
 ].sort((a, b) => b.word.length - a.word.length);
 
 /** Words one slip away from a command ("转增" for 转赠): answered with a hint, never acted on. */
@@ -147,7 +149,7 @@ function findKeyword(text: string): { keyword: Keyword; rest: string } | null {
 }
 
 function takesNoArguments(command: CommandName): boolean {
-  return command === 'help' || command === 'balance' || command === 'grab' || command === 'family' || command === 'checkin';
+  return ['help', 'balance', 'grab', 'family', 'checkin', 'unsubscribe', 'subscribe'].includes(command);
 }
 
 function parseArguments(command: CommandName, rest: string, context: ParseContext): Command | ParseError {
@@ -160,6 +162,10 @@ function parseArguments(command: CommandName, rest: string, context: ParseContex
       return { kind: 'grab' };
     case 'checkin':
       return { kind: 'checkin' };
+    case 'unsubscribe':
+      return { kind: 'unsubscribe' };
+    case 'subscribe':
+      return { kind: 'subscribe' };
     case 'bind':
       return parseBind(rest);
     case 'give':

@@ -19,6 +19,8 @@ const USAGE: Readonly<Record<CommandName, { zh: string; en: string }>> = {
   family: { zh: '家庭（看看家庭共享的流量池和本月额度）', en: '/family (your family share group: its pool and this month\'s quota)' },
   draw: { zh: '领取 100M（从家庭共享领流量；抢红包请发「抢」）', en: '/draw 100M (take data from your family share group; to grab a red packet say "grab")' },
   checkin: { zh: '签到（参加赞助商的每日签到活动）', en: '/checkin (the sponsors\' daily check-in activities)' },
+  unsubscribe: { zh: '退订（不再接收活动消息；验证码和到账通知照常）', en: '/unsubscribe (no more activity messages; codes and receipts still arrive)' },
+  subscribe: { zh: '订阅（重新接收活动消息）', en: '/subscribe (activity messages again)' },
 };
 
 export function usageOf(command: CommandName, lang: Lang): string {
@@ -26,7 +28,7 @@ export function usageOf(command: CommandName, lang: Lang): string {
 }
 
 export function helpText(lang: Lang): string {
-  const order: CommandName[] = ['bind', 'balance', 'give', 'hongbao', 'hongbao-equal', 'grab', 'bank', 'family', 'draw', 'tip', 'crowdfund', 'pledge', 'checkin'];
+  const order: CommandName[] = ['bind', 'balance', 'give', 'hongbao', 'hongbao-equal', 'grab', 'bank', 'family', 'draw', 'tip', 'crowdfund', 'pledge', 'checkin', 'unsubscribe', 'subscribe'];
   const lines = order.map((command) => `· ${usageOf(command, lang)}`);
   const title = pick(lang, '流量小助手能做这些：', 'Liuliang bot commands:');
   const amounts = pick(lang, '金额可写 100M、100MB、100兆、1.5G、1GB（1 GB = 1024 MB）', 'Amounts: 100M, 100MB, 1.5G, 1GB (1 GB = 1024 MB)');
@@ -127,6 +129,8 @@ const COMMAND_WORDS: Readonly<Record<CommandName, string>> = {
   family: '家庭',
   draw: '领取',
   checkin: '签到',
+  unsubscribe: '退订',
+  subscribe: '订阅',
 };
 
 /** The answer to a hello in a direct chat: who the bot is, then what it can do. */
@@ -274,6 +278,13 @@ export function noCheckinActivityText(lang: Lang): string {
 
 export function checkedInAlreadyText(lang: Lang): string {
   return pick(lang, '今天已经签到过了，明天再来吧。', 'You have already checked in today; come back tomorrow.');
+}
+
+/** After 退订 / 订阅: what stops, and what keeps coming. */
+export function messageSettingsText(activityMessages: boolean, lang: Lang): string {
+  return activityMessages
+    ? pick(lang, '已重新订阅活动消息。', 'Activity messages are on again.')
+    : pick(lang, '已退订活动消息。验证码、到账通知照常发送；发「订阅」可以恢复。', 'Activity messages are off. Codes and receipts still arrive; send /subscribe to turn them back on.');
 }
 
 export function noFamilyText(lang: Lang): string {

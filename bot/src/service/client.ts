@@ -22,6 +22,8 @@ import {
   CheckinResultSchema,
   type Activity,
   type CheckinResult,
+  MessageSettingsSchema,
+  type MessageSettings,
 } from '@liuliang/shared';
 import { isErrorCode, ServiceError } from './errors';
 import {
@@ -155,6 +157,11 @@ export class ServiceClient {
 
   checkIn(actingContactId: string, activityId: string, idempotencyKey: string): Promise<CheckinResult> {
     return this.request('POST', `/activities/${encodeURIComponent(activityId)}/checkin`, { schema: CheckinResultSchema, actingContactId, idempotencyKey });
+  }
+
+  /** Activity messages on or off for the acting user (退订 / 订阅); idempotent, so no key. */
+  setMessageSettings(actingContactId: string, settings: MessageSettings): Promise<MessageSettings> {
+    return this.request('PUT', '/me/message-settings', { schema: MessageSettingsSchema, body: settings, actingContactId });
   }
 
   /** The family share group the contact's user belongs to, or null (a person is in at most one). */

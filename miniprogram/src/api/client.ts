@@ -62,6 +62,9 @@ import {
   type OpsSponsor,
   type SponsorUpdateRequest,
   ActivitySchema,
+  AudienceSchema,
+  BroadcastSchema,
+  MessageSettingsSchema,
   CheckinResultSchema,
   HelpResultSchema,
   InviteCodeSchema,
@@ -75,6 +78,12 @@ import {
   TopupSchema,
   type Activity,
   type ActivityCreateRequest,
+  type ActivityUpdateRequest,
+  type Audience,
+  type Broadcast,
+  type BroadcastAudience,
+  type BroadcastRequest,
+  type MessageSettings,
   type ActivityReport,
   type CheckinResult,
   type Me,
@@ -275,6 +284,15 @@ export function createApiClient(options: ApiClientOptions) {
     /** `step`: publish and end move data (an Idempotency-Key); pause and resume do not. */
     changeActivity: (sponsorId: string, activityId: string, step: 'publish' | 'pause' | 'resume' | 'end', idempotencyKey?: string): Promise<Activity> =>
       call('POST', `/sponsors/${encodeURIComponent(sponsorId)}/activities/${encodeURIComponent(activityId)}/${step}`, ActivitySchema, { idempotencyKey }),
+    /** PUT, not PATCH: weapp's wx.request cannot send PATCH; the service takes both. */
+    updateActivity: (sponsorId: string, activityId: string, request: ActivityUpdateRequest): Promise<Activity> =>
+      call('PUT', `/sponsors/${encodeURIComponent(sponsorId)}/activities/${encodeURIComponent(activityId)}`, ActivitySchema, { body: request }),
+    broadcastAudience: (sponsorId: string, activityId: string, audience: BroadcastAudience): Promise<Audience> =>
+      call('GET', `/sponsors/${encodeURIComponent(sponsorId)}/activities/${encodeURIComponent(activityId)}/broadcasts/audience?audience=${audience}`, AudienceSchema),
+    broadcast: (sponsorId: string, activityId: string, request: BroadcastRequest, idempotencyKey: string): Promise<Broadcast> =>
+      call('POST', `/sponsors/${encodeURIComponent(sponsorId)}/activities/${encodeURIComponent(activityId)}/broadcasts`, BroadcastSchema, { body: request, idempotencyKey }),
+    getMessageSettings: (): Promise<MessageSettings> => call('GET', '/me/message-settings', MessageSettingsSchema),
+    setMessageSettings: (settings: MessageSettings): Promise<MessageSettings> => call('PUT', '/me/message-settings', MessageSettingsSchema, { body: settings }),
     getActivityReport: (sponsorId: string, activityId: string): Promise<ActivityReport> =>
       call('GET', `/sponsors/${encodeURIComponent(sponsorId)}/activities/${encodeURIComponent(activityId)}/report`, ActivityReportSchema),
     createSponsor: (request: { name: string; ownerPhone: string }, idempotencyKey: string): Promise<Sponsor> =>

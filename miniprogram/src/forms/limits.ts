@@ -13,4 +13,5 @@ export const FALLBACK_LIMITS: Limits = {
   tip: { minMb: 1, maxMb: 1024, messageMaxChars: 60 },
   crowdfund: { minGoalMb: 100, maxGoalMb: 102_400, minSeconds: 60 * 60, maxSeconds: 30 * 24 * 60 * 60, titleMaxChars: 40 },
   shareGroup: { maxMembers: 10, nameMaxChars: 20 },
+  activitySms: { segmentChars: 70, maxSegments: 3 },
 };

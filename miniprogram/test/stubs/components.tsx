@@ -45,3 +45,12 @@ export function Button(props: Props & { disabled?: boolean; onClick?: (event: un
 export function ScrollView(props: Props) {
   return <div {...domProps(props, ['scrollY', 'scrollX', 'onScrollToLower'])} />;
 }
+
+/** Taro's Switch as a checkbox: `onChange` gets `event.detail.value`, the new state. */
+export function Switch(props: Props & { checked?: boolean; disabled?: boolean; onChange?: (event: { detail: { value: boolean } }) => void }) {
+  const { onChange, checked, disabled, color, ...rest } = props;
+  void color;
+  return (
+    <input type='checkbox' {...domProps(rest, [])} checked={checked ?? false} disabled={disabled} onChange={(event) => onChange?.({ detail: { value: event.target.checked } })} />
+  );
+}

@@ -17,9 +17,20 @@ export interface CarrierSimAdmin {
   setPlan(plan: { phone: string; totalMb: number; usedMb: number }): Promise<SimPlan>;
   listDeductions(phone?: string): Promise<SimDeduction[]>;
   listMessages(to?: string): Promise<SimMessage[]>;
+  /** Where the provider's webhooks (replies, receipts) go: the service's base URL. */
+  setWebhookTarget(url: string): Promise<void>;
+  /** A person replies to an SMS: the provider's signed inbound webhook; the service's answer. */
+  reply(from: string, text: string): Promise<{ status: number; body: unknown }>;
+  /** Delivery receipts for every SMS (to one number, or all) not yet given one. */
+  sendReceipts(status: 'delivered' | 'failed', to?: string): Promise<number>;
 }
 
 export function createCarrierSimAdmin(simUrl: string): CarrierSimAdmin {
+  const raw = async (path: string, body: unknown): Promise<{ status: number; body: unknown }> => {
+    const response = await fetch(`${simUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  };
   const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${simUrl}${path}`, {
       method,
@@ -45,5 +56,10 @@ export function createCarrierSimAdmin(simUrl: string): CarrierSimAdmin {
     listDeductions: async (phone) =>
       (await call<{ items: SimDeduction[] }>('GET', `/admin/deductions${query('phone', phone)}`)).items,
     listMessages: async (to) => (await call<{ items: SimMessage[] }>('GET', `/admin/messages${query('to', to)}`)).items,
+    setWebhookTarget: async (url) => {
+      await call('POST', '/admin/webhook', { url });
+    },
+    reply: (from, text) => raw('/admin/replies', { from, text }),
+    sendReceipts: async (status, to) => (await call<{ sent: number }>('POST', '/admin/receipts', { status, to })).sent,
   };
 }

@@ -8,6 +8,7 @@ import { startCarrierSim } from './sim';
 const DEFAULT_PORT = 4010;
 const DEFAULT_SECRET = 'dev-carrier-secret';
 const DEFAULT_MESSAGE_PROVIDER_SECRET = 'dev-message-provider-secret';
+const DEFAULT_WEBHOOK_URL = 'http://127.0.0.1:3000';
 
 function portFromEnv(raw: string | undefined): number {
   if (raw === undefined || raw === '') return DEFAULT_PORT;
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
     host: process.env.CARRIER_SIM_HOST || '127.0.0.1',
     secret: process.env.CARRIER_SECRET || DEFAULT_SECRET,
     messageProviderSecret: process.env.MESSAGE_PROVIDER_SECRET || DEFAULT_MESSAGE_PROVIDER_SECRET,
+    // Where the provider's replies and delivery receipts go: the service `npm start` runs.
+    webhookUrl: process.env.CARRIER_SIM_WEBHOOK_URL || DEFAULT_WEBHOOK_URL,
   });
   console.log(`carrier simulator listening on ${sim.url}`);
   const stop = (): void => {

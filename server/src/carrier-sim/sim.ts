@@ -6,6 +6,7 @@ import { seededRandom } from '../platform/random';
 import { Answer, errorAnswer, parseJson, readBody, sendAnswer } from './http-io';
 import { adminGetRoute, adminPostRoute, BUSINESS_ROUTES } from './routes';
 import { CarrierWorld } from './world';
+import { ProviderWebhooks } from './webhooks';
 
 /**
  * The carrier (and SMS/e-mail provider) simulator: a real HTTP server with its state in memory,
@@ -25,6 +26,8 @@ export interface CarrierSimOptions {
   /** The SMS/e-mail provider's own secret: signs /sms and /email, never the carrier's. */
   messageProviderSecret: string;
   clock?: () => number;
+  /** The service the provider's webhooks (replies, receipts) go to; settable later with /admin/webhook. */
+  webhookUrl?: string;
   /** Bound on the nonces remembered for the replay window (both parties together). */
   maxRememberedNonces?: number;
 }
@@ -41,6 +44,7 @@ export async function startCarrierSim(options: CarrierSimOptions): Promise<Carri
   const clock = options.clock ?? Date.now;
   const world = new CarrierWorld(clock);
   const seenNonces = new NonceCache(options.maxRememberedNonces);
+  const webhooks = new ProviderWebhooks(options.messageProviderSecret, clock, options.webhookUrl);
   let faults: FaultSettings = NO_FAULTS;
   let random = seededRandom(NO_FAULTS.seed);
   const setFaults = (next: FaultSettings): void => {
@@ -114,13 +118,18 @@ export async function startCarrierSim(options: CarrierSimOptions): Promise<Carri
       const answer = adminGetRoute(url.pathname, url.searchParams, world);
       return sendAnswer(res, answer ?? errorAnswer(404, 'NOT_FOUND', `no GET ${url.pathname}`));
     }
-    const route = req.method === 'POST' ? adminPostRoute(url.pathname, world, setFaults) : undefined;
+    const reset = (faults: FaultSettings): void => {
+      setFaults(faults);
+      if (url.pathname === '/admin/reset') webhooks.reset();
+    };
+    const syncRoute = req.method === 'POST' ? adminPostRoute(url.pathname, world, reset) : undefined;
+    const route = syncRoute ? async (body: unknown) => syncRoute(body) : req.method === 'POST' ? webhooks.route(url.pathname, world) : undefined;
     if (!route) return sendAnswer(res, errorAnswer(404, 'NOT_FOUND', `no ${req.method} ${url.pathname}`));
     const read = await readBody(req);
     if (!read.ok) return sendAnswer(res, read.answer);
     // An empty body is fine for admin calls such as /admin/reset.
     const json = read.rawBody.trim() === '' ? { ok: true as const, value: {} } : parseJson(read.rawBody);
-    sendAnswer(res, json.ok ? route(json.value) : json.answer);
+    sendAnswer(res, json.ok ? await route(json.value) : json.answer);
   };
 
   const answerRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -14,6 +14,7 @@ import { InvitesAndShares1764900000001 } from './migrations/1764900000001-Invite
 import { RedPacketRecords1765000000000 } from './migrations/1765000000000-RedPacketRecords';
 import { GiftCounters1765100000000 } from './migrations/1765100000000-GiftCounters';
 import { RedPacketRain1765200000000 } from './migrations/1765200000000-RedPacketRain';
+import { ActivityMessages1765300000000 } from './migrations/1765300000000-ActivityMessages';
 import { SponsorFundLevels1765400000000 } from './migrations/1765400000000-SponsorFundLevels';
 
 export const MIGRATIONS = [
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   RedPacketRecords1765000000000,
   GiftCounters1765100000000,
   RedPacketRain1765200000000,
+  ActivityMessages1765300000000,
   SponsorFundLevels1765400000000,
 ];
 

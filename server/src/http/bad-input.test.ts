@@ -15,6 +15,7 @@ describe('bad input', () => {
   let ownerId: string;
   let sid: string;
   let aid: string;
+  let liveAid: string;
 
   beforeAll(async () => {
     stack = await startTestStack();
@@ -31,6 +32,8 @@ describe('bad input', () => {
     await grantOperator(stack, '13200000001', 'admin');
     sid = await sponsorWithBudget(stack.client, token, '13200000001', 5000);
     aid = (await stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date()), { token })).body.id;
+    liveAid = (await stack.client.post(`/api/v1/sponsors/${sid}/activities`, activityRequest(new Date()), { token })).body.id;
+    await stack.client.post(`/api/v1/sponsors/${sid}/activities/${liveAid}/publish`, undefined, { token, idempotencyKey: true });
     const db = stack.server.deps.dataSource;
     snapshot = async () =>
       JSON.stringify([
@@ -51,6 +54,9 @@ describe('bad input', () => {
         await db.query('SELECT COUNT(*) AS n FROM sponsor_topups'),
         await db.query('SELECT * FROM activities ORDER BY id'),
         await db.query('SELECT COUNT(*) AS n FROM activity_rewards'),
+        await db.query('SELECT * FROM broadcasts ORDER BY id'),
+        await db.query('SELECT * FROM message_optouts ORDER BY phone'),
+        await db.query('SELECT COUNT(*) AS n FROM outbox WHERE activity_id IS NOT NULL'),
         await db.query('SELECT COUNT(*) AS n FROM activity_rain_drops'),
         await stack.sim.listDeductions(),
         await db.query('SELECT id, nickname FROM users ORDER BY id'),
@@ -408,6 +414,38 @@ describe('bad input', () => {
     ['a login with an invite code in capitals', () => stack.client.post('/api/v1/auth/login', { phone: '13200000009', code: '123456', invite: 'ABC' }), 400, 'VALIDATION_FAILED'],
     ['a login with an invite code of 33 characters', () => stack.client.post('/api/v1/auth/login', { phone: '13200000009', code: '123456', invite: 'a'.repeat(33) }), 400, 'VALIDATION_FAILED'],
     ['a login with an invite code as a number', () => stack.client.post('/api/v1/auth/login', { phone: '13200000009', code: '123456', invite: 12345 }), 400, 'VALIDATION_FAILED'],
+    ['an activity change with no field', () => stack.client.call('PATCH', `/api/v1/sponsors/${sid}/activities/${aid}`, {}, { token }), 400, 'VALIDATION_FAILED'],
+    ['an activity change with an unknown field', () => stack.client.call('PATCH', `/api/v1/sponsors/${sid}/activities/${aid}`, { status: 'ended' }, { token }), 400, 'VALIDATION_FAILED'],
+    ['an activity change naming an unknown variable', () => stack.client.call('PATCH', `/api/v1/sponsors/${sid}/activities/${aid}`, { templates: { rewarded: '你好{phone}' } }, { token }), 400, 'UNKNOWN_TEMPLATE_VARIABLE'],
+    ['an activity change with an unclosed brace', () => stack.client.call('PATCH', `/api/v1/sponsors/${sid}/activities/${aid}`, { templates: { rewarded: '你好{nickname' } }, { token }), 400, 'UNBALANCED_TEMPLATE_BRACE'],
+    ['an activity change with a stray closing brace', () => stack.client.call('PATCH', `/api/v1/sponsors/${sid}/activities/${aid}`, { templates: { ended: '再见}' } }, { token }), 400, 'UNBALANCED_TEMPLATE_BRACE'],
+    ['an activity change whose SMS passes 3 segments', () => stack.client.call('PATCH', `/api/v1/sponsors/${sid}/activities/${aid}`, { templates: { rewarded: '长'.repeat(205) } }, { token }), 400, 'TEMPLATE_TOO_LONG'],
+    ['an activity change ending before it starts', () => stack.client.call('PATCH', `/api/v1/sponsors/${sid}/activities/${aid}`, { endsAt: '2020-01-01T00:00:00Z' }, { token }), 400, 'VALIDATION_FAILED'],
+    ['a reminder at 25:00', () => stack.client.call('PATCH', `/api/v1/sponsors/${sid}/activities/${aid}`, { reminderAt: '25:00' }, { token }), 400, 'VALIDATION_FAILED'],
+    ['a reminder without a reminder template', () => stack.client.call('PATCH', `/api/v1/sponsors/${sid}/activities/${aid}`, { reminderAt: '09:00' }, { token }), 400, 'VALIDATION_FAILED'],
+    ['a reminder in quiet hours', () => stack.client.call('PATCH', `/api/v1/sponsors/${sid}/activities/${aid}`, { reminderAt: '23:00', templates: { reminder: '该签到了' } }, { token }), 400, 'VALIDATION_FAILED'],
+    ['a budget change of a published activity', () => stack.client.call('PATCH', `/api/v1/sponsors/${sid}/activities/${liveAid}`, { budgetMb: 10 }, { token }), 409, 'WRONG_STATE'],
+    ['a change of an activity that does not exist', () => stack.client.call('PATCH', `/api/v1/sponsors/${sid}/activities/0123456789abcdefghjkmnpqrs`, { title: 'x' }, { token }), 404, 'NOT_FOUND'],
+    ['a broadcast without an Idempotency-Key', () => stack.client.post(`/api/v1/sponsors/${sid}/activities/${liveAid}/broadcasts`, { template: '你好', audience: 'participants' }, { token }), 400, 'IDEMPOTENCY_KEY_MISSING'],
+    ['a broadcast to an unknown audience', () => stack.client.post(`/api/v1/sponsors/${sid}/activities/${liveAid}/broadcasts`, { template: '你好', audience: 'everyone' }, { token, idempotencyKey: true }), 400, 'VALIDATION_FAILED'],
+    ['a broadcast without a template', () => stack.client.post(`/api/v1/sponsors/${sid}/activities/${liveAid}/broadcasts`, { audience: 'participants' }, { token, idempotencyKey: true }), 400, 'VALIDATION_FAILED'],
+    ['a broadcast naming an unknown variable', () => stack.client.post(`/api/v1/sponsors/${sid}/activities/${liveAid}/broadcasts`, { template: '{phone}', audience: 'participants' }, { token, idempotencyKey: true }), 400, 'UNKNOWN_TEMPLATE_VARIABLE'],
+    ['a broadcast whose SMS passes 3 segments', () => stack.client.post(`/api/v1/sponsors/${sid}/activities/${liveAid}/broadcasts`, { template: '长'.repeat(205), audience: 'participants' }, { token, idempotencyKey: true }), 400, 'TEMPLATE_TOO_LONG'],
+    ['a broadcast sent in the past', () => stack.client.post(`/api/v1/sponsors/${sid}/activities/${liveAid}/broadcasts`, { template: '你好', audience: 'participants', sendAt: '2020-01-01T00:00:00Z' }, { token, idempotencyKey: true }), 400, 'VALIDATION_FAILED'],
+    ['a broadcast at a time that is not a time', () => stack.client.post(`/api/v1/sponsors/${sid}/activities/${liveAid}/broadcasts`, { template: '你好', audience: 'participants', sendAt: 'soon' }, { token, idempotencyKey: true }), 400, 'VALIDATION_FAILED'],
+    ['a broadcast about a draft', () => stack.client.post(`/api/v1/sponsors/${sid}/activities/${aid}/broadcasts`, { template: '你好', audience: 'participants' }, { token, idempotencyKey: true }), 409, 'WRONG_STATE'],
+    ['a broadcast about an activity that does not exist', () => stack.client.post(`/api/v1/sponsors/${sid}/activities/0123456789abcdefghjkmnpqrs/broadcasts`, { template: '你好', audience: 'participants' }, { token, idempotencyKey: true }), 404, 'NOT_FOUND'],
+    ['an audience size without an audience', () => stack.client.get(`/api/v1/sponsors/${sid}/activities/${liveAid}/broadcasts/audience`, { token }), 400, 'VALIDATION_FAILED'],
+    ['an audience size of an unknown audience', () => stack.client.get(`/api/v1/sponsors/${sid}/activities/${liveAid}/broadcasts/audience?audience=all`, { token }), 400, 'VALIDATION_FAILED'],
+    ['an audience size of an activity that does not exist', () => stack.client.get(`/api/v1/sponsors/${sid}/activities/0123456789abcdefghjkmnpqrs/broadcasts/audience?audience=participants`, { token }), 404, 'NOT_FOUND'],
+    ['message settings that are not a boolean', () => stack.client.put('/api/v1/me/message-settings', { activityMessages: 'no' }, { token }), 400, 'VALIDATION_FAILED'],
+    ['message settings with nothing in them', () => stack.client.put('/api/v1/me/message-settings', {}, { token }), 400, 'VALIDATION_FAILED'],
+    ['message settings with no token', () => stack.client.put('/api/v1/me/message-settings', { activityMessages: false }), 401, 'UNAUTHENTICATED'],
+    ['an unsigned inbound reply', () => stack.client.post('/api/v1/messages/inbound', { from: '13200000001', text: 'TD' }), 401, 'BAD_SIGNATURE'],
+    ['an inbound reply with a forged signature', () => stack.client.post('/api/v1/messages/inbound', { from: '13200000001', text: 'TD' }, { headers: { 'x-timestamp': String(Date.now()), 'x-nonce': 'a'.repeat(32), 'x-signature': 'b'.repeat(64) } }), 401, 'BAD_SIGNATURE'],
+    ['an inbound reply from a malformed phone', () => stack.client.post('/api/v1/messages/inbound', { from: '12345', text: 'TD' }), 400, 'VALIDATION_FAILED'],
+    ['an unsigned delivery receipt', () => stack.client.post('/api/v1/messages/receipts', { messageId: 'msg-1', status: 'delivered' }), 401, 'BAD_SIGNATURE'],
+    ['a delivery receipt with an unknown status', () => stack.client.post('/api/v1/messages/receipts', { messageId: 'msg-1', status: 'read' }), 400, 'VALIDATION_FAILED'],
   ];
 
   it.each(cases)('%s → %i %s', async (_name, send, status, code) => {

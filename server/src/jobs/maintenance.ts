@@ -28,6 +28,9 @@ export function maintenanceIntervals(config: Config): Record<string, number> {
     'settle-crowdfunds': Math.max(1000, Math.floor(every / 3)),
     'end-finished-activities': every,
     'sweep-expired-budgets': every * 2,
+    // Broadcasts go out within a second or so of their time; each run sends batches until done.
+    'send-broadcasts': Math.max(500, Math.floor(every / 6)),
+    'schedule-reminders': Math.max(1000, Math.floor(every / 2)),
     // A 红包雨 drops within this of its time: one small query a tick, and worth being punctual.
     'drop-due-rain': Math.max(2000, Math.floor(every / 15)),
   };
@@ -50,7 +53,7 @@ export interface MaintainedServices {
   redPackets: { refundExpiredPackets(): Promise<number>; settleOrphanGrabs(): Promise<number> };
   jobHealth: Pick<JobHealth, 'track'>;
   crowdfunds: { settleClosedCrowdfunds(): Promise<number> };
-  activities: { endFinishedActivities(): Promise<number> };
+  activities: { endFinishedActivities(): Promise<number>; messages: { sendDueBroadcasts(): Promise<number>; scheduleReminders(): Promise<number> } };
   sponsors: { sweepExpiredBudgets(): Promise<number> };
   rain: { dropDueRain(): Promise<number> };
   purgeIdempotencyRecords(): Promise<number>;
@@ -68,6 +71,8 @@ export function maintenanceTasks(deps: Deps, services: MaintainedServices, provi
     'settle-crowdfunds': () => services.crowdfunds.settleClosedCrowdfunds(),
     'end-finished-activities': () => services.activities.endFinishedActivities(),
     'sweep-expired-budgets': () => services.sponsors.sweepExpiredBudgets(),
+    'send-broadcasts': () => services.activities.messages.sendDueBroadcasts(),
+    'schedule-reminders': () => services.activities.messages.scheduleReminders(),
     'drop-due-rain': () => services.rain.dropDueRain(),
   };
   const intervals = maintenanceIntervals(deps.config);

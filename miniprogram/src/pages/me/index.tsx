@@ -10,6 +10,7 @@ import { Page } from '../../frame/Page';
 import { PAGES } from '../../navigation';
 import { failureMessage, useSignedIn } from '../../session/guard';
 import { useServices } from '../../services';
+import { MessageSettings } from './MessageSettings';
 
 function LinkRow({ label, testId, url }: { label: string; testId: string; url: string }) {
   return (
@@ -128,6 +129,7 @@ export default function MePage() {
           <LinkRow label='转存套餐流量' testId='go-storage' url={PAGES.storage} />
         </View>
       )}
+      <MessageSettings />
       <View className='card'>
         <LinkRow label='消息' testId='go-messages' url={PAGES.messages} />
         <LinkRow label='流量明细（每一批的过期时间）' testId='go-lots' url={PAGES.lots} />

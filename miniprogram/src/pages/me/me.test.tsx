@@ -56,6 +56,22 @@ describe('我的', () => {
     expect(taroSessionStore.readRefreshToken()).toBeNull();
   });
 
+  it('turns activity messages off and on', async () => {
+    const api = fakeApi({
+      getMe: jest.fn().mockResolvedValue(ALICE),
+      getMessageSettings: jest.fn().mockResolvedValue({ activityMessages: true }),
+      setMessageSettings: jest.fn((settings: { activityMessages: boolean }) => Promise.resolve(settings)),
+    });
+    renderWithServices(<MePage />, { api });
+    const toggle = (await screen.findByTestId('activity-messages-switch')) as HTMLInputElement;
+    expect(toggle.checked).toBe(true);
+    fireEvent.click(toggle);
+    await waitFor(() => expect((screen.getByTestId('activity-messages-switch') as HTMLInputElement).checked).toBe(false));
+    expect(api.setMessageSettings).toHaveBeenCalledWith({ activityMessages: false });
+    fireEvent.click(screen.getByTestId('activity-messages-switch'));
+    await waitFor(() => expect(api.setMessageSettings).toHaveBeenLastCalledWith({ activityMessages: true }));
+  });
+
   it('leads to 流量明细, 红包记录 and the two agreements', async () => {
     renderWithServices(<MePage />, { api: fakeApi({ getMe: jest.fn().mockResolvedValue(ALICE) }) });
     for (const testId of ['go-messages', 'go-lots', 'go-packets', 'go-terms', 'go-privacy']) fireEvent.click(await screen.findByTestId(testId));

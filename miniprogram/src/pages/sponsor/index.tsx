@@ -11,8 +11,12 @@ import { formatDate } from '../../format/time';
 import { PAGES, sponsorReportPath } from '../../navigation';
 import { failureMessage, useSignedIn } from '../../session/guard';
 import { useServices } from '../../services';
+import { parseWholeMb } from '../../forms/validation';
+import { useLimits } from '../../hooks/useLimits';
 import { checkActivityForm, DEFAULT_TEMPLATE, type ActivityFormFields } from './activityForm';
 import { FundWarnings } from './FundWarnings';
+import { BroadcastForm } from './BroadcastForm';
+import { TemplateEditor } from './TemplateEditor';
 
 const STATUS_NAMES: Record<ActivityStatus, string> = { draft: '草稿', published: '已发布，未开始', running: '进行中', paused: '已暂停', ended: '已结束' };
 type Step = 'publish' | 'pause' | 'resume' | 'end';
@@ -49,15 +53,16 @@ const EMPTY_FORM: ActivityFormFields = {
 };
 
 /** Creates a check-in activity as a draft, checked in the form first. */
-function CreateActivity({ sponsorId, onCreated }: { sponsorId: string; onCreated: () => void }) {
+function CreateActivity({ sponsorId, sponsorName, onCreated }: { sponsorId: string; sponsorName: string; onCreated: () => void }) {
   const { api } = useServices();
+  const { activitySms } = useLimits();
   const [fields, setFields] = useState<ActivityFormFields>(EMPTY_FORM);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const set = (name: keyof ActivityFormFields) => (value: string) => setFields((current) => ({ ...current, [name]: value }));
 
   async function create() {
-    const checked = checkActivityForm(fields, new Date());
+    const checked = checkActivityForm(fields, new Date(), { sponsor: sponsorName, budget: activitySms });
     if (!checked.ok) return setError(checked.error);
     setError(null);
     setSaving(true);
@@ -104,7 +109,17 @@ function CreateActivity({ sponsorId, onCreated }: { sponsorId: string; onCreated
         </>
       )}
       <TextField label='持续天数' testId='activity-days-input' numeric value={fields.daysText} onChange={set('daysText')} />
-      <TextField label='中奖消息' testId='activity-template-input' value={fields.template} onChange={set('template')} />
+      <TemplateEditor
+        label='中奖消息'
+        testId='activity-template-input'
+        value={fields.template}
+        onChange={set('template')}
+        context={{
+          activity: fields.title.trim() || '签到活动',
+          sponsor: sponsorName,
+          maxRewardMb: parseWholeMb(fields.rewardMode === 'fixed' ? fields.amountText : fields.maxText) ?? 1,
+        }}
+      />
       <Button className='btn-primary' data-testid='create-activity-button' disabled={saving} onClick={create}>
         {saving ? '正在保存…' : '保存为草稿'}
       </Button>
@@ -113,10 +128,27 @@ function CreateActivity({ sponsorId, onCreated }: { sponsorId: string; onCreated
 }
 
 /** One activity of the sponsor's with its life-cycle buttons. Publish and end move data: one key per tap, reused after an unknown outcome. */
-function ActivityRow({ sponsorId, activity, onChanged }: { sponsorId: string; activity: Activity; onChanged: (error: string | null) => void }) {
+function ActivityRow({ sponsorId, sponsorName, activity, onChanged }: { sponsorId: string; sponsorName: string; activity: Activity; onChanged: (error: string | null) => void }) {
   const { api } = useServices();
   const [action] = useState(() => new IdempotentAction());
   const [busy, setBusy] = useState(false);
+  const [open, setOpen] = useState<'template' | 'broadcast' | null>(null);
+  const [template, setTemplate] = useState(activity.templates.rewarded);
+  const live = activity.status !== 'draft' && activity.status !== 'ended';
+  const maxRewardMb = activity.reward.mode === 'fixed' ? activity.reward.amountMb : activity.reward.maxMb;
+
+  async function saveTemplate() {
+    setBusy(true);
+    try {
+      await api.updateActivity(sponsorId, activity.id, { templates: { rewarded: template.trim() } });
+      setOpen(null);
+      onChanged(null);
+    } catch (failure) {
+      onChanged(failureMessage(failure, PAGES.sponsor));
+    } finally {
+      setBusy(false);
+    }
+  }
 
   async function change(step: Step) {
     setBusy(true);
@@ -153,7 +185,32 @@ function ActivityRow({ sponsorId, activity, onChanged }: { sponsorId: string; ac
             报告
           </Button>
         )}
+        {activity.status !== 'ended' && (
+          <Button size='mini' data-testid='edit-template-button' onClick={() => setOpen(open === 'template' ? null : 'template')}>
+            中奖消息
+          </Button>
+        )}
+        {live && (
+          <Button size='mini' data-testid='open-broadcast-button' onClick={() => setOpen(open === 'broadcast' ? null : 'broadcast')}>
+            群发
+          </Button>
+        )}
       </View>
+      {open === 'template' && (
+        <View>
+          <TemplateEditor
+            label='中奖消息'
+            testId='edit-template-input'
+            value={template}
+            onChange={setTemplate}
+            context={{ activity: activity.title, sponsor: sponsorName, maxRewardMb }}
+          />
+          <Button size='mini' data-testid='save-template-button' disabled={busy} onClick={saveTemplate}>
+            保存
+          </Button>
+        </View>
+      )}
+      {open === 'broadcast' && <BroadcastForm sponsorId={sponsorId} sponsorName={sponsorName} activity={activity} />}
     </View>
   );
 }
@@ -241,6 +298,7 @@ export default function SponsorPage() {
             <ActivityRow
               key={activity.id}
               sponsorId={sponsor.id}
+              sponsorName={sponsor.name}
               activity={activity}
               onChanged={(failure) => {
                 setError(failure);
@@ -255,7 +313,7 @@ export default function SponsorPage() {
           )}
         </View>
       )}
-      {sponsor && <CreateActivity sponsorId={sponsor.id} onCreated={() => void load()} />}
+      {sponsor && <CreateActivity sponsorId={sponsor.id} sponsorName={sponsor.name} onCreated={() => void load()} />}
       {sponsor && <FundWarnings key={sponsor.id} sponsor={sponsor} onSaved={() => void load()} />}
     </Page>
   );

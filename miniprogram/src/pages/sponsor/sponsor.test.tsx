@@ -47,7 +47,8 @@ describe('the create-activity form', () => {
     [{ budgetText: '5' }, '一次奖励不能超过活动预算'],
     [{ rewardMode: 'random', minText: '9', maxText: '3' }, '最少奖励不能大于最多奖励'],
     [{ daysText: '0' }, '活动天数请填'],
-    [{ template: '你好 {phone}' }, '{phone} 不是可用的变量'],
+    [{ template: '你好 {phone}' }, '第 4 个字的 {phone} 不是可用的变量'],
+    [{ template: '你好 {nickname' }, '第 4 个字的花括号没有配对'],
   ] as Array<[Partial<ActivityFormFields>, string]>)('refuses %p: %s', (change, error) => {
     const checked = checkActivityForm({ ...form, ...change }, now);
     expect(checked.ok).toBe(false);
@@ -107,6 +108,57 @@ describe('the sponsor page', () => {
     await waitFor(() =>
       expect(api.createActivity).toHaveBeenCalledWith('s-1', expect.objectContaining({ title: '每日签到', budgetMb: 1000, reward: { mode: 'fixed', amountMb: 10 } })),
     );
+  });
+
+  it('previews the rewarded template live for a sample person, with the SMS count, and says where a template is wrong', async () => {
+    const api = fakeApi({ listMySponsors: jest.fn().mockResolvedValue(mine), listSponsorActivities: jest.fn().mockResolvedValue({ items: [], nextCursor: null }) });
+    renderWithServices(<SponsorPage />, { api });
+    const type = (testId: string, value: string) => fireEvent.change(screen.getByTestId(testId), { target: { value } });
+    await screen.findByTestId('create-activity-button');
+    type('activity-title-input', '春季签到');
+    type('activity-amount-input', '10');
+    type('activity-template-input', '{nickname}在{activity}获得{amount}，{{不是变量}}');
+    expect(screen.getByTestId('activity-template-input-preview')).toHaveTextContent('【流量】星河饮料：小明在春季签到获得100 MB，{不是变量}');
+    expect(screen.getByTestId('activity-template-input-segments')).toHaveTextContent('1 条短信');
+    type('activity-template-input', '长'.repeat(150));
+    expect(screen.getByTestId('activity-template-input-segments')).toHaveTextContent('3 条短信');
+    type('activity-template-input', '长'.repeat(205));
+    expect(screen.getByTestId('activity-template-input-problem')).toHaveTextContent('消息太长');
+    type('activity-template-input', '恭喜{name}');
+    expect(screen.getByTestId('activity-template-input-problem')).toHaveTextContent('第 3 个字的 {name} 不是可用的变量');
+    expect(screen.queryByTestId('activity-template-input-preview')).toBeNull();
+  });
+
+  it('shows the audience size before a broadcast is sent, and sends it once with an Idempotency-Key', async () => {
+    const api = fakeApi({
+      listMySponsors: jest.fn().mockResolvedValue(mine),
+      listSponsorActivities: jest.fn().mockResolvedValue({ items: [anActivity({ id: 'a-run' })], nextCursor: null }),
+      broadcastAudience: jest.fn((_sid: string, _aid: string, audience: string) => Promise.resolve({ audience, recipients: audience === 'participants' ? 42 : 1000 })),
+      broadcast: jest.fn().mockResolvedValue({ id: 'b-1', recipients: 1000 }),
+    });
+    renderWithServices(<SponsorPage />, { api });
+    fireEvent.click(await screen.findByTestId('open-broadcast-button'));
+    expect(await screen.findByText(/将发给 42 人/)).toBeInTheDocument();
+    fireEvent.click(screen.getByTestId('audience-eligible_not_joined'));
+    expect(await screen.findByText(/将发给 1000 人/)).toBeInTheDocument();
+    fireEvent.change(screen.getByTestId('broadcast-template-input'), { target: { value: '{nickname}，快来签到' } });
+    expect(screen.getByTestId('broadcast-template-input-preview')).toHaveTextContent('小明，快来签到');
+    fireEvent.click(screen.getByTestId('broadcast-button'));
+    expect(await screen.findByTestId('broadcast-sent')).toHaveTextContent('已安排发送给 1000 人');
+    expect(api.broadcast).toHaveBeenCalledWith('s-1', 'a-run', { template: '{nickname}，快来签到', audience: 'eligible_not_joined' }, expect.stringMatching(/^[0-9a-f]{32}$/));
+  });
+
+  it('changes the rewarded template of a running activity', async () => {
+    const api = fakeApi({
+      listMySponsors: jest.fn().mockResolvedValue(mine),
+      listSponsorActivities: jest.fn().mockResolvedValue({ items: [anActivity({ id: 'a-run' })], nextCursor: null }),
+      updateActivity: jest.fn().mockResolvedValue(anActivity({ id: 'a-run' })),
+    });
+    renderWithServices(<SponsorPage />, { api });
+    fireEvent.click(await screen.findByTestId('edit-template-button'));
+    fireEvent.change(screen.getByTestId('edit-template-input'), { target: { value: '恭喜 {nickname}' } });
+    fireEvent.click(screen.getByTestId('save-template-button'));
+    await waitFor(() => expect(api.updateActivity).toHaveBeenCalledWith('s-1', 'a-run', { templates: { rewarded: '恭喜 {nickname}' } }));
   });
 
   it('tells someone who belongs to no sponsor', async () => {

@@ -48,6 +48,7 @@ export function publishedLimits(config: Config): Limits {
       titleMaxChars: CROWDFUND_TITLE_MAX_CHARS,
     },
     shareGroup: { maxMembers: config.SHARE_GROUP_MAX_MEMBERS, nameMaxChars: SHARE_GROUP_NAME_MAX_CHARS },
+    activitySms: { segmentChars: config.ACTIVITY_SMS_SEGMENT_CHARS, maxSegments: config.ACTIVITY_SMS_MAX_SEGMENTS },
   };
 }
 

@@ -2,4 +2,15 @@
  * What other features may ask of the auth module: the users table is its own, so they call
  * these instead of running SQL on it.
  */
-export { describeUsers, findUserById, findUserByPhone, lockUser, nicknamesOf, phonesOfUsersSql, userIdsByPhone } from './users';
+export {
+  countUsersInAudience,
+  describeUsers,
+  findUserById,
+  findUserByPhone,
+  lockUser,
+  nicknamesOf,
+  phonesOfUsersSql,
+  userIdsByPhone,
+  usersInAudience,
+  type UserAudience,
+} from './users';

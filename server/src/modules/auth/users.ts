@@ -117,3 +117,54 @@ export async function insertUser(
 export async function updateNickname(sql: Sql, id: string, nickname: string): Promise<void> {
   await sql.query('UPDATE users SET nickname = ? WHERE id = ?', [nickname, id]);
 }
+
+/** Who an audience takes in (an activity's targeting), and a subquery of user ids it leaves out. */
+export interface UserAudience {
+  provinces: readonly string[];
+  carriers: readonly string[];
+  /** Signed up strictly after this instant; null: any time. */
+  createdAfter: Date | null;
+  /** Ids to leave out: a subquery of one column that the caller's module owns. */
+  excludeIdsIn?: { sql: string; params: readonly unknown[] };
+  /** Only these ids: a subquery of one column that the caller's module owns. */
+  onlyIdsIn?: { sql: string; params: readonly unknown[] };
+}
+
+function audienceWhere(audience: UserAudience): { sql: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (audience.provinces.length > 0) {
+    clauses.push(`province IN (${audience.provinces.map(() => '?').join(',')})`);
+    params.push(...audience.provinces);
+  }
+  if (audience.carriers.length > 0) {
+    clauses.push(`carrier IN (${audience.carriers.map(() => '?').join(',')})`);
+    params.push(...audience.carriers);
+  }
+  if (audience.createdAfter) {
+    clauses.push('created_at > ?');
+    params.push(audience.createdAfter);
+  }
+  if (audience.excludeIdsIn) {
+    clauses.push(`id NOT IN (${audience.excludeIdsIn.sql})`);
+    params.push(...audience.excludeIdsIn.params);
+  }
+  if (audience.onlyIdsIn) {
+    clauses.push(`id IN (${audience.onlyIdsIn.sql})`);
+    params.push(...audience.onlyIdsIn.params);
+  }
+  return { sql: clauses.length > 0 ? clauses.join(' AND ') : '1 = 1', params };
+}
+
+/** One page of an audience, by ascending id after `afterId`: a cursor a resumed job continues from. */
+export async function usersInAudience(sql: Sql, audience: UserAudience, afterId: string, limit: number): Promise<User[]> {
+  const where = audienceWhere(audience);
+  const rows: UserRow[] = await sql.query(`SELECT * FROM users WHERE id > ? AND ${where.sql} ORDER BY id LIMIT ?`, [afterId, ...where.params, limit]);
+  return rows.map(toUser);
+}
+
+export async function countUsersInAudience(sql: Sql, audience: UserAudience): Promise<number> {
+  const where = audienceWhere(audience);
+  const [row] = await sql.query(`SELECT COUNT(*) AS n FROM users WHERE ${where.sql}`, where.params);
+  return Number(row.n);
+}

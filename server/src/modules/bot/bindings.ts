@@ -75,3 +75,10 @@ export async function addMember(sql: Sql, roomId: string, contactId: string, now
 export async function removeMember(sql: Sql, roomId: string, contactId: string): Promise<void> {
   await sql.query('DELETE FROM room_members WHERE room_id = ? AND contact_id = ?', [roomId, contactId]);
 }
+
+/** Which of these users have a bound chat contact (the bot can reach them). */
+export async function usersWithContact(sql: Sql, userIds: readonly string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const rows: Array<{ user_id: string }> = await sql.query(`SELECT DISTINCT user_id FROM bot_bindings WHERE user_id IN (${userIds.map(() => '?').join(',')})`, [...userIds]);
+  return new Set(rows.map((r) => String(r.user_id)));
+}

@@ -18,6 +18,8 @@ export interface OutgoingMessage {
    * place of SECRET_PLACEHOLDER only when the message is delivered. Needs `sealKey`.
    */
   secret?: { value: string; sealKey: string };
+  /** An activity message (activity-messages.ts): its activity, for the report, and its once-only key. */
+  activity?: { id: string; onceKey: string };
 }
 
 /** The text as the recipient reads it: the sealed secret, if any, opened and put in place. */
@@ -29,11 +31,21 @@ export function revealText(text: string, sealed: string | null, sealKey: string)
  * One outbox for every message the product sends (SPEC §6). Writing the message in the same
  * transaction as the change it reports means a message is never lost nor sent for a rolled-back change.
  */
-export async function enqueueMessage(sql: Sql, message: OutgoingMessage, now: Date): Promise<string> {
+export async function enqueueMessage(sql: Sql, message: OutgoingMessage, now: Date, sendAt: Date = now): Promise<string> {
   const result: InsertResult = await sql.query(
-    `INSERT INTO outbox (channel, recipient, template, text, sealed, status, attempts, next_attempt_at, created_at)
-     VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
-    [message.channel, message.to, message.template, message.text, message.secret ? seal(message.secret.sealKey, message.secret.value) : null, now, now],
+    `INSERT INTO outbox (channel, recipient, template, text, sealed, status, attempts, next_attempt_at, created_at, activity_id, once_key)
+     VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)`,
+    [
+      message.channel,
+      message.to,
+      message.template,
+      message.text,
+      message.secret ? seal(message.secret.sealKey, message.secret.value) : null,
+      sendAt,
+      now,
+      message.activity?.id ?? null,
+      message.activity?.onceKey ?? null,
+    ],
   );
   return String(result.insertId);
 }
@@ -54,13 +66,4 @@ export async function listOutbox(sql: Sql, to: string | undefined, limit: number
     status: r.status,
     createdAt: new Date(r.created_at).toISOString(),
   }));
-}
-
-/** How the messages written under one template fared, for a report: queued, delivered, failed. */
-export async function countMessagesByTemplate(sql: Sql, template: string): Promise<{ queued: number; sent: number; failed: number }> {
-  const [row] = await sql.query(
-    `SELECT COUNT(*) AS queued, COALESCE(SUM(status = 'sent'), 0) AS sent, COALESCE(SUM(status = 'failed'), 0) AS failed FROM outbox WHERE template = ?`,
-    [template],
-  );
-  return { queued: Number(row.queued), sent: Number(row.sent), failed: Number(row.failed) };
 }

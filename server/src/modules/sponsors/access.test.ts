@@ -108,6 +108,20 @@ describe('access to sponsors, activities and operators, by role', () => {
     ['GET …/:aid/report', row(MEMBERS_READ, 403), (role) => call(role, 'GET', `/sponsors/${sid}/activities/${aid}/report`)],
     ['GET …/:aid/report?format=csv', row(MEMBERS_READ, 403), (role) => call(role, 'GET', `/sponsors/${sid}/activities/${aid}/report?format=csv`)],
     ['GET …/:aid/rewards', row(MEMBERS_READ, 403), (role) => call(role, 'GET', `/sponsors/${sid}/activities/${aid}/rewards`)],
+    [
+      'PATCH …/:aid (templates of a running activity)',
+      row(MEMBERS_MANAGE, 403),
+      (role) => call(role, 'PATCH', `/sponsors/${sid}/activities/${aid}`, { templates: { rewarded: '{nickname} 获得 {amount}' } }),
+    ],
+    ['PUT …/:aid (the same for weapp)', row(MEMBERS_MANAGE, 403), (role) => call(role, 'PUT', `/sponsors/${sid}/activities/${aid}`, { templates: { ended: '{activity} 结束了' } })],
+    ['GET …/:aid/broadcasts/audience', row(MEMBERS_MANAGE, 403), (role) => call(role, 'GET', `/sponsors/${sid}/activities/${aid}/broadcasts/audience?audience=participants`)],
+    [
+      'POST …/:aid/broadcasts',
+      row(MEMBERS_MANAGE, 403),
+      (role) => call(role, 'POST', `/sponsors/${sid}/activities/${aid}/broadcasts`, { template: '{nickname} 你好', audience: 'participants' }, true),
+    ],
+    ['GET /me/message-settings', row({}, 'ok'), (role) => call(role, 'GET', '/me/message-settings')],
+    ['PUT /me/message-settings', row({}, 'ok'), (role) => call(role, 'PUT', '/me/message-settings', { activityMessages: true })],
     ['GET /activities', row({}, 'ok'), (role) => call(role, 'GET', '/activities')],
     ['GET /activities/:id', row({}, 'ok'), (role) => call(role, 'GET', `/activities/${aid}`)],
     ['POST /activities/:id/checkin', row({}, 'ok'), (role) => call(role, 'POST', `/activities/${aid}/checkin`, undefined, true)],
@@ -138,5 +152,9 @@ describe('access to sponsors, activities and operators, by role', () => {
       expect((await call('admin', 'GET', path)).status).toBe(404);
     }
     expect((await call('owner', 'POST', '/activities/0123456789abcdefghjkmnpqrs/checkin', undefined, true)).status).toBe(404);
+    const guessed = `/sponsors/${sid}/activities/0123456789abcdefghjkmnpqrs`;
+    expect((await call('owner', 'PATCH', guessed, { title: '猜的' })).status).toBe(404);
+    expect((await call('owner', 'GET', `${guessed}/broadcasts/audience?audience=participants`)).status).toBe(404);
+    expect((await call('owner', 'POST', `${guessed}/broadcasts`, { template: '你好', audience: 'participants' }, true)).status).toBe(404);
   });
 });

@@ -1,4 +1,4 @@
-import { shanghaiDate, unknownTemplateVariable, type Activity, type ActivityCreateRequest, type CheckinResult, type Page, type User } from '@liuliang/shared';
+import { shanghaiDay, type Activity, type ActivityCreateRequest, type ActivityUpdateRequest, type CheckinResult, type Page, type User } from '@liuliang/shared';
 import { inTransaction, isDuplicateKey, toInt, type Sql, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { DomainError, invalidInput, limitExceeded, notFound } from '../../platform/errors';
@@ -6,11 +6,10 @@ import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes'
 import type { RandomSource } from '../../platform/random';
 
 import { walletCode } from '../ledger';
-import { enqueueMessage } from '../outbox/outbox';
-import { enqueueWechatIfBound } from '../bot';
 import { requireAccess, type Actor } from './access';
-import { activityTexts } from './messages';
+import { ActivityMessageService } from './activity-messages';
 import { activityEscrowCode, activityView, fundActivity, insertActivity, lockActivity, rewardOf, SELECT_ACTIVITY, targetingOf, type ActivityRow } from './activity-rows';
+import { mergeUpdate, requireValidActivityMessages } from './activity-update';
 import { drawRewardMb, isEligible, nextStreak, shiftDay } from './rules';
 import { moveBudget, sponsorBudgetCode } from './budget';
 import { keysetPage, type PageRequest } from './pages';
@@ -18,9 +17,6 @@ import type { RainService } from './rain';
 
 /** Bound on the activities one end-sweep settles. */
 const ACTIVITY_END_BATCH = 100;
-
-/** The outbox template of an activity's reward messages: its report counts them by it. */
-export const rewardTemplate = (activityId: string) => `activity_rewarded:${activityId}`;
 
 /** What a reward tells its listeners: everything a message template may name (SPEC §3.9). */
 export interface RewardedEvent {
@@ -54,6 +50,7 @@ export class ActivityService {
     private readonly random: RandomSource = Math.random,
     /** 红包雨's part of activities; null where no red packets run (rain activities are then refused). */
     private readonly rain: RainService | null = null,
+    readonly messages: ActivityMessageService = new ActivityMessageService(deps),
   ) {}
 
   /** Hears every reward after it committed (personalised messages build on this). */
@@ -64,11 +61,7 @@ export class ActivityService {
   async create(actor: Actor, sponsorId: string, request: ActivityCreateRequest): Promise<Activity> {
     const id = await inTransaction(this.deps.dataSource, async (sql) => {
       await requireAccess(sql, actor, 'activity.manage', { sponsorId });
-      for (const [outcome, template] of Object.entries(request.templates)) {
-        const unknown = template === undefined ? null : unknownTemplateVariable(template);
-        if (unknown !== null)
-          throw new DomainError('UNKNOWN_TEMPLATE_VARIABLE', `The ${outcome} template names {${unknown}}, which is not a variable.`, { template: outcome, variable: unknown });
-      }
+      await requireValidActivityMessages(sql, this.deps, sponsorId, request);
       if (request.rain) {
         if (this.rain === null) throw invalidInput('Red-packet rain activities are not available here.');
         await this.rain.checkRooms(sql, request.rain);
@@ -76,6 +69,25 @@ export class ActivityService {
       return insertActivity(sql, this.deps.clock.now(), sponsorId, request);
     });
     return this.sponsorView(actor, sponsorId, id);
+  }
+
+  /**
+   * `PATCH`: a draft changes in every field; a published or paused one in its templates and its
+   * reminder time only (they move no data; its money and rules were fixed when its budget went
+   * into escrow); an ended one not at all.
+   */
+  async update(actor: Actor, sponsorId: string, activityId: string, request: ActivityUpdateRequest): Promise<Activity> {
+    await inTransaction(this.deps.dataSource, async (sql) => {
+      await requireAccess(sql, actor, 'activity.manage', { sponsorId });
+      const row = await this.sponsorsActivity(sql, sponsorId, activityId, true);
+      const merged = mergeUpdate(row, activityView(row, this.deps.clock.now()), request);
+      await requireValidActivityMessages(sql, this.deps, sponsorId, merged.request);
+      await sql.query(`UPDATE activities SET ${merged.assignments.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`, [
+        ...merged.assignments.map(([, value]) => value),
+        activityId,
+      ]);
+    });
+    return this.sponsorView(actor, sponsorId, activityId);
   }
 
   /** The sponsor's own view of one of its activities. */
@@ -274,16 +286,9 @@ export class ActivityService {
       streak: what.streak,
       at: now.toISOString(),
     };
-    await this.queueRewardMessage(sql, user, event, now);
+    // The sponsor's `rewarded` template, rendered for this person, in the reward's own transaction.
+    await this.messages.queueRewarded(sql, row, user, rewardId, event, now);
     return event;
-  }
-
-  /** The default text until sponsors' templates are rendered (the next issue): by chat when bound, else SMS. */
-  private async queueRewardMessage(sql: Sql, user: User, event: RewardedEvent, now: Date): Promise<void> {
-    const text = activityTexts.rewarded(event);
-    const template = rewardTemplate(event.activityId);
-    if (!(await enqueueWechatIfBound(sql, user, template, text, now)))
-      await enqueueMessage(sql, { channel: 'sms', to: user.phone, template, text: activityTexts.signedSms(text) }, now);
   }
 
   async tellListeners(event: RewardedEvent): Promise<void> {
@@ -315,6 +320,8 @@ export class ActivityService {
     const now = this.deps.clock.now();
     const restMb = row.status === 'draft' ? 0 : toInt(row.budget_mb) - toInt(row.paid_mb);
     await sql.query(`UPDATE activities SET status = 'ended', ended_at = ?, returned_mb = ? WHERE id = ?`, [now, restMb, activityId]);
+    // Participants hear that it ended, once: this runs only for the call that ends it.
+    await this.messages.queueEnded(sql, row, now);
     if (restMb > 0) {
       await moveBudget(sql, this.deps, row.sponsor_id, () =>
         this.deps.ledger.transfer(sql, {
@@ -365,9 +372,4 @@ export class ActivityService {
     const streak = last && (last.day === today || last.day === shiftDay(today, -1)) ? Number(last.streak) : 0;
     return { rewardedMb: toInt(sum.mb), rewards: toInt(sum.n), checkedInToday: last?.day === today, streak };
   }
-}
-
-function shanghaiDay(at: Date): string {
-  const { year, month, day } = shanghaiDate(at);
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }

@@ -32,6 +32,7 @@ export interface ActivityRow {
   new_users_only: number;
   templates_json: string;
   helpers_needed: number | null;
+  reminder_at: string | null;
   /** A 红包雨's schedule (ActivityRain as JSON), null for other types. */
   rain_json: string | null;
   /** What rain packets left and gave back to the escrow (their grabs are what the rain paid). */
@@ -75,6 +76,7 @@ export function activityView(r: ActivityRow, now: Date, rain: ActivityRainView |
     targeting: { ...targetingOf(r), provinces: [...targetingOf(r).provinces], carriers: [...targetingOf(r).carriers] as Activity['targeting']['carriers'] },
     templates: { rewarded: templates.rewarded, reminder: templates.reminder ?? null, ended: templates.ended ?? null },
     helpersNeeded: r.helpers_needed === null ? null : Number(r.helpers_needed),
+    reminderAt: r.reminder_at ?? null,
     rain,
   };
 }
@@ -88,8 +90,8 @@ export async function insertActivity(sql: Sql, now: Date, sponsorId: string, req
   const targeting = request.targeting ?? {};
   await sql.query(
     `INSERT INTO activities (id, sponsor_id, type, title, status, starts_at, ends_at, budget_mb, per_user_cap_mb, reward_mode, reward_min_mb, reward_max_mb,
-                             target_provinces, target_carriers, new_users_only, templates_json, helpers_needed, rain_json, created_at)
-     VALUES (?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                             target_provinces, target_carriers, new_users_only, templates_json, helpers_needed, rain_json, reminder_at, created_at)
+     VALUES (?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       id,
       sponsorId,
@@ -108,6 +110,7 @@ export async function insertActivity(sql: Sql, now: Date, sponsorId: string, req
       JSON.stringify(request.templates),
       request.helpersNeeded ?? null,
       request.rain ? JSON.stringify({ ...request.rain, times: request.rain.times.map((t) => new Date(t).toISOString()), roomIds: request.rain.roomIds ?? [] }) : null,
+      request.reminderAt ?? null,
       now,
     ],
   );

@@ -1,20 +1,16 @@
 import { formatMb } from '@liuliang/shared';
 
 /**
- * What activities tell people, kept apart from the rules that decide when. The reward text is
- * the default until sponsors' own templates are rendered (the next issue builds on `rewarded`).
+ * What activities tell people, kept apart from the rules that decide when. Messages to one
+ * person are the sponsor's own templates (activity-messages.ts); these are the service's words.
  */
 export const activityTexts = {
-  rewarded: (event: { nickname: string; activity: string; sponsor: string; amountMb: number; streak: number | null }) =>
-    `${event.nickname}，你在「${event.activity}」获得 ${formatMb(event.amountMb)} 流量（${event.sponsor} 赞助），已存入钱包。${event.streak && event.streak > 1 ? `已连续签到 ${event.streak} 天。` : ''}`,
   /** A rain packet's greeting: whose data it is, as the bot posts it and the packet shows it. */
   rainGreeting: (sponsor: string, activity: string) => `【${sponsor}赞助】${activity}`.slice(0, 255),
   /** What the bot says in a room when a rain packet drops there: members grab with 抢, as any room packet. */
   rainInRoom: (drop: { sponsor: string; activity: string; count: number; totalMb: number }) =>
     `【${drop.sponsor}赞助】红包雨来了！「${drop.activity}」${drop.count} 个红包共 ${formatMb(drop.totalMb)} 流量，发「抢」抢红包。`,
   unknownRooms: (roomIds: readonly string[]) => `The bot is not in ${roomIds.length === 1 ? 'this room' : 'these rooms'}: ${roomIds.join(', ')}.`,
-  /** SMS carries the service's signature; the chat does not need it. */
-  signedSms: (text: string) => `【流量】${text}`,
 };
 
 interface FundWarningFacts {
@@ -29,7 +25,7 @@ const fundWarningLine = (f: FundWarningFacts) =>
 
 /** What a sponsor's contacts are told when its budget falls to a fund level (SPEC §3.9). */
 export const fundWarningTexts = {
-  sms: (f: FundWarningFacts) => activityTexts.signedSms(fundWarningLine(f)),
+  sms: (f: FundWarningFacts) => `【流量】${fundWarningLine(f)}`,
   /** The first line is the e-mail's subject (see the outbox's sender). */
   email: (f: FundWarningFacts) => `【流量】${f.sponsor} 预算${f.level === 'warn' ? '预警' : '告警'}\n${fundWarningLine(f)}`,
 };

@@ -3,9 +3,8 @@ import { toInt, type Sql } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { notFound } from '../../platform/errors';
 import { describeUsers } from '../auth';
-import { countMessagesByTemplate } from '../outbox/outbox';
+import { countActivityMessages } from '../outbox';
 import { requireAccess, type Actor } from './access';
-import { rewardTemplate } from './activities';
 import { activityEscrowCode } from './activity-rows';
 import { keysetPage, type PageRequest } from './pages';
 
@@ -34,7 +33,7 @@ export async function activityReport(deps: Deps, actor: Actor, sponsorId: string
     `SELECT ${SHANGHAI_DAY} AS day, SUM(r.amount_mb) AS mb, COUNT(DISTINCT r.user_id) AS people FROM activity_rewards r WHERE r.activity_id = ? GROUP BY day ORDER BY day DESC LIMIT ?`,
     [activityId, REPORT_MAX_DAYS],
   );
-  const messages = await countMessagesByTemplate(sql, rewardTemplate(activityId));
+  const messages = await countActivityMessages(sql, activityId);
   const budgetMb = toInt(activity.budget_mb);
   // What left the escrow for good: the rewards, and a rain's packets less what they gave back
   // (the audit holds paid_mb to exactly that), so spent + what the escrow holds + returned = budget.
@@ -47,8 +46,7 @@ export async function activityReport(deps: Deps, actor: Actor, sponsorId: string
     returnedMb: toInt(activity.returned_mb),
     participants: toInt(totals.people),
     rewards: toInt(totals.n),
-    // Opt-outs arrive with personalised messages (the next issue); none can happen before.
-    messages: { sent: messages.queued, delivered: messages.sent, failed: messages.failed, optedOut: 0 },
+    messages,
     byDay: byDay.reverse().map((d) => ({ date: d.day, spentMb: toInt(d.mb), participants: toInt(d.people) })),
   };
 }

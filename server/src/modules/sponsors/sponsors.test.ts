@@ -125,7 +125,9 @@ describe('sponsors and check-in activities', () => {
 
     const report = await get(`/sponsors/${sid}/activities/${aid}/report`, owner.token);
     expect(report.body).toMatchObject({ budgetMb: 600, spentMb: paid, remainingMb: 600 - paid, escrowMb: 600 - paid, returnedMb: 0, participants: 1, rewards: 3 });
-    expect(report.body.messages).toMatchObject({ sent: 3, failed: 0, optedOut: 0 });
+    // Three reward messages are written; none is counted as sent until the provider takes it (no sender runs here).
+    expect(report.body.messages).toEqual({ sent: 0, delivered: 0, failed: 0, optedOut: 0 });
+    expect((await stack.server.deps.dataSource.query('SELECT COUNT(*) AS n FROM outbox WHERE activity_id = ?', [aid]))[0].n).toBe('3');
     expect(report.body.byDay.map((d: { date: string }) => d.date)).toEqual(['2026-03-10', '2026-03-11', '2026-03-13']);
     const csv = await get(`/sponsors/${sid}/activities/${aid}/report?format=csv`, owner.token);
     expect(csv.headers.get('content-type')).toContain('text/csv');
