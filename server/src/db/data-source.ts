@@ -49,6 +49,8 @@ export function createDataSource(databaseUrl: string, poolSize = 20): DataSource
     timezone: 'Z',
     charset: 'utf8mb4',
     dateStrings: false,
+    // inTransaction sends a transaction's statements in batches (db/sql.ts); values are always escaped by the driver.
+    multipleStatements: true,
     extra: { connectionLimit: poolSize, waitForConnections: true },
     logging: false,
   });

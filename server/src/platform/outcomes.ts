@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Sql } from '../db/sql';
+import { writeLater, type Sql } from '../db/sql';
 
 /**
  * Recovery points of idempotent requests (SPEC §4, after Stripe's design). A request that moves
@@ -84,7 +84,8 @@ export function answeringInTransaction(recorder: OutcomeRecorder, scope: string,
     ...recorder,
     async answer(sql, body) {
       const json = JSON.stringify(body ?? null);
-      await sql.query(`UPDATE idempotency_keys SET status = 'completed', response_status = ?, response_body = ? WHERE scope = ? AND key_hash = ?`, [
+      // The key's row is locked by `record` already: the write rides with the work's COMMIT.
+      await writeLater(sql, `UPDATE idempotency_keys SET status = 'completed', response_status = ?, response_body = ? WHERE scope = ? AND key_hash = ?`, [
         successStatus,
         json,
         scope,

@@ -10,6 +10,7 @@ export {
   lockUser,
   nicknamesOf,
   phonesOfUsersSql,
+  userByPhone,
   userIdsByPhone,
   usersInAudience,
   type UserAudience,

@@ -1,5 +1,5 @@
 import { maskPhone, type Counterparty, type User } from '@liuliang/shared';
-import type { Sql, InsertResult, Tx } from '../../db/sql';
+import type { Sql, InsertResult, Read, Tx } from '../../db/sql';
 import { isDuplicateKey } from '../../db/sql';
 import type { RandomSource } from '../../platform/random';
 
@@ -75,8 +75,13 @@ export function phonesOfUsersSql(userIdsSql: string): string {
 }
 
 export async function findUserByPhone(sql: Sql, phone: string): Promise<User | null> {
-  const [row]: UserRow[] = await sql.query('SELECT * FROM users WHERE phone = ?', [phone]);
-  return row ? toUser(row) : null;
+  const read = userByPhone(phone);
+  return read.parse(await sql.query(read.sql, read.params));
+}
+
+/** The same read, for a caller that sends it along with its own statements in one round trip. */
+export function userByPhone(phone: string): Read<User | null> {
+  return { sql: 'SELECT * FROM users WHERE phone = ?', params: [phone], parse: (rows) => ((rows as UserRow[])[0] ? toUser((rows as UserRow[])[0]) : null) };
 }
 
 /** Letters only, without I and O: nothing to mistake for a digit, and nothing read as a number. */

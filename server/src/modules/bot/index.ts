@@ -3,4 +3,4 @@
  * they call these instead of running SQL on them.
  */
 export { isUserInRoom, knownRoomIds, usersWithContact } from './bindings';
-export { enqueueRoomMessage, enqueueWechatIfBound } from './wechat-outbox';
+export { enqueueRoomMessage, enqueueWechatIfBound, enqueueWechatLaterIfBound } from './wechat-outbox';

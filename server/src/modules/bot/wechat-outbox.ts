@@ -1,9 +1,9 @@
 import type { BotOutboxItem, BotOutboxResult, BotOutboxResultRequest, User } from '@liuliang/shared';
-import { inTransaction, type Sql } from '../../db/sql';
+import { inTransaction, type Sql, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { botTexts } from './messages';
 import { notFound } from '../../platform/errors';
-import { enqueueMessage } from '../outbox/outbox';
+import { enqueueMessage, enqueueMessageLater } from '../outbox/outbox';
 import { phonesOfUsersSql, userIdsByPhone } from '../auth';
 import { claimDue, recordResult } from '../outbox/delivery';
 import type { DeliveryOutcome } from '../outbox/policy';
@@ -26,6 +26,14 @@ export async function enqueueWechatIfBound(sql: Sql, user: Pick<User, 'id' | 'ph
   if (bound.length === 0) return false;
   await enqueueMessage(sql, { channel: 'wechat', to: user.phone, template, text }, now);
   return true;
+}
+
+/**
+ * The same for a caller that does not need to know whether the user is bound: one insert that
+ * checks the binding itself, riding with the transaction's next statement (writeLater).
+ */
+export async function enqueueWechatLaterIfBound(tx: Tx, user: Pick<User, 'id' | 'phone'>, template: string, text: string, now: Date): Promise<void> {
+  await enqueueMessageLater(tx, { channel: 'wechat', to: user.phone, template, text }, now, { sql: 'EXISTS (SELECT 1 FROM bot_bindings WHERE user_id = ?)', params: [user.id] });
 }
 
 /** A room message's recipient: rooms and phones never look alike, so one column holds both. */

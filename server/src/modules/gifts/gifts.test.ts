@@ -1,4 +1,5 @@
 import { manualClock } from '../../platform/clock';
+import { bindContact } from '../bot/bindings';
 import { signIn } from '../../test-support/http-client';
 import { startTestStack, type TestStack } from '../../test-support/stack';
 
@@ -96,5 +97,17 @@ describe('gifts', () => {
     expect((await give(alice.token, { toPhone: phones.alice, amountMb: 10 })).body.error.code).toBe('SELF_GIFT');
     expect((await give(alice.token, { toPhone: phones.bob, amountMb: 9 })).body.error).toMatchObject({ code: 'LIMIT_EXCEEDED', details: { rule: 'gift.min', limit: 10 } });
     expect((await give(alice.token, { toPhone: phones.bob, amountMb: 10241 })).body.error).toMatchObject({ code: 'LIMIT_EXCEEDED', details: { rule: 'gift.max', limit: 10240 } });
+  });
+
+  it('tells a recipient with a bound chat contact in the chat as well, and one without by SMS only', async () => {
+    clock.advanceMs(24 * 3600_000);
+    const [erin, frank] = [await signIn(stack.client, '13300000008'), await signIn(stack.client, '13300000009')];
+    await bindContact(stack.server.deps.dataSource.manager, 'wxid_gift_erin', erin.userId, clock.now());
+    for (const phone of ['13300000008', '13300000009']) expect((await give(alice.token, { toPhone: phone, amountMb: 10 })).status).toBe(201);
+    const heard = async (phone: string) => (await stack.client.get(`/api/v1/dev/outbox?to=${phone}`)).body.items.filter((m: { text: string }) => m.text.includes('10 MB')).map((m: { channel: string }) => m.channel).sort();
+    expect(await heard('13300000008')).toEqual(['sms', 'wechat']);
+    expect(await heard('13300000009')).toEqual(['sms']);
+    expect(await balance(erin.token)).toBe(10);
+    expect(await balance(frank.token)).toBe(10);
   });
 });

@@ -1,5 +1,5 @@
 import type { Gift } from '@liuliang/shared';
-import { toInt, type InsertResult, type Sql, type Tx } from '../../db/sql';
+import { queryAll, toInt, writeLater, type InsertResult, type Read, type Sql, type Tx } from '../../db/sql';
 import type { GiftCounts } from './limits';
 
 /** The gifts table as the database returns it; only this file runs SQL on it. */
@@ -86,12 +86,21 @@ async function countGiftsSince(sql: Sql, senderId: string, windows: { dayStart: 
  * it. The sender's counter row stays locked until the transaction ends: that is what serialises
  * one sender's gifts, and a gift refused or rolled back takes its count back with it. A window
  * that has moved on starts again from this gift. A sender's first counted gift (no row yet)
- * counts the gifts they made before the counters existed, once.
+ * counts the gifts they made before the counters existed, once. `along` (the recipient's
+ * lookup) travels in the same round trip.
  */
-export async function countOneMoreGift(tx: Tx, senderId: string, windows: { dayStart: Date; weekStart: Date; monthStart: Date }): Promise<GiftCounts> {
+export async function countOneMoreGift<T>(
+  tx: Tx,
+  senderId: string,
+  windows: { dayStart: Date; weekStart: Date; monthStart: Date },
+  along: Read<T>,
+): Promise<{ before: GiftCounts; along: T }> {
   const { dayStart, weekStart, monthStart } = windows;
-  // MySQL applies the assignments left to right: each count reads its window's old start.
-  const upserted: InsertResult = await tx.query(
+  // MySQL applies the assignments left to right: each count reads its window's old start. The
+  // upsert rides with the read of its result (writeLater), whose ROW_COUNT() is the upsert's:
+  // 1 when it inserted the row, 2 when it counted up an existing one.
+  await writeLater(
+    tx,
     `INSERT INTO gift_counters (sender_id, day_start, day_count, week_start, week_count, month_start, month_count) VALUES (?, ?, 1, ?, 1, ?, 1)
      ON DUPLICATE KEY UPDATE
        day_count = IF(day_start = VALUES(day_start), day_count + 1, 1), day_start = VALUES(day_start),
@@ -99,21 +108,23 @@ export async function countOneMoreGift(tx: Tx, senderId: string, windows: { dayS
        month_count = IF(month_start = VALUES(month_start), month_count + 1, 1), month_start = VALUES(month_start)`,
     [senderId, dayStart, weekStart, monthStart],
   );
-  if (Number(upserted.affectedRows) === 1) {
+  const [rows, alongRows] = (await queryAll(tx, [
+    ['SELECT ROW_COUNT() AS upserted, day_count, week_count, month_count FROM gift_counters WHERE sender_id = ?', [senderId]],
+    [along.sql, along.params],
+  ])) as [Array<{ upserted: string; day_count: number; week_count: number; month_count: number }>, unknown];
+  const [row] = rows;
+  const alongAnswer = along.parse(alongRows);
+  if (toInt(row.upserted) === 1) {
     const before = await countGiftsSince(tx, senderId, windows);
     if (before.thisWeek + before.thisMonth > 0) {
-      await tx.query('UPDATE gift_counters SET day_count = day_count + ?, week_count = week_count + ?, month_count = month_count + ? WHERE sender_id = ?', [
+      await writeLater(tx, 'UPDATE gift_counters SET day_count = day_count + ?, week_count = week_count + ?, month_count = month_count + ? WHERE sender_id = ?', [
         before.today,
         before.thisWeek,
         before.thisMonth,
         senderId,
       ]);
     }
-    return before;
+    return { before, along: alongAnswer };
   }
-  const [row]: Array<{ day_count: number; week_count: number; month_count: number }> = await tx.query(
-    'SELECT day_count, week_count, month_count FROM gift_counters WHERE sender_id = ?',
-    [senderId],
-  );
-  return { today: toInt(row.day_count) - 1, thisWeek: toInt(row.week_count) - 1, thisMonth: toInt(row.month_count) - 1 };
+  return { before: { today: toInt(row.day_count) - 1, thisWeek: toInt(row.week_count) - 1, thisMonth: toInt(row.month_count) - 1 }, along: alongAnswer };
 }

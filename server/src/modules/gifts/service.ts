@@ -1,12 +1,12 @@
 import { maskPhone, type Gift, type GiftRequest, type User } from '@liuliang/shared';
 import { DomainError, limitExceeded, notFound } from '../../platform/errors';
 import { silentWalletEvents, type WalletEvents } from '../../platform/wallet-events';
-import { inTransaction, toInt, type Tx } from '../../db/sql';
+import { inTransaction, toInt, type Read, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { escrowCode, walletCode } from '../ledger';
-import { findUserById, findUserByPhone } from '../auth';
-import { enqueueMessage } from '../outbox/outbox';
-import { enqueueWechatIfBound } from '../bot';
+import { findUserById, userByPhone } from '../auth';
+import { enqueueMessageLater } from '../outbox/outbox';
+import { enqueueWechatIfBound, enqueueWechatLaterIfBound } from '../bot';
 import { brokenGiftLimit, giftWindows } from './limits';
 import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
 import { claimableGiftIds, countOneMoreGift, expiredGiftIds, findGiftSeenBy, insertGift, lockGift, markSettled, type GiftRow } from './repository';
@@ -49,8 +49,7 @@ export class GiftService {
     let deliveredTo: string | null = null;
     const gift = await inTransaction(dataSource, async (tx) => {
       // The sender's counter row serialises their gifts, so two parallel gifts cannot both pass the limits.
-      await this.countAgainstLimits(tx, sender.id, now);
-      const recipient = await findUserByPhone(tx, request.toPhone);
+      const recipient = await this.countAgainstLimits(tx, sender.id, now, userByPhone(request.toPhone));
       const deadline = recipient ? null : new Date(now.getTime() + config.GIFT_CLAIM_HOURS * HOUR_MS);
       const giftId = await insertGift(tx, { senderId: sender.id, toPhone: request.toPhone, recipientId: recipient?.id ?? null, amountMb: request.amountMb, message, claimDeadline: deadline, now });
       const ref = { type: 'gift', id: giftId };
@@ -58,13 +57,13 @@ export class GiftService {
       if (recipient) {
         deliveredTo = recipient.id;
         await ledger.transfer(tx, { fromCode: walletCode(sender.id), toCode: walletCode(recipient.id), amountMb: request.amountMb, kind: 'gift', ref, memo: message });
-        await enqueueMessage(tx, { channel: 'sms', to: request.toPhone, template: 'gift_delivered', text: giftTexts.deliveredSms(sender, request.amountMb, message) }, now);
-        await enqueueWechatIfBound(tx, recipient, 'gift_delivered', giftTexts.deliveredWechat(recipient, sender, request.amountMb, message), now);
+        await enqueueMessageLater(tx, { channel: 'sms', to: request.toPhone, template: 'gift_delivered', text: giftTexts.deliveredSms(sender, request.amountMb, message) }, now);
+        await enqueueWechatLaterIfBound(tx, recipient, 'gift_delivered', giftTexts.deliveredWechat(recipient, sender, request.amountMb, message), now);
       } else {
         await ledger.ensureAccount(tx, escrowCode('gift', giftId));
         // Only data that outlives the claim window may wait in escrow (SPEC §3.2).
         await ledger.transfer(tx, { fromCode: walletCode(sender.id), toCode: escrowCode('gift', giftId), amountMb: request.amountMb, kind: 'gift_escrow', ref, memo: message, mustOutlive: deadline! });
-        await enqueueMessage(tx, { channel: 'sms', to: request.toPhone, template: 'gift_pending', text: giftTexts.pendingSms(sender, request.amountMb, config.GIFT_CLAIM_HOURS, message) }, now);
+        await enqueueMessageLater(tx, { channel: 'sms', to: request.toPhone, template: 'gift_pending', text: giftTexts.pendingSms(sender, request.amountMb, config.GIFT_CLAIM_HOURS, message) }, now);
       }
       // What was just written, as written: no need to read it back.
       const sent: Gift = { id: giftId, toPhone: maskPhone(request.toPhone), amountMb: request.amountMb, message, status: recipient ? 'delivered' : 'pending_claim', claimDeadline: deadline?.toISOString() ?? null };
@@ -137,13 +136,16 @@ export class GiftService {
     await enqueueWechatIfBound(tx, sender, 'gift_claimed', giftTexts.claimedWechat(sender, recipient, toInt(gift.amount_mb)), now);
   }
 
-  private async countAgainstLimits(tx: Tx, senderId: string, now: Date): Promise<void> {
+  /** Counts the gift against the sender's limits; `along` (the recipient's lookup) rides in the same round trip, its answer returned. */
+  private async countAgainstLimits<T>(tx: Tx, senderId: string, now: Date, along: Read<T>): Promise<T> {
     const { config } = this.deps;
-    const broken = brokenGiftLimit(await countOneMoreGift(tx, senderId, giftWindows(now)), {
+    const counted = await countOneMoreGift(tx, senderId, giftWindows(now), along);
+    const broken = brokenGiftLimit(counted.before, {
       daily: config.GIFT_DAILY_LIMIT,
       weekly: config.GIFT_WEEKLY_LIMIT,
       monthly: config.GIFT_MONTHLY_LIMIT,
     });
     if (broken) throw limitExceeded(broken.details, broken.message);
+    return counted.along;
   }
 }

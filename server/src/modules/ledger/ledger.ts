@@ -1,4 +1,4 @@
-import { type Sql, type Tx, type InsertResult, toInt } from '../../db/sql';
+import { type Sql, type Tx, toInt, writeLater } from '../../db/sql';
 import type { Clock } from '../../platform/clock';
 import { isExternalCode, EXTERNAL_ACCOUNTS, type TransferKind } from './accounts';
 import type { Piece } from './lots';
@@ -25,7 +25,6 @@ export interface TransferSpec {
 }
 
 export interface TransferResult {
-  transferId: string;
   pieces: Piece[];
 }
 
@@ -64,19 +63,23 @@ export class Ledger {
   async transfer(tx: Tx, spec: TransferSpec): Promise<TransferResult> {
     assertAmount(spec.amountMb);
     if (spec.fromCode === spec.toCode) throw new Error(`a transfer needs two accounts, got ${spec.fromCode} twice`);
-    const { from, to } = await lockPair(tx, spec.fromCode, spec.toCode);
     const now = this.clock.now();
+    const notBefore = spec.spendExpired ? new Date(0) : spec.mustOutlive && spec.mustOutlive > now ? spec.mustOutlive : now;
+    // The source's lots are locked in the same round trip as the two accounts (an external source has none).
+    const spendFrom = isExternalCode(spec.fromCode) ? undefined : { code: spec.fromCode, notBefore };
+    const { locked, lots } = await lockAccounts(tx, [spec.fromCode, spec.toCode], spendFrom);
+    const [from, to] = [locked.get(spec.fromCode)!, locked.get(spec.toCode)!];
 
     let pieces: Piece[];
     if (from.type === 'internal') {
-      const notBefore = spec.spendExpired ? new Date(0) : spec.mustOutlive && spec.mustOutlive > now ? spec.mustOutlive : now;
-      pieces = await spendLots(tx, from, spec.amountMb, notBefore);
+      pieces = await spendLots(tx, from, lots, spec.amountMb);
     } else {
       if (!spec.expiresAt) throw new Error(`data entering from ${from.code} needs an expiry`);
       pieces = [{ expiresAt: spec.expiresAt, amountMb: spec.amountMb }];
     }
     if (to.type === 'internal') await creditLots(tx, [{ accountId: to.id, pieces }]);
-    return { transferId: await this.record(tx, from, to, spec, now), pieces };
+    await this.record(tx, from, to, spec, now);
+    return { pieces };
   }
 
   /**
@@ -93,19 +96,22 @@ export class Ledger {
     }
     if (new Set(spec.payouts.map((p) => p.toCode)).size !== spec.payouts.length) throw new Error('payOut pays each account once per call');
     const totalMb = spec.payouts.reduce((sum, p) => sum + p.amountMb, 0);
-    const locked = await lockAccounts(tx, [...new Set([spec.fromCode, ...spec.payouts.map((p) => p.toCode)])]);
+    const now = this.clock.now();
+    const { locked, lots } = await lockAccounts(tx, [...new Set([spec.fromCode, ...spec.payouts.map((p) => p.toCode)])], { code: spec.fromCode, notBefore: now });
     const from = locked.get(spec.fromCode)!;
     if (from.type !== 'internal' || spec.payouts.some((p) => locked.get(p.toCode)!.type !== 'internal')) throw new Error('payOut moves data between internal accounts only');
-    const now = this.clock.now();
-    const pieces = [...(await spendLots(tx, from, totalMb, now))];
+    const pieces = [...(await spendLots(tx, from, lots, totalMb))];
     const credits = spec.payouts.map((p) => ({ accountId: locked.get(p.toCode)!.id, pieces: takePieces(pieces, p.amountMb) }));
     await creditLots(tx, credits);
-    await tx.query('UPDATE accounts SET balance_mb = balance_mb - ? WHERE id = ?', [totalMb, from.id]);
-    await tx.query(
+    // The accounts are locked: the writes ride with the transaction's next statement (writeLater).
+    await writeLater(tx, 'UPDATE accounts SET balance_mb = balance_mb - ? WHERE id = ?', [totalMb, from.id]);
+    await writeLater(
+      tx,
       `UPDATE accounts SET balance_mb = balance_mb + CASE id ${credits.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (${credits.map(() => '?').join(', ')})`,
       [...spec.payouts.flatMap((p, i) => [credits[i].accountId, p.amountMb]), ...credits.map((c) => c.accountId)],
     );
-    await tx.query(
+    await writeLater(
+      tx,
       `INSERT INTO transfers (from_account_id, to_account_id, amount_mb, kind, ref_type, ref_id, memo, created_at) VALUES ${spec.payouts.map(() => '(?, ?, ?, ?, ?, ?, NULL, ?)').join(', ')}`,
       spec.payouts.flatMap((p, i) => [from.id, credits[i].accountId, p.amountMb, spec.kind, spec.ref.type, String(spec.ref.id), now]),
     );
@@ -155,21 +161,21 @@ export class Ledger {
     return amountMb;
   }
 
-  private async record(tx: Tx, from: LockedAccount, to: LockedAccount, spec: TransferSpec, now: Date): Promise<string> {
-    // Both balances in one statement: one round trip fewer while the accounts are locked.
-    await tx.query('UPDATE accounts SET balance_mb = CASE id WHEN ? THEN balance_mb - ? ELSE balance_mb + ? END WHERE id IN (?, ?)', [from.id, spec.amountMb, spec.amountMb, from.id, to.id]);
-    const result: InsertResult = await tx.query(
+  /** The balances and the transfer row: writes nobody reads back, riding with the transaction's next statement (writeLater). */
+  private async record(tx: Tx, from: LockedAccount, to: LockedAccount, spec: TransferSpec, now: Date): Promise<void> {
+    await writeLater(tx, 'UPDATE accounts SET balance_mb = CASE id WHEN ? THEN balance_mb - ? ELSE balance_mb + ? END WHERE id IN (?, ?)', [from.id, spec.amountMb, spec.amountMb, from.id, to.id]);
+    await writeLater(
+      tx,
       `INSERT INTO transfers (from_account_id, to_account_id, amount_mb, kind, ref_type, ref_id, memo, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       [from.id, to.id, spec.amountMb, spec.kind, spec.ref?.type ?? null, spec.ref ? String(spec.ref.id) : null, spec.memo ?? null, now],
     );
-    return String(result.insertId);
   }
 }
 
 /** Locks the two accounts of a transfer. */
 async function lockPair(tx: Tx, fromCode: string, toCode: string): Promise<{ from: LockedAccount; to: LockedAccount }> {
-  const locked = await lockAccounts(tx, [fromCode, toCode]);
+  const { locked } = await lockAccounts(tx, [fromCode, toCode]);
   return { from: locked.get(fromCode)!, to: locked.get(toCode)! };
 }
 

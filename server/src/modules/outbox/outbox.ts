@@ -1,5 +1,5 @@
 import type { OutboxItem } from '@liuliang/shared';
-import type { Sql, InsertResult } from '../../db/sql';
+import { writeLater, type Sql, type InsertResult, type Tx } from '../../db/sql';
 import { seal, unseal } from '../../platform/seal';
 
 /** Where a message's sealed secret (a sign-in code) stands in its stored text. */
@@ -32,23 +32,35 @@ export function revealText(text: string, sealed: string | null, sealKey: string)
  * transaction as the change it reports means a message is never lost nor sent for a rolled-back change.
  */
 export async function enqueueMessage(sql: Sql, message: OutgoingMessage, now: Date, sendAt: Date = now): Promise<string> {
-  const result: InsertResult = await sql.query(
-    `INSERT INTO outbox (channel, recipient, template, text, sealed, status, attempts, next_attempt_at, created_at, activity_id, once_key)
-     VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)`,
-    [
-      message.channel,
-      message.to,
-      message.template,
-      message.text,
-      message.secret ? seal(message.secret.sealKey, message.secret.value) : null,
-      sendAt,
-      now,
-      message.activity?.id ?? null,
-      message.activity?.onceKey ?? null,
-    ],
-  );
+  const result: InsertResult = await sql.query(`INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES (${OUTBOX_VALUES})`, outboxValues(message, now, sendAt));
   return String(result.insertId);
 }
+
+/**
+ * The same, when nobody needs the message's id: the insert rides with the transaction's next
+ * statement (writeLater). `onlyIf`, an SQL condition, makes it write the message only when the
+ * condition holds as the insert runs (the caller's table, the caller's SQL).
+ */
+export async function enqueueMessageLater(tx: Tx, message: OutgoingMessage, now: Date, onlyIf?: { sql: string; params: unknown[] }): Promise<void> {
+  // An activity message's once-only key is unique: its refusal must surface at its own insert (enqueueMessage), not a later one.
+  if (message.activity) throw new Error('an activity message goes through enqueueMessage');
+  if (!onlyIf) await writeLater(tx, `INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES (${OUTBOX_VALUES})`, outboxValues(message, now));
+  else await writeLater(tx, `INSERT INTO outbox ${OUTBOX_COLUMNS} SELECT ${OUTBOX_VALUES} FROM DUAL WHERE ${onlyIf.sql}`, [...outboxValues(message, now), ...onlyIf.params]);
+}
+
+const OUTBOX_COLUMNS = '(channel, recipient, template, text, sealed, status, attempts, next_attempt_at, created_at, activity_id, once_key)';
+const OUTBOX_VALUES = "?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?";
+const outboxValues = (message: OutgoingMessage, now: Date, sendAt: Date = now) => [
+  message.channel,
+  message.to,
+  message.template,
+  message.text,
+  message.secret ? seal(message.secret.sealKey, message.secret.value) : null,
+  sendAt,
+  now,
+  message.activity?.id ?? null,
+  message.activity?.onceKey ?? null,
+];
 
 export const MAX_OUTBOX_PAGE = 100;
 
