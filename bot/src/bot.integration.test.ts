@@ -1,9 +1,10 @@
-import { formatMb, type RedPacket } from '@liuliang/shared';
+import { formatCouponCode, formatMb, type RedPacket } from '@liuliang/shared';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
 import { eventually } from '../../server/src/test-support/eventually';
 import { startTestStack, type TestStack } from '../../server/src/test-support/stack';
 import { signIn } from '../../server/src/test-support/http-client';
 import { activityRequest, grantOperator, publishedActivity, sponsorWithBudget } from '../../server/src/test-support/sponsors';
+import { couponBatchRequest, issuedCodes } from '../../server/src/test-support/coupons';
 import { createBot, quietWechatyLog, type LiuliangBot } from './bot';
 import { silentLogger } from './logger';
 
@@ -232,5 +233,24 @@ describe('the bot with the real service', () => {
     const packets = (await packetsInRoom()).filter((p) => p.senderId === null);
     expect(packets).toEqual([expect.objectContaining({ status: 'finished', senderNickname: '赞助商0097', totalMb: 30 })]);
     expect((await stack.client.get(`/api/v1/sponsors/${sid}/activities/${aid}`, { token: owner.token })).body.paidMb).toBe(60);
+  });
+
+  it('redeems a sponsor’s coupon by 兑换 in private, once; a second person hears it is spent, a typo is caught before it counts', async () => {
+    const { xiaohong, xiaoming } = people;
+    await grantOperator(stack, '13900000095', 'admin');
+    const admin = await signIn(stack.client, '13900000095');
+    const sid = await sponsorWithBudget(stack.client, admin.token, '13900000094', 1000);
+    const owner = await signIn(stack.client, '13900000094');
+    const { codes } = await issuedCodes(stack.client, owner.token, sid, couponBatchRequest(new Date(), { title: '群福利', amountMb: 64, count: 2 }));
+    const before = await balance(xiaohong);
+    xiaohong.contact.say(`兑换 ${formatCouponCode(codes[0]).toLowerCase()}`).to(botUser);
+    await eventually('the redeem reply', () => said(privately('xiaohong'), /兑换成功！64 MB 已存入钱包（群福利，赞助商0094）/));
+    expect(await balance(xiaohong)).toBe(before + 64);
+    xiaoming.contact.say(`/redeem ${codes[0]}`).to(botUser);
+    await eventually('the spent code refused', () => said(privately('xiaoming'), /already been redeemed/));
+    const typo = codes[1].slice(0, 16) + (codes[1][16] === '0' ? '1' : '0');
+    xiaoming.contact.say(`兑换 ${typo}`).to(botUser);
+    await eventually('the typo caught', () => said(privately('xiaoming'), /好像有字符输错了/));
+    expect(await balance(xiaohong)).toBe(before + 64);
   });
 });

@@ -22,6 +22,9 @@ export default defineAppConfig({
     'pages/sponsor/index',
     'pages/sponsor-report/index',
     'pages/ops/index',
+    'pages/cashout/index',
+    'pages/ops-cashout/index',
+    'pages/redeem/index',
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -23,6 +23,9 @@ export const PAGES = {
   sponsor: '/pages/sponsor/index',
   sponsorReport: '/pages/sponsor-report/index',
   ops: '/pages/ops/index',
+  cashout: '/pages/cashout/index',
+  opsCashout: '/pages/ops-cashout/index',
+  redeem: '/pages/redeem/index',
 } as const;
 
 export function crowdfundPagePath(crowdfundId: string): string {

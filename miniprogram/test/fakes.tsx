@@ -72,6 +72,17 @@ export function fakeApi(answers: Partial<{ [K in keyof ApiClient]: jest.Mock }> 
     'setMessageSettings',
     'createSponsor',
     'topUpSponsor',
+    'listCashoutProducts',
+    'placeCashoutOrder',
+    'getCashoutOrder',
+    'listCashoutOrders',
+    'listSuppliers',
+    'updateSupplier',
+    'lookUpOrders',
+    'listCouponBatches',
+    'createCouponBatch',
+    'downloadCouponCodes',
+    'redeemCoupon',
   ];
   const api = {} as { [K in keyof ApiClient]: jest.Mock };
   for (const name of names) api[name] = answers[name] ?? unexpected(name);
@@ -79,6 +90,8 @@ export function fakeApi(answers: Partial<{ [K in keyof ApiClient]: jest.Mock }> 
   api.getLimits = answers.getLimits ?? jest.fn().mockResolvedValue(FALLBACK_LIMITS);
   // The packet and crowdfund pages show a tip leaderboard; a test that is not about tips gets an empty one.
   api.getTipLeaderboard = answers.getTipLeaderboard ?? jest.fn().mockResolvedValue({ items: [] });
+  // The sponsor page lists coupon batches; a test that is not about coupons gets none.
+  api.listCouponBatches = answers.listCouponBatches ?? jest.fn().mockResolvedValue({ items: [], nextCursor: null });
   // 我的 shows the message settings; a test that is not about them gets activity messages on.
   api.getMessageSettings = answers.getMessageSettings ?? jest.fn().mockResolvedValue({ activityMessages: true });
   return api;

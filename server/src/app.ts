@@ -44,6 +44,10 @@ import { ActivityService } from './modules/sponsors/activities';
 import { RainService } from './modules/sponsors/rain';
 import { ParticipationService } from './modules/sponsors/participation';
 import { addActivityRoutes, addOpsRoutes, addSponsorRoutes } from './http/routes/sponsors';
+import { CashoutOpsService, CashoutService, ReconciliationService } from './modules/cashout';
+import { addCashoutRoutes } from './http/routes/cashout';
+import { CouponService } from './modules/coupons/service';
+import { addCouponRoutes } from './http/routes/coupons';
 import { MessageService } from './modules/outbox/service';
 import { addMessageRoutes } from './http/routes/messages';
 
@@ -62,6 +66,10 @@ export interface Services {
   activities: ActivityService;
   rain: RainService;
   participation: ParticipationService;
+  cashout: CashoutService;
+  cashoutOps: CashoutOpsService;
+  reconciliation: ReconciliationService;
+  coupons: CouponService;
   messages: MessageService;
 }
 
@@ -86,6 +94,7 @@ export function createServices(deps: Deps, events: RedPacketEvents & Partial<Wal
   const activities = new ActivityService(deps, Math.random, rain);
   const participation = new ParticipationService(deps, activities);
   auth.onRegistration((sql, user, context) => participation.rewardInvite(sql, user, context));
+  const cashout = new CashoutService(deps);
   return {
     auth,
     gifts,
@@ -101,6 +110,10 @@ export function createServices(deps: Deps, events: RedPacketEvents & Partial<Wal
     activities,
     rain,
     participation,
+    cashout,
+    cashoutOps: new CashoutOpsService(deps),
+    reconciliation: new ReconciliationService(deps, (attemptId, orderId) => cashout.runner.applyCallback(attemptId, orderId, 'succeeded', null)),
+    coupons: new CouponService(deps),
     messages: new MessageService(deps),
   };
 }
@@ -133,6 +146,8 @@ export function createApi(deps: Deps, services: Services): Api {
   addOpsRoutes(api, services.sponsors);
   addSponsorRoutes(api, deps, services.sponsors, services.activities);
   addActivityRoutes(api, services.activities, services.participation);
+  addCashoutRoutes(api, services.cashout, services.cashoutOps, services.reconciliation);
+  addCouponRoutes(api, services.coupons);
   addMessageRoutes(api, deps, services.messages);
   return api;
 }

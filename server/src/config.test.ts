@@ -10,6 +10,7 @@ const productionSecrets = {
   BOT_TOKEN: strong('bot'),
   CODE_HASH_KEY: strong('code-hash'),
   COUPON_KEK: strong('coupon-kek'),
+  COUPON_HASH_KEY: strong('coupon-hash'),
   CARRIER_SECRET: strong('carrier'),
   MESSAGE_PROVIDER_SECRET: strong('sms-provider'),
 };

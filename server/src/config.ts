@@ -13,6 +13,7 @@ export const DEV_SECRETS = {
   BOT_TOKEN: 'dev-bot-token',
   CODE_HASH_KEY: 'dev-code-hash-key-change-me',
   COUPON_KEK: 'dev-coupon-kek-change-me-please',
+  COUPON_HASH_KEY: 'dev-coupon-hash-key-change-me-please',
   CARRIER_SECRET: 'dev-carrier-secret',
   MESSAGE_PROVIDER_SECRET: 'dev-message-provider-secret',
 } as const;
@@ -48,6 +49,11 @@ export const ConfigSchema = z.object({
   CODE_HASH_KEY: z.string().min(16).default(DEV_SECRETS.CODE_HASH_KEY),
   /** Wraps the data key of each coupon batch (SPEC §3.8). */
   COUPON_KEK: z.string().min(16).default(DEV_SECRETS.COUPON_KEK),
+  /**
+   * Keys the HMAC that finds a coupon by its code. Its own secret, not CODE_HASH_KEY: with the
+   * KEK and this key apart, the database and one leaked key still reveal no code.
+   */
+  COUPON_HASH_KEY: z.string().min(16).default(DEV_SECRETS.COUPON_HASH_KEY),
   CARRIER_URL: z.string().default('http://127.0.0.1:4010'),
   CARRIER_SECRET: z.string().default(DEV_SECRETS.CARRIER_SECRET),
   CARRIER_TIMEOUT_MS: int(3000),
@@ -112,6 +118,23 @@ export const ConfigSchema = z.object({
   SPONSOR_BUDGET_MONTHS: int(12),
   /** Whether a new user who signs up with an invite code is rewarded too, as well as the inviter. */
   INVITE_REWARDS_INVITEE: boolean.default(false),
+
+  // Cash-out to the phone (SPEC §3.7)
+  /** The fee on a cash-out, in percent of the package size, rounded up to whole MB. */
+  CASHOUT_FEE_PERCENT: int(0),
+  /** Bound on one exchange with a supplier (a recharge or a query); past it the outcome is unknown. */
+  SUPPLIER_TIMEOUT_MS: int(3000),
+  /** How long an accepted recharge waits for its callback before the supplier is asked. */
+  CASHOUT_QUERY_AFTER_MS: int(30_000),
+  /** How soon an attempt whose outcome is unknown is asked about again. */
+  CASHOUT_RETRY_MS: int(5_000),
+  /** Where suppliers post their callbacks (`…/api/v1/suppliers/:id/callbacks`); unset: PUBLIC_URL, else the service's own address. */
+  CASHOUT_CALLBACK_BASE_URL: z.string().url().optional(),
+  /** Orders each process runs at once. */
+  CASHOUT_CONCURRENCY: int(8),
+  // Coupons (SPEC §3.8): wrong codes one user may try per window before 429.
+  COUPON_WRONG_CODES_PER_WINDOW: int(5),
+  COUPON_WRONG_CODE_WINDOW_SECONDS: int(10 * 60),
 
   // Personalised activity messages (SPEC §3.9): never sign-in codes, gift notices or receipts.
   /** Characters one activity SMS segment carries (UCS-2), and the most segments a template may need. */

@@ -3,7 +3,9 @@ import { GIFTS_LEDGER_FEATURE } from './modules/gifts/ledger-registration';
 import { RED_PACKETS_LEDGER_FEATURE } from './modules/red-packets/ledger-registration';
 import { CROWDFUNDS_LEDGER_FEATURE } from './modules/crowdfunds/ledger-registration';
 import { SHARE_GROUPS_LEDGER_FEATURE } from './modules/share-groups/ledger-registration';
-import { SPONSORS_LEDGER_FEATURE } from './modules/sponsors/ledger-registration';
+import { sponsorsLedgerFeature } from './modules/sponsors/ledger-registration';
+import { CASHOUT_LEDGER_FEATURE } from './modules/cashout/ledger-registration';
+import { COUPON_BUDGET_USE_SQL, COUPONS_LEDGER_FEATURE } from './modules/coupons/ledger-registration';
 import { registerLedgerFeatures, type LedgerFeature } from './modules/ledger/registry';
 
 /**
@@ -17,7 +19,10 @@ export const LEDGER_FEATURES: readonly LedgerFeature[] = [
   RED_PACKETS_LEDGER_FEATURE,
   SHARE_GROUPS_LEDGER_FEATURE,
   CROWDFUNDS_LEDGER_FEATURE,
-  SPONSORS_LEDGER_FEATURE,
+  // Coupon batches spend sponsors' budgets: the budget's check counts them.
+  sponsorsLedgerFeature([COUPON_BUDGET_USE_SQL]),
+  CASHOUT_LEDGER_FEATURE,
+  COUPONS_LEDGER_FEATURE,
 ];
 
 export const LEDGER_REGISTRY = registerLedgerFeatures(LEDGER_FEATURES);

@@ -11,6 +11,7 @@ import { requireHttpsEndpoints } from './carrier/endpoints';
 import { systemClock, type Clock } from './platform/clock';
 import { createLogger } from './platform/logger';
 import { maintenanceTasks, startMaintenance } from './jobs/maintenance';
+import { startCashoutQueue } from './jobs/cashout-queue';
 import { purgeIdempotencyRecords } from './http/idempotency-stores';
 import { startLiveServer } from './live/live-server';
 import { RateLimits } from './platform/rate-limits';
@@ -110,7 +111,14 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   const port = typeof address === 'object' && address ? address.port : config.PORT;
 
   const provider = createMessageProvider({ baseUrl: config.MESSAGE_PROVIDER_URL, secret: config.MESSAGE_PROVIDER_SECRET, timeoutMs: config.CARRIER_TIMEOUT_MS });
-  const stopJobs = config.JOBS_ENABLED ? await startMaintenance(deps, maintenanceTasks(deps, { ...services, purgeIdempotencyRecords: () => purgeIdempotencyRecords(deps.dataSource, deps.clock) }, provider)) : async () => {};
+  services.cashout.useOwnAddress(`http://127.0.0.1:${port}`);
+  const cashoutQueue = config.JOBS_ENABLED ? await startCashoutQueue(deps, (orderId) => services.cashout.driveOrder(orderId)) : null;
+  if (cashoutQueue) services.cashout.wakeOrdersWith(cashoutQueue.wake);
+  const stopMaintenance = config.JOBS_ENABLED ? await startMaintenance(deps, maintenanceTasks(deps, { ...services, purgeIdempotencyRecords: () => purgeIdempotencyRecords(deps.dataSource, deps.clock) }, provider)) : async () => {};
+  const stopJobs = async () => {
+    await stopMaintenance();
+    await cashoutQueue?.stop();
+  };
 
   return {
     url: `http://127.0.0.1:${port}`,

@@ -77,6 +77,16 @@ export const ERROR_CODES = [
   'OWNER_CANNOT_LEAVE',
   /** The share group was closed by its owner. */
   'GROUP_CLOSED',
+  /** 409: a name already taken (a supplier's). */
+  'NAME_TAKEN',
+  /** No coupon has this code (a wrong or mistyped code); counts against the wrong-code limit. */
+  'COUPON_NOT_FOUND',
+  /** The coupon was redeemed already (by whoever held the code first). */
+  'ALREADY_REDEEMED',
+  /** The coupon's batch is not valid yet (`details.validFrom`). */
+  'NOT_YET_VALID',
+  /** 410: what was shown once is gone for good (a batch's codes after their one download). */
+  'GONE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -138,6 +148,11 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   ALREADY_IN_GROUP: 409,
   OWNER_CANNOT_LEAVE: 409,
   GROUP_CLOSED: 409,
+  NAME_TAKEN: 409,
+  COUPON_NOT_FOUND: 404,
+  ALREADY_REDEEMED: 409,
+  NOT_YET_VALID: 409,
+  GONE: 410,
 };
 
 export interface ErrorBody {

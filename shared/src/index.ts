@@ -11,5 +11,8 @@ export * from './tips';
 export * from './share-groups';
 export * from './app-schemas';
 export * from './sponsors';
+export * from './cashout';
+export * from './coupon-code';
+export * from './coupons';
 export * from './message-templates';
 export * from './messages';

@@ -60,6 +60,7 @@ export const CounterpartyAccountSchema = z.enum([
   'carrier_plan',
   'expired',
   'recharged',
+  'recharge_overrun',
   'sponsor_budget',
   'exchanged',
   'gift',
@@ -70,6 +71,7 @@ export const CounterpartyAccountSchema = z.enum([
   'sponsor_purchases',
   'activity',
   'sponsor',
+  'coupon_batch',
 ]);
 /** Who or what was on the other side of a transfer: structure, worded by the mini-program and the bot. */
 export const CounterpartySchema = z.discriminatedUnion('type', [

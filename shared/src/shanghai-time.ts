@@ -52,6 +52,12 @@ export function shanghaiMonthKey(at: Date): string {
   return `${year}-${String(month).padStart(2, '0')}`;
 }
 
+/** `YYYY-MM-DD` of the Shanghai day containing `at`: the key of daily caps and of reconciliation. */
+export function shanghaiDayKey(at: Date): string {
+  const { year, month, day } = shanghaiDate(at);
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
 export function startOfShanghaiDay(at: Date): Date {
   const { year, month, day } = shanghaiDate(at);
   return shanghaiMidnight(year, month, day);

@@ -24,6 +24,7 @@ import {
   packetOnlyInRoomsText,
   parseErrorText,
   recipientUnboundText,
+  redeemedText,
   smsSentText,
 } from '../replies/commands';
 import { maskPhone, unitNote } from '../replies/format';
@@ -32,6 +33,7 @@ import { idempotencyKeyFor, type ServiceClient } from '../service/client';
 import type { Binding } from '../service/schemas';
 import { ServiceError } from '../service/errors';
 import type { GrabFlow } from './grab';
+import { CashoutFlow } from './cashout';
 import type { PendingBinds } from './limits';
 import type { ChatTurn } from './turn';
 import type { LiveReporter } from '../live/reporter';
@@ -61,7 +63,11 @@ type BoundCommand = Exclude<Command, { kind: 'help' } | { kind: 'welcome' } | { 
  * resolves its binding then; the bot keeps no binding of its own that could act for a stale user.
  */
 export class CommandRunner {
-  constructor(private readonly deps: CommandRunnerDeps) {}
+  private readonly cashouts: CashoutFlow;
+
+  constructor(private readonly deps: CommandRunnerDeps) {
+    this.cashouts = new CashoutFlow(deps.service, deps.now);
+  }
 
   async run(command: Command, turn: ChatTurn, lang: Lang): Promise<void> {
     try {
@@ -151,6 +157,13 @@ export class CommandRunner {
         return this.family(command, turn, lang);
       case 'checkin':
         return this.checkIn(turn, lang);
+      case 'cashout':
+        return this.cashouts.ask(command.amount, turn, lang);
+      case 'confirm':
+        return this.cashouts.confirm(turn, lang);
+      case 'redeem':
+        // Said in a room the code is seen by all, so it is redeemed at once for the one who said it.
+        return turn.reply(redeemedText(await this.deps.service.redeemCoupon(contactId, command.code, key), lang));
       case 'unsubscribe':
       case 'subscribe': {
         const settings = await this.deps.service.setMessageSettings(contactId, { activityMessages: command.kind === 'subscribe' });

@@ -24,6 +24,12 @@ export type Command =
   /** Draws from the talker's family share group into their wallet. */
   | { kind: 'draw'; amount: ParsedAmount }
   | { kind: 'checkin' }
+  /** Cash data out to the talker's own number: asks for a confirmation first. */
+  | { kind: 'cashout'; amount: ParsedAmount }
+  /** Confirms what the bot asked to confirm (a cash-out). */
+  | { kind: 'confirm' }
+  /** Redeems a coupon code (卡密) into the talker's wallet; `code` is normalised and its check character verified. */
+  | { kind: 'redeem'; code: string }
   /** 退订 / 订阅: activity messages off or on for the talker (codes and receipts always arrive). */
   | { kind: 'unsubscribe' }
   | { kind: 'subscribe' }
@@ -53,6 +59,11 @@ export type ParseErrorCode =
   | 'TITLE_TOO_LONG'
   | 'CROWDFUND_ID_MISSING'
   | 'CROWDFUND_ID_INVALID'
+  | 'COUPON_CODE_MISSING'
+  /** Not 17 letters and digits of a coupon code. */
+  | 'COUPON_CODE_INVALID'
+  /** The shape of a code whose check character does not match: a typo, caught before it counts as a wrong code. */
+  | 'COUPON_CODE_MISTYPED'
   /** A near miss of a command word ("转增" for 转赠): `command` is the one most likely meant. */
   | 'DID_YOU_MEAN';
 

@@ -1,5 +1,6 @@
 import type { ParsedAmount } from './amount';
 import type { Command, ParseError, ParseOutcome } from './command';
+import { couponCodeOf } from '@liuliang/shared';
 import { parseCommand, type ParseContext } from './parse';
 
 const room: ParseContext = { addressed: false };
@@ -223,6 +224,36 @@ describe('parseCommand', () => {
   ];
 
   it.each([...help, ...bind, ...balance, ...give, ...hongbao, ...grab, ...bank, ...family, ...draw, ...chat])('reads %j (%j)', (text, context, expected) => {
+    expect(parseCommand(text, context)).toEqual(expected);
+  });
+});
+
+describe('cash-out commands', () => {
+  it('reads 提取 and /cashout with one amount, and 确认 alone', () => {
+    expect(parseCommand('提取 1G', { addressed: false })).toMatchObject({ kind: 'command', lang: 'zh', command: { kind: 'cashout', amount: { amountMb: 1024 } } });
+    expect(parseCommand('/cashout 100M', { addressed: false })).toMatchObject({ kind: 'command', lang: 'en', command: { kind: 'cashout', amount: { amountMb: 100 } } });
+    expect(parseCommand('确认', { addressed: false })).toMatchObject({ kind: 'command', command: { kind: 'confirm' } });
+    expect(parseCommand('提取 1G 给小明', { addressed: false })).toMatchObject({ kind: 'error', error: { code: 'AMOUNT_INVALID', command: 'cashout' } });
+  });
+});
+
+describe('parseCommand: redeeming a coupon code', () => {
+  const CODE = couponCodeOf('7Q4MZ0RX9KT2WB6N');
+  const grouped = `${CODE.slice(0, 4)}-${CODE.slice(4, 8)}-${CODE.slice(8, 12)}-${CODE.slice(12)}`;
+  const typo = CODE.slice(0, 16) + (CODE[16] === '0' ? '1' : '0');
+  it.each<Row>([
+    [`兑换 ${CODE}`, room, zh({ kind: 'redeem', code: CODE })],
+    [`兑换码 ${grouped.toLowerCase()}`, room, zh({ kind: 'redeem', code: CODE })],
+    [`/redeem ${grouped.replace(/-/g, ' ')}`, room, en({ kind: 'redeem', code: CODE })],
+    [`兑换${CODE}`, room, zh({ kind: 'redeem', code: CODE })],
+    [`/兑换 ${CODE.replace(/1/g, 'I').replace(/0/g, 'O')}`, room, zh({ kind: 'redeem', code: CODE })],
+    [`redeem ${CODE}`, room, none],
+    [`redeem ${CODE}`, addressed, en({ kind: 'redeem', code: CODE })],
+    ['/redeem', room, enError({ code: 'COUPON_CODE_MISSING', command: 'redeem' })],
+    ['兑换 123', room, zhError({ code: 'COUPON_CODE_INVALID', command: 'redeem', input: '123' })],
+    [`兑换 ${typo}`, room, zhError({ code: 'COUPON_CODE_MISTYPED', command: 'redeem', input: typo })],
+    ['兑换 积分', room, none],
+  ])('reads %s', (text, context, expected) => {
     expect(parseCommand(text, context)).toEqual(expected);
   });
 });

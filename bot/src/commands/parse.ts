@@ -1,4 +1,4 @@
-import { CROWDFUND_TITLE_MAX_CHARS, GIFT_MESSAGE_MAX_CHARS, PHONE_DIGITS, PHONE_PATTERN, RED_PACKET_MAX_COUNT, TIP_MESSAGE_MAX_CHARS, trimPunctuation } from '@liuliang/shared';
+import { CROWDFUND_TITLE_MAX_CHARS, GIFT_MESSAGE_MAX_CHARS, PHONE_DIGITS, PHONE_PATTERN, RED_PACKET_MAX_COUNT, readCouponCode, TIP_MESSAGE_MAX_CHARS, trimPunctuation } from '@liuliang/shared';
 import { readAmount, type ParsedAmount } from './amount';
 import type { Command, CommandName, Lang, ParseError, ParseErrorCode, ParseOutcome, Recipient } from './command';
 
@@ -57,6 +57,9 @@ const KEYWORDS: readonly Keyword[] = [
   // and a misread one addressed to the bot is answered with the usage, which points to 抢.
   ...keywords('draw', ['/draw', '/领取', '领取'], ['draw']),
   ...keywords('checkin', ['/checkin', '/签到', '签到', '打卡'], ['checkin']),
+  ...keywords('cashout', ['/cashout', '/提取', '提取', '/变现', '变现'], ['cashout']),
+  ...keywords('confirm', ['/confirm', '/确认', '确认'], ['confirm']),
+  ...keywords('redeem', ['/redeem', '/兑换', '兑换', '兑换码', '兌換'], ['redeem']),
   ...keywords('unsubscribe', ['/unsubscribe', '/退订', '退订', '退訂'], ['unsubscribe']),
   ...keywords('subscribe', ['/subscribe', '/订阅', '订阅', '訂閱'], ['subscribe']),
 ].sort((a, b) => b.word.length - a.word.length);
@@ -149,7 +152,7 @@ function findKeyword(text: string): { keyword: Keyword; rest: string } | null {
 }
 
 function takesNoArguments(command: CommandName): boolean {
-  return ['help', 'balance', 'grab', 'family', 'checkin', 'unsubscribe', 'subscribe'].includes(command);
+  return ['help', 'balance', 'grab', 'family', 'checkin', 'unsubscribe', 'subscribe', 'confirm'].includes(command);
 }
 
 function parseArguments(command: CommandName, rest: string, context: ParseContext): Command | ParseError {
@@ -175,6 +178,10 @@ function parseArguments(command: CommandName, rest: string, context: ParseContex
       return parseHongbao(command, rest);
     case 'bank':
       return parseSoleAmount('bank', rest);
+    case 'cashout':
+      return parseSoleAmount('cashout', rest);
+    case 'confirm':
+      return { kind: 'confirm' };
     case 'tip':
       return parseTip(rest, context.mentionNames ?? []);
     case 'crowdfund':
@@ -185,7 +192,17 @@ function parseArguments(command: CommandName, rest: string, context: ParseContex
       return { kind: 'family' };
     case 'draw':
       return parseSoleAmount('draw', rest);
+    case 'redeem':
+      return parseRedeem(rest);
   }
+}
+
+/** A coupon code as people type it (spaces, hyphens, lower case, O for 0): read by shared's one reader. */
+function parseRedeem(rest: string): Command | ParseError {
+  if (rest === '') return fail('COUPON_CODE_MISSING', 'redeem');
+  const reading = readCouponCode(rest);
+  if (reading.ok) return { kind: 'redeem', code: reading.code };
+  return fail(reading.reason === 'check' ? 'COUPON_CODE_MISTYPED' : 'COUPON_CODE_INVALID', 'redeem', rest);
 }
 
 function fail(code: ParseErrorCode, command: CommandName, input?: string, suggestionMb?: number): ParseError {
@@ -287,7 +304,7 @@ function parseHongbao(command: 'hongbao' | 'hongbao-equal', rest: string): Comma
 }
 
 /** A command whose only argument is an amount ("转存 100M", "领取 100M"). */
-function parseSoleAmount(command: 'bank' | 'draw', rest: string): Command | ParseError {
+function parseSoleAmount(command: 'bank' | 'draw' | 'cashout', rest: string): Command | ParseError {
   const step = readRequiredAmount(rest, command);
   if ('code' in step) return step;
   // Moving data on a half-understood sentence is worse than asking again.

@@ -19,6 +19,9 @@ const USAGE: Readonly<Record<CommandName, { zh: string; en: string }>> = {
   family: { zh: '家庭（看看家庭共享的流量池和本月额度）', en: '/family (your family share group: its pool and this month\'s quota)' },
   draw: { zh: '领取 100M（从家庭共享领流量；抢红包请发「抢」）', en: '/draw 100M (take data from your family share group; to grab a red packet say "grab")' },
   checkin: { zh: '签到（参加赞助商的每日签到活动）', en: '/checkin (the sponsors\' daily check-in activities)' },
+  cashout: { zh: '提取 1G（把钱包流量充值到本机号码，确认后下单）', en: '/cashout 1G (recharge your own number from the wallet, after a confirmation)' },
+  confirm: { zh: '确认（确认刚才的提取）', en: '/confirm (confirm the cash-out just asked)' },
+  redeem: { zh: '兑换 卡密（例如 兑换 ABCD-EFGH-JKMN-PQRST）', en: '/redeem <coupon code>, e.g. /redeem ABCD-EFGH-JKMN-PQRST' },
   unsubscribe: { zh: '退订（不再接收活动消息；验证码和到账通知照常）', en: '/unsubscribe (no more activity messages; codes and receipts still arrive)' },
   subscribe: { zh: '订阅（重新接收活动消息）', en: '/subscribe (activity messages again)' },
 };
@@ -28,7 +31,7 @@ export function usageOf(command: CommandName, lang: Lang): string {
 }
 
 export function helpText(lang: Lang): string {
-  const order: CommandName[] = ['bind', 'balance', 'give', 'hongbao', 'hongbao-equal', 'grab', 'bank', 'family', 'draw', 'tip', 'crowdfund', 'pledge', 'checkin', 'unsubscribe', 'subscribe'];
+  const order: CommandName[] = ['bind', 'balance', 'give', 'hongbao', 'hongbao-equal', 'grab', 'bank', 'family', 'draw', 'tip', 'crowdfund', 'pledge', 'checkin', 'redeem', 'unsubscribe', 'subscribe', 'cashout'];
   const lines = order.map((command) => `· ${usageOf(command, lang)}`);
   const title = pick(lang, '流量小助手能做这些：', 'Liuliang bot commands:');
   const amounts = pick(lang, '金额可写 100M、100MB、100兆、1.5G、1GB（1 GB = 1024 MB）', 'Amounts: 100M, 100MB, 1.5G, 1GB (1 GB = 1024 MB)');
@@ -108,6 +111,12 @@ function describeParseError(error: ParseError, lang: Lang, quoted: string): stri
       return pick(lang, '请写上众筹编号。', 'Please add the crowdfund id.');
     case 'CROWDFUND_ID_INVALID':
       return pick(lang, `「${quoted}」不是众筹编号。`, `"${quoted}" is not a crowdfund id.`);
+    case 'COUPON_CODE_MISSING':
+      return pick(lang, '请写上卡密。', 'Please add the coupon code.');
+    case 'COUPON_CODE_INVALID':
+      return pick(lang, `「${quoted}」不是卡密：卡密是 17 位字母和数字。`, `"${quoted}" is not a coupon code: it has 17 letters and digits.`);
+    case 'COUPON_CODE_MISTYPED':
+      return pick(lang, `卡密「${quoted}」好像有字符输错了，请核对后重新发送。`, `The coupon code "${quoted}" looks mistyped; check it and send it again.`);
     case 'DID_YOU_MEAN':
       return pick(lang, `你是想说「${COMMAND_WORDS[error.command ?? 'help']}」吗？`, `Did you mean /${error.command ?? 'help'}?`);
   }
@@ -129,6 +138,9 @@ const COMMAND_WORDS: Readonly<Record<CommandName, string>> = {
   family: '家庭',
   draw: '领取',
   checkin: '签到',
+  cashout: '提取',
+  confirm: '确认',
+  redeem: '兑换',
   unsubscribe: '退订',
   subscribe: '订阅',
 };
@@ -325,4 +337,10 @@ export function drawnText(group: ShareGroup, amountMb: number, talkerUserId: str
     `已从家庭共享「${group.name}」领取 ${formatMb(amountMb)} 🎉\n${leftText}流量池还剩 ${formatMb(group.poolMb)}。`,
     `Took ${formatMb(amountMb)} from "${group.name}" 🎉\n${leftText}${formatMb(group.poolMb)} left in the pool.`,
   );
+}
+
+/** A redeemed coupon: what it gave and who gave it. */
+export function redeemedText(result: { amountMb: number; title: string; sponsor: string }, lang: Lang): string {
+  const from = result.sponsor === '' ? result.title : `${result.title}，${result.sponsor}`;
+  return pick(lang, `兑换成功！${formatMb(result.amountMb)} 已存入钱包（${from}）。`, `Redeemed! ${formatMb(result.amountMb)} is in your wallet (${result.title}${result.sponsor === '' ? '' : `, ${result.sponsor}`}).`);
 }

@@ -45,6 +45,11 @@ describe('serviceErrorText', () => {
     ['QUOTA_EXCEEDED', 'draw', 'zh', '超出了你本月的领取额度。'],
     ['INSUFFICIENT_POOL', 'draw', 'en', 'The family pool does not hold that much; ask the owner to fund it.'],
     ['GROUP_CLOSED', 'draw', 'zh', '这个家庭共享组已经解散了。'],
+    ['COUPON_NOT_FOUND', 'redeem', 'zh', '没有这张卡密，请核对后再试。'],
+    ['ALREADY_REDEEMED', 'redeem', 'en', 'That coupon has already been redeemed.'],
+    ['NOT_YET_VALID', 'redeem', 'zh', '这张卡密还没到可以兑换的时间。'],
+    ['EXPIRED', 'redeem', 'zh', '这张卡密已经过期了。'],
+    ['RATE_LIMITED', 'redeem', 'zh', '卡密输错太多次了，请稍后再试。'],
   ])('answers %s after %s in %s', (code, command, lang, text) => {
     expect(serviceErrorText(errorOf(code), command, lang)).toBe(text);
   });

@@ -26,9 +26,9 @@ export function serviceErrorText(error: ServiceError, command: CommandKind, lang
     case 'VALIDATION_FAILED':
       return pick(lang, validationText(command), `That request breaks a rule${detailEn}.`);
     case 'RATE_LIMITED':
-      return command === 'bind-phone'
-        ? pick(lang, '验证码发得太频繁了，请 1 分钟后再试。', 'Codes were sent too often; try again in a minute.')
-        : pick(lang, '操作太频繁了，请稍后再试。', 'Too many requests; try again shortly.');
+      if (command === 'bind-phone') return pick(lang, '验证码发得太频繁了，请 1 分钟后再试。', 'Codes were sent too often; try again in a minute.');
+      if (command === 'redeem') return pick(lang, '卡密输错太多次了，请稍后再试。', 'Too many wrong coupon codes; try again later.');
+      return pick(lang, '操作太频繁了，请稍后再试。', 'Too many requests; try again shortly.');
     case 'CODE_INVALID':
       return pick(lang, '验证码不对，请核对短信后重新发送：绑定 验证码', 'That code is wrong; check the SMS and send /bind <code> again.');
     case 'CODE_EXPIRED':
@@ -50,7 +50,14 @@ export function serviceErrorText(error: ServiceError, command: CommandKind, lang
     case 'ALREADY_GRABBED':
       return pick(lang, '你已经抢过这个红包了。', 'You have already grabbed this red packet.');
     case 'EXPIRED':
+      if (command === 'redeem') return pick(lang, '这张卡密已经过期了。', 'That coupon has expired.');
       return pick(lang, '红包已经过期了。', 'That red packet has expired.');
+    case 'COUPON_NOT_FOUND':
+      return pick(lang, '没有这张卡密，请核对后再试。', 'No coupon has that code; check it and try again.');
+    case 'ALREADY_REDEEMED':
+      return pick(lang, '这张卡密已经被兑换过了。', 'That coupon has already been redeemed.');
+    case 'NOT_YET_VALID':
+      return pick(lang, '这张卡密还没到可以兑换的时间。', 'That coupon cannot be redeemed yet.');
     case 'WRONG_PASSPHRASE':
       return pick(lang, '口令不对哦。', 'Wrong passphrase.');
     case 'NOT_IN_ROOM':
@@ -78,6 +85,9 @@ export function serviceErrorText(error: ServiceError, command: CommandKind, lang
       return pick(lang, '这个家庭共享组已经解散了。', 'That family share group has been closed.');
     case 'IDEMPOTENCY_IN_FLIGHT':
       return pick(lang, '上一条还在处理中，请稍等。', 'Still working on that; one moment.');
+    // An operators' code (a supplier's name): a chat command never causes it.
+    case 'NAME_TAKEN':
+      return pick(lang, '出了点问题，请稍后再试。', `Something went wrong${detailEn}.`);
     case 'ALREADY_CHECKED_IN':
       return pick(lang, '今天已经签到过了，明天再来吧。', 'You have already checked in today; come back tomorrow.');
     case 'BUDGET_EXHAUSTED':
@@ -97,6 +107,7 @@ export function serviceErrorText(error: ServiceError, command: CommandKind, lang
     case 'WRONG_STATE':
     case 'REFERENCE_REUSED':
     case 'LAST_OWNER':
+    case 'GONE':
       // Sponsor and operator work is done in the app, never through the bot.
       return pick(lang, '这个操作请在小程序里完成。', `Please do that in the app${detailEn}.`);
     // BAD_SIGNATURE, STALE_REQUEST, REPLAYED_REQUEST: the SMS provider's webhook, which the bot never calls.

@@ -22,6 +22,12 @@ import {
   CheckinResultSchema,
   type Activity,
   type CheckinResult,
+  CashoutOrderSchema,
+  CashoutProductListSchema,
+  type CashoutOrder,
+  type CashoutProduct,
+  CouponRedeemResultSchema,
+  type CouponRedeemResult,
   MessageSettingsSchema,
   type MessageSettings,
 } from '@liuliang/shared';
@@ -155,8 +161,22 @@ export class ServiceClient {
     return (await this.request('GET', '/activities', { schema: pageOf(ActivitySchema), actingContactId })).items;
   }
 
+  /** The packages of the acting user's carrier (GET /cashout/products). */
+  async listCashoutProducts(actingContactId: string): Promise<CashoutProduct[]> {
+    return (await this.request('GET', '/cashout/products', { schema: CashoutProductListSchema, actingContactId })).items;
+  }
+
+  /** Cashes out to the acting user's own number; the order runs on in the service. */
+  placeCashoutOrder(actingContactId: string, productId: string, idempotencyKey: string): Promise<CashoutOrder> {
+    return this.request('POST', '/cashout/orders', { schema: CashoutOrderSchema, body: { productId }, actingContactId, idempotencyKey });
+  }
+
   checkIn(actingContactId: string, activityId: string, idempotencyKey: string): Promise<CheckinResult> {
     return this.request('POST', `/activities/${encodeURIComponent(activityId)}/checkin`, { schema: CheckinResultSchema, actingContactId, idempotencyKey });
+  }
+
+  redeemCoupon(actingContactId: string, code: string, idempotencyKey: string): Promise<CouponRedeemResult> {
+    return this.request('POST', '/coupons/redeem', { schema: CouponRedeemResultSchema, body: { code }, actingContactId, idempotencyKey });
   }
 
   /** Activity messages on or off for the acting user (退订 / 订阅); idempotent, so no key. */

@@ -37,6 +37,15 @@ describe('the API client', () => {
     expect(requests[0].url).toBe('http://service/api/v1/wallet/entries?limit=20&cursor=abc%2Fdef');
   });
 
+  it('asks for a batch’s codes as text, and reads a 410 that arrives as text', async () => {
+    const csv = 'code,amountMb\nABCD-EFGH-JKMN-PQRST,100\n';
+    const ok = clientAnswering({ status: 200, body: csv });
+    await expect(ok.api.downloadCouponCodes('s-1', 'b/1')).resolves.toBe(csv);
+    expect(ok.requests[0]).toMatchObject({ method: 'GET', url: 'http://service/api/v1/sponsors/s-1/coupon-batches/b%2F1/codes', responseType: 'text' });
+    const gone = clientAnswering({ status: 410, body: JSON.stringify({ error: { code: 'GONE', message: 'once' } }) });
+    await expect(gone.api.downloadCouponCodes('s-1', 'b-1')).rejects.toMatchObject({ code: 'GONE', status: 410 });
+  });
+
   it('throws the service error code from an error body', async () => {
     const { api } = clientAnswering({ status: 422, body: { error: { code: 'INSUFFICIENT_BALANCE', message: 'balance 10 MB' } } });
     await expect(api.bankPlanData({ amountMb: 100 }, 'k')).rejects.toMatchObject({ code: 'INSUFFICIENT_BALANCE', status: 422 });

@@ -1,4 +1,15 @@
 import {
+  CashoutOrderListSchema,
+  CashoutOrderSchema,
+  CashoutProductListSchema,
+  OpsOrderListSchema,
+  SupplierListSchema,
+  SupplierSchema,
+  type CashoutOrder,
+  type CashoutProduct,
+  type OpsOrder,
+  type Supplier,
+  type SupplierUpdateRequest,
   CrowdfundPageSchema,
   CrowdfundSchema,
   PledgeSchema,
@@ -90,6 +101,11 @@ import {
   type MySponsor,
   type Sponsor,
   type Topup,
+  CouponBatchSchema,
+  CouponRedeemResultSchema,
+  type CouponBatch,
+  type CouponBatchCreateRequest,
+  type CouponRedeemResult,
 } from '@liuliang/shared';
 import { ApiError } from './errors';
 
@@ -102,6 +118,8 @@ export interface HttpRequest {
   url: string;
   headers: Record<string, string>;
   body?: unknown;
+  /** `text`: the answer is not JSON (a CSV); an error body then arrives as text too. */
+  responseType?: 'json' | 'text';
 }
 export interface HttpResponse {
   status: number;
@@ -131,16 +149,26 @@ interface AnswerSchema<T> {
 interface CallOptions {
   body?: unknown;
   idempotencyKey?: string;
+  responseType?: 'json' | 'text';
 }
 
 /** The service's error body, `{"error": {"code", "message"}}`, or null if the body is something else. */
-function readErrorBody(body: unknown): { code: string; message: string; details?: unknown } | null {
+function readErrorBody(answer: unknown): { code: string; message: string; details?: unknown } | null {
+  const body = typeof answer === 'string' ? parseJson(answer) : answer;
   if (typeof body !== 'object' || body === null) return null;
   const error = (body as { error?: unknown }).error;
   if (typeof error !== 'object' || error === null) return null;
   const { code, message, details } = error as { code?: unknown; message?: unknown; details?: unknown };
   if (typeof code !== 'string') return null;
   return { code, message: typeof message === 'string' ? message : '', details };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 function queryString(params: Record<string, string | number | undefined>): string {
@@ -157,13 +185,13 @@ export function createApiClient(options: ApiClientOptions) {
   let renewing: Promise<boolean> | null = null;
 
   async function send(method: HttpRequest['method'], path: string, callOptions: CallOptions): Promise<HttpResponse> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    const headers: Record<string, string> = { Accept: callOptions.responseType === 'text' ? 'text/csv, application/json' : 'application/json' };
     if (callOptions.body !== undefined) headers['Content-Type'] = 'application/json';
     const token = readToken();
     if (token) headers.Authorization = `Bearer ${token}`;
     if (callOptions.idempotencyKey) headers['Idempotency-Key'] = callOptions.idempotencyKey;
     try {
-      return await transport({ method, url: `${baseUrl}${API_PREFIX}${path}`, headers, body: callOptions.body });
+      return await transport({ method, url: `${baseUrl}${API_PREFIX}${path}`, headers, body: callOptions.body, responseType: callOptions.responseType });
     } catch (cause) {
       throw new ApiError('NETWORK_FAILURE', 0, cause instanceof Error ? cause.message : 'no answer');
     }
@@ -211,6 +239,9 @@ export function createApiClient(options: ApiClientOptions) {
   const mySponsors = MySponsorsSchema as unknown as AnswerSchema<{ items: MySponsor[] }>;
   const opsSponsorPage = pageOf(OpsSponsorSchema) as unknown as AnswerSchema<Page<OpsSponsor>>;
   const rewardPage = pageOf(ActivityRewardLineSchema) as unknown as AnswerSchema<Page<ActivityRewardLine>>;
+  const couponBatchPage = pageOf(CouponBatchSchema) as unknown as AnswerSchema<Page<CouponBatch>>;
+  const couponBatchesPath = (sponsorId: string, rest = '') => `/sponsors/${encodeURIComponent(sponsorId)}/coupon-batches${rest}`;
+  const csvText: AnswerSchema<string> = { safeParse: (value) => (typeof value === 'string' && value !== '' ? { success: true, data: value } : { success: false }) };
 
   return {
     requestSmsCode: (phone: string) => call('POST', '/auth/sms-code', SmsCodeResponseSchema, { body: { phone } }),
@@ -299,6 +330,22 @@ export function createApiClient(options: ApiClientOptions) {
       call('POST', '/ops/sponsors', SponsorSchema, { body: request, idempotencyKey }),
     topUpSponsor: (sponsorId: string, request: { amountMb: number; reference: string }, idempotencyKey: string): Promise<Topup> =>
       call('POST', `/ops/sponsors/${encodeURIComponent(sponsorId)}/topups`, TopupSchema, { body: request, idempotencyKey }),
+    listCashoutProducts: (): Promise<{ items: CashoutProduct[] }> => call('GET', '/cashout/products', CashoutProductListSchema),
+    placeCashoutOrder: (productId: string, idempotencyKey: string): Promise<CashoutOrder> => call('POST', '/cashout/orders', CashoutOrderSchema, { body: { productId }, idempotencyKey }),
+    getCashoutOrder: (orderId: string): Promise<CashoutOrder> => call('GET', `/cashout/orders/${encodeURIComponent(orderId)}`, CashoutOrderSchema),
+    listCashoutOrders: (): Promise<{ items: CashoutOrder[]; nextCursor: string | null }> => call('GET', '/cashout/orders', CashoutOrderListSchema),
+    listSuppliers: (): Promise<{ items: Supplier[] }> => call('GET', '/ops/suppliers', SupplierListSchema),
+    updateSupplier: (supplierId: string, request: SupplierUpdateRequest): Promise<Supplier> =>
+      call('PUT', `/ops/suppliers/${encodeURIComponent(supplierId)}`, SupplierSchema, { body: request }),
+    lookUpOrders: (phone: string): Promise<{ items: OpsOrder[]; nextCursor: string | null }> =>
+      call('GET', `/ops/orders?phone=${encodeURIComponent(phone)}`, OpsOrderListSchema),
+    listCouponBatches: (sponsorId: string): Promise<Page<CouponBatch>> => call('GET', couponBatchesPath(sponsorId), couponBatchPage),
+    createCouponBatch: (sponsorId: string, request: CouponBatchCreateRequest, idempotencyKey: string): Promise<CouponBatch> =>
+      call('POST', couponBatchesPath(sponsorId), CouponBatchSchema, { body: request, idempotencyKey }),
+    /** The batch's codes as CSV text: the service gives them exactly once, then 410 GONE. */
+    downloadCouponCodes: (sponsorId: string, batchId: string): Promise<string> =>
+      call('GET', couponBatchesPath(sponsorId, `/${encodeURIComponent(batchId)}/codes`), csvText, { responseType: 'text' }),
+    redeemCoupon: (code: string, idempotencyKey: string): Promise<CouponRedeemResult> => call('POST', '/coupons/redeem', CouponRedeemResultSchema, { body: { code }, idempotencyKey }),
   };
 }
 

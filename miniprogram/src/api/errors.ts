@@ -25,6 +25,7 @@ export class ApiError extends Error {
  */
 const FAILURE_MESSAGES: Record<FailureCode, string> = {
   VALIDATION_FAILED: '填写的内容不符合要求，请检查后再试',
+  NAME_TAKEN: '这个名称已被使用',
   BODY_TOO_LARGE: '提交的内容太长了',
   UNSUPPORTED_MEDIA_TYPE: '请求格式不对，请更新到最新版本',
   UNAUTHENTICATED: '登录已失效，请重新登录',
@@ -75,6 +76,10 @@ const FAILURE_MESSAGES: Record<FailureCode, string> = {
   ALREADY_IN_GROUP: '这个号码已经在一个家庭组里了',
   OWNER_CANNOT_LEAVE: '户主不能移出自己的家庭组',
   GROUP_CLOSED: '这个家庭组已经解散了',
+  COUPON_NOT_FOUND: '没有这张卡密，请核对后再试',
+  ALREADY_REDEEMED: '这张卡密已经被兑换过了',
+  NOT_YET_VALID: '这张卡密还没到可以兑换的时间',
+  GONE: '卡密只能取出一次，已经取出过了',
   NETWORK_FAILURE: '网络连接失败，请检查网络后重试',
   UNEXPECTED_RESPONSE: '服务返回了看不懂的内容，请稍后再试',
 };

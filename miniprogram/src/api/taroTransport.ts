@@ -11,7 +11,8 @@ export const taroTransport: HttpTransport = async (request) => {
     method: request.method,
     header: request.headers,
     data: request.body,
-    dataType: 'json',
+    // 'text' keeps the body as it came (a CSV); anything else is parsed as JSON.
+    dataType: request.responseType === 'text' ? 'text' : 'json',
     timeout: REQUEST_TIMEOUT_MS,
   });
   return { status: response.statusCode, body: response.data };

@@ -71,6 +71,10 @@ const STORIES: Record<string, { in?: StoryTeller; out?: StoryTeller }> = {
   activity_reward: {
     in: (amount) => `活动奖励 ${amount}`,
   },
+  // The memo is the batch's title: "卡密兑换 100 MB：“新春卡密”".
+  coupon_redeem: {
+    in: (amount) => `卡密兑换 ${amount}`,
+  },
 };
 
 function fallbackStory(amount: string, person: string | null, entry: WalletEntry): string {

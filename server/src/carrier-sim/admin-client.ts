@@ -1,5 +1,6 @@
 import type { FaultSettings } from './faults';
 import type { DeductionRecord, MessageRecord, PlanView } from './world';
+import type { RechargeRecord, SupplierBehaviour } from './suppliers';
 
 /**
  * A typed client of the simulator's unsigned admin endpoints, for tests and demo scripts that
@@ -17,6 +18,10 @@ export interface CarrierSimAdmin {
   setPlan(plan: { phone: string; totalMb: number; usedMb: number }): Promise<SimPlan>;
   listDeductions(phone?: string): Promise<SimDeduction[]>;
   listMessages(to?: string): Promise<SimMessage[]>;
+  /** Creates (or reconfigures) a supplier the simulator plays at `{simUrl}/suppliers/{name}`. */
+  setSupplier(supplier: { name: string; secret: string; behaviour?: SupplierBehaviour; callbackDelayMs?: number; seed?: number }): Promise<void>;
+  rechargeRecords(name: string): Promise<RechargeRecord[]>;
+  tamperRecord(name: string, change: { op: 'delete'; attemptId: string } | { op: 'set'; attemptId: string; status?: 'succeeded' | 'failed'; sizeMb?: number }): Promise<void>;
   /** Where the provider's webhooks (replies, receipts) go: the service's base URL. */
   setWebhookTarget(url: string): Promise<void>;
   /** A person replies to an SMS: the provider's signed inbound webhook; the service's answer. */
@@ -56,6 +61,13 @@ export function createCarrierSimAdmin(simUrl: string): CarrierSimAdmin {
     listDeductions: async (phone) =>
       (await call<{ items: SimDeduction[] }>('GET', `/admin/deductions${query('phone', phone)}`)).items,
     listMessages: async (to) => (await call<{ items: SimMessage[] }>('GET', `/admin/messages${query('to', to)}`)).items,
+    setSupplier: async (supplier) => {
+      await call('POST', '/admin/suppliers', supplier);
+    },
+    rechargeRecords: async (name) => (await call<{ items: RechargeRecord[] }>('GET', `/admin/suppliers/${name}/records`)).items,
+    tamperRecord: async (name, change) => {
+      await call('POST', `/admin/suppliers/${name}/tamper`, change);
+    },
     setWebhookTarget: async (url) => {
       await call('POST', '/admin/webhook', { url });
     },

@@ -6,6 +6,7 @@ import { seededRandom } from '../platform/random';
 import { Answer, errorAnswer, parseJson, readBody, sendAnswer } from './http-io';
 import { adminGetRoute, adminPostRoute, BUSINESS_ROUTES } from './routes';
 import { CarrierWorld } from './world';
+import { SimSuppliers } from './supplier-routes';
 import { ProviderWebhooks } from './webhooks';
 
 /**
@@ -67,6 +68,8 @@ export async function startCarrierSim(options: CarrierSimOptions): Promise<Carri
     });
   };
 
+  const suppliers = new SimSuppliers(clock, seenNonces, answerLater, HELD_ANSWER_MS);
+
   const answerBusiness = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
     const route = Object.hasOwn(BUSINESS_ROUTES, path) ? BUSINESS_ROUTES[path] : undefined;
     if (!route || req.method !== 'POST') return sendAnswer(res, errorAnswer(404, 'NOT_FOUND', `no ${req.method} ${path}`));
@@ -115,14 +118,18 @@ export async function startCarrierSim(options: CarrierSimOptions): Promise<Carri
 
   const answerAdmin = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     if (req.method === 'GET') {
-      const answer = adminGetRoute(url.pathname, url.searchParams, world);
+      const answer = adminGetRoute(url.pathname, url.searchParams, world) ?? suppliers.adminGet(url.pathname);
       return sendAnswer(res, answer ?? errorAnswer(404, 'NOT_FOUND', `no GET ${url.pathname}`));
     }
     const reset = (faults: FaultSettings): void => {
       setFaults(faults);
-      if (url.pathname === '/admin/reset') webhooks.reset();
+      if (url.pathname === '/admin/reset') {
+        webhooks.reset();
+        suppliers.reset();
+      }
     };
-    const syncRoute = req.method === 'POST' ? adminPostRoute(url.pathname, world, reset) : undefined;
+    const suppliersRoute = url.pathname.startsWith('/admin/suppliers') ? (body: unknown) => suppliers.adminPost(url.pathname, body) ?? errorAnswer(404, 'NOT_FOUND', `no POST ${url.pathname}`) : undefined;
+    const syncRoute = req.method === 'POST' ? (adminPostRoute(url.pathname, world, reset) ?? suppliersRoute) : undefined;
     const route = syncRoute ? async (body: unknown) => syncRoute(body) : req.method === 'POST' ? webhooks.route(url.pathname, world) : undefined;
     if (!route) return sendAnswer(res, errorAnswer(404, 'NOT_FOUND', `no ${req.method} ${url.pathname}`));
     const read = await readBody(req);
@@ -135,6 +142,7 @@ export async function startCarrierSim(options: CarrierSimOptions): Promise<Carri
   const answerRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://carrier-sim.invalid');
     if (url.pathname.startsWith('/admin/')) return answerAdmin(req, res, url);
+    if (url.pathname.startsWith('/suppliers/')) return suppliers.answer(req, res, url);
     return answerBusiness(req, res, url.pathname);
   };
 
@@ -161,6 +169,7 @@ export async function startCarrierSim(options: CarrierSimOptions): Promise<Carri
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve, reject) => {
       server.close((error) => (error ? reject(error) : resolve()));
+      suppliers.reset();
       for (const timer of pendingTimers) clearTimeout(timer);
       pendingTimers.clear();
       // Held ("timeout" fault) and idle keep-alive connections would keep close() waiting.

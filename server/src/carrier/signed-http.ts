@@ -26,11 +26,16 @@ export type SignedPostOutcome =
   | { kind: 'no_answer'; reason: string };
 
 export async function postSigned(endpoint: SignedEndpoint, path: string, payload: unknown): Promise<SignedPostOutcome> {
-  const rawBody = JSON.stringify(payload);
+  return sendSigned(endpoint, 'POST', path, payload);
+}
+
+/** The same exchange for any method; a GET signs and sends an empty body. */
+export async function sendSigned(endpoint: SignedEndpoint, method: 'GET' | 'POST', path: string, payload?: unknown): Promise<SignedPostOutcome> {
+  const rawBody = method === 'GET' ? '' : JSON.stringify(payload);
   // Concatenated rather than resolved, so that a base URL with a path prefix keeps it.
   const url = new URL(`${endpoint.baseUrl.replace(/\/+$/, '')}${path}`);
   // Signed as fetch will send it on the request line: the prefix included, percent-encoded.
-  const request = { method: 'POST', pathWithQuery: `${url.pathname}${url.search}`, nonce: newNonce() };
+  const request = { method, pathWithQuery: `${url.pathname}${url.search}`, nonce: newNonce() };
   // One signal for the whole exchange, so a carrier that sends headers and then stalls the body
   // still ends within timeoutMs.
   const signal = AbortSignal.timeout(endpoint.timeoutMs);
@@ -38,7 +43,7 @@ export async function postSigned(endpoint: SignedEndpoint, path: string, payload
     const response = await fetch(url, {
       method: request.method,
       headers: signedRequestHeaders(endpoint.secret, { ...request, timestampMs: endpoint.clock(), rawBody }),
-      body: rawBody,
+      body: method === 'GET' ? undefined : rawBody,
       signal,
       redirect: 'error',
     });

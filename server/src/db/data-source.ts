@@ -16,6 +16,8 @@ import { GiftCounters1765100000000 } from './migrations/1765100000000-GiftCounte
 import { RedPacketRain1765200000000 } from './migrations/1765200000000-RedPacketRain';
 import { ActivityMessages1765300000000 } from './migrations/1765300000000-ActivityMessages';
 import { SponsorFundLevels1765400000000 } from './migrations/1765400000000-SponsorFundLevels';
+import { CashOut1765500000000 } from './migrations/1765500000000-CashOut';
+import { Coupons1765600000000 } from './migrations/1765600000000-Coupons';
 
 export const MIGRATIONS = [
   Initial1764100000000,
@@ -35,6 +37,8 @@ export const MIGRATIONS = [
   RedPacketRain1765200000000,
   ActivityMessages1765300000000,
   SponsorFundLevels1765400000000,
+  CashOut1765500000000,
+  Coupons1765600000000,
 ];
 
 export function createDataSource(databaseUrl: string, poolSize = 20): DataSource {

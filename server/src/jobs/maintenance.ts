@@ -28,6 +28,10 @@ export function maintenanceIntervals(config: Config): Record<string, number> {
     'settle-crowdfunds': Math.max(1000, Math.floor(every / 3)),
     'end-finished-activities': every,
     'sweep-expired-budgets': every * 2,
+    // Cash-out orders waiting for a query or left by a dead process: a second or so at the default.
+    'wake-cashout-orders': Math.max(200, Math.floor(every / 30)),
+    'reconcile-cashout': every * 10,
+    'settle-expired-coupon-batches': every,
     // Broadcasts go out within a second or so of their time; each run sends batches until done.
     'send-broadcasts': Math.max(500, Math.floor(every / 6)),
     'schedule-reminders': Math.max(1000, Math.floor(every / 2)),
@@ -55,7 +59,10 @@ export interface MaintainedServices {
   crowdfunds: { settleClosedCrowdfunds(): Promise<number> };
   activities: { endFinishedActivities(): Promise<number>; messages: { sendDueBroadcasts(): Promise<number>; scheduleReminders(): Promise<number> } };
   sponsors: { sweepExpiredBudgets(): Promise<number> };
+  cashout: { wakeDueOrders(): Promise<number> };
+  reconciliation: { reconcileYesterdayIfDue(): Promise<number> };
   rain: { dropDueRain(): Promise<number> };
+  coupons: { settleExpiredBatches(): Promise<number> };
   purgeIdempotencyRecords(): Promise<number>;
 }
 
@@ -71,6 +78,9 @@ export function maintenanceTasks(deps: Deps, services: MaintainedServices, provi
     'settle-crowdfunds': () => services.crowdfunds.settleClosedCrowdfunds(),
     'end-finished-activities': () => services.activities.endFinishedActivities(),
     'sweep-expired-budgets': () => services.sponsors.sweepExpiredBudgets(),
+    'wake-cashout-orders': () => services.cashout.wakeDueOrders(),
+    'reconcile-cashout': () => services.reconciliation.reconcileYesterdayIfDue(),
+    'settle-expired-coupon-batches': () => services.coupons.settleExpiredBatches(),
     'send-broadcasts': () => services.activities.messages.sendDueBroadcasts(),
     'schedule-reminders': () => services.activities.messages.scheduleReminders(),
     'drop-due-rain': () => services.rain.dropDueRain(),

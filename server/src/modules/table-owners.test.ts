@@ -45,6 +45,15 @@ const TABLE_OWNERS: Readonly<Record<string, string>> = {
   activity_invites: 'sponsors',
   activity_shares: 'sponsors',
   activity_share_helps: 'sponsors',
+  suppliers: 'cashout',
+  supplier_daily_volumes: 'cashout',
+  cashout_orders: 'cashout',
+  cashout_attempts: 'cashout',
+  cashout_incidents: 'cashout',
+  reconciliation_runs: 'cashout',
+  reconciliation_items: 'cashout',
+  coupon_batches: 'coupons',
+  coupons: 'coupons',
   // The HTTP edge's idempotency records: no feature module touches them.
   idempotency_keys: 'http',
 };

@@ -26,7 +26,14 @@ export class RateLimits {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    // rate-limiter-flexible defines its Lua command (rlflxIncr) on the client when a limiter is
+    // first made. An auto-pipeline opened before that (another request's command in the same
+    // tick) lacks the command: the consume failed and the pipeline's answer then threw
+    // "results[i] is not iterable" outside any handler, killing the process. A rule's first use
+    // came lazily, under load; the command is defined here, before any request runs.
+    new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:rl:define`, points: 1, duration: 1 });
+  }
 
   private limiter(rule: LimitRule): RateLimiterRedis {
     let limiter = this.limiters.get(rule.name);
@@ -51,6 +58,14 @@ export class RateLimits {
   async requireAllowance(rule: LimitRule, key: string): Promise<void> {
     const used = await this.limiter(rule).get(key);
     if (used && used.consumedPoints >= rule.points) throw tooMany(rule, used.msBeforeNext);
+  }
+
+  /**
+   * Gives back points counted by `consume`: for a limit on failures that counts every attempt
+   * up front (so parallel attempts cannot all slip under it) and refunds the ones that succeed.
+   */
+  async refund(rule: LimitRule, key: string, points = 1): Promise<void> {
+    await this.limiter(rule).reward(key, points);
   }
 
   /** Forgets a key's count, e.g. once the right code has been given. */

@@ -127,6 +127,7 @@ export default function MePage() {
           <Text className='card-title'>我的套餐</Text>
           <Text data-testid='plan-label'>{planLabel(user)}</Text>
           <LinkRow label='转存套餐流量' testId='go-storage' url={PAGES.storage} />
+          <LinkRow label='流量充值到手机' testId='go-cashout' url={PAGES.cashout} />
         </View>
       )}
       <MessageSettings />
@@ -134,6 +135,7 @@ export default function MePage() {
         <LinkRow label='消息' testId='go-messages' url={PAGES.messages} />
         <LinkRow label='流量明细（每一批的过期时间）' testId='go-lots' url={PAGES.lots} />
         <LinkRow label='红包记录' testId='go-packets' url={PAGES.packets} />
+        <LinkRow label='兑换卡密' testId='go-redeem' url={PAGES.redeem} />
         <LinkRow label='《用户协议》' testId='go-terms' url={`${PAGES.terms}?doc=terms`} />
         <LinkRow label='《隐私政策》' testId='go-privacy' url={`${PAGES.terms}?doc=privacy`} />
       </View>

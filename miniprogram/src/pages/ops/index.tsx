@@ -1,4 +1,5 @@
 import { Button, Text, View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
 import { formatMb, SPONSOR_NAME_MAX_CHARS, type OpsSponsor, type Sponsor, type Topup } from '@liuliang/shared';
 import { useEffect, useState } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -110,6 +111,11 @@ export default function OpsPage() {
     <Page title='运营'>
       <ErrorMessage message={error} />
       <SponsorList onError={setError} />
+      <View className='card'>
+        <View className='action' data-testid='go-ops-cashout' onClick={() => Taro.navigateTo({ url: PAGES.opsCashout })}>
+          <Text>充值供应商与订单</Text>
+        </View>
+      </View>
       <View className='card'>
         <Text className='card-title'>新建赞助商</Text>
         <TextField label='名称' testId='sponsor-name-input' value={name} onChange={setName} />

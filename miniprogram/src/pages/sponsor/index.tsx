@@ -16,6 +16,7 @@ import { useLimits } from '../../hooks/useLimits';
 import { checkActivityForm, DEFAULT_TEMPLATE, type ActivityFormFields } from './activityForm';
 import { FundWarnings } from './FundWarnings';
 import { BroadcastForm } from './BroadcastForm';
+import { CouponBatches } from './CouponBatches';
 import { TemplateEditor } from './TemplateEditor';
 
 const STATUS_NAMES: Record<ActivityStatus, string> = { draft: '草稿', published: '已发布，未开始', running: '进行中', paused: '已暂停', ended: '已结束' };
@@ -314,6 +315,7 @@ export default function SponsorPage() {
         </View>
       )}
       {sponsor && <CreateActivity sponsorId={sponsor.id} sponsorName={sponsor.name} onCreated={() => void load()} />}
+      {sponsor && <CouponBatches sponsorId={sponsor.id} onIssued={() => void load()} />}
       {sponsor && <FundWarnings key={sponsor.id} sponsor={sponsor} onSaved={() => void load()} />}
     </Page>
   );

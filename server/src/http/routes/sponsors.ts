@@ -42,7 +42,7 @@ import { activityReport, activityRewards, activityRewardsCsv } from '../../modul
 const OpaqueId = z.string().regex(OPAQUE_ID_PATTERN).catch('-');
 const PhoneParam = PhoneSchema.catch('00000000000');
 
-function actorOf(ctx: Context): Actor {
+export function actorOf(ctx: Context): Actor {
   return { user: callerUser(ctx), viaBot: (ctx.state.caller as Caller & { viaBot?: boolean }).viaBot === true };
 }
 

@@ -7,8 +7,10 @@ export const EXTERNAL_ACCOUNTS = {
   carrierPlan: 'ext:carrier_plan',
   /** Data that outlived its expiry. */
   expired: 'ext:expired',
-  /** Data recharged out to carriers. */
-  recharged: 'ext:recharged',
+  /** Data recharged out to carriers (cash-out orders that succeeded, and overruns). */
+  recharged: 'ext:recharged_out',
+  /** What second successes of one cash-out order cost the platform: data recharged that no wallet paid for. */
+  rechargeOverrun: 'ext:recharge_overrun',
   /** Sponsor budgets bought. */
   sponsorBudget: 'ext:sponsor_budget',
   /** Data exchanged for goods. */
@@ -19,7 +21,7 @@ export const EXTERNAL_ACCOUNTS = {
 
 export type ExternalAccountCode = (typeof EXTERNAL_ACCOUNTS)[keyof typeof EXTERNAL_ACCOUNTS];
 
-export type EscrowOwner = 'gift' | 'red_packet' | 'crowdfund' | 'share_group' | 'cash_out' | 'activity' | 'sponsor';
+export type EscrowOwner = 'gift' | 'red_packet' | 'crowdfund' | 'share_group' | 'cash_out' | 'activity' | 'sponsor' | 'coupon_batch';
 
 export const walletCode = (userId: string | number) => `wallet:${userId}`;
 export const escrowCode = (owner: EscrowOwner, id: string | number) => `escrow:${owner}:${id}`;
@@ -46,4 +48,11 @@ export type TransferKind =
   | 'sponsor_topup'
   | 'activity_fund'
   | 'activity_reward'
-  | 'activity_return';
+  | 'activity_return'
+  | 'cashout_order'
+  | 'cashout_recharge'
+  | 'cashout_refund'
+  | 'recharge_overrun'
+  | 'coupon_fund'
+  | 'coupon_redeem'
+  | 'coupon_return';

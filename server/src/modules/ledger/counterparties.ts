@@ -43,7 +43,8 @@ export async function describeCounterparties(
 const EXTERNAL_COUNTERPARTIES: Record<ExternalAccountCode, CounterpartyAccount> = {
   'ext:carrier_plan': 'carrier_plan',
   'ext:expired': 'expired',
-  'ext:recharged': 'recharged',
+  'ext:recharged_out': 'recharged',
+  'ext:recharge_overrun': 'recharge_overrun',
   'ext:sponsor_budget': 'sponsor_budget',
   'ext:exchanged': 'exchanged',
   'ext:sponsor_purchases': 'sponsor_purchases',
@@ -56,6 +57,7 @@ const ESCROW_COUNTERPARTIES: Record<EscrowOwner, CounterpartyAccount> = {
   cash_out: 'cash_out',
   activity: 'activity',
   sponsor: 'sponsor',
+  coupon_batch: 'coupon_batch',
 };
 
 /**

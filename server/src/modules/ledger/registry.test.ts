@@ -19,12 +19,19 @@ describe('registering features with the ledger', () => {
       'activity escrow empty once ended',
       'activity escrow holds its budget less what it paid',
       'sponsor budget holds top-ups less funded activities plus returns less expiries',
+      'cash-out escrow empty once the order finished',
+      'cash-out escrow holds the price while the order runs',
+      'coupon batch escrow holds its unredeemed codes while active',
+      'coupon batch escrow empty once settled',
       'red packet grabs sum to what left the packet',
       'share group members draw within their monthly quota',
       'crowdfund pledges sum to what was raised',
       'a succeeded crowdfund raised exactly its goal and refunded nothing',
       'a settled failed or cancelled crowdfund refunded every pledge',
       'activity rewards and rain drops sum to what the activity paid',
+      'one success per cash-out order beyond its incidents',
+      'a settled coupon batch returned exactly its unredeemed codes',
+      'a coupon batch counts its redeemed codes',
     ]);
   });
 

@@ -37,6 +37,20 @@ const PERMISSIONS = {
   'activity.manage': { operators: [], members: ['owner', 'staff'] },
   'activity.report': { operators: ['admin', 'finance', 'support'], members: ['owner', 'staff'] },
   'activity.participate': { operators: [], members: [], anyUser: true, viaBot: true },
+  // Cash-out (SPEC §3.7): anyone cashes out their own wallet, in the app or the bot; suppliers
+  // (endpoints and secrets) are changed by admins only; finance and support read orders and
+  // incidents to answer users; reconciliation is money, so admins and finance.
+  'cashout.own': { operators: [], members: [], anyUser: true, viaBot: true },
+  'supplier.manage': { operators: ['admin'], members: [] },
+  'supplier.read': { operators: ['admin', 'finance', 'support'], members: [] },
+  'cashout.orders.read': { operators: ['admin', 'finance', 'support'], members: [] },
+  'cashout.incidents.read': { operators: ['admin', 'finance', 'support'], members: [] },
+  'cashout.reconciliation.read': { operators: ['admin', 'finance'], members: [] },
+  // Coupons spend the budget as activities do, so staff issue them too; codes are bearer value,
+  // so operators may see a sponsor's batches but never take its codes.
+  'coupon.manage': { operators: [], members: ['owner', 'staff'] },
+  'coupon.read': { operators: ['admin', 'finance', 'support'], members: ['owner', 'staff'] },
+  'coupon.redeem': { operators: [], members: [], anyUser: true, viaBot: true },
 } as const satisfies Record<string, Rule>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,11 +1,10 @@
 import type { Activity, ActivityCreateRequest, ActivityRain, ActivityRainView, ActivityStatus } from '@liuliang/shared';
 import { toInt, type Sql, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
-import { DomainError } from '../../platform/errors';
 import { opaqueId } from '../../platform/ids';
 import { escrowCode } from '../ledger';
 import type { RewardRule, Targeting } from './rules';
-import { moveBudget, sponsorBudgetCode } from './budget';
+import { fundFromBudget } from './service';
 
 /** Activities' rows: how they are stored, read, locked and shown, and how a draft is funded. */
 
@@ -122,23 +121,15 @@ export async function fundActivity(sql: Tx, deps: Pick<Deps, 'clock' | 'ledger'>
   const { ledger, clock } = deps;
   await sql.query(`UPDATE activities SET status = 'published', published_at = ? WHERE id = ?`, [clock.now(), row.id]);
   await ledger.ensureAccount(sql, activityEscrowCode(row.id));
-  // The sponsor's row (moveBudget) serialises what spends its budget, so the check below holds
-  // until the transfer: only budget that outlives the activity may fund it.
-  await moveBudget(sql, deps, row.sponsor_id, async () => {
-    const neededMb = toInt(row.budget_mb);
-    const availableMb = await ledger.availableMb(sql, sponsorBudgetCode(row.sponsor_id), new Date(row.ends_at));
-    if (availableMb < neededMb) {
-      throw new DomainError('INSUFFICIENT_BUDGET', `The budget holds ${availableMb} MB that lasts until the activity ends; it needs ${neededMb} MB.`, { availableMb, neededMb });
-    }
-    await ledger.transfer(sql, {
-      fromCode: sponsorBudgetCode(row.sponsor_id),
-      toCode: activityEscrowCode(row.id),
-      amountMb: neededMb,
-      kind: 'activity_fund',
-      ref: { type: 'activity', id: row.id },
-      memo: row.title,
-      mustOutlive: new Date(row.ends_at),
-    });
+  // Only budget that outlives the activity may fund it.
+  await fundFromBudget(sql, deps, {
+    sponsorId: row.sponsor_id,
+    toCode: activityEscrowCode(row.id),
+    amountMb: toInt(row.budget_mb),
+    kind: 'activity_fund',
+    ref: { type: 'activity', id: row.id },
+    memo: row.title,
+    mustOutlive: new Date(row.ends_at),
   });
 }
 

@@ -2,6 +2,7 @@ import type { ActivityReport, ActivityRewardLine, Page } from '@liuliang/shared'
 import { toInt, type Sql } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { notFound } from '../../platform/errors';
+import { csvLine } from '../../platform/csv';
 import { describeUsers } from '../auth';
 import { countActivityMessages } from '../outbox';
 import { requireAccess, type Actor } from './access';
@@ -51,13 +52,6 @@ export async function activityReport(deps: Deps, actor: Actor, sponsorId: string
   };
 }
 
-const csvCell = (value: string | number | null) => {
-  const text = value === null ? '' : String(value);
-  // A cell a spreadsheet would run as a formula is quoted with a leading apostrophe.
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
-  return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
-
 type RewardRow = { id: string; user_id: string; amount_mb: string; reason: ActivityRewardLine['reason']; day: string | null; streak: number | null; created_at: Date };
 const SELECT_REWARD = 'SELECT r.id, r.user_id, r.amount_mb, r.reason, r.day, r.streak, r.created_at FROM activity_rewards r';
 
@@ -98,7 +92,7 @@ export async function activityRewards(deps: Deps, actor: Actor, sponsorId: strin
 export async function activityRewardsCsv(deps: Deps, actor: Actor, sponsorId: string, activityId: string): Promise<string> {
   const sql = await requireActivity(deps, actor, sponsorId, activityId);
   const rows: RewardRow[] = await sql.query(`${SELECT_REWARD} WHERE r.activity_id = ? ORDER BY r.id LIMIT ?`, [activityId, REPORT_CSV_MAX_ROWS]);
-  const lines = [['rewardId', 'at', 'nickname', 'phone', 'amountMb', 'reason', 'day', 'streak'].join(',')];
-  for (const r of await rewardLines(sql, rows)) lines.push([r.id, r.at, r.nickname, r.phone, r.amountMb, r.reason, r.day, r.streak].map(csvCell).join(','));
+  const lines = [csvLine(['rewardId', 'at', 'nickname', 'phone', 'amountMb', 'reason', 'day', 'streak'])];
+  for (const r of await rewardLines(sql, rows)) lines.push(csvLine([r.id, r.at, r.nickname, r.phone, r.amountMb, r.reason, r.day, r.streak]));
   return `${lines.join('\n')}\n`;
 }

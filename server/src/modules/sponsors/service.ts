@@ -4,13 +4,13 @@ import type { Deps } from '../../deps';
 import { DomainError, notFound } from '../../platform/errors';
 import { opaqueId } from '../../platform/ids';
 import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
-import { EXTERNAL_ACCOUNTS } from '../ledger';
+import { EXTERNAL_ACCOUNTS, type TransferKind } from '../ledger';
 import { requireAccess, type Actor } from './access';
 import { judgeFundLevels, moveBudget, sponsorBudgetCode } from './budget';
 import { fundLevelOf, type FundLevel } from './fund-levels';
 import { keysetPage, type PageRequest } from './pages';
 
-export { rolesOf, type Actor } from './access';
+export { rolesOf, requireAccess, type Actor } from './access';
 export { sponsorBudgetCode } from './budget';
 
 /** Bound on the sponsors one person belongs to that `GET /sponsors/mine` lists. */
@@ -293,4 +293,70 @@ export async function recordTopup(
     }),
   );
   return ref.id;
+}
+
+/** What spends a sponsor's budget: an activity's publish, a coupon batch's issue. */
+export interface BudgetSpend {
+  sponsorId: string;
+  toCode: string;
+  amountMb: number;
+  kind: TransferKind;
+  ref: { type: string; id: string };
+  memo: string;
+  /** Only budget that outlives this instant may fund it (the activity's end, the batch's validUntil). */
+  mustOutlive: Date;
+}
+
+/**
+ * Moves `amountMb` of the budget into an escrow in one transfer, or refuses 422
+ * INSUFFICIENT_BUDGET having moved nothing. The sponsor's row (moveBudget) serialises what moves
+ * its budget, so the check holds until the transfer, and the fund levels are judged with it; the
+ * caller checked access.
+ */
+export async function fundFromBudget(sql: Tx, deps: Pick<Deps, 'clock' | 'ledger'>, spend: BudgetSpend): Promise<void> {
+  const { ledger } = deps;
+  await moveBudget(sql, deps, spend.sponsorId, async () => {
+    const availableMb = await ledger.availableMb(sql, sponsorBudgetCode(spend.sponsorId), spend.mustOutlive);
+    if (availableMb < spend.amountMb) {
+      throw new DomainError('INSUFFICIENT_BUDGET', `The budget holds ${availableMb} MB that lasts long enough; this needs ${spend.amountMb} MB.`, {
+        availableMb,
+        neededMb: spend.amountMb,
+      });
+    }
+    await ledger.transfer(sql, {
+      fromCode: sponsorBudgetCode(spend.sponsorId),
+      toCode: spend.toCode,
+      amountMb: spend.amountMb,
+      kind: spend.kind,
+      ref: spend.ref,
+      memo: spend.memo,
+      mustOutlive: spend.mustOutlive,
+    });
+  });
+}
+
+/**
+ * Returns what an escrow funded from the budget has left (a settled coupon batch) to the budget,
+ * as it is (lots that expired meanwhile expire in the budget). A move of the budget: the fund
+ * levels are judged with it.
+ */
+export async function returnToBudget(sql: Tx, deps: Pick<Deps, 'clock' | 'ledger'>, back: Omit<BudgetSpend, 'toCode' | 'mustOutlive'> & { fromCode: string }): Promise<void> {
+  await moveBudget(sql, deps, back.sponsorId, () =>
+    deps.ledger.transfer(sql, {
+      fromCode: back.fromCode,
+      toCode: sponsorBudgetCode(back.sponsorId),
+      amountMb: back.amountMb,
+      kind: back.kind,
+      ref: back.ref,
+      memo: back.memo,
+      spendExpired: true,
+    }),
+  );
+}
+
+/** Sponsors' names by id, for the features that name the sponsor behind what they give. */
+export async function sponsorNames(sql: Sql, sponsorIds: readonly string[]): Promise<Map<string, string>> {
+  if (sponsorIds.length === 0) return new Map();
+  const rows: Array<{ id: string; name: string }> = await sql.query(`SELECT id, name FROM sponsors WHERE id IN (${sponsorIds.map(() => '?').join(', ')})`, [...sponsorIds]);
+  return new Map(rows.map((r) => [r.id, r.name]));
 }

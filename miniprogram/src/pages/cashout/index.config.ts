@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '流量充值到手机' });

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '充值供应商与订单' });
