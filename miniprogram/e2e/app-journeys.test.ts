@@ -12,13 +12,16 @@ const PHONES = { sender: '13712340001', friend: '13712340002', newcomer: '137123
 type Person = keyof typeof PHONES;
 const NICKNAME = '小明';
 const GREETING = '周末快乐';
+/** A 1×1 PNG: a face to upload. */
+const FACE_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 /**
  * The journeys of issue 16 in a real browser against the real stack, in order: the sender names
  * themself in 我的, banks data and sends a packet; finds it again in 红包记录 and reshares it; a
  * signed-out friend opens the link, sees the cover, signs in and grabs; the sender's nickname
  * is in the grab list; a gift to a number not yet registered is confirmed on the sheet and the
- * sender's row turns 已领取 once the newcomer signs in. Unknown pages lead home.
+ * sender's row turns 已领取 once the newcomer signs in; the friend uploads a face; 消息 tells the
+ * sender both, with a badge on 我的 until 全部已读. Unknown pages lead home.
  */
 describe('an app people keep, in a browser', () => {
   let stack: TestStack;
@@ -122,6 +125,26 @@ describe('an app people keep, in a browser', () => {
     await untilCount(page, 'luckiest-badge', 0);
   });
 
+  it('lets the friend choose a face from a file in 我的, shown in place of the generated one', async () => {
+    const page = await phoneOf('friend');
+    await onScreen(page, 'nav-home').click();
+    await onScreen(page, 'tab-me').click();
+    await waitOnScreen(page, 'profile-nickname');
+    await page.getByTestId('avatar-file').setInputFiles({ name: 'face.png', mimeType: 'image/png', buffer: Buffer.from(FACE_PNG, 'base64') });
+    const face = await waitOnScreen(page, 'avatar-image');
+    // Taro's H5 Image is a custom element around an <img>: the picture shown is the one uploaded.
+    const shown = await eventually(
+      'the uploaded face, loaded',
+      () =>
+        face.evaluate((element) => {
+          const img = element.tagName === 'IMG' ? (element as HTMLImageElement) : element.querySelector('img');
+          return img && img.complete && img.naturalWidth > 0 ? new URL(img.src).pathname : null;
+        }),
+      (path) => path !== null,
+    );
+    expect(shown).toMatch(/^\/api\/v1\/avatars\/[0-9a-z]{26}$/);
+  });
+
   it('confirms a gift on a sheet naming the unregistered recipient; the row turns 已领取 once they sign in', async () => {
     const page = await phoneOf('sender');
     await onScreen(page, 'nav-home').click();
@@ -149,6 +172,32 @@ describe('an app people keep, in a browser', () => {
     await page.screenshot({ path: path.join(DOCS_DIR, 'home.png') });
     await onScreen(page, 'gift-status').click();
     await untilText(page, 'entry-status', '状态\n已领取');
+  });
+
+  it('tells the sender in 消息 that the gift was claimed and the packet grabbed to the end, with a badge on 我的 until read', async () => {
+    const page = await phoneOf('sender');
+    await onScreen(page, 'nav-home').click();
+    const badge = await waitOnScreen(page, 'tab-badge-me');
+    expect(Number(await badge.innerText())).toBeGreaterThanOrEqual(2);
+    await onScreen(page, 'tab-me').click();
+    await (await waitOnScreen(page, 'go-messages')).click();
+    const lines = onScreen(page, 'notice');
+    await eventually(
+      'the claimed gift and the finished packet',
+      () => lines.allInnerTexts(),
+      (texts) => texts.some((text) => text.includes(`你送出的 ${formatMb(100)} 已被领取`)) && texts.some((text) => text.includes(`你的红包「${GREETING}」已被抢完`)),
+    );
+    await page.screenshot({ path: path.join(DOCS_DIR, 'messages.png') });
+    await onScreen(page, 'mark-all-read').click();
+    await untilCount(page, 'unread-count', 0);
+    // Kept by the service: a fresh load shows every line read.
+    await page.reload();
+    await eventually(
+      'every line read after a reload',
+      () => page.locator('[data-testid=notice]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-read'))),
+      (marks) => marks.length >= 2 && marks.every((mark) => mark === 'yes'),
+    );
+    await untilCount(page, 'unread-count', 0);
   });
 
   it('leads home from a page that does not exist', async () => {

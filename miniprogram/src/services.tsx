@@ -15,7 +15,7 @@ const ServicesContext = createContext<Services | null>(null);
 export const ServicesProvider = ServicesContext.Provider;
 
 /** H5 is served by the service itself, so it calls its own origin; weapp needs the address built in. */
-function apiBaseUrl(): string {
+export function apiBaseUrl(): string {
   return process.env.TARO_ENV === 'h5' ? '' : process.env.TARO_APP_API_URL ?? '';
 }
 

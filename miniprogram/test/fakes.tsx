@@ -13,6 +13,7 @@ export const ALICE: User = {
   nickname: '张三',
   carrier: 'cmcc',
   province: '广东',
+  avatarUrl: null,
   createdAt: '2025-11-01T00:00:00.000Z',
 };
 
@@ -36,6 +37,10 @@ export function fakeApi(answers: Partial<{ [K in keyof ApiClient]: jest.Mock }> 
     'getRedPacketCover',
     'listRedPacketRecords',
     'rename',
+    'uploadAvatar',
+    'clearAvatar',
+    'getNoticeReads',
+    'markNoticesRead',
     'lookupRecipient',
     'getGift',
     'getDeposit',
@@ -88,6 +93,10 @@ export function fakeApi(answers: Partial<{ [K in keyof ApiClient]: jest.Mock }> 
   for (const name of names) api[name] = answers[name] ?? unexpected(name);
   // Every form page asks for the limits; a test that is not about them gets the defaults.
   api.getLimits = answers.getLimits ?? jest.fn().mockResolvedValue(FALLBACK_LIMITS);
+  // The tab pages show the message centre's unread count; a test that is not about it has read nothing,
+  // sent no packets, and (when it gives no wallet) sees no badge.
+  api.getNoticeReads = answers.getNoticeReads ?? jest.fn().mockResolvedValue({ readIds: [] });
+  api.listRedPacketRecords = answers.listRedPacketRecords ?? jest.fn().mockResolvedValue({ items: [], nextCursor: null, summary: { count: 0, totalMb: 0, luckiestCount: 0 } });
   // The packet and crowdfund pages show a tip leaderboard; a test that is not about tips gets an empty one.
   api.getTipLeaderboard = answers.getTipLeaderboard ?? jest.fn().mockResolvedValue({ items: [] });
   // The sponsor page lists coupon batches; a test that is not about coupons gets none.
@@ -163,7 +172,7 @@ export function aPacket(overrides: Partial<RedPacket> = {}): RedPacket {
 }
 
 export function aCover(overrides: Partial<RedPacketCover> = {}): RedPacketCover {
-  return { id: 'p-1', mode: 'random', status: 'open', senderNickname: '李四', greeting: '周末快乐', hasPassphrase: false, roomPacket: false, ...overrides };
+  return { id: 'p-1', mode: 'random', status: 'open', senderNickname: '李四', senderAvatarUrl: null, greeting: '周末快乐', hasPassphrase: false, roomPacket: false, ...overrides };
 }
 
 export function aCrowdfund(overrides: Partial<Crowdfund> = {}): Crowdfund {

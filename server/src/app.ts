@@ -28,7 +28,8 @@ import { silentWalletEvents, type WalletEvents } from './platform/wallet-events'
 import { mysqlIdempotencyStore, redisIdempotencyStore, redisInWorkIdempotencyStore } from './http/idempotency-stores';
 import { BotService } from './modules/bot/service';
 import { addBotRoutes } from './http/routes/bot';
-import { addProfileRoutes } from './http/routes/profile';
+import { AVATAR_UPLOAD_PATH, addProfileRoutes } from './http/routes/profile';
+import { AVATAR_MAX_BYTES } from '@liuliang/shared';
 import { addRedPacketRecordRoutes } from './http/routes/red-packet-records';
 import type { JobHealth } from './jobs/job-health';
 import { createJobHealth } from './jobs/maintenance';
@@ -206,18 +207,21 @@ export function createApp(deps: Deps, services: Services = createServices(deps),
   });
   app.use(renderErrors(deps.logger));
   app.use(requireJson);
-  app.use(
+  const jsonBodies = (limitBytes: number) =>
     bodyParser({
       enableTypes: ['json'],
-      jsonLimit: deps.config.BODY_LIMIT_BYTES,
+      jsonLimit: limitBytes,
       encoding: 'utf-8',
       onError: (error) => {
         const status = (error as { status?: number }).status;
-        if (status === 413) throw new DomainError('BODY_TOO_LARGE', `The request body is larger than ${deps.config.BODY_LIMIT_BYTES} bytes.`);
+        if (status === 413) throw new DomainError('BODY_TOO_LARGE', `The request body is larger than ${limitBytes} bytes.`);
         throw new DomainError('VALIDATION_FAILED', 'The request body is not valid JSON.');
       },
-    }),
-  );
+    });
+  const smallBodies = jsonBodies(deps.config.BODY_LIMIT_BYTES);
+  // An avatar is an image in base64: room for AVATAR_MAX_BYTES of it and the JSON around it.
+  const avatarBodies = jsonBodies(Math.max(deps.config.BODY_LIMIT_BYTES, Math.ceil(AVATAR_MAX_BYTES / 3) * 4 + 1024));
+  app.use((ctx, next) => (ctx.path === AVATAR_UPLOAD_PATH ? avatarBodies(ctx, next) : smallBodies(ctx, next)));
 
   const ops = new Router();
   ops.get(['/healthz', '/livez'], (ctx) => {

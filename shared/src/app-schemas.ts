@@ -13,6 +13,32 @@ export const NICKNAME_MAX_CHARS = 20;
 export const NicknameSchema = safeText(NICKNAME_MAX_CHARS).min(1, 'a nickname cannot be blank');
 export const ProfileUpdateSchema = z.strictObject({ nickname: NicknameSchema });
 
+/** The largest face a person may upload (issue 16): a phone's avatar crop is a few tens of KB. */
+export const AVATAR_MAX_BYTES = 512 * 1024;
+/** The image types a face may be, told by their first bytes, never by what the client says. */
+export const AVATAR_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'] as const;
+/**
+ * `PUT /me/avatar`: the image as base64 in JSON (the API takes JSON only; weapp reads the
+ * chosen file as base64, H5 a FileReader). The length bound is AVATAR_MAX_BYTES once decoded.
+ */
+export const AvatarUploadSchema = z.strictObject({
+  image: z
+    .string()
+    .min(4, 'the image is empty')
+    .max(Math.ceil(AVATAR_MAX_BYTES / 3) * 4, `the image is larger than ${AVATAR_MAX_BYTES / 1024} KB`)
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'the image must be base64'),
+});
+
+/**
+ * The id of a line of the message centre, as the app derives it (a history row's id, or
+ * `expiring-2026-12-31`, `packet-finished-<packet id>`): what a read mark is kept by.
+ */
+export const NoticeIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_.:-]{0,63}$/, 'a notice id is 1–64 lower-case letters, digits and . _ : -');
+export const NOTICE_READS_MAX = 100;
+export const MarkNoticesReadSchema = z.strictObject({ ids: z.array(NoticeIdSchema).min(1).max(NOTICE_READS_MAX) });
+/** The notices the caller has read, newest mark first (at most the last 500). */
+export const NoticeReadsSchema = z.object({ readIds: z.array(z.string()) });
+
 /** `GET /recipients?phone=`: who a gift to this number would reach, shown before data leaves. */
 export const RecipientQuerySchema = z.strictObject({ phone: PhoneSchema });
 export const RecipientSchema = z.object({
@@ -32,6 +58,8 @@ export const RedPacketCoverSchema = z.object({
   mode: z.enum(['random', 'equal']),
   status: z.enum(['open', 'finished', 'expired']),
   senderNickname: z.string(),
+  /** The sender's uploaded face; null: the one generated from the nickname. */
+  senderAvatarUrl: z.string().nullable(),
   greeting: z.string().nullable(),
   hasPassphrase: z.boolean(),
   roomPacket: z.boolean(),
@@ -71,6 +99,7 @@ export const RedPacketRecordsSchema = z.object({
 });
 
 export type ProfileUpdate = z.infer<typeof ProfileUpdateSchema>;
+export type NoticeReads = z.infer<typeof NoticeReadsSchema>;
 export type Recipient = z.infer<typeof RecipientSchema>;
 export type RedPacketCover = z.infer<typeof RedPacketCoverSchema>;
 export type CreatedRedPacket = z.infer<typeof CreatedRedPacketSchema>;

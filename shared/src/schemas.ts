@@ -33,6 +33,8 @@ export const UserSchema = z.object({
   nickname: z.string(),
   carrier: CarrierSchema,
   province: z.string(),
+  /** An uploaded face, served by the API (`/api/v1/avatars/…`); null: the face generated from the nickname. */
+  avatarUrl: z.string().nullable(),
   createdAt: IsoTimeSchema,
 });
 /**
@@ -89,6 +91,11 @@ export const WalletEntrySchema = z.object({
   refId: z.string().nullable(),
   memo: z.string().nullable(),
   at: IsoTimeSchema,
+  /**
+   * For data that came in: when it expires (the earliest and latest of its lots; equal when it
+   * came as one). Null for data that went out, and for rows recorded before this was kept.
+   */
+  arrivedExpiry: z.object({ earliest: IsoTimeSchema, latest: IsoTimeSchema }).nullable(),
 });
 
 export const PageQuerySchema = z.object({
@@ -151,6 +158,8 @@ export const RedPacketCreateSchema = z.discriminatedUnion('mode', [
 export const RedPacketGrabViewSchema = z.object({
   userId: z.string(),
   nickname: z.string(),
+  /** The grabber's uploaded face; null: the one generated from the nickname. */
+  avatarUrl: z.string().nullable(),
   amountMb: z.number().int(),
   at: IsoTimeSchema,
 });

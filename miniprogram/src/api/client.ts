@@ -59,6 +59,8 @@ import {
   type WalletEntry,
   CreatedRedPacketSchema,
   RecipientSchema,
+  NoticeReadsSchema,
+  type NoticeReads,
   RedPacketCoverSchema,
   RedPacketRecordsSchema,
   type CreatedRedPacket,
@@ -270,6 +272,11 @@ export function createApiClient(options: ApiClientOptions) {
       call('GET', `/me/red-packets${queryString({ role, cursor: cursor ?? undefined })}`, RedPacketRecordsSchema),
     // PUT, not PATCH: weapp's wx.request cannot send PATCH; the service takes both.
     rename: (nickname: string): Promise<User> => call('PUT', '/me', UserSchema, { body: { nickname } }),
+    /** A face as base64 (PNG, JPEG, WebP or GIF, ≤ AVATAR_MAX_BYTES); the answer carries its new URL. */
+    uploadAvatar: (imageBase64: string): Promise<User> => call('PUT', '/me/avatar', UserSchema, { body: { image: imageBase64 } }),
+    clearAvatar: (): Promise<User> => call('DELETE', '/me/avatar', UserSchema),
+    getNoticeReads: (): Promise<NoticeReads> => call('GET', '/me/notices/read', NoticeReadsSchema),
+    markNoticesRead: (ids: readonly string[]): Promise<NoticeReads> => call('POST', '/me/notices/read', NoticeReadsSchema, { body: { ids } }),
     lookupRecipient: (phone: string): Promise<Recipient> => call('GET', `/recipients${queryString({ phone })}`, RecipientSchema),
     getGift: (giftId: string): Promise<Gift> => call('GET', `/gifts/${encodeURIComponent(giftId)}`, GiftSchema),
     getDeposit: (depositId: string): Promise<Deposit> => call('GET', `/storage/deposits/${encodeURIComponent(depositId)}`, DepositSchema),

@@ -17,8 +17,20 @@ export interface PageProps {
   title: string;
   /** A tab page shows the tab bar; any other page a navigation bar with 返回 / 首页. */
   tab?: Tab;
+  /** A count shown on a tab (the unread lines of 消息 on 我的); nothing when zero. */
+  badges?: Partial<Record<Tab, number>>;
   className?: string;
   children?: ReactNode;
+}
+
+/** A red count on a tab or a row (99+ past 99), read out as 条未读; nothing for zero. */
+export function TabBadge({ count, testId }: { count: number; testId: string }) {
+  if (count <= 0) return null;
+  return (
+    <Text className='unread-badge' data-testid={testId} aria-label={`${count} 条未读`}>
+      {count > 99 ? '99+' : String(count)}
+    </Text>
+  );
 }
 
 /** Back when there is somewhere to go back to; otherwise (a page opened by a link) home. */
@@ -32,7 +44,7 @@ function goBackOrHome(): void {
  * The frame every page wraps its content in: a navigation bar (H5; weapp has its own, so only
  * the way home is added there) or the tab bar, and a column capped in width on a desktop.
  */
-export function Page({ title, tab, className, children }: PageProps) {
+export function Page({ title, tab, badges, className, children }: PageProps) {
   useEffect(() => {
     // The browser tab's title on H5; weapp's own navigation bar elsewhere.
     Taro.setNavigationBarTitle({ title }).catch(() => undefined);
@@ -67,6 +79,7 @@ export function Page({ title, tab, className, children }: PageProps) {
             >
               <Text className='tabbar-icon'>{item.icon}</Text>
               <Text className='tabbar-label'>{item.label}</Text>
+              <TabBadge count={badges?.[item.tab] ?? 0} testId={`tab-badge-${item.tab}`} />
             </View>
           ))}
         </View>

@@ -47,7 +47,7 @@ describe('eventsBetween (weapp polling)', () => {
       remainingCount: 0,
       remainingMb: 0,
       status: 'finished',
-      grabs: [{ userId: 'u-1', nickname: '王五', amountMb: 100, at: '2025-11-26T04:00:00.000Z' }],
+      grabs: [{ userId: 'u-1', nickname: '王五', avatarUrl: null, amountMb: 100, at: '2025-11-26T04:00:00.000Z' }],
       luckiest: { userId: 'u-1', nickname: '王五', amountMb: 100 },
     });
     expect(eventsBetween(before, after)).toEqual([

@@ -23,7 +23,16 @@ export function eventsBetween(before: RedPacket, after: RedPacket): LiveEvent[] 
     .filter((grab) => !seen.has(grab.userId))
     .map((grab) => ({
       name: 'grabbed' as const,
-      payload: { packetId: after.id, ...grab, remainingCount: after.remainingCount, remainingMb: after.remainingMb },
+      // The same shape as socket.io's event: no face.
+      payload: {
+        packetId: after.id,
+        userId: grab.userId,
+        nickname: grab.nickname,
+        amountMb: grab.amountMb,
+        at: grab.at,
+        remainingCount: after.remainingCount,
+        remainingMb: after.remainingMb,
+      },
     }));
   if (before.status === 'open' && after.status === 'finished') {
     events.push({ name: 'finished', payload: { packetId: after.id, luckiest: after.luckiest } });

@@ -2,7 +2,7 @@ import type { Counterparty, CounterpartyAccount, WalletEntry } from '@liuliang/s
 import { signedAmount, tellEntry } from './story';
 
 function entry(kind: string, direction: 'in' | 'out', amountMb: number, counterparty: Counterparty, memo: string | null = null): WalletEntry {
-  return { id: `${kind}-${direction}`, kind, direction, amountMb, counterparty, refType: null, refId: null, memo, at: '2025-11-26T04:00:00.000Z' };
+  return { id: `${kind}-${direction}`, kind, direction, amountMb, counterparty, refType: null, refId: null, memo, at: '2025-11-26T04:00:00.000Z', arrivedExpiry: null };
 }
 const user = (nickname: string, maskedPhone: string): Counterparty => ({ type: 'user', nickname, maskedPhone });
 const account = (name: CounterpartyAccount): Counterparty => ({ type: 'account', account: name });

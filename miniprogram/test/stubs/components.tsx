@@ -35,11 +35,22 @@ export function Input(props: Props & { value?: string; maxlength?: number; onInp
   );
 }
 
-export function Button(props: Props & { disabled?: boolean; onClick?: (event: unknown) => void }) {
-  const { onClick, disabled, loading, openType, ...rest } = props;
+/** The file WeChat's avatar chooser hands a `<Button openType='chooseAvatar'>` when tapped (tests set it). */
+export const chosenAvatar: { path: string | null } = { path: null };
+
+export function Button(props: Props & { disabled?: boolean; onClick?: (event: unknown) => void; onChooseAvatar?: (event: { detail: { avatarUrl?: string } }) => void }) {
+  const { onClick, onChooseAvatar, disabled, loading, openType, ...rest } = props;
   void loading;
-  void openType;
-  return <button type='button' {...domProps(rest, [])} disabled={disabled} onClick={(event) => !disabled && onClick?.(event)} />;
+  const tapped = (event: unknown) => {
+    if (disabled) return;
+    if (openType === 'chooseAvatar') onChooseAvatar?.({ detail: { avatarUrl: chosenAvatar.path ?? undefined } });
+    onClick?.(event);
+  };
+  return <button type='button' {...domProps(rest, [])} data-open-type={openType as string | undefined} disabled={disabled} onClick={tapped} />;
+}
+
+export function Image(props: Props & { src?: string }) {
+  return <img alt='' {...domProps(props, ['mode', 'lazyLoad'])} />;
 }
 
 export function ScrollView(props: Props) {

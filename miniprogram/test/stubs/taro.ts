@@ -12,6 +12,8 @@ export interface Navigation {
 export const navigations: Navigation[] = [];
 let routerParams: Record<string, string | undefined> = {};
 export const clipboard: { text: string | null } = { text: null };
+/** Files a weapp page may read by path (the avatar chooser's temporary file), as base64. */
+export const weappFiles = new Map<string, string>();
 export const modalAnswer: { confirm: boolean; asked: string[] } = { confirm: true, asked: [] };
 
 export function setRouterParams(params: Record<string, string | undefined>): void {
@@ -24,6 +26,7 @@ export function resetTaroStub(): void {
   clipboard.text = null;
   modalAnswer.confirm = true;
   modalAnswer.asked = [];
+  weappFiles.clear();
 }
 
 function readJson(key: string): unknown {
@@ -57,6 +60,13 @@ const Taro = {
     document.title = title;
   },
   getCurrentPages: () => [{}],
+  getFileSystemManager: () => ({
+    readFile: ({ filePath, success, fail }: { filePath: string; success?: (result: { data: string }) => void; fail?: (error: Error) => void }) => {
+      const data = weappFiles.get(filePath);
+      if (data === undefined) fail?.(new Error(`no such file ${filePath}`));
+      else success?.({ data });
+    },
+  }),
   request: async (): Promise<never> => {
     throw new Error('Taro.request is not available in component tests: give the page a fake ApiClient');
   },

@@ -18,6 +18,7 @@ import { ActivityMessages1765300000000 } from './migrations/1765300000000-Activi
 import { SponsorFundLevels1765400000000 } from './migrations/1765400000000-SponsorFundLevels';
 import { CashOut1765500000000 } from './migrations/1765500000000-CashOut';
 import { Coupons1765600000000 } from './migrations/1765600000000-Coupons';
+import { KeepingTheApp1765700000000 } from './migrations/1765700000000-KeepingTheApp';
 
 export const MIGRATIONS = [
   Initial1764100000000,
@@ -39,6 +40,7 @@ export const MIGRATIONS = [
   SponsorFundLevels1765400000000,
   CashOut1765500000000,
   Coupons1765600000000,
+  KeepingTheApp1765700000000,
 ];
 
 export function createDataSource(databaseUrl: string, poolSize = 20): DataSource {

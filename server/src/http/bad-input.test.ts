@@ -59,7 +59,9 @@ describe('bad input', () => {
         await db.query('SELECT COUNT(*) AS n FROM outbox WHERE activity_id IS NOT NULL'),
         await db.query('SELECT COUNT(*) AS n FROM activity_rain_drops'),
         await stack.sim.listDeductions(),
-        await db.query('SELECT id, nickname FROM users ORDER BY id'),
+        await db.query('SELECT id, nickname, avatar_id FROM users ORDER BY id'),
+        await db.query('SELECT COUNT(*) AS n FROM user_avatars'),
+        await db.query('SELECT COUNT(*) AS n FROM notice_reads'),
       ]);
   });
   afterAll(() => stack.close());
@@ -270,6 +272,12 @@ describe('bad input', () => {
     ['a profile change by PUT with no token', () => stack.client.put('/api/v1/me', { nickname: '小红' }), 401, 'UNAUTHENTICATED'],
     ['a profile change with no token', () => stack.client.call('PATCH', '/api/v1/me', { nickname: '小红' }), 401, 'UNAUTHENTICATED'],
     ['a profile change by the bot itself', () => stack.client.call('PATCH', '/api/v1/me', { nickname: '小红' }, { headers: { authorization: `Bot ${stack.config.BOT_TOKEN}` } }), 403, 'FORBIDDEN'],
+    ['an avatar that is an SVG', () => stack.client.put('/api/v1/me/avatar', { image: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>').toString('base64') }, { token }), 400, 'VALIDATION_FAILED'],
+    ['an avatar that is not base64', () => stack.client.put('/api/v1/me/avatar', { image: '%%%' }, { token }), 400, 'VALIDATION_FAILED'],
+    ['an avatar with no token', () => stack.client.put('/api/v1/me/avatar', { image: 'iVBORw0KGgo=' }), 401, 'UNAUTHENTICATED'],
+    ['a guessed avatar', () => stack.client.get('/api/v1/avatars/abcdefghjkmnpqrstvwxyz0123'), 404, 'NOT_FOUND'],
+    ['notices marked read with no ids', () => stack.client.post('/api/v1/me/notices/read', { ids: [] }, { token }), 400, 'VALIDATION_FAILED'],
+    ['notices marked read with a malformed id', () => stack.client.post('/api/v1/me/notices/read', { ids: ["'; DROP TABLE users; --"] }, { token }), 400, 'VALIDATION_FAILED'],
     ['a recipient look-up without a phone', () => stack.client.get('/api/v1/recipients', { token }), 400, 'VALIDATION_FAILED'],
     ['a recipient look-up of a malformed phone', () => stack.client.get('/api/v1/recipients?phone=1320000000', { token }), 400, 'VALIDATION_FAILED'],
     ['a recipient look-up with no token', () => stack.client.get('/api/v1/recipients?phone=13200000002'), 401, 'UNAUTHENTICATED'],

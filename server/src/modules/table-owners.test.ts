@@ -14,6 +14,8 @@ const TABLE_OWNERS: Readonly<Record<string, string>> = {
   users: 'auth',
   sessions: 'auth',
   sms_codes: 'auth',
+  user_avatars: 'auth',
+  notice_reads: 'auth',
   gifts: 'gifts',
   gift_counters: 'gifts',
   deposits: 'storage',

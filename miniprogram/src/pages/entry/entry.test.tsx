@@ -16,6 +16,7 @@ function anEntry(overrides: Partial<WalletEntry>): WalletEntry {
     refId: null,
     memo: null,
     at: '2025-11-26T04:00:00.000Z',
+    arrivedExpiry: null,
     ...overrides,
   };
 }
@@ -57,6 +58,51 @@ describe('记录详情', () => {
     renderWithServices(<EntryPage />, { api });
     expect(await screen.findByTestId('entry-expiry')).toHaveTextContent('2026-02-28');
     expect(screen.getByTestId('entry-status')).toHaveTextContent('已到账');
+  });
+
+  it('shows when the data of a received gift expires', async () => {
+    rememberEntries([
+      anEntry({
+        id: 'e-10',
+        kind: 'gift',
+        direction: 'in',
+        amountMb: 300,
+        counterparty: { type: 'user', nickname: '小红', maskedPhone: '139****0002' },
+        arrivedExpiry: { earliest: '2026-01-31T15:59:59.999Z', latest: '2026-01-31T15:59:59.999Z' },
+      }),
+    ]);
+    setRouterParams({ id: 'e-10' });
+    renderWithServices(<EntryPage />, { api: fakeApi() });
+    expect(await screen.findByTestId('entry-expiry')).toHaveTextContent('2026-01-31');
+    expect(screen.getByTestId('entry-expiry')).not.toHaveTextContent('分批');
+  });
+
+  it('shows the span of expiries of a grabbed share that came in batches, and opens its packet', async () => {
+    rememberEntries([
+      anEntry({
+        id: 'e-11',
+        kind: 'red_packet_grab',
+        direction: 'in',
+        amountMb: 23,
+        refType: 'red_packet',
+        refId: 'p-4',
+        counterparty: { type: 'user', nickname: '小明', maskedPhone: '138****0001' },
+        arrivedExpiry: { earliest: '2026-01-31T15:59:59.999Z', latest: '2026-02-28T15:59:59.999Z' },
+      }),
+    ]);
+    setRouterParams({ id: 'e-11' });
+    renderWithServices(<EntryPage />, { api: fakeApi() });
+    expect(await screen.findByTestId('entry-expiry')).toHaveTextContent('2026-01-31 至 2026-02-28（分批过期）');
+    fireEvent.click(screen.getByTestId('entry-open-packet'));
+    expect(navigations).toContainEqual({ kind: 'navigateTo', url: '/pages/packet/index?id=p-4' });
+  });
+
+  it('says no expiry for data that went out', async () => {
+    rememberEntries([anEntry({ id: 'e-12', kind: 'gift', direction: 'out', counterparty: { type: 'user', nickname: '小红', maskedPhone: '139****0002' } })]);
+    setRouterParams({ id: 'e-12' });
+    renderWithServices(<EntryPage />, { api: fakeApi() });
+    expect(await screen.findByTestId('entry-detail')).toBeInTheDocument();
+    expect(screen.queryByTestId('entry-expiry')).not.toBeInTheDocument();
   });
 
   it('opens a packet row to the packet, where its grab list and share link are', async () => {

@@ -27,6 +27,11 @@ function otherParty(entry: WalletEntry): string | null {
   return entry.counterparty.type === 'user' ? `${entry.counterparty.nickname} (${entry.counterparty.maskedPhone})` : null;
 }
 
+function expirySpan(expiry: NonNullable<WalletEntry['arrivedExpiry']>): string {
+  const [earliest, latest] = [formatDate(expiry.earliest), formatDate(expiry.latest)];
+  return earliest === latest ? earliest : `${earliest} 至 ${latest}（分批过期）`;
+}
+
 /** `pages/entry/index?id=…`: one history row in full: status, the other person, amount, expiry, order number. */
 export default function EntryPage() {
   const { api } = useServices();
@@ -59,6 +64,8 @@ export default function EntryPage() {
   }
 
   const person = otherParty(entry);
+  // What came in keeps the expiry it had (SPEC §2): one date, or the span when it came in batches.
+  const arrivedExpiry = entry.arrivedExpiry ? expirySpan(entry.arrivedExpiry) : deposit?.expiresAt ? formatDate(deposit.expiresAt) : null;
   const status = gift ? GIFT_STATUS_WORDS[gift.status] : deposit ? DEPOSIT_STATUS_WORDS[deposit.status] : '已完成';
   return (
     <Page title='记录详情'>
@@ -70,7 +77,7 @@ export default function EntryPage() {
         {person && <Row label={entry.direction === 'in' ? '来自' : '给'} value={person} />}
         {gift && !person && <Row label='收流量的人' value={gift.toPhone} />}
         {gift?.status === 'pending_claim' && gift.claimDeadline && <Row label='领取截止' value={formatShortTime(gift.claimDeadline)} />}
-        {deposit?.expiresAt && <Row label='这批流量过期' value={formatDate(deposit.expiresAt)} testId='entry-expiry' />}
+        {arrivedExpiry && <Row label='这批流量过期' value={arrivedExpiry} testId='entry-expiry' />}
         {entry.memo && <Row label='留言' value={entry.memo} />}
         <Row label='时间' value={formatShortTime(entry.at)} />
         <Row label='流水号' value={entry.id} testId='entry-order' />

@@ -7,7 +7,12 @@ import HomePage from './index';
 const wallet = { balanceMb: 1536, lots: [{ amountMb: 1536, expiresAt: '2026-02-28T15:59:59.999Z' }], expiringSoonMb: 200 };
 
 function anEntry(id: string, overrides: Partial<WalletEntry> = {}): WalletEntry {
-  return { id, kind: 'deposit', direction: 'in', amountMb: 500, counterparty: { type: 'account', account: 'carrier_plan' }, refType: null, refId: null, memo: null, at: '2025-11-26T04:00:00.000Z', ...overrides };
+  return { id, kind: 'deposit', direction: 'in', amountMb: 500, counterparty: { type: 'account', account: 'carrier_plan' }, refType: null, refId: null, memo: null, at: '2025-11-26T04:00:00.000Z', arrivedExpiry: null, ...overrides };
+}
+
+/** History pages for the history's own calls; the message centre's look at the latest rows (a `limit`) sees none. */
+function historyPages(history: jest.Mock): jest.Mock {
+  return jest.fn((page: { limit?: number }) => (page.limit === undefined ? history(page) : Promise.resolve({ items: [], nextCursor: null })));
 }
 
 describe('the home page', () => {
@@ -40,10 +45,12 @@ describe('the home page', () => {
     signIn();
     const api = fakeApi({
       getWallet: jest.fn().mockResolvedValue(wallet),
-      listWalletEntries: jest
-        .fn()
-        .mockResolvedValueOnce({ items: [anEntry('e-2')], nextCursor: 'c-1' })
-        .mockResolvedValueOnce({ items: [anEntry('e-1', { kind: 'expiry', direction: 'out', amountMb: 40, counterparty: { type: 'account', account: 'expired' } })], nextCursor: null }),
+      listWalletEntries: historyPages(
+        jest
+          .fn()
+          .mockResolvedValueOnce({ items: [anEntry('e-2')], nextCursor: 'c-1' })
+          .mockResolvedValueOnce({ items: [anEntry('e-1', { kind: 'expiry', direction: 'out', amountMb: 40, counterparty: { type: 'account', account: 'expired' } })], nextCursor: null }),
+      ),
     });
     renderWithServices(<HomePage />, { api });
     fireEvent.click(await screen.findByTestId('load-more'));
@@ -99,14 +106,19 @@ describe('the home page', () => {
     signIn();
     const socket = new FakeLiveSocket();
     const api = fakeApi({
-      getWallet: jest.fn().mockResolvedValueOnce(wallet).mockResolvedValueOnce({ ...wallet, balanceMb: 2048 }),
+      getWallet: jest.fn().mockResolvedValue(wallet),
       listWalletEntries: jest.fn().mockResolvedValue({ items: [], nextCursor: null }),
     });
     renderWithServices(<HomePage />, { api, connectLive: () => socket });
     expect(await screen.findByText('1.5 GB')).toBeInTheDocument();
+    const historyLoads = () => api.listWalletEntries.mock.calls.filter(([page]) => page.limit === undefined).length;
+    const noticeLoads = () => api.listWalletEntries.mock.calls.filter(([page]) => page.limit !== undefined).length;
+    await waitFor(() => expect([historyLoads(), noticeLoads()]).toEqual([1, 1]));
+    api.getWallet.mockResolvedValue({ ...wallet, balanceMb: 2048 });
     act(() => socket.serverSends('walletChanged', { kind: 'gift' }));
     expect(await screen.findByText('2 GB')).toHaveAttribute('data-testid', 'balance');
-    await waitFor(() => expect(api.listWalletEntries).toHaveBeenCalledTimes(2));
+    // The history and the message centre's lines (the badge on 我的) both load again.
+    await waitFor(() => expect([historyLoads(), noticeLoads()]).toEqual([2, 2]));
   });
 
   it('leads to the family share page, and tells family pool movements as stories', async () => {
@@ -148,5 +160,22 @@ describe('the home page', () => {
     expect(navigations).toContainEqual({ kind: 'navigateTo', url: '/pages/sponsor/index' });
     fireEvent.click(screen.getByTestId('go-ops'));
     expect(navigations).toContainEqual({ kind: 'navigateTo', url: '/pages/ops/index' });
+  });
+
+  it('shows the unread lines of 消息 as a badge on 我的, and one more when something arrives while open', async () => {
+    signIn();
+    const socket = new FakeLiveSocket();
+    const refund = anEntry('e-3', { kind: 'gift_refund', amountMb: 50, counterparty: { type: 'account', account: 'gift' } });
+    const api = fakeApi({
+      getWallet: jest.fn().mockResolvedValue(wallet),
+      listWalletEntries: jest.fn().mockResolvedValue({ items: [refund], nextCursor: null }),
+      getNoticeReads: jest.fn().mockResolvedValue({ readIds: [] }),
+    });
+    renderWithServices(<HomePage />, { api, connectLive: () => socket });
+    // The expiry warning and the refund.
+    expect(await screen.findByTestId('tab-badge-me')).toHaveTextContent('2');
+    api.listWalletEntries.mockResolvedValue({ items: [anEntry('e-4', { kind: 'red_packet_refund', amountMb: 12, counterparty: { type: 'account', account: 'red_packet' } }), refund], nextCursor: null });
+    act(() => socket.serverSends('walletChanged', { kind: 'red_packet_refund' }));
+    await waitFor(() => expect(screen.getByTestId('tab-badge-me')).toHaveTextContent('3'));
   });
 });

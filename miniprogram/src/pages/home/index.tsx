@@ -10,6 +10,7 @@ import { formatDate } from '../../format/time';
 import { PAGES } from '../../navigation';
 import { failureMessage, useSignedIn } from '../../session/guard';
 import { useServices } from '../../services';
+import { useNotices } from '../../wallet/useNotices';
 import { History } from './History';
 
 /** The wallet: balance, what expires soon, the history, and the ways to move data. */
@@ -22,6 +23,8 @@ export default function HomePage() {
   const [shownTimes, setShownTimes] = useState(0);
   // Which extra pages to offer: the service says what roles the person acts in (GET /me).
   const [roles, setRoles] = useState<Roles | null>(null);
+  // The unread lines of 消息, as a badge on 我的; what arrives while open is a new line too.
+  const notices = useNotices(PAGES.home);
 
   function refresh() {
     setShownTimes((times) => times + 1);
@@ -49,7 +52,10 @@ export default function HomePage() {
     const token = session.readToken();
     if (!signedIn || !token) return undefined;
     const socket = connectLive(token);
-    const stop = followWallet(socket, refresh);
+    const stop = followWallet(socket, () => {
+      refresh();
+      notices.reload();
+    });
     return () => {
       stop();
       socket.disconnect();
@@ -63,11 +69,11 @@ export default function HomePage() {
   const user = session.readUser();
 
   return (
-    <Page title='流量钱包' tab='home'>
+    <Page title='流量钱包' tab='home' badges={{ me: notices.unread }}>
       <ErrorMessage message={error} />
       <View className='card hero'>
         <View className='profile-head'>
-          {user && <Avatar nickname={user.nickname} />}
+          {user && <Avatar nickname={user.nickname} url={user.avatarUrl} />}
           <Text className='hero-label'>{user ? `${user.nickname} 的流量钱包` : '我的流量钱包'}</Text>
         </View>
         <Text className='hero-amount' data-testid='balance'>

@@ -6,16 +6,19 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { TextField } from '../../components/TextField';
 import { Avatar } from '../../frame/Avatar';
 import { checkNickname, planLabel } from '../../frame/names';
-import { Page } from '../../frame/Page';
+import { Page, TabBadge } from '../../frame/Page';
 import { PAGES } from '../../navigation';
 import { failureMessage, useSignedIn } from '../../session/guard';
 import { useServices } from '../../services';
+import { useNotices } from '../../wallet/useNotices';
+import { AvatarPicker } from './AvatarPicker';
 import { MessageSettings } from './MessageSettings';
 
-function LinkRow({ label, testId, url }: { label: string; testId: string; url: string }) {
+function LinkRow({ label, testId, url, badge = 0 }: { label: string; testId: string; url: string; badge?: number }) {
   return (
     <View className='list-row' data-testid={testId} onClick={() => Taro.navigateTo({ url })}>
       <Text className='list-row-main'>{label}</Text>
+      <TabBadge count={badge} testId={`${testId}-badge`} />
       <Text className='chevron'>›</Text>
     </View>
   );
@@ -30,6 +33,7 @@ export default function MePage() {
   const [nickname, setNickname] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const { unread } = useNotices(PAGES.me);
 
   useDidShow(() => {
     if (!session.readToken()) return;
@@ -44,14 +48,17 @@ export default function MePage() {
 
   if (!signedIn) return <View className='page' />;
 
+  function remember(changed: User) {
+    setUser(changed);
+    session.save({ token: session.readToken() ?? '', user: changed });
+  }
+
   async function saveNickname() {
     const checked = checkNickname(nickname);
     if (!checked.ok) return setError(checked.error);
     setSaving(true);
     try {
-      const renamed = await api.rename(checked.value);
-      setUser(renamed);
-      session.save({ token: session.readToken() ?? '', user: renamed });
+      remember(await api.rename(checked.value));
       setEditing(false);
       setError(null);
       void Taro.showToast({ title: '昵称已保存', icon: 'none' });
@@ -73,11 +80,11 @@ export default function MePage() {
   }
 
   return (
-    <Page title='我的' tab='me'>
+    <Page title='我的' tab='me' badges={{ me: unread }}>
       <View className='card'>
         {user && (
           <View className='profile-head'>
-            <Avatar nickname={user.nickname} size='large' />
+            <Avatar nickname={user.nickname} url={user.avatarUrl} size='large' />
             <View>
               <Text className='profile-name' data-testid='profile-nickname'>
                 {user.nickname}
@@ -87,6 +94,7 @@ export default function MePage() {
           </View>
         )}
         <ErrorMessage message={error} />
+        {user && <AvatarPicker user={user} onChanged={remember} onError={setError} />}
         {editing ? (
           <View className='nickname-form'>
             <TextField
@@ -132,7 +140,7 @@ export default function MePage() {
       )}
       <MessageSettings />
       <View className='card'>
-        <LinkRow label='消息' testId='go-messages' url={PAGES.messages} />
+        <LinkRow label='消息' testId='go-messages' url={PAGES.messages} badge={unread} />
         <LinkRow label='流量明细（每一批的过期时间）' testId='go-lots' url={PAGES.lots} />
         <LinkRow label='红包记录' testId='go-packets' url={PAGES.packets} />
         <LinkRow label='兑换卡密' testId='go-redeem' url={PAGES.redeem} />

@@ -1,5 +1,8 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
-import { modalAnswer, navigations } from '../../../test/stubs/taro';
+import { AVATAR_MAX_BYTES } from '@liuliang/shared';
+import { chosenAvatar } from '../../../test/stubs/components';
+import { modalAnswer, navigations, weappFiles } from '../../../test/stubs/taro';
+import { ApiError } from '../../api/errors';
 import { ALICE, fakeApi, renderWithServices, signIn } from '../../../test/fakes';
 import { taroSessionStore } from '../../session/session';
 import MePage from './index';
@@ -82,5 +85,101 @@ describe('我的', () => {
       '/pages/terms/index?doc=terms',
       '/pages/terms/index?doc=privacy',
     ]);
+  });
+
+  const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+  const withFace = { ...ALICE, avatarUrl: '/api/v1/avatars/abc' };
+  const chooseFile = (file: File) => fireEvent.change(screen.getByTestId('avatar-file'), { target: { files: [file] } });
+
+  it('uploads a face chosen from a file in a browser, shows it, keeps it on the device, and can go back to the generated one', async () => {
+    const api = fakeApi({ getMe: jest.fn().mockResolvedValue(ALICE), uploadAvatar: jest.fn().mockResolvedValue(withFace), clearAvatar: jest.fn().mockResolvedValue(ALICE) });
+    renderWithServices(<MePage />, { api });
+    await screen.findByTestId('profile-nickname');
+    expect(screen.queryByTestId('reset-avatar')).not.toBeInTheDocument();
+    expect(screen.getByTestId('avatar-file')).toHaveAttribute('accept', 'image/png,image/jpeg,image/webp,image/gif');
+    chooseFile(new File([Buffer.from(PNG_BASE64, 'base64')], 'me.png', { type: 'image/png' }));
+    await waitFor(() => expect(api.uploadAvatar).toHaveBeenCalledWith(PNG_BASE64));
+    expect(await screen.findByTestId('avatar-image')).toHaveAttribute('src', '/api/v1/avatars/abc');
+    expect(taroSessionStore.readUser()?.avatarUrl).toBe('/api/v1/avatars/abc');
+    fireEvent.click(screen.getByTestId('reset-avatar'));
+    await waitFor(() => expect(screen.queryByTestId('avatar-image')).not.toBeInTheDocument());
+    expect(screen.getAllByTestId('avatar')[0]).toHaveTextContent('三');
+    expect(taroSessionStore.readUser()?.avatarUrl).toBeNull();
+  });
+
+  it('refuses a file over the size limit before sending it, and words a refusal by the service', async () => {
+    const api = fakeApi({
+      getMe: jest.fn().mockResolvedValue(ALICE),
+      uploadAvatar: jest.fn().mockRejectedValue(new ApiError('VALIDATION_FAILED', 400, 'The image must be a PNG, JPEG, WebP or GIF.')),
+    });
+    renderWithServices(<MePage />, { api });
+    await screen.findByTestId('profile-nickname');
+    chooseFile(new File([new Uint8Array(AVATAR_MAX_BYTES + 1)], 'huge.png', { type: 'image/png' }));
+    expect(screen.getByTestId('error-message')).toHaveTextContent('图片太大了，请选一张 512 KB 以内的图片');
+    expect(api.uploadAvatar).not.toHaveBeenCalled();
+    chooseFile(new File(['<svg/>'], 'face.svg', { type: 'image/png' }));
+    expect(await screen.findByText('请选择 PNG、JPEG、WebP 或 GIF 图片')).toBeInTheDocument();
+    expect(screen.queryByTestId('avatar-image')).not.toBeInTheDocument();
+  });
+
+  it("uses WeChat's avatar chooser on weapp and sends the chosen file's bytes", async () => {
+    process.env.TARO_ENV = 'weapp';
+    try {
+      weappFiles.set('wxfile://tmp/face.png', PNG_BASE64);
+      chosenAvatar.path = 'wxfile://tmp/face.png';
+      const api = fakeApi({ getMe: jest.fn().mockResolvedValue(ALICE), uploadAvatar: jest.fn().mockResolvedValue(withFace) });
+      renderWithServices(<MePage />, { api });
+      const chooser = await screen.findByTestId('choose-avatar');
+      expect(chooser).toHaveAttribute('data-open-type', 'chooseAvatar');
+      expect(screen.queryByTestId('avatar-file')).not.toBeInTheDocument();
+      fireEvent.click(chooser);
+      await waitFor(() => expect(api.uploadAvatar).toHaveBeenCalledWith(PNG_BASE64));
+      expect(await screen.findByTestId('avatar-image')).toBeInTheDocument();
+    } finally {
+      process.env.TARO_ENV = 'h5';
+    }
+  });
+
+  it('shows the unread lines of 消息 on its row and on the 我的 tab', async () => {
+    const api = fakeApi({
+      getMe: jest.fn().mockResolvedValue(ALICE),
+      getWallet: jest.fn().mockResolvedValue({ balanceMb: 500, lots: [{ amountMb: 200, expiresAt: '2025-11-30T15:59:59.999Z' }], expiringSoonMb: 200 }),
+      listWalletEntries: jest.fn().mockResolvedValue({
+        items: [
+          {
+            id: 'e-2',
+            kind: 'gift_refund',
+            direction: 'in',
+            amountMb: 50,
+            counterparty: { type: 'account', account: 'gift' },
+            refType: 'gift',
+            refId: '3',
+            memo: null,
+            at: '2025-11-26T04:00:00.000Z',
+            arrivedExpiry: null,
+          },
+          {
+            id: 'e-1',
+            kind: 'deposit',
+            direction: 'in',
+            amountMb: 50,
+            counterparty: { type: 'account', account: 'carrier_plan' },
+            refType: null,
+            refId: null,
+            memo: null,
+            at: '2025-11-25T04:00:00.000Z',
+            arrivedExpiry: null,
+          },
+        ],
+        nextCursor: null,
+      }),
+      getNoticeReads: jest.fn().mockResolvedValue({ readIds: ['e-2'] }),
+    });
+    renderWithServices(<MePage />, { api });
+    // The expiry warning is unread; the refund was read; a deposit is no line of 消息.
+    expect(await screen.findByTestId('go-messages-badge')).toHaveTextContent('1');
+    expect(screen.getByTestId('tab-badge-me')).toHaveTextContent('1');
+    expect(screen.getByTestId('tab-badge-me')).toHaveAttribute('aria-label', '1 条未读');
+    expect(screen.queryByTestId('tab-badge-home')).not.toBeInTheDocument();
   });
 });

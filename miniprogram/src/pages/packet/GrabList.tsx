@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components';
 import { formatMb, type RedPacket } from '@liuliang/shared';
 import { formatClockTime } from '../../format/time';
+import { Avatar } from '../../frame/Avatar';
 
 /** Who grabbed what, in the order it happened; the luckiest marked once the packet is finished. */
 export function GrabList({ packet }: { packet: RedPacket }) {
@@ -11,9 +12,12 @@ export function GrabList({ packet }: { packet: RedPacket }) {
       {packet.grabs.length === 0 && <Text className='muted'>还没有人抢，快分享给朋友吧</Text>}
       {packet.grabs.map((grab) => (
         <View className='grab-item' data-testid='grab-item' key={grab.userId}>
-          <View>
-            <Text className='grab-name'>{grab.nickname}</Text>
-            <Text className='muted'>{formatClockTime(grab.at)}</Text>
+          <View className='grab-who'>
+            <Avatar nickname={grab.nickname} url={grab.avatarUrl} />
+            <View>
+              <Text className='grab-name'>{grab.nickname}</Text>
+              <Text className='muted'>{formatClockTime(grab.at)}</Text>
+            </View>
           </View>
           <View className='grab-amount-box'>
             <Text className='grab-amount'>{formatMb(grab.amountMb)}</Text>

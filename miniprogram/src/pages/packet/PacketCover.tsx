@@ -17,7 +17,7 @@ const CLOSED_WORDS: Record<Exclude<RedPacketCover['status'], 'open'>, { text: st
 export function CoverFace({ cover }: { cover: RedPacketCover }) {
   return (
     <View className='packet-header' data-testid='packet-cover'>
-      <Avatar nickname={cover.senderNickname} size='large' />
+      <Avatar nickname={cover.senderNickname} url={cover.senderAvatarUrl} size='large' />
       <Text className='packet-sender' data-testid='packet-sender'>{`${cover.senderNickname} 的红包`}</Text>
       <Text className='packet-greeting' data-testid='packet-greeting'>
         {cover.greeting || '恭喜发财，大吉大利'}

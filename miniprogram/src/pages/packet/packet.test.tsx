@@ -82,7 +82,7 @@ describe('the red-packet page', () => {
       hasPassphrase: true,
       remainingCount: 2,
       remainingMb: 277,
-      grabs: [{ userId: ALICE.id, nickname: ALICE.nickname, amountMb: 23, at: '2025-11-26T04:00:01.000Z' }],
+      grabs: [{ userId: ALICE.id, nickname: ALICE.nickname, avatarUrl: '/api/v1/avatars/a1', amountMb: 23, at: '2025-11-26T04:00:01.000Z' }],
     });
     const api = fakeApi({
       getRedPacket: jest.fn().mockResolvedValueOnce(packet).mockResolvedValueOnce(packet).mockResolvedValue(grabbed),
@@ -95,6 +95,8 @@ describe('the red-packet page', () => {
     expect(await screen.findByTestId('grab-result')).toHaveTextContent('你抢到了23 MB');
     expect(api.grabRedPacket).toHaveBeenCalledWith('p-1', { passphrase: '芝麻开门' }, expect.stringMatching(/^[0-9a-f]{32}$/));
     await waitFor(() => expect(screen.getAllByTestId('grab-item')).toHaveLength(1));
+    // The grabber's uploaded face beside their name.
+    expect(within(screen.getByTestId('grab-item')).getByTestId('avatar-image')).toHaveAttribute('src', '/api/v1/avatars/a1');
   });
 
   it('asks for the passphrase before grabbing a passphrase packet', async () => {
@@ -138,6 +140,14 @@ describe('the red-packet page', () => {
     fireEvent.click(screen.getByTestId('sign-in-to-grab'));
     expect(navigations).toContainEqual({ kind: 'redirectTo', url: `/pages/login/index?redirect=${encodeURIComponent('/pages/packet/index?id=p-1&grab=1')}` });
     expect(api.getRedPacket).not.toHaveBeenCalled();
+  });
+
+  it("shows the sender's uploaded face on the cover, the generated one otherwise", async () => {
+    localStorage.clear();
+    const api = fakeApi({ getRedPacketCover: jest.fn().mockResolvedValue(aCover({ senderAvatarUrl: '/api/v1/avatars/f1' })) });
+    openPacketPage(api);
+    expect(await screen.findByTestId('avatar-image')).toHaveAttribute('src', '/api/v1/avatars/f1');
+    expect(screen.queryByTestId('avatar')).not.toBeInTheDocument();
   });
 
   it('tells a signed-out friend on the cover when the packet is already gone', async () => {

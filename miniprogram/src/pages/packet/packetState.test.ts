@@ -18,7 +18,7 @@ describe('packetReducer', () => {
   });
 
   it('counts a grab once when it arrives both live and in a reload', () => {
-    const reloaded = aPacket({ remainingCount: 2, remainingMb: 200, grabs: [{ userId: 'u-1', nickname: 'u-1', amountMb: 100, at: '2025-11-26T04:00:00.000Z' }] });
+    const reloaded = aPacket({ remainingCount: 2, remainingMb: 200, grabs: [{ userId: 'u-1', nickname: 'u-1', avatarUrl: null, amountMb: 100, at: '2025-11-26T04:00:00.000Z' }] });
     const state = play([{ type: 'loaded', packet: aPacket() }, grabbed('u-1', 100, 2, 200), { type: 'loaded', packet: reloaded }, grabbed('u-1', 100, 2, 200)]);
     expect(state.packet?.grabs).toHaveLength(1);
   });

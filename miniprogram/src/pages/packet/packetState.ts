@@ -27,7 +27,8 @@ function applyEvent(state: PacketState & { packet: RedPacket }, action: Exclude<
       const { event } = action;
       // The same grab can arrive twice: once in a reload and once live.
       if (packet.grabs.some((grab) => grab.userId === event.userId)) return state;
-      const grab = { userId: event.userId, nickname: event.nickname, amountMb: event.amountMb, at: event.at };
+      // A live grab names no face (the event stays small in a storm): the generated one until the next load.
+      const grab = { userId: event.userId, nickname: event.nickname, avatarUrl: null, amountMb: event.amountMb, at: event.at };
       return {
         ...state,
         packet: {

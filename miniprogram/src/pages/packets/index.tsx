@@ -8,6 +8,7 @@ import { Page } from '../../frame/Page';
 import { PAGES, packetPagePath } from '../../navigation';
 import { failureMessage, useSignedIn } from '../../session/guard';
 import { useServices } from '../../services';
+import { useNotices } from '../../wallet/useNotices';
 
 const STATUS_WORDS: Record<RedPacketRecord['status'], string> = { open: '领取中', finished: '已领完', expired: '已过期' };
 
@@ -38,6 +39,7 @@ export default function PacketsPage() {
   const [records, setRecords] = useState<RedPacketRecords | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const { unread } = useNotices(PAGES.packets);
 
   async function load(which: RedPacketRole, cursor: string | null) {
     setLoading(true);
@@ -66,7 +68,7 @@ export default function PacketsPage() {
   if (!signedIn) return <View className='page' />;
   const summary = records?.summary;
   return (
-    <Page title='红包' tab='packets'>
+    <Page title='红包' tab='packets' badges={{ me: unread }}>
       <Button className='btn-primary' data-testid='go-send-packet' onClick={() => Taro.navigateTo({ url: PAGES.sendPacket })}>
         发红包
       </Button>

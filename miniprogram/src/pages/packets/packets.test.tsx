@@ -21,19 +21,28 @@ function aRecord(overrides: Partial<RedPacketRecord> = {}): RedPacketRecord {
   };
 }
 
+/** The page's own pages of records; the message centre's look at sent packets (no cursor) for the 我的 badge sees none. */
+function recordPages(pages: jest.Mock): jest.Mock {
+  return jest.fn((role: string, cursor?: string | null) =>
+    cursor === undefined ? Promise.resolve({ items: [], nextCursor: null, summary: { count: 0, totalMb: 0, luckiestCount: 0 } }) : pages(role, cursor),
+  );
+}
+
 describe('红包 (红包记录)', () => {
   beforeEach(() => signIn());
 
   it('lists received shares with totals and times 手气最佳, then sent packets that open to reshare', async () => {
     const api = fakeApi({
-      listRedPacketRecords: jest
-        .fn()
-        .mockResolvedValueOnce({ items: [aRecord()], nextCursor: null, summary: { count: 4, totalMb: 500, luckiestCount: 2 } })
-        .mockResolvedValueOnce({
-          items: [aRecord({ id: 'p-9', senderNickname: '张三', myAmountMb: null, luckiest: false, status: 'open', remainingCount: 1 })],
-          nextCursor: null,
-          summary: { count: 1, totalMb: 300, luckiestCount: 0 },
-        }),
+      listRedPacketRecords: recordPages(
+        jest
+          .fn()
+          .mockResolvedValueOnce({ items: [aRecord()], nextCursor: null, summary: { count: 4, totalMb: 500, luckiestCount: 2 } })
+          .mockResolvedValueOnce({
+            items: [aRecord({ id: 'p-9', senderNickname: '张三', myAmountMb: null, luckiest: false, status: 'open', remainingCount: 1 })],
+            nextCursor: null,
+            summary: { count: 1, totalMb: 300, luckiestCount: 0 },
+          }),
+      ),
     });
     renderWithServices(<PacketsPage />, { api });
     const received = await screen.findByTestId('packet-record');
@@ -55,11 +64,13 @@ describe('红包 (红包记录)', () => {
 
   it('says so when there are none, and loads more by cursor', async () => {
     const api = fakeApi({
-      listRedPacketRecords: jest
-        .fn()
-        .mockResolvedValueOnce({ items: [aRecord()], nextCursor: 'c-1', summary: { count: 2, totalMb: 240, luckiestCount: 0 } })
-        .mockResolvedValueOnce({ items: [aRecord({ id: 'p-2' })], nextCursor: null, summary: { count: 2, totalMb: 240, luckiestCount: 0 } })
-        .mockResolvedValueOnce({ items: [], nextCursor: null, summary: { count: 0, totalMb: 0, luckiestCount: 0 } }),
+      listRedPacketRecords: recordPages(
+        jest
+          .fn()
+          .mockResolvedValueOnce({ items: [aRecord()], nextCursor: 'c-1', summary: { count: 2, totalMb: 240, luckiestCount: 0 } })
+          .mockResolvedValueOnce({ items: [aRecord({ id: 'p-2' })], nextCursor: null, summary: { count: 2, totalMb: 240, luckiestCount: 0 } })
+          .mockResolvedValueOnce({ items: [], nextCursor: null, summary: { count: 0, totalMb: 0, luckiestCount: 0 } }),
+      ),
     });
     renderWithServices(<PacketsPage />, { api });
     fireEvent.click(await screen.findByTestId('records-more'));
@@ -67,5 +78,15 @@ describe('红包 (红包记录)', () => {
     expect(api.listRedPacketRecords).toHaveBeenLastCalledWith('received', 'c-1');
     fireEvent.click(screen.getByTestId('records-sent'));
     expect(await screen.findByTestId('records-empty')).toHaveTextContent('还没有发过红包');
+  });
+
+  it('shows the unread lines of 消息 on the 我的 tab', async () => {
+    const api = fakeApi({
+      listRedPacketRecords: recordPages(jest.fn().mockResolvedValue({ items: [], nextCursor: null, summary: { count: 0, totalMb: 0, luckiestCount: 0 } })),
+      getWallet: jest.fn().mockResolvedValue({ balanceMb: 500, lots: [{ amountMb: 200, expiresAt: '2025-11-30T15:59:59.999Z' }], expiringSoonMb: 200 }),
+      listWalletEntries: jest.fn().mockResolvedValue({ items: [], nextCursor: null }),
+    });
+    renderWithServices(<PacketsPage />, { api });
+    expect(await screen.findByTestId('tab-badge-me')).toHaveTextContent('1');
   });
 });

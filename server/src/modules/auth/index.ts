@@ -5,6 +5,7 @@
 export {
   countUsersInAudience,
   describeUsers,
+  facesOf,
   findUserById,
   findUserByPhone,
   lockUser,

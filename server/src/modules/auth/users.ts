@@ -9,8 +9,12 @@ interface UserRow {
   nickname: string;
   carrier: User['carrier'];
   province: string;
+  avatar_id: string | null;
   created_at: Date;
 }
+
+/** Where an uploaded face is served: public (an <img> sends no token), named by an opaque id. */
+const avatarUrl = (avatarId: string) => `/api/v1/avatars/${avatarId}`;
 
 const toUser = (r: UserRow): User => ({
   id: String(r.id),
@@ -18,6 +22,7 @@ const toUser = (r: UserRow): User => ({
   nickname: r.nickname,
   carrier: r.carrier,
   province: r.province,
+  avatarUrl: r.avatar_id ? avatarUrl(r.avatar_id) : null,
   createdAt: new Date(r.created_at).toISOString(),
 });
 
@@ -55,6 +60,17 @@ export async function nicknamesOf(sql: Sql, ids: readonly string[]): Promise<Map
   if (distinct.length === 0) return new Map();
   const rows: Array<{ id: string; nickname: string }> = await sql.query(`SELECT id, nickname FROM users WHERE id IN (${distinct.map(() => '?').join(', ')})`, distinct);
   return new Map(rows.map((r) => [String(r.id), r.nickname]));
+}
+
+/** Names and faces by user id, in one query (a face is null when none was uploaded); ids that name no user are left out. */
+export async function facesOf(sql: Sql, ids: readonly string[]): Promise<Map<string, { nickname: string; avatarUrl: string | null }>> {
+  const distinct = [...new Set(ids)];
+  if (distinct.length === 0) return new Map();
+  const rows: Array<{ id: string; nickname: string; avatar_id: string | null }> = await sql.query(
+    `SELECT id, nickname, avatar_id FROM users WHERE id IN (${distinct.map(() => '?').join(', ')})`,
+    distinct,
+  );
+  return new Map(rows.map((r) => [String(r.id), { nickname: r.nickname, avatarUrl: r.avatar_id ? avatarUrl(r.avatar_id) : null }]));
 }
 
 /** User ids by phone, in one query; phones that name no user are left out. */

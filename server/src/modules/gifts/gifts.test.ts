@@ -32,6 +32,10 @@ describe('gifts', () => {
     expect(outbox.body.items[0].text).toContain('100 MB');
     const bobHistory = await stack.client.get('/api/v1/wallet/entries', { token: bob.token });
     expect(bobHistory.body.items[0]).toMatchObject({ kind: 'gift', direction: 'in', amountMb: 100, memo: '生日快乐' });
+    // What arrived keeps the expiry it had in Alice's wallet, and Bob's row says when that is.
+    const [aliceLot] = (await stack.client.get('/api/v1/wallet', { token: alice.token })).body.lots;
+    expect(bobHistory.body.items[0].arrivedExpiry).toEqual({ earliest: aliceLot.expiresAt, latest: aliceLot.expiresAt });
+    expect((await stack.client.get('/api/v1/wallet/entries', { token: alice.token })).body.items[0]).toMatchObject({ direction: 'out', arrivedExpiry: null });
     expect(bobHistory.body.items[0].counterparty).toEqual({ type: 'user', nickname: expect.stringMatching(/^用户/), maskedPhone: '138****0001' });
   });
 

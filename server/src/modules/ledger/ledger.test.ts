@@ -35,6 +35,12 @@ describe('the ledger', () => {
     (
       await dataSource.query('SELECT l.expires_at, l.remaining_mb FROM lots l JOIN accounts a ON a.id = l.account_id WHERE a.code = ? ORDER BY l.expires_at', [code])
     ).map((r: { expires_at: Date; remaining_mb: string }) => ({ expiresAt: new Date(r.expires_at).toISOString(), amountMb: Number(r.remaining_mb) }));
+  /** The earliest and latest expiry each transfer of a kind credited, in order. */
+  const arrivalsOf = async (kind: string) =>
+    (await dataSource.query('SELECT arrived_first_expires_at AS f, arrived_last_expires_at AS l FROM transfers WHERE kind = ? ORDER BY id', [kind])).map((r: { f: Date | null; l: Date | null }) => [
+      r.f && new Date(r.f).toISOString(),
+      r.l && new Date(r.l).toISOString(),
+    ]);
   const balanceOf = async (code: string) => Number((await dataSource.query('SELECT balance_mb FROM accounts WHERE code = ?', [code]))[0].balance_mb);
   const bank = (userId: number, amountMb: number, expiresAt: Date) =>
     inTransaction(dataSource, (sql) =>
@@ -50,6 +56,12 @@ describe('the ledger', () => {
       { expiresAt: jan.toISOString(), amountMb: 50 },
       { expiresAt: feb.toISOString(), amountMb: 30 },
     ]);
+    // Each transfer keeps the span of expiries it credited (what a history row shows as 过期).
+    expect(await arrivalsOf('deposit')).toEqual([
+      [feb.toISOString(), feb.toISOString()],
+      [jan.toISOString(), jan.toISOString()],
+    ]);
+    expect(await arrivalsOf('gift')).toEqual([[jan.toISOString(), feb.toISOString()]]);
     // Passing it on again never extends its life.
     await inTransaction(dataSource, (sql) => ledger.transfer(sql, { fromCode: walletCode(2), toCode: walletCode(3), amountMb: 60, kind: 'gift' }));
     expect(await lotsOf(walletCode(3))).toEqual([
@@ -98,6 +110,8 @@ describe('the ledger', () => {
       inTransaction(dataSource, (sql) => ledger.sweepExpiredLots(sql)),
     ]);
     expect(first + second).toBe(40);
+    // Data that leaves for an external account arrives in no lots: no expiry to tell.
+    expect(await arrivalsOf('expiry')).toEqual([[null, null]]);
     expect(await balanceOf(EXTERNAL_ACCOUNTS.expired)).toBe(expiredBefore - -40);
     expect(await lotsOf(walletCode(5))).toEqual([{ expiresAt: feb.toISOString(), amountMb: 60 }]);
     expect(await inTransaction(dataSource, (sql) => ledger.sweepExpiredLots(sql))).toBe(0);
@@ -125,6 +139,11 @@ describe('the ledger', () => {
     expect(await lotsOf(escrowCode('red_packet', 7))).toEqual([{ expiresAt: feb.toISOString(), amountMb: 15 }]);
     const rows = await dataSource.query(`SELECT amount_mb FROM transfers WHERE kind = 'red_packet_grab' ORDER BY id`);
     expect(rows.map((r: { amount_mb: string }) => Number(r.amount_mb))).toEqual([20, 25]);
+    // Each winner's transfer keeps when what arrived expires: its own pieces, not the packet's.
+    expect(await arrivalsOf('red_packet_grab')).toEqual([
+      [jan.toISOString(), jan.toISOString()],
+      [jan.toISOString(), feb.toISOString()],
+    ]);
     await expect(
       inTransaction(dataSource, (sql) => ledger.payOut(sql, { fromCode: escrowCode('red_packet', 7), payouts: [{ toCode: walletCode(7), amountMb: 5 }, { toCode: walletCode(7), amountMb: 5 }], kind: 'red_packet_grab', ref: { type: 'red_packet', id: 7 } })),
     ).rejects.toThrow(/once per call/);

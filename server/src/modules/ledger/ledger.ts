@@ -78,7 +78,7 @@ export class Ledger {
       pieces = [{ expiresAt: spec.expiresAt, amountMb: spec.amountMb }];
     }
     if (to.type === 'internal') await creditLots(tx, [{ accountId: to.id, pieces }]);
-    await this.record(tx, from, to, spec, now);
+    await this.record(tx, from, to, spec, now, to.type === 'internal' ? pieces : []);
     return { pieces };
   }
 
@@ -112,8 +112,9 @@ export class Ledger {
     );
     await writeLater(
       tx,
-      `INSERT INTO transfers (from_account_id, to_account_id, amount_mb, kind, ref_type, ref_id, memo, created_at) VALUES ${spec.payouts.map(() => '(?, ?, ?, ?, ?, ?, NULL, ?)').join(', ')}`,
-      spec.payouts.flatMap((p, i) => [from.id, credits[i].accountId, p.amountMb, spec.kind, spec.ref.type, String(spec.ref.id), now]),
+      `INSERT INTO transfers (from_account_id, to_account_id, amount_mb, kind, ref_type, ref_id, memo, created_at, arrived_first_expires_at, arrived_last_expires_at)
+       VALUES ${spec.payouts.map(() => '(?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)').join(', ')}`,
+      spec.payouts.flatMap((p, i) => [from.id, credits[i].accountId, p.amountMb, spec.kind, spec.ref.type, String(spec.ref.id), now, ...arrivalSpan(credits[i].pieces)]),
     );
   }
 
@@ -161,16 +162,30 @@ export class Ledger {
     return amountMb;
   }
 
-  /** The balances and the transfer row: writes nobody reads back, riding with the transaction's next statement (writeLater). */
-  private async record(tx: Tx, from: LockedAccount, to: LockedAccount, spec: TransferSpec, now: Date): Promise<void> {
+  /**
+   * The balances and the transfer row: writes nobody reads back, riding with the transaction's
+   * next statement (writeLater). `arrived`: the pieces credited to the receiving internal
+   * account (none for an external one), whose expiries the row keeps.
+   */
+  private async record(tx: Tx, from: LockedAccount, to: LockedAccount, spec: TransferSpec, now: Date, arrived: readonly Piece[] = []): Promise<void> {
     await writeLater(tx, 'UPDATE accounts SET balance_mb = CASE id WHEN ? THEN balance_mb - ? ELSE balance_mb + ? END WHERE id IN (?, ?)', [from.id, spec.amountMb, spec.amountMb, from.id, to.id]);
     await writeLater(
       tx,
-      `INSERT INTO transfers (from_account_id, to_account_id, amount_mb, kind, ref_type, ref_id, memo, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [from.id, to.id, spec.amountMb, spec.kind, spec.ref?.type ?? null, spec.ref ? String(spec.ref.id) : null, spec.memo ?? null, now],
+      `INSERT INTO transfers (from_account_id, to_account_id, amount_mb, kind, ref_type, ref_id, memo, created_at, arrived_first_expires_at, arrived_last_expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [from.id, to.id, spec.amountMb, spec.kind, spec.ref?.type ?? null, spec.ref ? String(spec.ref.id) : null, spec.memo ?? null, now, ...arrivalSpan(arrived)],
     );
   }
+}
+
+/**
+ * The earliest and latest expiry of the data a transfer credited, kept on the transfer so a
+ * history row can say when what arrived expires (issue 16); NULLs when nothing arrived in lots.
+ */
+function arrivalSpan(pieces: readonly Piece[]): [Date | null, Date | null] {
+  if (pieces.length === 0) return [null, null];
+  const times = pieces.map((p) => p.expiresAt.getTime());
+  return [new Date(Math.min(...times)), new Date(Math.max(...times))];
 }
 
 /** Locks the two accounts of a transfer. */

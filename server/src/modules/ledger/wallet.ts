@@ -37,6 +37,8 @@ interface EntryRow {
   direction: 'in' | 'out';
   other_code: string;
   other_owner_user_id: string | null;
+  arrived_first_expires_at: Date | null;
+  arrived_last_expires_at: Date | null;
 }
 
 /** The user's history, newest first, one page at a time; the cursor is the last transfer id seen. */
@@ -51,7 +53,7 @@ export async function readWalletEntries(
   if (!account) return { items: [], nextCursor: null };
   const before = cursor && /^\d+$/.test(cursor) ? cursor : '18446744073709551615';
   const rows: EntryRow[] = await sql.query(
-    `SELECT t.id, t.kind, t.amount_mb, t.ref_type, t.ref_id, t.memo, t.created_at, t.direction,
+    `SELECT t.id, t.kind, t.amount_mb, t.ref_type, t.ref_id, t.memo, t.created_at, t.direction, t.arrived_first_expires_at, t.arrived_last_expires_at,
             other.code AS other_code, other.owner_user_id AS other_owner_user_id
        FROM (
          (SELECT *, 'out' AS direction, to_account_id AS other_id FROM transfers WHERE from_account_id = ? AND id < ? ORDER BY id DESC LIMIT ?)
@@ -75,6 +77,10 @@ export async function readWalletEntries(
       refId: r.ref_id ?? null,
       memo: r.memo ?? null,
       at: new Date(r.created_at).toISOString(),
+      arrivedExpiry:
+        r.direction === 'in' && r.arrived_first_expires_at && r.arrived_last_expires_at
+          ? { earliest: new Date(r.arrived_first_expires_at).toISOString(), latest: new Date(r.arrived_last_expires_at).toISOString() }
+          : null,
     })),
     nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null,
   };

@@ -85,9 +85,23 @@ describe('red packet records and covers', () => {
       mode: 'random',
       status: 'open',
       senderNickname: packet.senderNickname,
+      senderAvatarUrl: null,
       greeting: '新年好',
       hasPassphrase: true,
       roomPacket: false,
+    });
+    // The sender's uploaded face shows on the cover too (a 1×1 PNG).
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+    const face = (await stack.client.put('/api/v1/me/avatar', { image: png }, { token: sender.token })).body.avatarUrl;
+    expect(face).toMatch(/^\/api\/v1\/avatars\//);
+    expect((await stack.client.get(`/api/v1/red-packets/${packet.id}/cover`)).body.senderAvatarUrl).toBe(face);
+    // And beside their name in the grab list, where a friend without a face has none.
+    expect((await stack.client.post(`/api/v1/red-packets/${packet.id}/grab`, { passphrase: '芝麻开门' }, { token: sender.token, idempotencyKey: true })).status).toBe(200);
+    expect((await stack.client.post(`/api/v1/red-packets/${packet.id}/grab`, { passphrase: '芝麻开门' }, { token: friends[3].token, idempotencyKey: true })).status).toBe(200);
+    const grabs = (await stack.client.get(`/api/v1/red-packets/${packet.id}`, { token: sender.token })).body.grabs;
+    expect(Object.fromEntries(grabs.map((g: { userId: string; avatarUrl: string | null }) => [g.userId, g.avatarUrl]))).toEqual({
+      [sender.userId]: face,
+      [friends[3].userId]: null,
     });
     // A guessed or malformed id names no packet.
     for (const id of ['zzzzzzzzzzzzzzzzzzzzzzzzzz', '1', 'a;drop', 'x'.repeat(40)]) {

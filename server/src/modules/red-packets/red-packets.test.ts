@@ -48,6 +48,8 @@ describe('red packets', () => {
     for (const [i, friend] of friends.slice(0, 3).entries()) expect(await balance(friend.token)).toBe(results[i].amountMb);
     const story = (await stack.client.get('/api/v1/wallet/entries', { token: friends[0].token })).body.items[0];
     expect(story).toMatchObject({ kind: 'red_packet_grab', direction: 'in', amountMb: results[0].amountMb, counterparty: { type: 'user', nickname: packet.body.senderNickname, maskedPhone: '137****0000' }, refType: 'red_packet', refId: packet.body.id });
+    const [grabbedLot] = (await stack.client.get('/api/v1/wallet', { token: friends[0].token })).body.lots;
+    expect(story.arrivedExpiry).toEqual({ earliest: grabbedLot.expiresAt, latest: grabbedLot.expiresAt });
   });
 
   it('gives everyone the same share in an equal packet, and lets the sender grab too', async () => {

@@ -1,6 +1,6 @@
 import type { RedPacket, RedPacketCover, RedPacketRecord, RedPacketRecords, RedPacketRole } from '@liuliang/shared';
 import { errno, toInt, type Sql, type Tx } from '../../db/sql';
-import { nicknamesOf } from '../auth';
+import { facesOf, nicknamesOf } from '../auth';
 import type { Share } from './store';
 import { opaqueId } from '../../platform/ids';
 
@@ -155,18 +155,19 @@ export async function freeShares(sql: Sql, packetId: string): Promise<Share[]> {
   return rows.map((r) => ({ seq: Number(r.seq), amountMb: toInt(r.amount_mb) }));
 }
 
-export async function grabsOf(sql: Sql, packetId: string): Promise<Array<{ userId: string; nickname: string; share: Share; at: Date }>> {
+export async function grabsOf(sql: Sql, packetId: string): Promise<Array<{ userId: string; nickname: string; avatarUrl: string | null; share: Share; at: Date }>> {
   const rows: Array<{ user_id: string; seq: number; amount_mb: string; created_at: Date }> = await sql.query(
     'SELECT user_id, seq, amount_mb, created_at FROM red_packet_grabs WHERE packet_id = ? ORDER BY created_at, id',
     [packetId],
   );
-  const nicknames = await nicknamesOf(
+  const faces = await facesOf(
     sql,
     rows.map((r) => String(r.user_id)),
   );
   return rows.map((r) => ({
     userId: String(r.user_id),
-    nickname: nicknames.get(String(r.user_id)) ?? '',
+    nickname: faces.get(String(r.user_id))?.nickname ?? '',
+    avatarUrl: faces.get(String(r.user_id))?.avatarUrl ?? null,
     share: { seq: Number(r.seq), amountMb: toInt(r.amount_mb) },
     at: new Date(r.created_at),
   }));
@@ -249,6 +250,12 @@ async function senderNicknameOf(sql: Sql, row: PacketRow): Promise<string> {
   return (await nicknamesOf(sql, [String(row.sender_id)])).get(String(row.sender_id)) ?? '';
 }
 
+/** The sender's name and uploaded face, for a cover; a sponsor's packet has its funder's name and no face. */
+async function senderFaceOf(sql: Sql, row: PacketRow): Promise<{ nickname: string; avatarUrl: string | null }> {
+  if (row.sender_id === null) return { nickname: row.funder_name ?? '', avatarUrl: null };
+  return (await facesOf(sql, [String(row.sender_id)])).get(String(row.sender_id)) ?? { nickname: '', avatarUrl: null };
+}
+
 export async function packetView(sql: Sql, row: PacketRow): Promise<RedPacket> {
   const grabs = await grabsOf(sql, row.id);
   const senderNickname = await senderNicknameOf(sql, row);
@@ -267,7 +274,7 @@ export async function packetView(sql: Sql, row: PacketRow): Promise<RedPacket> {
     remainingCount: Number(row.remaining_count),
     remainingMb: toInt(row.remaining_mb),
     expiresAt: new Date(row.expires_at).toISOString(),
-    grabs: grabs.map((g) => ({ userId: g.userId, nickname: g.nickname, amountMb: g.share.amountMb, at: g.at.toISOString() })),
+    grabs: grabs.map((g) => ({ userId: g.userId, nickname: g.nickname, avatarUrl: g.avatarUrl, amountMb: g.share.amountMb, at: g.at.toISOString() })),
     // Every share of an equal packet is the same: nobody is 手气最佳 there.
     luckiest: row.status === 'finished' && row.mode === 'random' ? luckiestOf(grabs) : null,
   };
@@ -339,13 +346,14 @@ export async function listRecords(sql: Sql, userId: string, role: RedPacketRole,
 
 /** The public cover of a packet (what its link shows before sign-in); see RedPacketCoverSchema. */
 export async function coverOf(sql: Sql, row: PacketRow): Promise<RedPacketCover> {
-  const senderNickname = await senderNicknameOf(sql, row);
+  const sender = await senderFaceOf(sql, row);
   const roomPacket = row.room_id !== null;
   return {
     id: String(row.id),
     mode: row.mode,
     status: row.status,
-    senderNickname,
+    senderNickname: sender.nickname,
+    senderAvatarUrl: sender.avatarUrl,
     greeting: roomPacket ? null : row.greeting,
     hasPassphrase: row.passphrase !== null,
     roomPacket,
