@@ -46,7 +46,8 @@ export const SUPPLIER_SECRET_MIN_CHARS = 16;
 const SupplierEndpointSchema = z
   .string()
   .max(255)
-  .refine((value) => /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(value), 'an http(s) URL without query or fragment');
+  // No user:password@ either: every operator who reads suppliers would see it, and failures log the address.
+  .refine((value) => /^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/.test(value), 'an http(s) URL without credentials, query or fragment');
 /** A list that names each thing once: the same carrier or province twice is a slip, not a wish. */
 const distinct = <T extends z.ZodType>(list: z.ZodArray<T>) => list.refine((items) => new Set(items).size === items.length, 'each value at most once');
 const SupplierFields = {

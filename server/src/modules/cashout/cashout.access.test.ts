@@ -113,6 +113,19 @@ describe('cash-out access and bad input', () => {
     ['supplier with a negative cap', 400, 'VALIDATION_FAILED', () => call('admin', 'POST', '/ops/suppliers', supplierRequest('bad3', { dailyCapMb: -1 }))],
     ['supplier with a fractional cap', 400, 'VALIDATION_FAILED', () => call('admin', 'POST', '/ops/suppliers', supplierRequest('bad4', { dailyCapMb: 1.5 }))],
     ['supplier with an unknown carrier', 400, 'VALIDATION_FAILED', () => call('admin', 'POST', '/ops/suppliers', supplierRequest('bad5', { carriers: ['acme'] }))],
+    // Credentials in the address would be shown to every operator who reads suppliers (finance, support) and logged with failures.
+    [
+      'supplier endpoint with credentials',
+      400,
+      'VALIDATION_FAILED',
+      () => call('admin', 'POST', '/ops/suppliers', supplierRequest('bad9', { endpoint: 'https://user:pw@supplier.example/api' })),
+    ],
+    [
+      'supplier change to an endpoint with credentials',
+      400,
+      'VALIDATION_FAILED',
+      () => call('admin', 'PATCH', `/ops/suppliers/${supplierId}`, { endpoint: 'http://key@127.0.0.1:9/x' }),
+    ],
     ['supplier serving one carrier twice', 400, 'VALIDATION_FAILED', () => call('admin', 'POST', '/ops/suppliers', supplierRequest('bad6', { carriers: ['cmcc', 'cmcc'] }))],
     ['supplier listing a province twice', 400, 'VALIDATION_FAILED', () => call('admin', 'POST', '/ops/suppliers', supplierRequest('bad7', { provinces: ['广东', '广东'] }))],
     [
