@@ -193,6 +193,8 @@ export const LIMIT_RULES = [
   'share-group.members',
   /** A reward that would take a user past the activity's per-user cap (`limit`: the cap in MB). */
   'activity.per-user-cap',
+  /** One supplier more than routing and reconciliation read (`limit`: suppliers). */
+  'supplier.count',
 ] as const;
 
 export type LimitRuleName = (typeof LIMIT_RULES)[number];

@@ -1,4 +1,5 @@
 import { newNonce, signedRequestHeaders } from '../../carrier/signing';
+import { MAX_SUPPLIERS } from './repository';
 import { addSimSupplier, supplierSecret } from '../../test-support/cashout';
 import type { Answer } from '../../test-support/http-client';
 import { grantOperator } from '../../test-support/sponsors';
@@ -156,6 +157,21 @@ describe('cash-out access and bad input', () => {
     expect([answer.status, answer.body.error?.code]).toEqual([status, code]);
     expect(JSON.stringify(answer.body)).not.toMatch(/\bat .+\.(js|ts):\d+/);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('refuses a supplier past the bound that routing and reconciliation read, so none is silently left out of them', async () => {
+    const existing = (await call('admin', 'GET', '/ops/suppliers')).body.items.length;
+    // Disabled and low in priority, so that no order of the other rows goes to them.
+    for (let i = existing; i < MAX_SUPPLIERS; i += 25) {
+      const batch = Array.from({ length: Math.min(25, MAX_SUPPLIERS - i) }, (_, j) => `bound-${i + j}`);
+      const made = await Promise.all(batch.map((name) => call('admin', 'POST', '/ops/suppliers', supplierRequest(name, { priority: 0, enabled: false }))));
+      expect(made.map((a) => a.status)).toEqual(batch.map(() => 201));
+    }
+    const before = await snapshot();
+    const past = await call('admin', 'POST', '/ops/suppliers', supplierRequest('bound-past', { priority: 0, enabled: false }));
+    expect([past.status, past.body.error?.code, past.body.error?.details]).toEqual([422, 'LIMIT_EXCEEDED', { rule: 'supplier.count', limit: MAX_SUPPLIERS }]);
+    expect(await snapshot()).toEqual(before);
+    expect((await call('admin', 'GET', '/ops/suppliers')).body.items).toHaveLength(MAX_SUPPLIERS);
   });
 
   async function snapshot() {

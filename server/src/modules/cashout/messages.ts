@@ -5,4 +5,5 @@ export const cashoutTexts = {
   noSuchSupplier: 'No such supplier.',
   nameTaken: (name: string) => `A supplier is already named ${name}.`,
   unknownAttempt: 'No such recharge attempt at this supplier.',
+  tooManySuppliers: (limit: number) => `There are ${limit} suppliers already, the most routing reads; change or disable one instead.`,
 };

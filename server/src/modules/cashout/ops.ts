@@ -1,11 +1,11 @@
 import type { Incident, OpsOrder, Supplier, SupplierCreateRequest, SupplierUpdateRequest, CashoutOrderStatus } from '@liuliang/shared';
 import { inTransaction, isDuplicateKey } from '../../db/sql';
 import type { Deps } from '../../deps';
-import { DomainError, invalidInput, notFound } from '../../platform/errors';
+import { DomainError, invalidInput, limitExceeded, notFound } from '../../platform/errors';
 import { opaqueId } from '../../platform/ids';
 import { requireAccess, type Actor } from '../sponsors/service';
 import { cashoutTexts } from './messages';
-import { attemptsOfOrders, findSupplier, insertSupplier, listSuppliers, pageOfIncidents, pageOfOrders, updateSupplier } from './repository';
+import { attemptsOfOrders, countSuppliersForInsert, findSupplier, insertSupplier, MAX_SUPPLIERS, listSuppliers, pageOfIncidents, pageOfOrders, updateSupplier } from './repository';
 import { sealSupplierSecret } from './secrets';
 import { todayKey } from './settlement';
 import { incidentView, opsOrderView, orderCursor, parseOrderCursor, supplierView } from './views';
@@ -26,6 +26,8 @@ export class CashoutOpsService {
     const id = opaqueId();
     await inTransaction(dataSource, async (tx) => {
       await requireAccess(tx, actor, 'supplier.manage');
+      // Routing and reconciliation read this many: one more would be left out of both without a word.
+      if ((await countSuppliersForInsert(tx)) >= MAX_SUPPLIERS) throw limitExceeded({ rule: 'supplier.count', limit: MAX_SUPPLIERS }, cashoutTexts.tooManySuppliers(MAX_SUPPLIERS));
       try {
         await insertSupplier(tx, { id, ...request, secretSealed: sealSupplierSecret(config, request.secret), now: clock.now() });
       } catch (error) {

@@ -123,7 +123,13 @@ export async function findSupplierByName(sql: Sql, name: string): Promise<Suppli
 }
 
 /** Bound on the suppliers a platform configures; routing reads them all. */
-const MAX_SUPPLIERS = 200;
+export const MAX_SUPPLIERS = 200;
+
+/** How many suppliers there are, with the table locked against another insert until the transaction ends. */
+export async function countSuppliersForInsert(tx: Tx): Promise<number> {
+  const [row] = await tx.query('SELECT COUNT(*) AS n FROM (SELECT id FROM suppliers FOR UPDATE) s');
+  return Number(row.n);
+}
 
 export async function listSuppliers(sql: Sql, day: string): Promise<SupplierRow[]> {
   return sql.query(
