@@ -257,6 +257,45 @@ describe('activity messages', () => {
     expect(sent.body).toEqual({ id: expect.any(String), recipients: users - 1 });
   });
 
+  it('refuses a broadcast timed after the activity ends, and sends nothing of one still waiting when the activity ends early', async () => {
+    clock.set(new Date('2026-03-21T02:00:00Z'));
+    const aid = await publishedActivity(stack.client, tokens.owner, sid, activityRequest(clock.now(), { title: '过期广播' }));
+    await post(`/activities/${aid}/checkin`, undefined, tokens.third, true);
+    const broadcastsOf = async () => db().query(`SELECT id FROM broadcasts WHERE activity_id = ? AND kind = 'broadcast'`, [aid]);
+    const late = await post(
+      `/sponsors/${sid}/activities/${aid}/broadcasts`,
+      { template: '活动结束后再见', audience: 'participants', sendAt: '2026-04-15T02:00:00Z' },
+      tokens.owner,
+      true,
+    );
+    expect([late.status, late.body.error.code, late.body.error.details]).toEqual([400, 'VALIDATION_FAILED', [{ path: 'body.sendAt', message: 'after the activity ends' }]]);
+    expect(await broadcastsOf()).toEqual([]);
+    const waiting = await post(
+      `/sponsors/${sid}/activities/${aid}/broadcasts`,
+      { template: '明天见', audience: 'participants', sendAt: '2026-03-22T02:00:00Z' },
+      tokens.owner,
+      true,
+    );
+    expect(waiting.status).toBe(201);
+    expect((await post(`/sponsors/${sid}/activities/${aid}/end`, undefined, tokens.owner, true)).status).toBe(200);
+    clock.set(new Date('2026-03-22T02:00:00Z'));
+    await sendBroadcasts();
+    expect((await activityRows(aid)).filter((r) => r.text.endsWith('明天见'))).toEqual([]);
+  });
+
+  it('sends nothing to a person for whom a template renders blank, and does not count it against their day', async () => {
+    clock.set(new Date('2026-03-23T02:00:00Z'));
+    const aid = await publishedActivity(stack.client, tokens.owner, sid, activityRequest(clock.now(), { title: '空白测试' }));
+    const dayCount = () => db().query(`SELECT messages FROM message_day_counts WHERE phone = ? AND day = '2026-03-23'`, [phones.sms]);
+    const before = await dayCount();
+    // Nobody outside the activity has a streak in it: "{streak}" is blank for every one of them.
+    const sent = await broadcast(aid, '{streak}', 'eligible_not_joined');
+    expect([sent.status, sent.body.recipients > 0]).toEqual([201, true]);
+    await sendBroadcasts();
+    expect(await activityRows(aid)).toEqual([]);
+    expect(await dayCount()).toEqual(before);
+  });
+
   it('holds a template whose longest SMS passes 3 segments, saying where', async () => {
     const long = '字'.repeat(200);
     const answer = await post(`/sponsors/${sid}/activities`, activityRequest(clock.now(), { templates: { rewarded: long } }), tokens.owner);
