@@ -12,6 +12,9 @@ type Person = keyof typeof PHONES;
 const TOPUP_MB = 10_240;
 const BUDGET_MB = 1000;
 const REWARD_MB = 10;
+/** Between the budget before and after the publish: the publish crosses it. */
+const WARN_MB = 9500;
+const WARNING_EMAIL = 'ops@xinghe.example';
 
 /**
  * The sponsor journey in a real browser against the real stack, each person in a browser context
@@ -67,6 +70,13 @@ describe('sponsors and activities in a browser, against the real stack', () => {
     await (await waitOnScreen(page, 'go-sponsor')).click();
     await untilText(page, 'sponsor-budget', formatMb(TOPUP_MB));
     expect(await onScreen(page, 'navbar').innerText()).toContain('赞助商');
+    // The owner's fund warning: a level the publish below takes the budget under.
+    await (await waitOnScreen(page, 'warn-level-input')).fill(String(WARN_MB));
+    await onScreen(page, 'alert-level-input').fill('1000');
+    await onScreen(page, 'add-contact-button').click();
+    await (await waitOnScreen(page, 'contact-email-0')).fill(WARNING_EMAIL);
+    await onScreen(page, 'save-warnings-button').click();
+    await waitOnScreen(page, 'warnings-saved');
     await (await waitOnScreen(page, 'activity-title-input')).fill('每日签到领流量');
     await onScreen(page, 'activity-budget-input').fill(String(BUDGET_MB));
     await onScreen(page, 'activity-cap-input').fill('100');
@@ -76,6 +86,8 @@ describe('sponsors and activities in a browser, against the real stack', () => {
     await waitOnScreen(page, 'pause-button');
     await expect(onScreen(page, 'activity-status').first().innerText()).resolves.toContain('进行中');
     await untilText(page, 'sponsor-budget', formatMb(TOPUP_MB - BUDGET_MB));
+    const warnings = (await stack.client.get(`/api/v1/dev/outbox?to=${WARNING_EMAIL}`)).body.items;
+    expect(warnings).toEqual([expect.objectContaining({ channel: 'email', text: expect.stringContaining(`已降至预警线 ${formatMb(WARN_MB)}`) })]);
   });
 
   it('lets a user check in from another browser and see the reward in the wallet, once a day', async () => {
@@ -99,6 +111,11 @@ describe('sponsors and activities in a browser, against the real stack', () => {
     expect(await onScreen(page, 'navbar').innerText()).toContain('活动报告');
     await untilText(page, 'report-remaining', `剩余 ${formatMb(BUDGET_MB - REWARD_MB)}`);
     expect(await onScreen(page, 'spend-bar').count()).toBe(1);
+    // The report's rows: the one reward, the user's phone masked.
+    const rows = page.locator('[data-testid^="reward-line-"]');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(1);
+    await expect(rows.first().innerText()).resolves.toMatch(new RegExp(`${PHONES.user.slice(0, 3)}\\*{4}${PHONES.user.slice(-4)}.*签到`, 's'));
     expect(sponsorId).toMatch(/^[0-9a-z]{26}$/);
   });
 });

@@ -52,6 +52,19 @@ export const SponsorSchema = z.object({
   createdAt: z.string(),
 });
 export const MySponsorSchema = SponsorSchema.extend({ role: SponsorRoleSchema });
+/**
+ * `GET /ops/sponsors`: one line per sponsor for operators. `fundLevel` says where the available
+ * budget stands against the sponsor's levels: `warn` at or below warnMb, `alert` at or below alertMb.
+ */
+export const OpsSponsorSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  budgetMb: z.number().int(),
+  warnMb: z.number().int(),
+  alertMb: z.number().int(),
+  fundLevel: z.enum(['ok', 'warn', 'alert']),
+  createdAt: z.string(),
+});
 export const MySponsorsSchema = z.object({ items: z.array(MySponsorSchema) });
 export const SponsorUpdateRequestSchema = z
   .strictObject({
@@ -224,6 +237,18 @@ export const ShareSchema = z.object({ code: z.string(), link: z.string() });
 export const HelpResultSchema = z.object({ helpers: z.number().int(), helpersNeeded: z.number().int() });
 
 export const ActivityReportQuerySchema = z.strictObject({ format: z.enum(['json', 'csv']).optional() });
+/** One reward of an activity, as its report lists them (`GET …/:aid/rewards`, newest first; the CSV has the same columns). */
+export const ActivityRewardLineSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  nickname: z.string(),
+  /** Masked: a sponsor sees who, not their number. */
+  phone: z.string(),
+  amountMb: z.number().int(),
+  reason: z.enum(['checkin', 'invite', 'share']),
+  day: z.string().nullable(),
+  streak: z.number().int().nullable(),
+});
 export const ActivityReportSchema = z.object({
   budgetMb: z.number().int(),
   spentMb: z.number().int(),
@@ -243,6 +268,7 @@ export type Roles = z.infer<typeof RolesSchema>;
 export type Me = z.infer<typeof MeSchema>;
 export type Sponsor = z.infer<typeof SponsorSchema>;
 export type MySponsor = z.infer<typeof MySponsorSchema>;
+export type OpsSponsor = z.infer<typeof OpsSponsorSchema>;
 export type SponsorUpdateRequest = z.infer<typeof SponsorUpdateRequestSchema>;
 export type Topup = z.infer<typeof TopupSchema>;
 export type ActivityCreateRequest = z.infer<typeof ActivityCreateRequestSchema>;
@@ -254,6 +280,7 @@ export type InviteCode = z.infer<typeof InviteCodeSchema>;
 export type Share = z.infer<typeof ShareSchema>;
 export type HelpResult = z.infer<typeof HelpResultSchema>;
 export type ActivityReport = z.infer<typeof ActivityReportSchema>;
+export type ActivityRewardLine = z.infer<typeof ActivityRewardLineSchema>;
 export type ActivityRain = z.infer<typeof ActivityRainSchema>;
 export type ActivityRainView = z.infer<typeof ActivityRainViewSchema>;
 export type RainPacket = z.infer<typeof RainPacketSchema>;

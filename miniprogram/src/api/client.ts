@@ -69,6 +69,11 @@ import {
   type RedPacketRecords,
   type RedPacketRole,
   ActivityReportSchema,
+  OpsSponsorSchema,
+  ActivityRewardLineSchema,
+  type ActivityRewardLine,
+  type OpsSponsor,
+  type SponsorUpdateRequest,
   ActivitySchema,
   AudienceSchema,
   BroadcastSchema,
@@ -234,6 +239,8 @@ export function createApiClient(options: ApiClientOptions) {
   const shareGroupPath = (groupId: string, rest = '') => `/share-groups/${encodeURIComponent(groupId)}${rest}`;
   const activityPage = pageOf(ActivitySchema) as unknown as AnswerSchema<Page<Activity>>;
   const mySponsors = MySponsorsSchema as unknown as AnswerSchema<{ items: MySponsor[] }>;
+  const opsSponsorPage = pageOf(OpsSponsorSchema) as unknown as AnswerSchema<Page<OpsSponsor>>;
+  const rewardPage = pageOf(ActivityRewardLineSchema) as unknown as AnswerSchema<Page<ActivityRewardLine>>;
   const couponBatchPage = pageOf(CouponBatchSchema) as unknown as AnswerSchema<Page<CouponBatch>>;
   const couponBatchesPath = (sponsorId: string, rest = '') => `/sponsors/${encodeURIComponent(sponsorId)}/coupon-batches${rest}`;
   const csvText: AnswerSchema<string> = { safeParse: (value) => (typeof value === 'string' && value !== '' ? { success: true, data: value } : { success: false }) };
@@ -303,7 +310,13 @@ export function createApiClient(options: ApiClientOptions) {
     helpShare: (code: string, idempotencyKey: string): Promise<HelpResult> =>
       call('POST', `/activities/shares/${encodeURIComponent(code)}/help`, HelpResultSchema, { idempotencyKey }),
     listMySponsors: (): Promise<{ items: MySponsor[] }> => call('GET', '/sponsors/mine', mySponsors),
-    listSponsorActivities: (sponsorId: string): Promise<Page<Activity>> => call('GET', `/sponsors/${encodeURIComponent(sponsorId)}/activities`, activityPage),
+    listSponsorActivities: (sponsorId: string, cursor: string | null = null): Promise<Page<Activity>> =>
+      call('GET', `/sponsors/${encodeURIComponent(sponsorId)}/activities${queryString({ cursor: cursor ?? undefined })}`, activityPage),
+    listActivityRewards: (sponsorId: string, activityId: string, cursor: string | null = null): Promise<Page<ActivityRewardLine>> =>
+      call('GET', `/sponsors/${encodeURIComponent(sponsorId)}/activities/${encodeURIComponent(activityId)}/rewards${queryString({ cursor: cursor ?? undefined })}`, rewardPage),
+    /** The owner's warning levels and contacts (PUT: weapp cannot send PATCH). */
+    updateSponsor: (sponsorId: string, request: SponsorUpdateRequest): Promise<Sponsor> => call('PUT', `/sponsors/${encodeURIComponent(sponsorId)}`, SponsorSchema, { body: request }),
+    listSponsors: (cursor: string | null = null): Promise<Page<OpsSponsor>> => call('GET', `/ops/sponsors${queryString({ cursor: cursor ?? undefined })}`, opsSponsorPage),
     createActivity: (sponsorId: string, request: ActivityCreateRequest): Promise<Activity> =>
       call('POST', `/sponsors/${encodeURIComponent(sponsorId)}/activities`, ActivitySchema, { body: request }),
     /** `step`: publish and end move data (an Idempotency-Key); pause and resume do not. */

@@ -15,6 +15,7 @@ import { RedPacketRecords1765000000000 } from './migrations/1765000000000-RedPac
 import { GiftCounters1765100000000 } from './migrations/1765100000000-GiftCounters';
 import { RedPacketRain1765200000000 } from './migrations/1765200000000-RedPacketRain';
 import { ActivityMessages1765300000000 } from './migrations/1765300000000-ActivityMessages';
+import { SponsorFundLevels1765400000000 } from './migrations/1765400000000-SponsorFundLevels';
 import { CashOut1765500000000 } from './migrations/1765500000000-CashOut';
 import { Coupons1765600000000 } from './migrations/1765600000000-Coupons';
 import { KeepingTheApp1765700000000 } from './migrations/1765700000000-KeepingTheApp';
@@ -36,6 +37,7 @@ export const MIGRATIONS = [
   GiftCounters1765100000000,
   RedPacketRain1765200000000,
   ActivityMessages1765300000000,
+  SponsorFundLevels1765400000000,
   CashOut1765500000000,
   Coupons1765600000000,
   KeepingTheApp1765700000000,

@@ -27,6 +27,7 @@ export function maintenanceIntervals(config: Config): Record<string, number> {
     'purge-idempotency-records': every * 10,
     'settle-crowdfunds': Math.max(1000, Math.floor(every / 3)),
     'end-finished-activities': every,
+    'sweep-expired-budgets': every * 2,
     // Cash-out orders waiting for a query or left by a dead process: a second or so at the default.
     'wake-cashout-orders': Math.max(200, Math.floor(every / 30)),
     'reconcile-cashout': every * 10,
@@ -57,6 +58,7 @@ export interface MaintainedServices {
   jobHealth: Pick<JobHealth, 'track'>;
   crowdfunds: { settleClosedCrowdfunds(): Promise<number> };
   activities: { endFinishedActivities(): Promise<number>; messages: { sendDueBroadcasts(): Promise<number>; scheduleReminders(): Promise<number> } };
+  sponsors: { sweepExpiredBudgets(): Promise<number> };
   cashout: { wakeDueOrders(): Promise<number> };
   reconciliation: { reconcileYesterdayIfDue(): Promise<number> };
   rain: { dropDueRain(): Promise<number> };
@@ -75,6 +77,7 @@ export function maintenanceTasks(deps: Deps, services: MaintainedServices, provi
     'purge-idempotency-records': () => services.purgeIdempotencyRecords(),
     'settle-crowdfunds': () => services.crowdfunds.settleClosedCrowdfunds(),
     'end-finished-activities': () => services.activities.endFinishedActivities(),
+    'sweep-expired-budgets': () => services.sponsors.sweepExpiredBudgets(),
     'wake-cashout-orders': () => services.cashout.wakeDueOrders(),
     'reconcile-cashout': () => services.reconciliation.reconcileYesterdayIfDue(),
     'settle-expired-coupon-batches': () => services.coupons.settleExpiredBatches(),

@@ -39,6 +39,7 @@ const TABLE_OWNERS: Readonly<Record<string, string>> = {
   sponsors: 'sponsors',
   sponsor_members: 'sponsors',
   sponsor_topups: 'sponsors',
+  sponsor_budget_expiries: 'sponsors',
   activities: 'sponsors',
   activity_rewards: 'sponsors',
   activity_rain_drops: 'sponsors',

@@ -1,7 +1,7 @@
 import { Button, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
-import { formatMb, SPONSOR_NAME_MAX_CHARS, type Sponsor, type Topup } from '@liuliang/shared';
-import { useState } from 'react';
+import { formatMb, SPONSOR_NAME_MAX_CHARS, type OpsSponsor, type Sponsor, type Topup } from '@liuliang/shared';
+import { useEffect, useState } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { TextField } from '../../components/TextField';
 import { Page } from '../../frame/Page';
@@ -15,7 +15,53 @@ import { useServices } from '../../services';
 const TOPUP_MAX_MB = 1_000_000_000;
 const REFERENCE_PATTERN = /^[\w.:/-]{1,64}$/;
 
-/** Operators' page (SPEC §3.10): create a sponsor with its owner, record a paid top-up. */
+const FUND_LEVEL_NAMES: Record<OpsSponsor['fundLevel'], string> = { ok: '', warn: ' · 低于预警线', alert: ' · 低于告警线' };
+
+/** Every sponsor, newest first, a page at a time: budget and warning levels. */
+function SponsorList({ onError }: { onError: (error: string) => void }) {
+  const { api } = useServices();
+  const [sponsors, setSponsors] = useState<OpsSponsor[] | null>(null);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+
+  async function load(cursor: string | null) {
+    try {
+      const page = await api.listSponsors(cursor);
+      setSponsors((shown) => (cursor === null ? page.items : [...(shown ?? []), ...page.items]));
+      setNextCursor(page.nextCursor);
+    } catch (failure) {
+      onError(failureMessage(failure, PAGES.ops));
+    }
+  }
+  // On mount, not useDidShow: a page's child mounted after the page showed would miss the show.
+  // The parent renders this only once signed in.
+  useEffect(() => {
+    void load(null);
+  }, []);
+
+  return (
+    <View className='card'>
+      <Text className='card-title'>赞助商</Text>
+      {sponsors?.length === 0 && <Text className='muted'>还没有赞助商。</Text>}
+      {sponsors?.map((s) => (
+        <View key={s.id} className='history-item' data-testid={`ops-sponsor-${s.id}`}>
+          <View className='history-main'>
+            <Text className='history-story'>{`${s.name}（${s.id}）`}</Text>
+            <Text className='history-state'>
+              {`可用预算 ${formatMb(s.budgetMb)} · ${s.warnMb === 0 ? '未设预警' : `预警 ${formatMb(s.warnMb)} / 告警 ${formatMb(s.alertMb)}`}${FUND_LEVEL_NAMES[s.fundLevel]}`}
+            </Text>
+          </View>
+        </View>
+      ))}
+      {nextCursor !== null && (
+        <Button size='mini' data-testid='more-sponsors-button' onClick={() => void load(nextCursor)}>
+          更多
+        </Button>
+      )}
+    </View>
+  );
+}
+
+/** Operators' page (SPEC §3.10): every sponsor, create a sponsor with its owner, record a paid top-up. */
 export default function OpsPage() {
   const { api } = useServices();
   const signedIn = useSignedIn(PAGES.ops);
@@ -64,6 +110,7 @@ export default function OpsPage() {
   return (
     <Page title='运营'>
       <ErrorMessage message={error} />
+      <SponsorList onError={setError} />
       <View className='card'>
         <View className='action' data-testid='go-ops-cashout' onClick={() => Taro.navigateTo({ url: PAGES.opsCashout })}>
           <Text>充值供应商与订单</Text>

@@ -7,6 +7,7 @@ import { Page } from '../../frame/Page';
 import { sponsorReportPath } from '../../navigation';
 import { failureMessage, useSignedIn } from '../../session/guard';
 import { useServices } from '../../services';
+import { RewardList } from './RewardList';
 
 /** Bars of spend per Shanghai day, as wide as the day's share of the busiest day. */
 function SpendChart({ days }: { days: ActivityReport['byDay'] }) {
@@ -60,6 +61,7 @@ export default function SponsorReportPage() {
           {report.byDay.length === 0 ? <Text className='muted'>还没有人领取。</Text> : <SpendChart days={report.byDay} />}
         </View>
       )}
+      <RewardList sponsorId={sponsorId} activityId={activityId} onError={(failure) => setError(failureMessage(failure, here))} />
       <Text className='muted'>{`返回「赞助商」页可暂停或结束活动。`}</Text>
     </Page>
   );

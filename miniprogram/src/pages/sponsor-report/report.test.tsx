@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { fireEvent, screen } from '@testing-library/react';
 import { setRouterParams } from '../../../test/stubs/taro';
 import { fakeApi, renderWithServices, signIn } from '../../../test/fakes';
 import SponsorReportPage from './index';
@@ -9,6 +9,7 @@ describe('the activity report page', () => {
   it('shows spent and remaining that add up to the budget, and a bar per day scaled to the busiest', async () => {
     setRouterParams({ sid: 's-1', aid: 'a-1' });
     const api = fakeApi({
+      listActivityRewards: jest.fn().mockResolvedValue({ items: [], nextCursor: null }),
       getActivityReport: jest.fn().mockResolvedValue({
         budgetMb: 1000,
         spentMb: 60,
@@ -32,5 +33,32 @@ describe('the activity report page', () => {
     expect(bars).toHaveLength(2);
     expect((bars[0].querySelector(':scope > div > div') as HTMLElement).style.width).toBe('100%');
     expect((bars[1].querySelector(':scope > div > div') as HTMLElement).style.width).toBe('50%');
+  });
+
+  it('lists the rewards a page at a time, with masked phones', async () => {
+    setRouterParams({ sid: 's-1', aid: 'a-1' });
+    const line = (id: string, streak: number) => ({
+      id,
+      at: '2026-03-10T02:00:00.000Z',
+      nickname: '小明',
+      phone: '139****0001',
+      amountMb: 10,
+      reason: 'checkin',
+      day: '2026-03-10',
+      streak,
+    });
+    const api = fakeApi({
+      getActivityReport: jest.fn().mockRejectedValue(new Error('not this test')),
+      listActivityRewards: jest
+        .fn()
+        .mockResolvedValueOnce({ items: [line('9', 3)], nextCursor: 'c-9' })
+        .mockResolvedValueOnce({ items: [line('8', 1)], nextCursor: null }),
+    });
+    renderWithServices(<SponsorReportPage />, { api });
+    expect(await screen.findByTestId('reward-line-9')).toHaveTextContent('小明（139****0001）签到 · 连续 3 天');
+    fireEvent.click(screen.getByTestId('more-rewards-button'));
+    expect(await screen.findByTestId('reward-line-8')).toHaveTextContent('10 MB');
+    expect(api.listActivityRewards).toHaveBeenLastCalledWith('s-1', 'a-1', 'c-9');
+    expect(screen.queryByTestId('more-rewards-button')).toBeNull();
   });
 });

@@ -14,6 +14,7 @@ import { useServices } from '../../services';
 import { parseWholeMb } from '../../forms/validation';
 import { useLimits } from '../../hooks/useLimits';
 import { checkActivityForm, DEFAULT_TEMPLATE, type ActivityFormFields } from './activityForm';
+import { FundWarnings } from './FundWarnings';
 import { BroadcastForm } from './BroadcastForm';
 import { CouponBatches } from './CouponBatches';
 import { TemplateEditor } from './TemplateEditor';
@@ -222,6 +223,7 @@ export default function SponsorPage() {
   const [sponsors, setSponsors] = useState<MySponsor[] | null>(null);
   const [chosen, setChosen] = useState(0);
   const [activities, setActivities] = useState<Activity[]>([]);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const sponsor = sponsors?.[chosen] ?? null;
 
@@ -230,7 +232,20 @@ export default function SponsorPage() {
       const mine = (await api.listMySponsors()).items;
       setSponsors(mine);
       const current = mine[index];
-      setActivities(current ? (await api.listSponsorActivities(current.id)).items : []);
+      const page = current ? await api.listSponsorActivities(current.id) : { items: [], nextCursor: null };
+      setActivities(page.items);
+      setNextCursor(page.nextCursor);
+    } catch (failure) {
+      setError(failureMessage(failure, PAGES.sponsor));
+    }
+  }
+
+  async function loadMore() {
+    if (!sponsor || nextCursor === null) return;
+    try {
+      const page = await api.listSponsorActivities(sponsor.id, nextCursor);
+      setActivities((shown) => [...shown, ...page.items]);
+      setNextCursor(page.nextCursor);
     } catch (failure) {
       setError(failureMessage(failure, PAGES.sponsor));
     }
@@ -292,10 +307,16 @@ export default function SponsorPage() {
               }}
             />
           ))}
+          {nextCursor !== null && (
+            <Button size='mini' data-testid='more-activities-button' onClick={() => void loadMore()}>
+              更多活动
+            </Button>
+          )}
         </View>
       )}
       {sponsor && <CreateActivity sponsorId={sponsor.id} sponsorName={sponsor.name} onCreated={() => void load()} />}
       {sponsor && <CouponBatches sponsorId={sponsor.id} onIssued={() => void load()} />}
+      {sponsor && <FundWarnings key={sponsor.id} sponsor={sponsor} onSaved={() => void load()} />}
     </Page>
   );
 }

@@ -9,12 +9,15 @@ import {
   BroadcastSchema,
   ActivityReportQuerySchema,
   ActivityReportSchema,
+  ActivityRewardLineSchema,
   ActivitySchema,
   CheckinResultSchema,
   HelpResultSchema,
   InviteCodeSchema,
   ShareSchema,
   MySponsorsSchema,
+  OpsSponsorSchema,
+  PageQuerySchema,
   OperatorGrantRequestSchema,
   OperatorGrantSchema,
   PhoneSchema,
@@ -33,7 +36,7 @@ import type { Deps } from '../../deps';
 import type { Actor, SponsorService } from '../../modules/sponsors/service';
 import type { ActivityService } from '../../modules/sponsors/activities';
 import type { ParticipationService } from '../../modules/sponsors/participation';
-import { activityReport, activityRewardsCsv } from '../../modules/sponsors/report';
+import { activityReport, activityRewards, activityRewardsCsv } from '../../modules/sponsors/report';
 
 /** An id that cannot name a sponsor or an activity names none: 404 either way. */
 const OpaqueId = z.string().regex(OPAQUE_ID_PATTERN).catch('-');
@@ -89,6 +92,18 @@ export function addOpsRoutes(api: Api, sponsors: SponsorService): void {
     },
     async (ctx, { body, params, outcome }) => sponsors.topup(actorOf(ctx), OpaqueId.parse(params.sid), body.amountMb, body.reference, outcome),
   );
+  api.add(
+    {
+      method: 'get',
+      path: '/ops/sponsors',
+      tag: 'ops',
+      summary: 'Every sponsor, newest first, with its available budget, warning levels and where the budget stands (operators)',
+      access: 'user',
+      query: PageQuerySchema,
+      response: pageOf(OpsSponsorSchema),
+    },
+    async (ctx, { query }) => sponsors.list(actorOf(ctx), query),
+  );
 }
 
 /** A sponsor's own endpoints: the sponsor, its members, its activities and their reports. */
@@ -108,18 +123,21 @@ export function addSponsorRoutes(api: Api, deps: Deps, sponsors: SponsorService,
     { method: 'get', path: '/sponsors/:sid', tag: 'sponsors', summary: 'A sponsor, for its members and operators', access: 'user', response: SponsorSchema },
     async (ctx, { params }) => sponsors.get(actorOf(ctx), ids(params).sid),
   );
-  api.add(
-    {
-      method: 'patch',
-      path: '/sponsors/:sid',
-      tag: 'sponsors',
-      summary: 'Warning thresholds and contacts (owner only)',
-      access: 'user',
-      body: SponsorUpdateRequestSchema,
-      response: SponsorSchema,
-    },
-    async (ctx, { body, params }) => sponsors.update(actorOf(ctx), ids(params).sid, body),
-  );
+  // PUT as well as PATCH: the mini-program's wx.request cannot send PATCH.
+  for (const method of ['patch', 'put'] as const) {
+    api.add(
+      {
+        method,
+        path: '/sponsors/:sid',
+        tag: 'sponsors',
+        summary: 'Warning levels (warnMb > alertMb, 0 = off) and their contacts (owner only); a level moved is judged against the budget at once',
+        access: 'user',
+        body: SponsorUpdateRequestSchema,
+        response: SponsorSchema,
+      },
+      async (ctx, { body, params }) => sponsors.update(actorOf(ctx), ids(params).sid, body),
+    );
+  }
   api.add(
     {
       method: 'post',
@@ -157,8 +175,16 @@ export function addSponsorRoutes(api: Api, deps: Deps, sponsors: SponsorService,
     async (ctx, { body, params }) => activities.create(actorOf(ctx), ids(params).sid, body),
   );
   api.add(
-    { method: 'get', path: '/sponsors/:sid/activities', tag: 'sponsors', summary: "The sponsor's activities, newest first", access: 'user', response: pageOf(ActivitySchema) },
-    async (ctx, { params }) => ({ items: await activities.listForSponsor(actorOf(ctx), ids(params).sid), nextCursor: null }),
+    {
+      method: 'get',
+      path: '/sponsors/:sid/activities',
+      tag: 'sponsors',
+      summary: "The sponsor's activities, newest first, a page at a time",
+      access: 'user',
+      query: PageQuerySchema,
+      response: pageOf(ActivitySchema),
+    },
+    async (ctx, { params, query }) => activities.listForSponsor(actorOf(ctx), ids(params).sid, query),
   );
   api.add(
     { method: 'get', path: '/sponsors/:sid/activities/:aid', tag: 'sponsors', summary: 'One of the sponsor’s activities', access: 'user', response: ActivitySchema },
@@ -262,6 +288,18 @@ export function addSponsorRoutes(api: Api, deps: Deps, sponsors: SponsorService,
       return csv;
     },
   );
+  api.add(
+    {
+      method: 'get',
+      path: '/sponsors/:sid/activities/:aid/rewards',
+      tag: 'sponsors',
+      summary: "The activity's rewards, newest first, a page at a time (the report's rows; the CSV has them all)",
+      access: 'user',
+      query: PageQuerySchema,
+      response: pageOf(ActivityRewardLineSchema),
+    },
+    async (ctx, { params, query }) => activityRewards(deps, actorOf(ctx), ids(params).sid, ids(params).aid, query),
+  );
 }
 
 /** A participant's endpoints: running activities and taking part in them. */
@@ -306,11 +344,12 @@ export function addActivityRoutes(api: Api, activities: ActivityService, partici
       method: 'get',
       path: '/activities',
       tag: 'activities',
-      summary: 'Activities running now that the caller is eligible for, with the caller’s progress',
+      summary: 'Activities running now that the caller is eligible for, with the caller’s progress, soonest to end first, a page at a time',
       access: 'user',
+      query: PageQuerySchema,
       response: pageOf(ActivitySchema),
     },
-    async (ctx) => ({ items: await activities.listForUser(actorOf(ctx)), nextCursor: null }),
+    async (ctx, { query }) => activities.listForUser(actorOf(ctx), query),
   );
   api.add(
     { method: 'get', path: '/activities/:id', tag: 'activities', summary: 'One activity with the caller’s progress', access: 'user', response: ActivitySchema },

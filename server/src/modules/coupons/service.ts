@@ -17,7 +17,7 @@ import { opaqueId } from '../../platform/ids';
 import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
 import type { LimitRule } from '../../platform/rate-limits';
 import { escrowCode, walletCode } from '../ledger';
-import { fundFromBudget, requireAccess, sponsorBudgetCode, sponsorNames, type Actor } from '../sponsors/service';
+import { fundFromBudget, requireAccess, returnToBudget, sponsorNames, type Actor } from '../sponsors/service';
 import { couponTexts } from './messages';
 import {
   batchCoupons,
@@ -106,7 +106,7 @@ export class CouponService {
         this.newCodes(request.count).map((code) => this.sealCode(dataKey, code)),
       );
       await ledger.ensureAccount(sql, couponEscrowCode(batchId));
-      await fundFromBudget(sql, ledger, {
+      await fundFromBudget(sql, this.deps, {
         sponsorId,
         toCode: couponEscrowCode(batchId),
         amountMb: request.amountMb * request.count,
@@ -235,15 +235,13 @@ export class CouponService {
     const restMb = unredeemedMb(batch);
     await markSettled(sql, batchId, restMb, now);
     if (restMb > 0) {
-      await this.deps.ledger.transfer(sql, {
+      await returnToBudget(sql, this.deps, {
+        sponsorId: batch.sponsor_id,
         fromCode: couponEscrowCode(batchId),
-        toCode: sponsorBudgetCode(batch.sponsor_id),
         amountMb: restMb,
         kind: 'coupon_return',
         ref: { type: 'coupon_batch', id: batchId },
         memo: batch.title,
-        // The rest goes back as it is; lots that expired meanwhile expire in the budget.
-        spendExpired: true,
       });
     }
     this.deps.logger.info({ batchId, sponsorId: batch.sponsor_id, returnedMb: restMb, redeemed: batch.redeemed_count }, 'coupon batch settled');

@@ -124,28 +124,42 @@ export class Ledger {
    * Returns how many MB it moved.
    */
   async sweepExpiredLots(tx: Tx, batchLots = SWEEP_BATCH_LOTS): Promise<number> {
-    const now = this.clock.now();
-    const due: Array<{ account_id: string }> = await tx.query(
-      // Wallets only: an escrow's lots stay until the escrow settles (a refund moves them, expired or not).
-      `SELECT DISTINCT l.account_id FROM lots l JOIN accounts a ON a.id = l.account_id
-        WHERE l.expires_at <= ? AND l.remaining_mb > 0 AND a.code LIKE 'wallet:%' LIMIT ?`,
-      [now, batchLots],
-    );
+    // Wallets only: an escrow's lots stay until the escrow settles (a refund moves them, expired or not).
+    const due = await this.holdersOfExpiredLots(tx, 'wallet:', batchLots);
     let movedMb = 0;
-    for (const { account_id } of due) {
-      const [account] = await tx.query('SELECT code FROM accounts WHERE id = ?', [account_id]);
-      const { from, to } = await lockPair(tx, account.code, EXTERNAL_ACCOUNTS.expired);
-      const lots: Array<{ id: string; expires_at: Date; remaining_mb: string }> = await tx.query(
-        'SELECT id, expires_at, remaining_mb FROM lots WHERE account_id = ? AND expires_at <= ? AND remaining_mb > 0 FOR UPDATE',
-        [from.id, now],
-      );
-      const amountMb = lots.reduce((sum, l) => sum + toInt(l.remaining_mb), 0);
-      if (amountMb === 0) continue;
-      for (const l of lots) await tx.query('DELETE FROM lots WHERE id = ?', [l.id]);
-      await this.record(tx, from, to, { fromCode: from.code, toCode: to.code, amountMb, kind: 'expiry' }, now);
-      movedMb += amountMb;
-    }
+    for (const code of due) movedMb += await this.sweepExpiredAccount(tx, code);
     return movedMb;
+  }
+
+  /**
+   * The codes of up to `limit` accounts starting with `codePrefix` that hold expired lots: for a
+   * feature whose account never settles (a sponsor's budget) to sweep them, one by one.
+   */
+  async holdersOfExpiredLots(sql: Sql, codePrefix: string, limit: number): Promise<string[]> {
+    const rows: Array<{ code: string }> = await sql.query(
+      `SELECT DISTINCT a.code FROM lots l JOIN accounts a ON a.id = l.account_id
+        WHERE l.expires_at <= ? AND l.remaining_mb > 0 AND a.code LIKE CONCAT(?, '%') LIMIT ?`,
+      [this.clock.now(), codePrefix.replace(/[\\%_]/g, '\\$&'), limit],
+    );
+    return rows.map((r) => r.code);
+  }
+
+  /**
+   * Moves one internal account's expired remainders to `expired` in one transfer. Locks the
+   * account and its lots first, so a sweep racing this one finds nothing left and moves 0.
+   */
+  async sweepExpiredAccount(tx: Tx, code: string, ref?: TransferSpec['ref']): Promise<number> {
+    const now = this.clock.now();
+    const { from, to } = await lockPair(tx, code, EXTERNAL_ACCOUNTS.expired);
+    const lots: Array<{ id: string; remaining_mb: string }> = await tx.query(
+      'SELECT id, remaining_mb FROM lots WHERE account_id = ? AND expires_at <= ? AND remaining_mb > 0 FOR UPDATE',
+      [from.id, now],
+    );
+    const amountMb = lots.reduce((sum, l) => sum + toInt(l.remaining_mb), 0);
+    if (amountMb === 0) return 0;
+    await tx.query(`DELETE FROM lots WHERE id IN (${lots.map(() => '?').join(',')})`, lots.map((l) => l.id));
+    await this.record(tx, from, to, { fromCode: from.code, toCode: to.code, amountMb, kind: 'expiry', ref }, now);
+    return amountMb;
   }
 
   /**

@@ -18,7 +18,7 @@ describe('registering features with the ledger', () => {
       'crowdfund escrow holds the pledges not yet refunded while failed or cancelled',
       'activity escrow empty once ended',
       'activity escrow holds its budget less what it paid',
-      'sponsor budget holds top-ups less funded activities plus returns',
+      'sponsor budget holds top-ups less funded activities plus returns less expiries',
       'cash-out escrow empty once the order finished',
       'cash-out escrow holds the price while the order runs',
       'coupon batch escrow holds its unredeemed codes while active',

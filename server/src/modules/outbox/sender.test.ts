@@ -27,6 +27,15 @@ describe('delivering the outbox to the SMS provider', () => {
     expect(await statusOf(id)).toMatchObject({ status: 'sent', attempts: 1 });
   });
 
+  it('sends an e-mail with its first line as the subject, or its template for a one-line text', async () => {
+    const sql = stack.server.deps.dataSource.manager;
+    await enqueueMessage(sql, { channel: 'email', to: 'two-lines@example.com', template: 'fund_warn:x', text: '预算预警\n余额不足，请充值。' }, clock.now());
+    await enqueueMessage(sql, { channel: 'email', to: 'one-line@example.com', template: 'activity_result', text: '10 位用户中奖' }, clock.now());
+    await deliverDueMessages(stack.server.deps, provider());
+    expect(await stack.sim.listMessages('two-lines@example.com')).toEqual([expect.objectContaining({ channel: 'email', subject: '预算预警', text: '余额不足，请充值。' })]);
+    expect(await stack.sim.listMessages('one-line@example.com')).toEqual([expect.objectContaining({ channel: 'email', subject: 'activity_result', text: '10 位用户中奖' })]);
+  });
+
   it('retries with backoff while the provider fails, then gives up after the last attempt', async () => {
     const id = await enqueueMessage(stack.server.deps.dataSource.manager, { channel: 'sms', to: '13600000002', template: 'test', text: '重试' }, clock.now());
     await stack.sim.setFaults({ errorRate: 1 });

@@ -34,7 +34,15 @@ export async function deliverDueMessages(deps: Deps, provider: MessageProvider):
 async function sendToProvider(deps: Deps, provider: MessageProvider, message: ClaimedMessage): Promise<{ outcome: DeliveryOutcome; providerMessageId?: string }> {
   try {
     const text = revealText(message.text, message.sealed, deps.config.CODE_HASH_KEY);
-    const sent = message.channel === 'sms' ? await provider.sendSms(message.recipient, text) : await provider.sendEmail(message.recipient, message.template, text);
+    let sent: { messageId: string };
+    if (message.channel === 'sms') sent = await provider.sendSms(message.recipient, text);
+    else {
+      // An e-mail of several lines has its subject on the first; one of a single line is
+      // subjected by its template's name.
+      const newline = text.indexOf('\n');
+      const [subject, body] = newline < 0 ? [message.template, text] : [text.slice(0, newline), text.slice(newline + 1)];
+      sent = await provider.sendEmail(message.recipient, subject, body);
+    }
     return { outcome: { status: 'sent' }, providerMessageId: sent.messageId };
   } catch (error) {
     // Only the provider's own error type can say "sending again cannot help"; anything else

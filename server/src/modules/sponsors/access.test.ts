@@ -84,9 +84,11 @@ describe('access to sponsors, activities and operators, by role', () => {
       row({ ...OPERATORS_ONLY, support: 403, owner: 403, staff: 403, otherOwner: 404, user: 404, botUser: 403 }, 403),
       (role) => call(role, 'POST', `/ops/sponsors/${sid}/topups`, { amountMb: 10, reference: `ref-${serial++}` }, true),
     ],
+    ['GET /ops/sponsors', row({ admin: 'ok', finance: 'ok', support: 'ok' }, 403), (role) => call(role, 'GET', '/ops/sponsors')],
     ['GET /sponsors/mine', row({ botUser: 403 }, 'ok'), (role) => call(role, 'GET', '/sponsors/mine')],
     ['GET /sponsors/:sid', row(MEMBERS_READ, 403), (role) => call(role, 'GET', `/sponsors/${sid}`)],
     ['PATCH /sponsors/:sid', row(OWNER_ONLY, 403), (role) => call(role, 'PATCH', `/sponsors/${sid}`, { warnMb: 2000, alertMb: 1000 })],
+    ['PUT /sponsors/:sid', row(OWNER_ONLY, 403), (role) => call(role, 'PUT', `/sponsors/${sid}`, { warnMb: 3000, alertMb: 1000 })],
     ['POST /sponsors/:sid/members', row(OWNER_ONLY, 403), (role) => call(role, 'POST', `/sponsors/${sid}/members`, { phone: '13600008888', role: 'staff' })],
     [
       'DELETE /sponsors/:sid/members/:phone',
@@ -105,6 +107,7 @@ describe('access to sponsors, activities and operators, by role', () => {
     ['POST …/:aid/end', row(MEMBERS_MANAGE, 403), async (role) => call(role, 'POST', `/sponsors/${sid}/activities/${await freshDraft()}/end`, undefined, true)],
     ['GET …/:aid/report', row(MEMBERS_READ, 403), (role) => call(role, 'GET', `/sponsors/${sid}/activities/${aid}/report`)],
     ['GET …/:aid/report?format=csv', row(MEMBERS_READ, 403), (role) => call(role, 'GET', `/sponsors/${sid}/activities/${aid}/report?format=csv`)],
+    ['GET …/:aid/rewards', row(MEMBERS_READ, 403), (role) => call(role, 'GET', `/sponsors/${sid}/activities/${aid}/rewards`)],
     [
       'PATCH …/:aid (templates of a running activity)',
       row(MEMBERS_MANAGE, 403),
@@ -144,6 +147,7 @@ describe('access to sponsors, activities and operators, by role', () => {
       `/sponsors/${sid}/activities/0123456789abcdefghjkmnpqrs`,
       '/activities/0123456789abcdefghjkmnpqrs',
       `/sponsors/${sid}/activities/${aid}x/report`,
+      `/sponsors/${sid}/activities/0123456789abcdefghjkmnpqrs/rewards`,
     ]) {
       expect((await call('admin', 'GET', path)).status).toBe(404);
     }

@@ -29,6 +29,7 @@ const PERMISSIONS = {
   'operator.grant': { operators: ['admin'], members: [] },
   'sponsor.create': { operators: ['admin', 'finance'], members: [] },
   'sponsor.topup': { operators: ['admin', 'finance'], members: [] },
+  'sponsor.list': { operators: ['admin', 'finance', 'support'], members: [] },
   'sponsor.mine': { operators: [], members: [], anyUser: true },
   'sponsor.read': { operators: ['admin', 'finance', 'support'], members: ['owner', 'staff'] },
   'sponsor.update': { operators: [], members: ['owner'] },

@@ -1,4 +1,4 @@
-import { shanghaiDay, type Activity, type ActivityCreateRequest, type ActivityUpdateRequest, type CheckinResult, type User } from '@liuliang/shared';
+import { shanghaiDay, type Activity, type ActivityCreateRequest, type ActivityUpdateRequest, type CheckinResult, type Page, type User } from '@liuliang/shared';
 import { inTransaction, isDuplicateKey, toInt, type Sql, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { DomainError, invalidInput, limitExceeded, notFound } from '../../platform/errors';
@@ -11,11 +11,11 @@ import { ActivityMessageService } from './activity-messages';
 import { activityEscrowCode, activityView, fundActivity, insertActivity, lockActivity, rewardOf, SELECT_ACTIVITY, targetingOf, type ActivityRow } from './activity-rows';
 import { mergeUpdate, requireValidActivityMessages } from './activity-update';
 import { drawRewardMb, isEligible, nextStreak, shiftDay } from './rules';
-import { sponsorBudgetCode } from './service';
+import { moveBudget, sponsorBudgetCode } from './budget';
+import { keysetPage, type PageRequest } from './pages';
 import type { RainService } from './rain';
 
-/** Bound on the activities one list answers, and on the activities one end-sweep settles. */
-const ACTIVITY_LIST_MAX = 100;
+/** Bound on the activities one end-sweep settles. */
 const ACTIVITY_END_BATCH = 100;
 
 /** What a reward tells its listeners: everything a message template may name (SPEC §3.9). */
@@ -102,11 +102,16 @@ export class ActivityService {
     return activityView(row, this.deps.clock.now(), this.rain ? await this.rain.viewOf(sql, row, viewer) : null);
   }
 
-  async listForSponsor(actor: Actor, sponsorId: string): Promise<Activity[]> {
+  /** The sponsor's activities, newest first, a page at a time. */
+  async listForSponsor(actor: Actor, sponsorId: string, page: PageRequest): Promise<Page<Activity>> {
     const sql = this.deps.dataSource.manager;
     await requireAccess(sql, actor, 'activity.report', { sponsorId });
-    const rows: ActivityRow[] = await sql.query(`${SELECT_ACTIVITY} WHERE a.sponsor_id = ? ORDER BY a.created_at DESC, a.id LIMIT ?`, [sponsorId, ACTIVITY_LIST_MAX]);
-    return Promise.all(rows.map((r) => this.viewOf(sql, r, { userId: null, sponsor: true })));
+    const { rows, nextCursor } = await keysetPage<ActivityRow & { created_at: Date }>(
+      sql,
+      { select: SELECT_ACTIVITY, alias: 'a', where: 'a.sponsor_id = ?', params: [sponsorId] },
+      page,
+    );
+    return { items: await Promise.all(rows.map((r) => this.viewOf(sql, r, { userId: null, sponsor: true }))), nextCursor };
   }
 
   /** Draft → published: the whole budget moves from the sponsor's budget into the activity's escrow. */
@@ -156,20 +161,28 @@ export class ActivityService {
   }
 
   /** The running activities the user is eligible for, each with the user's progress. */
-  async listForUser(actor: Actor): Promise<Activity[]> {
+  async listForUser(actor: Actor, page: PageRequest): Promise<Page<Activity>> {
     const sql = this.deps.dataSource.manager;
     await requireAccess(sql, actor, 'activity.participate');
     const now = this.deps.clock.now();
-    const rows: ActivityRow[] = await sql.query(`${SELECT_ACTIVITY} WHERE a.status = 'published' AND a.starts_at <= ? AND a.ends_at > ? ORDER BY a.ends_at, a.id LIMIT ?`, [
-      now,
-      now,
-      ACTIVITY_LIST_MAX,
-    ]);
+    // Soonest to end first. Targeting is judged per row, after the page is read: a page may show
+    // fewer than its limit, and its cursor still moves past the rows left out.
+    const { rows, nextCursor } = await keysetPage<ActivityRow & { created_at: Date }>(
+      sql,
+      {
+        select: SELECT_ACTIVITY,
+        alias: 'a',
+        where: `a.status = 'published' AND a.starts_at <= ? AND a.ends_at > ?`,
+        params: [now, now],
+        order: { column: 'ends_at', descending: false },
+      },
+      page,
+    );
     const eligible = rows.filter((r) => isEligible(targetingOf(r), actor.user, new Date(r.starts_at)));
-    const views: Activity[] = [];
+    const items: Activity[] = [];
     for (const r of eligible)
-      views.push({ ...(await this.viewOf(sql, r, { userId: actor.user.id, sponsor: false })), progress: await this.progressOf(sql, r.id, actor.user.id, now) });
-    return views;
+      items.push({ ...(await this.viewOf(sql, r, { userId: actor.user.id, sponsor: false })), progress: await this.progressOf(sql, r.id, actor.user.id, now) });
+    return { items, nextCursor };
   }
 
   /** One activity as a participant sees it; a draft or one whose targeting leaves them out is not theirs to see. */
@@ -310,16 +323,18 @@ export class ActivityService {
     // Participants hear that it ended, once: this runs only for the call that ends it.
     await this.messages.queueEnded(sql, row, now);
     if (restMb > 0) {
-      await this.deps.ledger.transfer(sql, {
-        fromCode: activityEscrowCode(activityId),
-        toCode: sponsorBudgetCode(row.sponsor_id),
-        amountMb: restMb,
-        kind: 'activity_return',
-        ref: { type: 'activity', id: activityId },
-        memo: row.title,
-        // The rest goes back as it is; lots that expired meanwhile expire in the budget.
-        spendExpired: true,
-      });
+      await moveBudget(sql, this.deps, row.sponsor_id, () =>
+        this.deps.ledger.transfer(sql, {
+          fromCode: activityEscrowCode(activityId),
+          toCode: sponsorBudgetCode(row.sponsor_id),
+          amountMb: restMb,
+          kind: 'activity_return',
+          ref: { type: 'activity', id: activityId },
+          memo: row.title,
+          // The rest goes back as it is; lots that expired meanwhile expire in the budget (the sweep takes them).
+          spendExpired: true,
+        }),
+      );
     }
     return true;
   }

@@ -122,7 +122,7 @@ export async function fundActivity(sql: Tx, deps: Pick<Deps, 'clock' | 'ledger'>
   await sql.query(`UPDATE activities SET status = 'published', published_at = ? WHERE id = ?`, [clock.now(), row.id]);
   await ledger.ensureAccount(sql, activityEscrowCode(row.id));
   // Only budget that outlives the activity may fund it.
-  await fundFromBudget(sql, ledger, {
+  await fundFromBudget(sql, deps, {
     sponsorId: row.sponsor_id,
     toCode: activityEscrowCode(row.id),
     amountMb: toInt(row.budget_mb),

@@ -8,6 +8,9 @@ const DEMO_OWNER_PHONE = '13800138000';
 const DEMO_SPONSOR_NAME = '演示赞助商';
 const DEMO_TOPUP_REFERENCE = 'dev-seed';
 const DEMO_BUDGET_MB = 102_400;
+const DEMO_WARN_MB = 40_960;
+const DEMO_ALERT_MB = 10_240;
+const DEMO_CONTACT_EMAIL = 'demo-sponsor@example.com';
 const DEMO_ACTIVITY_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -32,6 +35,14 @@ export async function seedDemoSponsor(deps: Pick<Deps, 'config' | 'clock' | 'led
       if (present) return 'present';
       const now = deps.clock.now();
       const sponsorId = await insertSponsor(sql, deps, DEMO_SPONSOR_NAME, DEMO_OWNER_PHONE);
+      // Levels below what the seed leaves available (half the budget): publishing a large
+      // activity shows the fund warning, by SMS and e-mail, in the dev outbox.
+      await sql.query('UPDATE sponsors SET warn_mb = ?, alert_mb = ?, contacts_json = ? WHERE id = ?', [
+        DEMO_WARN_MB,
+        DEMO_ALERT_MB,
+        JSON.stringify([{ phone: DEMO_OWNER_PHONE, email: DEMO_CONTACT_EMAIL }]),
+        sponsorId,
+      ]);
       await recordTopup(sql, deps, sponsorId, DEMO_BUDGET_MB, DEMO_TOPUP_REFERENCE, 'dev-seed');
       const request: ActivityCreateRequest = {
         type: 'signin',

@@ -23,11 +23,12 @@ export function sponsorsLedgerFeature(budgetUses: readonly string[]): LedgerFeat
         expectedSql: `SELECT id AS object_id, budget_mb - paid_mb AS expected_mb FROM activities WHERE status IN ('published', 'paused')`,
       },
       {
-        name: 'sponsor budget holds top-ups less funded activities plus returns',
+        name: 'sponsor budget holds top-ups less funded activities plus returns less expiries',
         escrowOwner: 'sponsor',
         expectedSql: `SELECT s.id AS object_id,
                            COALESCE((SELECT SUM(t.amount_mb) FROM sponsor_topups t WHERE t.sponsor_id = s.id), 0)
                          - COALESCE((SELECT SUM(a.budget_mb - a.returned_mb) FROM activities a WHERE a.sponsor_id = s.id AND a.published_at IS NOT NULL), 0)
+                         - COALESCE((SELECT SUM(e.amount_mb) FROM sponsor_budget_expiries e WHERE e.sponsor_id = s.id), 0)
                          ${otherUses} AS expected_mb
                       FROM sponsors s`,
       },

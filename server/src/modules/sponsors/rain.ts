@@ -8,7 +8,7 @@ import type { LeftoverReturned, RedPacketService } from '../red-packets/service'
 import { activityEscrowCode, lockActivity, rainOf, SELECT_ACTIVITY, targetingOf, type ActivityRow } from './activity-rows';
 import { isEligible } from './rules';
 import { activityTexts } from './messages';
-import { sponsorBudgetCode } from './service';
+import { moveBudget, sponsorBudgetCode } from './budget';
 
 /** Bound on the rain activities one sweep looks at, and on the open packets a page shows. */
 const RAIN_SWEEP_BATCH = 100;
@@ -170,14 +170,17 @@ export class RainService {
       row.id,
     ]);
     if (!ended) return;
-    await this.deps.ledger.transfer(sql, {
-      fromCode: activityEscrowCode(row.id),
-      toCode: sponsorBudgetCode(row.sponsor_id),
-      amountMb: returned.amountMb,
-      kind: 'activity_return',
-      ref: { type: 'activity', id: row.id },
-      memo: row.title,
-      spendExpired: true,
-    });
+    // A move of the sponsor's budget like any other: the fund levels are judged with it.
+    await moveBudget(sql, this.deps, row.sponsor_id, () =>
+      this.deps.ledger.transfer(sql, {
+        fromCode: activityEscrowCode(row.id),
+        toCode: sponsorBudgetCode(row.sponsor_id),
+        amountMb: returned.amountMb,
+        kind: 'activity_return',
+        ref: { type: 'activity', id: row.id },
+        memo: row.title,
+        spendExpired: true,
+      }),
+    );
   }
 }

@@ -1,5 +1,5 @@
-import type { ActivityReport } from '@liuliang/shared';
-import { toInt } from '../../db/sql';
+import type { ActivityReport, ActivityRewardLine, Page } from '@liuliang/shared';
+import { toInt, type Sql } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { notFound } from '../../platform/errors';
 import { csvLine } from '../../platform/csv';
@@ -7,6 +7,7 @@ import { describeUsers } from '../auth';
 import { countActivityMessages } from '../outbox';
 import { requireAccess, type Actor } from './access';
 import { activityEscrowCode } from './activity-rows';
+import { keysetPage, type PageRequest } from './pages';
 
 /** Bound on the rows of one rewards CSV. */
 const REPORT_CSV_MAX_ROWS = 100_000;
@@ -51,21 +52,47 @@ export async function activityReport(deps: Deps, actor: Actor, sponsorId: string
   };
 }
 
-/** The activity's rewards as CSV, oldest first; phones masked (a sponsor sees who, not their number). */
-export async function activityRewardsCsv(deps: Deps, actor: Actor, sponsorId: string, activityId: string): Promise<string> {
+type RewardRow = { id: string; user_id: string; amount_mb: string; reason: ActivityRewardLine['reason']; day: string | null; streak: number | null; created_at: Date };
+const SELECT_REWARD = 'SELECT r.id, r.user_id, r.amount_mb, r.reason, r.day, r.streak, r.created_at FROM activity_rewards r';
+
+/** Reward rows as a report shows them: phones masked (a sponsor sees who, not their number). */
+async function rewardLines(sql: Sql, rows: RewardRow[]): Promise<ActivityRewardLine[]> {
+  const people = await describeUsers(sql, [...new Set(rows.map((r) => String(r.user_id)))]);
+  return rows.map((r) => {
+    const person = people.get(String(r.user_id));
+    return {
+      id: String(r.id),
+      at: new Date(r.created_at).toISOString(),
+      nickname: person?.nickname ?? '',
+      phone: person?.maskedPhone ?? '',
+      amountMb: toInt(r.amount_mb),
+      reason: r.reason,
+      day: r.day,
+      streak: r.streak === null ? null : Number(r.streak),
+    };
+  });
+}
+
+async function requireActivity(deps: Deps, actor: Actor, sponsorId: string, activityId: string): Promise<Sql> {
   const sql = deps.dataSource.manager;
   await requireAccess(sql, actor, 'activity.report', { sponsorId });
   const [activity] = await sql.query('SELECT id FROM activities WHERE id = ? AND sponsor_id = ?', [activityId, sponsorId]);
   if (!activity) throw notFound('No such activity.');
-  const rows: Array<{ id: string; user_id: string; amount_mb: string; reason: string; day: string | null; streak: number | null; created_at: Date }> = await sql.query(
-    'SELECT id, user_id, amount_mb, reason, day, streak, created_at FROM activity_rewards WHERE activity_id = ? ORDER BY id LIMIT ?',
-    [activityId, REPORT_CSV_MAX_ROWS],
-  );
-  const people = await describeUsers(sql, [...new Set(rows.map((r) => String(r.user_id)))]);
+  return sql;
+}
+
+/** `GET …/:aid/rewards`: the activity's rewards, newest first, a page at a time. */
+export async function activityRewards(deps: Deps, actor: Actor, sponsorId: string, activityId: string, page: PageRequest): Promise<Page<ActivityRewardLine>> {
+  const sql = await requireActivity(deps, actor, sponsorId, activityId);
+  const { rows, nextCursor } = await keysetPage<RewardRow>(sql, { select: SELECT_REWARD, alias: 'r', where: 'r.activity_id = ?', params: [activityId] }, page);
+  return { items: await rewardLines(sql, rows), nextCursor };
+}
+
+/** The activity's rewards as CSV, oldest first. */
+export async function activityRewardsCsv(deps: Deps, actor: Actor, sponsorId: string, activityId: string): Promise<string> {
+  const sql = await requireActivity(deps, actor, sponsorId, activityId);
+  const rows: RewardRow[] = await sql.query(`${SELECT_REWARD} WHERE r.activity_id = ? ORDER BY r.id LIMIT ?`, [activityId, REPORT_CSV_MAX_ROWS]);
   const lines = [csvLine(['rewardId', 'at', 'nickname', 'phone', 'amountMb', 'reason', 'day', 'streak'])];
-  for (const r of rows) {
-    const person = people.get(String(r.user_id));
-    lines.push(csvLine([r.id, new Date(r.created_at).toISOString(), person?.nickname ?? '', person?.maskedPhone ?? '', toInt(r.amount_mb), r.reason, r.day, r.streak]));
-  }
+  for (const r of await rewardLines(sql, rows)) lines.push(csvLine([r.id, r.at, r.nickname, r.phone, r.amountMb, r.reason, r.day, r.streak]));
   return `${lines.join('\n')}\n`;
 }

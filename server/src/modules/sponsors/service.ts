@@ -1,18 +1,22 @@
-import type { MySponsor, OperatorRole, Sponsor, SponsorRole, SponsorUpdateRequest, Topup } from '@liuliang/shared';
+import type { MySponsor, OperatorRole, OpsSponsor, Page, Sponsor, SponsorRole, SponsorUpdateRequest, Topup } from '@liuliang/shared';
 import { inTransaction, toInt, type Sql, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { DomainError, notFound } from '../../platform/errors';
 import { opaqueId } from '../../platform/ids';
 import { untrackedOutcome, type OutcomeRecorder } from '../../platform/outcomes';
-import { EXTERNAL_ACCOUNTS, escrowCode, type TransferKind } from '../ledger';
+import { EXTERNAL_ACCOUNTS, type TransferKind } from '../ledger';
 import { requireAccess, type Actor } from './access';
+import { judgeFundLevels, moveBudget, sponsorBudgetCode } from './budget';
+import { fundLevelOf, type FundLevel } from './fund-levels';
+import { keysetPage, type PageRequest } from './pages';
 
 export { rolesOf, requireAccess, type Actor } from './access';
+export { sponsorBudgetCode } from './budget';
 
 /** Bound on the sponsors one person belongs to that `GET /sponsors/mine` lists. */
 const MY_SPONSORS_MAX = 50;
-
-export const sponsorBudgetCode = (sponsorId: string) => escrowCode('sponsor', sponsorId);
+/** Bound on the budgets one run of the expiry sweep settles; the job runs again soon after. */
+const BUDGET_SWEEP_BATCH = 100;
 
 interface SponsorRow {
   id: string;
@@ -99,6 +103,13 @@ export class SponsorService {
       if (warnMb <= alertMb && !(warnMb === 0 && alertMb === 0)) throw new DomainError('VALIDATION_FAILED', 'warnMb must be above alertMb.');
       const contacts = request.contacts ?? JSON.parse(row.contacts_json);
       await sql.query('UPDATE sponsors SET warn_mb = ?, alert_mb = ?, contacts_json = ? WHERE id = ?', [warnMb, alertMb, JSON.stringify(contacts), sponsorId]);
+      // A level moved is a new level: judged at once against today's budget, so a level set at or
+      // above what the budget holds warns now. A level left as it was keeps its state, so that
+      // editing the contacts does not warn anyone again.
+      const moved: FundLevel[] = [];
+      if (warnMb !== toInt(row.warn_mb)) moved.push('warn');
+      if (alertMb !== toInt(row.alert_mb)) moved.push('alert');
+      await judgeFundLevels(sql, this.deps, sponsorId, moved);
     });
     return this.view(dataSource.manager, sponsorId);
   }
@@ -150,6 +161,45 @@ export class SponsorService {
     const mine: MySponsor[] = [];
     for (const row of rows) mine.push({ ...(await this.view(sql, row.sponsor_id)), role: row.role });
     return mine;
+  }
+
+  /**
+   * The job: moves the expired lots of sponsors' budgets to `expired` (SPEC §2), each budget in
+   * a transaction of its own that records the expiry and judges the fund levels (an expiry can
+   * take the budget below one). Safe from several processes: the sponsor's row and the lots are
+   * locked, so a budget's expired data leaves once. Returns the MB moved.
+   */
+  async sweepExpiredBudgets(): Promise<number> {
+    const { dataSource, ledger, clock } = this.deps;
+    const prefix = sponsorBudgetCode('');
+    const holders = await ledger.holdersOfExpiredLots(dataSource.manager, prefix, BUDGET_SWEEP_BATCH);
+    let movedMb = 0;
+    for (const code of holders) {
+      const sponsorId = code.slice(prefix.length);
+      movedMb += await inTransaction(dataSource, (sql) =>
+        moveBudget(sql, this.deps, sponsorId, async () => {
+          const amountMb = await ledger.sweepExpiredAccount(sql, code, { type: 'sponsor', id: sponsorId });
+          if (amountMb > 0) await sql.query('INSERT INTO sponsor_budget_expiries (sponsor_id, amount_mb, created_at) VALUES (?, ?, ?)', [sponsorId, amountMb, clock.now()]);
+          return amountMb;
+        }),
+      );
+    }
+    return movedMb;
+  }
+
+  /** `GET /ops/sponsors`: every sponsor, newest first, with its budget and where it stands against its levels. */
+  async list(actor: Actor, page: PageRequest): Promise<Page<OpsSponsor>> {
+    const sql = this.deps.dataSource.manager;
+    await requireAccess(sql, actor, 'sponsor.list');
+    const { rows, nextCursor } = await keysetPage<SponsorRow>(sql, { select: 'SELECT s.* FROM sponsors s', alias: 's', where: 'TRUE', params: [] }, page);
+    const items: OpsSponsor[] = [];
+    for (const row of rows) {
+      const budgetMb = await this.deps.ledger.availableMb(sql, sponsorBudgetCode(row.id));
+      const levelsMb = { warn: toInt(row.warn_mb), alert: toInt(row.alert_mb) };
+      const fundLevel = fundLevelOf(levelsMb, budgetMb);
+      items.push({ id: row.id, name: row.name, budgetMb, warnMb: levelsMb.warn, alertMb: levelsMb.alert, fundLevel, createdAt: new Date(row.created_at).toISOString() });
+    }
+    return { items, nextCursor };
   }
 
   private async keepAnOwner(sql: Sql, sponsorId: string): Promise<void> {
@@ -231,15 +281,17 @@ export async function recordTopup(
   ]);
   const ref = { type: 'sponsor_topup', id: String(inserted.insertId) };
   await outcome.record(sql, ref);
-  await deps.ledger.transfer(sql, {
-    fromCode: EXTERNAL_ACCOUNTS.sponsorPurchases,
-    toCode: sponsorBudgetCode(sponsorId),
-    amountMb,
-    kind: 'sponsor_topup',
-    ref,
-    memo: reference,
-    expiresAt,
-  });
+  await moveBudget(sql, deps, sponsorId, () =>
+    deps.ledger.transfer(sql, {
+      fromCode: EXTERNAL_ACCOUNTS.sponsorPurchases,
+      toCode: sponsorBudgetCode(sponsorId),
+      amountMb,
+      kind: 'sponsor_topup',
+      ref,
+      memo: reference,
+      expiresAt,
+    }),
+  );
   return ref.id;
 }
 
@@ -257,27 +309,49 @@ export interface BudgetSpend {
 
 /**
  * Moves `amountMb` of the budget into an escrow in one transfer, or refuses 422
- * INSUFFICIENT_BUDGET having moved nothing. The sponsor's row serialises what spends its
- * budget, so the check holds until the transfer; the caller checked access.
+ * INSUFFICIENT_BUDGET having moved nothing. The sponsor's row (moveBudget) serialises what moves
+ * its budget, so the check holds until the transfer, and the fund levels are judged with it; the
+ * caller checked access.
  */
-export async function fundFromBudget(sql: Tx, ledger: Deps['ledger'], spend: BudgetSpend): Promise<void> {
-  await sql.query('SELECT id FROM sponsors WHERE id = ? FOR UPDATE', [spend.sponsorId]);
-  const availableMb = await ledger.availableMb(sql, sponsorBudgetCode(spend.sponsorId), spend.mustOutlive);
-  if (availableMb < spend.amountMb) {
-    throw new DomainError('INSUFFICIENT_BUDGET', `The budget holds ${availableMb} MB that lasts long enough; this needs ${spend.amountMb} MB.`, {
-      availableMb,
-      neededMb: spend.amountMb,
+export async function fundFromBudget(sql: Tx, deps: Pick<Deps, 'clock' | 'ledger'>, spend: BudgetSpend): Promise<void> {
+  const { ledger } = deps;
+  await moveBudget(sql, deps, spend.sponsorId, async () => {
+    const availableMb = await ledger.availableMb(sql, sponsorBudgetCode(spend.sponsorId), spend.mustOutlive);
+    if (availableMb < spend.amountMb) {
+      throw new DomainError('INSUFFICIENT_BUDGET', `The budget holds ${availableMb} MB that lasts long enough; this needs ${spend.amountMb} MB.`, {
+        availableMb,
+        neededMb: spend.amountMb,
+      });
+    }
+    await ledger.transfer(sql, {
+      fromCode: sponsorBudgetCode(spend.sponsorId),
+      toCode: spend.toCode,
+      amountMb: spend.amountMb,
+      kind: spend.kind,
+      ref: spend.ref,
+      memo: spend.memo,
+      mustOutlive: spend.mustOutlive,
     });
-  }
-  await ledger.transfer(sql, {
-    fromCode: sponsorBudgetCode(spend.sponsorId),
-    toCode: spend.toCode,
-    amountMb: spend.amountMb,
-    kind: spend.kind,
-    ref: spend.ref,
-    memo: spend.memo,
-    mustOutlive: spend.mustOutlive,
   });
+}
+
+/**
+ * Returns what an escrow funded from the budget has left (a settled coupon batch) to the budget,
+ * as it is (lots that expired meanwhile expire in the budget). A move of the budget: the fund
+ * levels are judged with it.
+ */
+export async function returnToBudget(sql: Tx, deps: Pick<Deps, 'clock' | 'ledger'>, back: Omit<BudgetSpend, 'toCode' | 'mustOutlive'> & { fromCode: string }): Promise<void> {
+  await moveBudget(sql, deps, back.sponsorId, () =>
+    deps.ledger.transfer(sql, {
+      fromCode: back.fromCode,
+      toCode: sponsorBudgetCode(back.sponsorId),
+      amountMb: back.amountMb,
+      kind: back.kind,
+      ref: back.ref,
+      memo: back.memo,
+      spendExpired: true,
+    }),
+  );
 }
 
 /** Sponsors' names by id, for the features that name the sponsor behind what they give. */

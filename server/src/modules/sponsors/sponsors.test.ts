@@ -255,7 +255,7 @@ describe('sponsors and check-in activities', () => {
     expect(await seedDemoSponsor(development)).toBe('present');
     const demoOwner = await signIn(stack.client, '13800138000');
     const [demo] = (await get('/sponsors/mine', demoOwner.token)).body.items;
-    expect(demo).toMatchObject({ role: 'owner', budgetMb: 51_200 });
+    expect(demo).toMatchObject({ role: 'owner', budgetMb: 51_200, warnMb: 40_960, alertMb: 10_240, contacts: [{ phone: '13800138000', email: 'demo-sponsor@example.com' }] });
     const running = (await get('/activities', tokens.user)).body.items.filter((a: { sponsorId: string }) => a.sponsorId === demo.id);
     expect(running).toEqual([expect.objectContaining({ type: 'signin', status: 'running' })]);
   });
@@ -268,7 +268,9 @@ describe('sponsors and check-in activities', () => {
     await db.query(`UPDATE activities SET returned_mb = returned_mb - 1 WHERE id = ?`, [ended.id]);
     try {
       const breaches = (await auditLedger(db.manager, LEDGER_REGISTRY)).map((b) => b.invariant);
-      expect(breaches).toEqual(expect.arrayContaining(['activity escrow holds its budget less what it paid', 'sponsor budget holds top-ups less funded activities plus returns']));
+      expect(breaches).toEqual(
+        expect.arrayContaining(['activity escrow holds its budget less what it paid', 'sponsor budget holds top-ups less funded activities plus returns less expiries']),
+      );
     } finally {
       await db.query(`UPDATE activities SET status = 'ended', returned_mb = returned_mb + 1 WHERE id = ?`, [ended.id]);
     }
