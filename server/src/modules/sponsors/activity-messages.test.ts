@@ -3,7 +3,8 @@ import { signedRequestHeaders } from '../../carrier/signing';
 import { createMessageProvider } from '../../carrier/sms-provider';
 import { manualClock } from '../../platform/clock';
 import { deliverDueMessages } from '../outbox/sender';
-import { signIn } from '../../test-support/http-client';
+import { httpClient, signIn } from '../../test-support/http-client';
+import { startServer } from '../../server';
 import { startTestStack, type TestStack } from '../../test-support/stack';
 import { activityRequest, grantOperator, publishedActivity, sponsorWithBudget } from '../../test-support/sponsors';
 
@@ -135,6 +136,45 @@ describe('activity messages', () => {
       expect(first.body).toEqual({ action: 'ignored' });
       const replayed = await signedPost('/api/v1/messages/inbound', { from: phones.sms, text: 'hello' }, { nonce, timestampMs });
       expect([replayed.status, replayed.body.error.code]).toEqual([401, 'REPLAYED_REQUEST']);
+    });
+
+    it("refuses a webhook signed with another party's secret, and a genuine one replayed to a second process", async () => {
+      const body = { from: phones.sms, text: 'TD' };
+      for (const secret of [stack.config.CARRIER_SECRET, stack.config.JWT_SECRET]) {
+        const answer = await signedPost('/api/v1/messages/inbound', body, { secret });
+        expect([answer.status, answer.body.error.code]).toEqual([401, 'BAD_SIGNATURE']);
+      }
+      const rawBody = JSON.stringify(body);
+      const path = '/api/v1/messages/inbound';
+      const headers = signedRequestHeaders(stack.config.MESSAGE_PROVIDER_SECRET, {
+        method: 'POST',
+        pathWithQuery: path,
+        timestampMs: Date.now(),
+        nonce: randomBytes(16).toString('hex'),
+        rawBody,
+      });
+      // Signed for the inbound path, it is no receipt.
+      const receiptBody = JSON.stringify({ messageId: 'any', status: 'failed' });
+      const forInbound = signedRequestHeaders(stack.config.MESSAGE_PROVIDER_SECRET, {
+        method: 'POST',
+        pathWithQuery: path,
+        timestampMs: Date.now(),
+        nonce: randomBytes(16).toString('hex'),
+        rawBody: receiptBody,
+      });
+      const elsewhere = await stack.client.call('POST', '/api/v1/messages/receipts', undefined, { headers: forInbound, rawBody: receiptBody });
+      expect([elsewhere.status, elsewhere.body.error.code]).toEqual([401, 'BAD_SIGNATURE']);
+      const twin = await startServer(stack.config, clock);
+      try {
+        const first = await stack.client.call('POST', path, undefined, { headers, rawBody });
+        expect(first.body).toEqual({ action: 'opted_out' });
+        await stack.client.put('/api/v1/me/message-settings', { activityMessages: true }, { token: tokens.sms });
+        const replayed = await httpClient(twin.url).call('POST', path, undefined, { headers, rawBody });
+        expect([replayed.status, replayed.body.error.code]).toEqual([401, 'REPLAYED_REQUEST']);
+        expect(await optOuts()).toEqual([]);
+      } finally {
+        await twin.close();
+      }
     });
 
     it('stops activity messages only when a person replies TD (through the provider): held ones are cancelled, codes still arrive; 订阅 restarts them', async () => {
