@@ -26,7 +26,9 @@ export const AvatarUploadSchema = z.strictObject({
     .string()
     .min(4, 'the image is empty')
     .max(Math.ceil(AVATAR_MAX_BYTES / 3) * 4, `the image is larger than ${AVATAR_MAX_BYTES / 1024} KB`)
-    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'the image must be base64'),
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'the image must be base64')
+    // Node decodes a cut or unpadded string by dropping the odd characters: what was stored would not be what was sent.
+    .refine((text) => text.length % 4 === 0, 'the image must be padded base64 (a multiple of 4 characters)'),
 });
 
 /**

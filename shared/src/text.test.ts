@@ -22,6 +22,8 @@ describe('safeText', () => {
     ['a zero-width joiner between letters', '恭喜\u200D发财', 'U+200D'],
     ['a word joiner', '恭喜\u2060发财', 'U+2060'],
     ['a byte order mark inside the text', '恭喜\uFEFF发财', 'U+FEFF'],
+    ['a lone high surrogate (half an emoji: no character at all)', '恭喜\uD83D发财', 'U+D83D'],
+    ['a lone low surrogate at the end', '恭喜\uDE00', 'U+DE00'],
   ])('refuses %s', (_name, input, codePoint) => {
     const result = text.safeParse(input);
     expect(result.success).toBe(false);

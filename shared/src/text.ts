@@ -11,10 +11,12 @@ import { z } from 'zod';
  *   reads as "exe.txt", and a passphrase that looks like another one;
  * - zero-width characters (U+200B/C, U+2060, U+FEFF): two texts that look the same but differ,
  *   such as a passphrase nobody can repeat by typing what they see.
+ * - lone surrogates (half of an emoji's UTF-16 pair): no character at all; the database and an
+ *   SMS gateway turn them into � or refuse the whole text.
  * U+200D (zero-width joiner) is the exception when it joins two emoji (👨‍👩‍👧, ❤️‍🔥): that is
  * how those emoji are spelled; anywhere else it is refused like the other zero-width characters.
  */
-const UNSAFE_CHARACTER = /[\p{Cc}\u061C\u200B\u200C\u200E\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/u;
+const UNSAFE_CHARACTER = /[\p{Cc}\p{Cs}\u061C\u200B\u200C\u200E\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/u;
 const ZERO_WIDTH_JOINER = 0x200d;
 const PICTOGRAPH = /\p{Extended_Pictographic}/u;
 /** What may sit between an emoji and the joiner that follows it: VS16 and the skin tones. */

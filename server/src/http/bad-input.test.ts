@@ -130,6 +130,7 @@ describe('bad input', () => {
     ['a zero-width joiner between letters U+200D', '\u200D'],
     ['a word joiner U+2060', '\u2060'],
     ['a zero-width no-break space U+FEFF', '\uFEFF'],
+    ['a lone surrogate U+D800 (half an emoji)', '\uD800'],
   ];
   const withInside = (char: string) => `恭喜${char}发财`;
   const tipTo = (body: unknown, options: object = {}) => stack.client.post('/api/v1/tips', body, { token, idempotencyKey: true, ...options });

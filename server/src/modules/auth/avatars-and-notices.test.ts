@@ -73,6 +73,8 @@ describe('avatars and notice reads', () => {
     ['an empty image', { image: '' }, 400, 'VALIDATION_FAILED'],
     ['an image that is not base64', { image: '<svg onload=alert(1)>' }, 400, 'VALIDATION_FAILED'],
     ['an image as a number', { image: 42 }, 400, 'VALIDATION_FAILED'],
+    ['base64 without its padding (a length that is no multiple of 4)', { image: b64(PNG).replace(/=+$/, '') }, 400, 'VALIDATION_FAILED'],
+    ['base64 cut inside a group of four', { image: b64(PNG).slice(0, 13) }, 400, 'VALIDATION_FAILED'],
     ['an SVG', { image: b64(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')) }, 400, 'VALIDATION_FAILED'],
     ['an HTML page', { image: b64(Buffer.from('<!doctype html><script>alert(1)</script>')) }, 400, 'VALIDATION_FAILED'],
     ['a PDF', { image: b64(Buffer.from('%PDF-1.4 not a face')) }, 400, 'VALIDATION_FAILED'],

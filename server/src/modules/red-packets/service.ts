@@ -73,6 +73,15 @@ export interface LeftoverReturned {
   amountMb: number;
 }
 export type LeftoverListener = (sql: Tx, returned: LeftoverReturned) => Promise<void>;
+/** Who may grab a funded packet outside rooms (an activity's targeting): resolves, or throws the refusal. */
+export type GrabGate = (userId: string, funderId: string) => Promise<void>;
+/**
+ * Redis gates a grab on one string, a room packet's room; a funded packet outside rooms is
+ * gated on its funder instead, marked by a prefix no room id has (NUL), so one Lua check serves both.
+ */
+const FUNDER_GATE = '\u0000funder:';
+const funderGateOf = (packet: { room_id: string | null; funder_type: FunderType | null; funder_id: string | number | null }): string | null =>
+  packet.room_id ?? (packet.funder_type !== null && packet.funder_id !== null ? `${FUNDER_GATE}${packet.funder_type}:${packet.funder_id}` : null);
 
 /**
  * Red packets (SPEC §3.3). Redis decides who gets which share (one Lua script per grab);
@@ -84,6 +93,7 @@ export class RedPacketService {
   private readonly store: RedPacketStore;
   private readonly writer: GrabWriter;
   private readonly leftoverListeners = new Map<FunderType, LeftoverListener>();
+  private readonly grabGates = new Map<FunderType, GrabGate>();
 
   constructor(
     private readonly deps: RedPacketDeps,
@@ -131,6 +141,12 @@ export class RedPacketService {
   onLeftoverReturned(type: FunderType, listener: LeftoverListener): void {
     if (this.leftoverListeners.has(type)) throw new Error(`a leftover listener for ${type} is already registered`);
     this.leftoverListeners.set(type, listener);
+  }
+
+  /** The funder's owner says who may grab its packets outside rooms; a funded packet whose type has none is refused to everyone. */
+  onGrab(type: FunderType, gate: GrabGate): void {
+    if (this.grabGates.has(type)) throw new Error(`a grab gate for ${type} is already registered`);
+    this.grabGates.set(type, gate);
   }
 
   /**
@@ -222,7 +238,7 @@ export class RedPacketService {
           await this.rebuild(packetId);
           continue;
         case 'ROOM':
-          await this.requireRoomMember(decision.roomId, user.id);
+          await this.requireGatePassed(decision.roomId, user.id);
           checkedRoom = decision.roomId;
           continue;
         case 'EXPIRED':
@@ -317,13 +333,22 @@ export class RedPacketService {
         status: packet.status === 'open' ? 'open' : 'closed',
         expiresAt: new Date(packet.expires_at),
         passphrase: packet.passphrase,
-        roomId: packet.room_id,
+        roomId: funderGateOf(packet),
         shares: packet.status === 'open' ? await freeShares(sql, packetId) : [],
         grabbed: grabs.map((g) => ({ userId: g.userId, share: g.share })),
       });
     } finally {
       await redis.eval(RELEASE_LOCK_IF_OURS, 1, lock, token);
     }
+  }
+
+  /** The room's membership, or for a funded packet outside rooms its funder's say. */
+  private async requireGatePassed(gate: string, userId: string): Promise<void> {
+    if (!gate.startsWith(FUNDER_GATE)) return this.requireRoomMember(gate, userId);
+    const [type, funderId] = gate.slice(FUNDER_GATE.length).split(':') as [FunderType, string];
+    const check = this.grabGates.get(type);
+    if (!check) throw new Error(`no grab gate for packets funded by ${type}`);
+    await check(userId, funderId);
   }
 
   private async requireRoomMember(roomId: string, userId: string, what: 'grab' | 'see' | 'list' = 'grab'): Promise<void> {

@@ -3,7 +3,8 @@ import { signedRequestHeaders } from '../../carrier/signing';
 import { createMessageProvider } from '../../carrier/sms-provider';
 import { manualClock } from '../../platform/clock';
 import { deliverDueMessages } from '../outbox/sender';
-import { signIn } from '../../test-support/http-client';
+import { httpClient, signIn } from '../../test-support/http-client';
+import { startServer } from '../../server';
 import { startTestStack, type TestStack } from '../../test-support/stack';
 import { activityRequest, grantOperator, publishedActivity, sponsorWithBudget } from '../../test-support/sponsors';
 
@@ -137,6 +138,45 @@ describe('activity messages', () => {
       expect([replayed.status, replayed.body.error.code]).toEqual([401, 'REPLAYED_REQUEST']);
     });
 
+    it("refuses a webhook signed with another party's secret, and a genuine one replayed to a second process", async () => {
+      const body = { from: phones.sms, text: 'TD' };
+      for (const secret of [stack.config.CARRIER_SECRET, stack.config.JWT_SECRET]) {
+        const answer = await signedPost('/api/v1/messages/inbound', body, { secret });
+        expect([answer.status, answer.body.error.code]).toEqual([401, 'BAD_SIGNATURE']);
+      }
+      const rawBody = JSON.stringify(body);
+      const path = '/api/v1/messages/inbound';
+      const headers = signedRequestHeaders(stack.config.MESSAGE_PROVIDER_SECRET, {
+        method: 'POST',
+        pathWithQuery: path,
+        timestampMs: Date.now(),
+        nonce: randomBytes(16).toString('hex'),
+        rawBody,
+      });
+      // Signed for the inbound path, it is no receipt.
+      const receiptBody = JSON.stringify({ messageId: 'any', status: 'failed' });
+      const forInbound = signedRequestHeaders(stack.config.MESSAGE_PROVIDER_SECRET, {
+        method: 'POST',
+        pathWithQuery: path,
+        timestampMs: Date.now(),
+        nonce: randomBytes(16).toString('hex'),
+        rawBody: receiptBody,
+      });
+      const elsewhere = await stack.client.call('POST', '/api/v1/messages/receipts', undefined, { headers: forInbound, rawBody: receiptBody });
+      expect([elsewhere.status, elsewhere.body.error.code]).toEqual([401, 'BAD_SIGNATURE']);
+      const twin = await startServer(stack.config, clock);
+      try {
+        const first = await stack.client.call('POST', path, undefined, { headers, rawBody });
+        expect(first.body).toEqual({ action: 'opted_out' });
+        await stack.client.put('/api/v1/me/message-settings', { activityMessages: true }, { token: tokens.sms });
+        const replayed = await httpClient(twin.url).call('POST', path, undefined, { headers, rawBody });
+        expect([replayed.status, replayed.body.error.code]).toEqual([401, 'REPLAYED_REQUEST']);
+        expect(await optOuts()).toEqual([]);
+      } finally {
+        await twin.close();
+      }
+    });
+
     it('stops activity messages only when a person replies TD (through the provider): held ones are cancelled, codes still arrive; 订阅 restarts them', async () => {
       const aid = await publishedActivity(stack.client, tokens.owner, sid, activityRequest(clock.now(), { title: '退订测试' }));
       clock.set(new Date('2026-03-13T02:00:00Z'));
@@ -255,6 +295,45 @@ describe('activity messages', () => {
     expect((await size('eligible_not_joined')).body).toEqual({ audience: 'eligible_not_joined', recipients: users - 1 });
     const sent = await broadcast(aid, '{nickname} 来签到', 'eligible_not_joined');
     expect(sent.body).toEqual({ id: expect.any(String), recipients: users - 1 });
+  });
+
+  it('refuses a broadcast timed after the activity ends, and sends nothing of one still waiting when the activity ends early', async () => {
+    clock.set(new Date('2026-03-21T02:00:00Z'));
+    const aid = await publishedActivity(stack.client, tokens.owner, sid, activityRequest(clock.now(), { title: '过期广播' }));
+    await post(`/activities/${aid}/checkin`, undefined, tokens.third, true);
+    const broadcastsOf = async () => db().query(`SELECT id FROM broadcasts WHERE activity_id = ? AND kind = 'broadcast'`, [aid]);
+    const late = await post(
+      `/sponsors/${sid}/activities/${aid}/broadcasts`,
+      { template: '活动结束后再见', audience: 'participants', sendAt: '2026-04-15T02:00:00Z' },
+      tokens.owner,
+      true,
+    );
+    expect([late.status, late.body.error.code, late.body.error.details]).toEqual([400, 'VALIDATION_FAILED', [{ path: 'body.sendAt', message: 'after the activity ends' }]]);
+    expect(await broadcastsOf()).toEqual([]);
+    const waiting = await post(
+      `/sponsors/${sid}/activities/${aid}/broadcasts`,
+      { template: '明天见', audience: 'participants', sendAt: '2026-03-22T02:00:00Z' },
+      tokens.owner,
+      true,
+    );
+    expect(waiting.status).toBe(201);
+    expect((await post(`/sponsors/${sid}/activities/${aid}/end`, undefined, tokens.owner, true)).status).toBe(200);
+    clock.set(new Date('2026-03-22T02:00:00Z'));
+    await sendBroadcasts();
+    expect((await activityRows(aid)).filter((r) => r.text.endsWith('明天见'))).toEqual([]);
+  });
+
+  it('sends nothing to a person for whom a template renders blank, and does not count it against their day', async () => {
+    clock.set(new Date('2026-03-23T02:00:00Z'));
+    const aid = await publishedActivity(stack.client, tokens.owner, sid, activityRequest(clock.now(), { title: '空白测试' }));
+    const dayCount = () => db().query(`SELECT messages FROM message_day_counts WHERE phone = ? AND day = '2026-03-23'`, [phones.sms]);
+    const before = await dayCount();
+    // Nobody outside the activity has a streak in it: "{streak}" is blank for every one of them.
+    const sent = await broadcast(aid, '{streak}', 'eligible_not_joined');
+    expect([sent.status, sent.body.recipients > 0]).toEqual([201, true]);
+    await sendBroadcasts();
+    expect(await activityRows(aid)).toEqual([]);
+    expect(await dayCount()).toEqual(before);
   });
 
   it('holds a template whose longest SMS passes 3 segments, saying where', async () => {

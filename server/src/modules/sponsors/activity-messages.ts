@@ -133,6 +133,8 @@ export class ActivityMessageService {
       const row = await this.sponsorsActivity(sql, sponsorId, activityId);
       if (row.status === 'draft') throw new DomainError('WRONG_STATE', 'Publish the activity before broadcasting about it.');
       if (row.status === 'ended' || new Date(row.ends_at) <= now) throw new DomainError('ACTIVITY_ENDED', 'This activity has ended.');
+      // Sent after the end, it would invite people to an activity they can no longer join.
+      if (sendAt >= new Date(row.ends_at)) throw invalidInput('sendAt is after the activity ends.', [{ path: 'body.sendAt', message: 'after the activity ends' }]);
       requireValidTemplate(this.deps, 'broadcast', request.template, { activity: row.title, sponsor: row.sponsor_name ?? '', maxRewardMb: maxRewardMbOf(row) });
       const id = opaqueId();
       await outcome.record(sql, { type: 'broadcast', id });
@@ -209,6 +211,11 @@ export class ActivityMessageService {
     if (!broadcast || broadcast.status === 'done') return { queued: 0, done: true };
     const now = this.deps.clock.now();
     const [row]: ActivityRow[] = await sql.query(`${SELECT_ACTIVITY} WHERE a.id = ?`, [broadcast.activity_id]);
+    // A sponsor's broadcast still waiting when its activity ended (early, by the sponsor) is dropped, not sent about an activity that is over.
+    if (broadcast.kind === 'broadcast' && (row.status === 'ended' || now >= new Date(row.ends_at))) {
+      await sql.query(`UPDATE broadcasts SET status = 'done', finished_at = ? WHERE id = ?`, [now, broadcastId]);
+      return { queued: 0, done: true };
+    }
     const batchSize = this.deps.config.BROADCAST_BATCH_SIZE;
     const users = await usersInAudience(sql, this.userAudience(row, broadcast.audience, now), String(broadcast.cursor_user_id), batchSize);
     let queued = 0;
@@ -234,6 +241,9 @@ export class ActivityMessageService {
     const parsed = parseTemplate(message.template);
     // Templates are checked when saved; one that no longer parses is a bug to see, not a message to half-send.
     if (!parsed.ok) throw new Error(`stored ${message.kind} template of activity ${row.id} does not parse: ${parsed.problem.code}`);
+    const text = renderTemplate(parsed.parts, values);
+    // "{streak}" for someone without one: a message that says nothing is not sent, nor counted against the person's day.
+    if (text.trim() === '') return false;
     const viaWechat = (await usersWithContact(sql, [user.id])).has(user.id);
     const outcome = await enqueueActivityMessage(
       sql,
@@ -243,7 +253,7 @@ export class ActivityMessageService {
         template: messageTemplate(message.kind, row.id),
         phone: user.phone,
         sponsor: row.sponsor_name ?? '',
-        text: renderTemplate(parsed.parts, values),
+        text,
         viaWechat,
       },
       activityMessageRules(this.deps.config),

@@ -219,4 +219,24 @@ describe('红包雨 (red packet rain)', () => {
     expect((await stack.client.get(`/api/v1/sponsors/${sid}/activities/${aid}`, { token: owner })).body).toMatchObject({ paidMb: 0, remainingMb: 49 });
     await expectAuditClean();
   });
+  it("keeps a targeted rain's page packets to those the targeting lets in, even when an outsider grabs by the packet's id", async () => {
+    const start = clock.now().getTime();
+    // Targeted at the newcomer's carrier, which is not the member's.
+    const newcomer = await signIn(stack.client, '13300000041');
+    const carrierOf = async (token: string) => (await stack.client.get('/api/v1/me', { token })).body.carrier;
+    const carrier = await carrierOf(newcomer.token);
+    expect(await carrierOf(member.token)).not.toBe(carrier);
+    const { aid } = await publishedRain('13700000007', { times: [new Date(start - MINUTE_MS).toISOString()], count: 2, totalMb: 20 }, { targeting: { carriers: [carrier] } });
+    await dropOnBoth();
+    const [open] = (await stack.client.get(`/api/v1/activities/${aid}`, { token: newcomer.token })).body.rain.openPackets;
+    expect((await stack.client.get(`/api/v1/activities/${aid}`, { token: member.token })).status).toBe(404);
+    const walletBefore = (await stack.client.get('/api/v1/wallet', { token: member.token })).body.balanceMb;
+    const outsider = await stack.client.post(`/api/v1/red-packets/${open.id}/grab`, {}, { token: member.token, idempotencyKey: true });
+    expect([outsider.status, outsider.body.error?.code]).toEqual([403, 'NOT_ELIGIBLE']);
+    expect((await stack.client.get('/api/v1/wallet', { token: member.token })).body.balanceMb).toBe(walletBefore);
+    expect(await count('SELECT COUNT(*) AS n FROM red_packet_grabs WHERE packet_id = ?', [open.id])).toBe(0);
+    const insider = await stack.client.post(`/api/v1/red-packets/${open.id}/grab`, {}, { token: newcomer.token, idempotencyKey: true });
+    expect(insider.status).toBe(200);
+    await expectAuditClean();
+  });
 });

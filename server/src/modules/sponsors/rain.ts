@@ -1,10 +1,12 @@
 import { rainDropMb, type ActivityRain, type ActivityRainView } from '@liuliang/shared';
 import { inTransaction, isDuplicateKey, toInt, type Sql, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
-import { invalidInput } from '../../platform/errors';
+import { DomainError, invalidInput } from '../../platform/errors';
+import { findUserById } from '../auth';
 import { enqueueRoomMessage, knownRoomIds } from '../bot';
 import type { LeftoverReturned, RedPacketService } from '../red-packets/service';
-import { activityEscrowCode, lockActivity, rainOf, type ActivityRow } from './activity-rows';
+import { activityEscrowCode, lockActivity, rainOf, SELECT_ACTIVITY, targetingOf, type ActivityRow } from './activity-rows';
+import { isEligible } from './rules';
 import { activityTexts } from './messages';
 import { moveBudget, sponsorBudgetCode } from './budget';
 
@@ -15,7 +17,7 @@ const RAIN_OPEN_PACKETS_MAX = 20;
 type SkipReason = 'paused' | 'budget';
 
 /** What rain needs of red packets: drop packets paid by the escrow, list them, hear their leftovers. */
-export type RainPackets = Pick<RedPacketService, 'dropFromEscrow' | 'openPacketsFundedBy' | 'onLeftoverReturned'>;
+export type RainPackets = Pick<RedPacketService, 'dropFromEscrow' | 'openPacketsFundedBy' | 'onLeftoverReturned' | 'onGrab'>;
 
 /**
  * 红包雨 (SPEC §3.9). At each time of its schedule a running activity drops one 拼手气 packet
@@ -35,6 +37,15 @@ export class RainService {
     private readonly packets: RainPackets,
   ) {
     packets.onLeftoverReturned('activity', (sql, returned) => this.takeBackLeftover(sql, returned));
+    packets.onGrab('activity', (userId, activityId) => this.requireEligible(userId, activityId));
+  }
+
+  /** A rain's page packets are the activity's: its targeting decides who grabs them, however the packet's id was learnt. */
+  private async requireEligible(userId: string, activityId: string): Promise<void> {
+    const sql = this.deps.dataSource.manager;
+    const [row]: ActivityRow[] = await sql.query(`${SELECT_ACTIVITY} WHERE a.id = ?`, [activityId]);
+    const user = await findUserById(sql, userId);
+    if (!row || !user || !isEligible(targetingOf(row), user, new Date(row.starts_at))) throw new DomainError('NOT_ELIGIBLE', 'This activity is not open to you.');
   }
 
   /** Refuses rooms the bot has never reported (it keeps each room's members current). */
