@@ -1,9 +1,9 @@
 import { Button, Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
-import { formatMb, type Activity, type ActivityStatus, type MySponsor } from '@liuliang/shared';
+import { ACTIVITY_TYPES, formatMb, RAIN_TIMES_MAX, type Activity, type ActivityStatus, type MySponsor } from '@liuliang/shared';
 import { useState } from 'react';
 import { IdempotentAction } from '../../api/idempotency';
-import { isOutcomeUnknown } from '../../api/errors';
+import { ApiError, isOutcomeUnknown } from '../../api/errors';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { TextField } from '../../components/TextField';
 import { Page } from '../../frame/Page';
@@ -13,7 +13,16 @@ import { failureMessage, useSignedIn } from '../../session/guard';
 import { useServices } from '../../services';
 import { parseWholeMb } from '../../forms/validation';
 import { useLimits } from '../../hooks/useLimits';
-import { checkActivityForm, DEFAULT_TEMPLATE, type ActivityFormFields } from './activityForm';
+import {
+  ACTIVITY_TYPE_NAMES,
+  checkActivityForm,
+  DEFAULT_TEMPLATES,
+  fieldErrorOf,
+  type ActivityField,
+  type ActivityFormError,
+  type ActivityFormFields,
+  type ActivityType,
+} from './activityForm';
 import { FundWarnings } from './FundWarnings';
 import { BroadcastForm } from './BroadcastForm';
 import { CouponBatches } from './CouponBatches';
@@ -42,6 +51,7 @@ const STEPS_BY_STATUS: Record<ActivityStatus, Array<[Step, string]>> = {
 };
 
 const EMPTY_FORM: ActivityFormFields = {
+  type: 'signin',
   title: '',
   budgetText: '',
   perUserCapText: '',
@@ -50,21 +60,49 @@ const EMPTY_FORM: ActivityFormFields = {
   minText: '',
   maxText: '',
   daysText: '7',
-  template: DEFAULT_TEMPLATE,
+  template: DEFAULT_TEMPLATES.signin,
+  helpersText: '3',
+  rainTimes: [''],
+  rainCountText: '',
+  rainTotalText: '',
+  rainRoomsText: '',
 };
 
-/** Creates a check-in activity as a draft, checked in the form first. */
+/** What is wrong with one field, shown under it. */
+function FieldError({ error, field }: { error: ActivityFormError | null; field: ActivityField }) {
+  if (error?.field !== field) return null;
+  return (
+    <Text className='field-error error-message' data-testid={`field-error-${field}`}>
+      {error.error}
+    </Text>
+  );
+}
+
+/** Creates an activity of any type as a draft, checked in the form first; an error sits on its field until that field changes. */
 function CreateActivity({ sponsorId, sponsorName, onCreated }: { sponsorId: string; sponsorName: string; onCreated: () => void }) {
   const { api } = useServices();
   const { activitySms } = useLimits();
   const [fields, setFields] = useState<ActivityFormFields>(EMPTY_FORM);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<ActivityFormError | null>(null);
   const [saving, setSaving] = useState(false);
-  const set = (name: keyof ActivityFormFields) => (value: string) => setFields((current) => ({ ...current, [name]: value }));
+  const clearFor = (field: ActivityField) => setError((shown) => (shown?.field === field ? null : shown));
+  const set = (name: ActivityField) => (value: string) => {
+    setFields((current) => ({ ...current, [name]: value }));
+    clearFor(name);
+  };
+  const setRainTimes = (change: (times: string[]) => string[]) => {
+    setFields((f) => ({ ...f, rainTimes: change(f.rainTimes) }));
+    clearFor('rainTimes');
+  };
+  const chooseType = (type: ActivityType) => {
+    // A message still as the last type's default follows the type; one the sponsor wrote stays.
+    setFields((f) => ({ ...f, type, template: f.template === DEFAULT_TEMPLATES[f.type] ? DEFAULT_TEMPLATES[type] : f.template }));
+    setError(null);
+  };
 
   async function create() {
     const checked = checkActivityForm(fields, new Date(), { sponsor: sponsorName, budget: activitySms });
-    if (!checked.ok) return setError(checked.error);
+    if (!checked.ok) return setError({ error: checked.error, field: checked.field });
     setError(null);
     setSaving(true);
     try {
@@ -72,19 +110,35 @@ function CreateActivity({ sponsorId, sponsorName, onCreated }: { sponsorId: stri
       setFields(EMPTY_FORM);
       onCreated();
     } catch (failure) {
-      setError(failureMessage(failure, PAGES.sponsor));
+      const onField = failure instanceof ApiError && failure.status === 400 ? fieldErrorOf(failure.details) : null;
+      const template = failure instanceof ApiError && failure.code === 'UNKNOWN_TEMPLATE_VARIABLE';
+      setError(onField ?? { error: failureMessage(failure, PAGES.sponsor), field: template ? 'template' : null });
     } finally {
       setSaving(false);
     }
   }
 
+  const field = (name: ActivityField) => <FieldError error={error} field={name} />;
   return (
     <View className='card'>
-      <Text className='card-title'>新建签到活动</Text>
-      <ErrorMessage message={error} />
-      <TextField label='活动名称' testId='activity-title-input' value={fields.title} onChange={set('title')} placeholder='每日签到领流量' />
-      <TextField label='活动预算（MB）' testId='activity-budget-input' numeric value={fields.budgetText} onChange={set('budgetText')} />
-      <TextField label='每人上限（MB）' testId='activity-cap-input' numeric value={fields.perUserCapText} onChange={set('perUserCapText')} />
+      <Text className='card-title'>新建活动</Text>
+      <View className='segmented'>
+        {ACTIVITY_TYPES.map((type) => (
+          <View key={type} className={`segment ${fields.type === type ? 'segment-active' : ''}`} data-testid={`activity-type-${type}`} onClick={() => chooseType(type)}>
+            <Text>{ACTIVITY_TYPE_NAMES[type]}</Text>
+          </View>
+        ))}
+      </View>
+      <ErrorMessage message={error?.field === null ? error.error : null} />
+      <TextField label='活动名称' testId='activity-title-input' value={fields.title} onChange={set('title')} placeholder='每日签到领流量'>
+        {field('title')}
+      </TextField>
+      <TextField label='活动预算（MB）' testId='activity-budget-input' numeric value={fields.budgetText} onChange={set('budgetText')}>
+        {field('budgetText')}
+      </TextField>
+      <TextField label='每人上限（MB）' testId='activity-cap-input' numeric value={fields.perUserCapText} onChange={set('perUserCapText')}>
+        {field('perUserCapText')}
+      </TextField>
       <View className='segmented'>
         <View
           className={`segment ${fields.rewardMode === 'fixed' ? 'segment-active' : ''}`}
@@ -102,25 +156,74 @@ function CreateActivity({ sponsorId, sponsorName, onCreated }: { sponsorId: stri
         </View>
       </View>
       {fields.rewardMode === 'fixed' ? (
-        <TextField label='每次奖励（MB）' testId='activity-amount-input' numeric value={fields.amountText} onChange={set('amountText')} />
+        <TextField label='每次奖励（MB）' testId='activity-amount-input' numeric value={fields.amountText} onChange={set('amountText')}>
+          {field('amountText')}
+        </TextField>
       ) : (
         <>
-          <TextField label='最少（MB）' testId='activity-min-input' numeric value={fields.minText} onChange={set('minText')} />
-          <TextField label='最多（MB）' testId='activity-max-input' numeric value={fields.maxText} onChange={set('maxText')} />
+          <TextField label='最少（MB）' testId='activity-min-input' numeric value={fields.minText} onChange={set('minText')}>
+            {field('minText')}
+          </TextField>
+          <TextField label='最多（MB）' testId='activity-max-input' numeric value={fields.maxText} onChange={set('maxText')}>
+            {field('maxText')}
+          </TextField>
         </>
       )}
-      <TextField label='持续天数' testId='activity-days-input' numeric value={fields.daysText} onChange={set('daysText')} />
+      <TextField label='持续天数（从现在起）' testId='activity-days-input' numeric value={fields.daysText} onChange={set('daysText')}>
+        {field('daysText')}
+      </TextField>
+      {fields.type === 'share' && (
+        <TextField label='需要几位好友助力' testId='activity-helpers-input' numeric value={fields.helpersText} onChange={set('helpersText')}>
+          {field('helpersText')}
+        </TextField>
+      )}
+      {fields.type === 'red_packet_rain' && (
+        <View data-testid='rain-fields'>
+          {fields.rainTimes.map((time, i) => (
+            <View key={i} className='row'>
+              <TextField
+                label={`第 ${i + 1} 场时间（北京时间）`}
+                testId={`rain-time-${i}`}
+                value={time}
+                placeholder='2026-03-10 20:00'
+                onChange={(value) => setRainTimes((times) => times.map((t, j) => (j === i ? value : t)))}
+              />
+              {fields.rainTimes.length > 1 && (
+                <Button size='mini' data-testid={`remove-rain-time-${i}`} onClick={() => setRainTimes((times) => times.filter((_, j) => j !== i))}>
+                  删除
+                </Button>
+              )}
+            </View>
+          ))}
+          {field('rainTimes')}
+          {fields.rainTimes.length < RAIN_TIMES_MAX && (
+            <Button size='mini' data-testid='add-rain-time-button' onClick={() => setRainTimes((times) => [...times, ''])}>
+              添加一场
+            </Button>
+          )}
+          <TextField label='每个红包个数' testId='rain-count-input' numeric value={fields.rainCountText} onChange={set('rainCountText')}>
+            {field('rainCountText')}
+          </TextField>
+          <TextField label='每个红包总额（MB）' testId='rain-total-input' numeric value={fields.rainTotalText} onChange={set('rainTotalText')}>
+            {field('rainTotalText')}
+          </TextField>
+          <TextField label='同时投放的群 ID（可选，逗号分隔）' testId='rain-rooms-input' value={fields.rainRoomsText} onChange={set('rainRoomsText')}>
+            {field('rainRoomsText')}
+          </TextField>
+        </View>
+      )}
       <TemplateEditor
         label='中奖消息'
         testId='activity-template-input'
         value={fields.template}
         onChange={set('template')}
         context={{
-          activity: fields.title.trim() || '签到活动',
+          activity: fields.title.trim() || `${ACTIVITY_TYPE_NAMES[fields.type]}活动`,
           sponsor: sponsorName,
           maxRewardMb: parseWholeMb(fields.rewardMode === 'fixed' ? fields.amountText : fields.maxText) ?? 1,
         }}
       />
+      {field('template')}
       <Button className='btn-primary' data-testid='create-activity-button' disabled={saving} onClick={create}>
         {saving ? '正在保存…' : '保存为草稿'}
       </Button>
