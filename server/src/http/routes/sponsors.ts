@@ -36,7 +36,7 @@ import type { Deps } from '../../deps';
 import type { Actor, SponsorService } from '../../modules/sponsors/service';
 import type { ActivityService } from '../../modules/sponsors/activities';
 import type { ParticipationService } from '../../modules/sponsors/participation';
-import { activityReport, activityRewards, activityRewardsCsv } from '../../modules/sponsors/report';
+import { activityRewards, activityRewardsCsv } from '../../modules/sponsors/report';
 
 /** An id that cannot name a sponsor or an activity names none: 404 either way. */
 const OpaqueId = z.string().regex(OPAQUE_ID_PATTERN).catch('-');
@@ -281,7 +281,7 @@ export function addSponsorRoutes(api: Api, deps: Deps, sponsors: SponsorService,
     },
     async (ctx, { params, query }) => {
       const { sid, aid } = ids(params);
-      if (query.format !== 'csv') return activityReport(deps, actorOf(ctx), sid, aid);
+      if (query.format !== 'csv') return activities.report(actorOf(ctx), sid, aid);
       const csv = await activityRewardsCsv(deps, actorOf(ctx), sid, aid);
       ctx.type = 'text/csv; charset=utf-8';
       ctx.set('Content-Disposition', `attachment; filename="activity-${aid}-rewards.csv"`);

@@ -116,6 +116,25 @@ export async function openPacketsFundedBy(
   return rows.map((row) => ({ ...row, grabbed: Number(row.grabbed) !== 0 }));
 }
 
+/** Asia/Shanghai calendar day of a grab's stored UTC instant, in SQL. */
+const SHANGHAI_GRAB_DAY = `DATE_FORMAT(DATE_ADD(g.created_at, INTERVAL 8 HOUR), '%Y-%m-%d')`;
+
+/** What a funder's packets gave out: the grabs, distinct grabbers, and per Asia/Shanghai day of the grab (the latest `maxDays`, newest first). */
+export async function grabTotalsFundedBy(
+  sql: Sql,
+  funder: { type: FunderType; id: string },
+  maxDays: number,
+): Promise<{ totals: { n: string; people: string }; byDay: Array<{ day: string; mb: string; people: string }> }> {
+  const from = 'FROM red_packet_grabs g JOIN red_packets p ON p.id = g.packet_id WHERE p.funder_type = ? AND p.funder_id = ?';
+  const [totals] = await sql.query(`SELECT COUNT(*) AS n, COUNT(DISTINCT g.user_id) AS people ${from}`, [funder.type, funder.id]);
+  const byDay = await sql.query(`SELECT ${SHANGHAI_GRAB_DAY} AS day, SUM(g.amount_mb) AS mb, COUNT(DISTINCT g.user_id) AS people ${from} GROUP BY day ORDER BY day DESC LIMIT ?`, [
+    funder.type,
+    funder.id,
+    maxDays,
+  ]);
+  return { totals, byDay };
+}
+
 /** Open packets past their expiry, earliest first. */
 export async function expiredOpenPacketIds(sql: Sql, now: Date, limit: number): Promise<string[]> {
   const rows: Array<{ id: string }> = await sql.query(`SELECT id FROM red_packets WHERE status = 'open' AND expires_at <= ? ORDER BY expires_at LIMIT ?`, [now, limit]);

@@ -7,6 +7,7 @@ import {
   expiredOpenPacketIds,
   findPacket,
   freeShares,
+  grabTotalsFundedBy,
   grabOf,
   grabResultOf,
   grabsOf,
@@ -74,6 +75,13 @@ export interface LeftoverReturned {
 }
 export type LeftoverListener = (sql: Tx, returned: LeftoverReturned) => Promise<void>;
 /** Who may grab a funded packet outside rooms (an activity's targeting): resolves, or throws the refusal. */
+/** What a funder's packets gave out (see grabsFundedBy). */
+export interface FunderGrabs {
+  grabs: number;
+  grabbers: number;
+  byDay: Array<{ date: string; spentMb: number; participants: number }>;
+}
+
 export type GrabGate = (userId: string, funderId: string) => Promise<void>;
 /**
  * Redis gates a grab on one string, a room packet's room; a funded packet outside rooms is
@@ -180,6 +188,19 @@ export class RedPacketService {
   async openPacketsFundedBy(funder: Pick<PacketFunder, 'type' | 'id'>, userId: string | null, limit: number): Promise<Array<{ id: string; count: number; totalMb: number; remainingCount: number; expiresAt: string; grabbed: boolean }>> {
     const rows = await openPacketsFundedBy(this.deps.dataSource.manager, funder, userId, limit);
     return rows.map((r) => ({ id: String(r.id), count: Number(r.count), totalMb: toInt(r.total_mb), remainingCount: Number(r.remaining_count), expiresAt: new Date(r.expires_at).toISOString(), grabbed: r.grabbed }));
+  }
+
+  /**
+   * What a funder's packets gave out, for its report: grabs, distinct grabbers, and per
+   * Asia/Shanghai day of the grab the MB grabbed and the grabbers (the latest `maxDays`, oldest first).
+   */
+  async grabsFundedBy(funder: Pick<PacketFunder, 'type' | 'id'>, maxDays: number): Promise<FunderGrabs> {
+    const { totals, byDay } = await grabTotalsFundedBy(this.deps.dataSource.manager, funder, maxDays);
+    return {
+      grabs: toInt(totals.n),
+      grabbers: toInt(totals.people),
+      byDay: byDay.reverse().map((d) => ({ date: d.day, spentMb: toInt(d.mb), participants: toInt(d.people) })),
+    };
   }
 
   /**

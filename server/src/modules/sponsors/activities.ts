@@ -1,4 +1,13 @@
-import { shanghaiDay, type Activity, type ActivityCreateRequest, type ActivityUpdateRequest, type CheckinResult, type Page, type User } from '@liuliang/shared';
+import {
+  shanghaiDay,
+  type Activity,
+  type ActivityCreateRequest,
+  type ActivityReport,
+  type ActivityUpdateRequest,
+  type CheckinResult,
+  type Page,
+  type User,
+} from '@liuliang/shared';
 import { inTransaction, isDuplicateKey, toInt, type Sql, type Tx } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { DomainError, invalidInput, limitExceeded, notFound } from '../../platform/errors';
@@ -14,6 +23,7 @@ import { drawRewardMb, isEligible, nextStreak, shiftDay } from './rules';
 import { moveBudget, sponsorBudgetCode } from './budget';
 import { keysetPage, type PageRequest } from './pages';
 import type { RainService } from './rain';
+import { activityReport } from './report';
 
 /** Bound on the activities one end-sweep settles. */
 const ACTIVITY_END_BATCH = 100;
@@ -52,6 +62,11 @@ export class ActivityService {
     private readonly rain: RainService | null = null,
     readonly messages: ActivityMessageService = new ActivityMessageService(deps),
   ) {}
+
+  /** `GET …/:aid/report` (report.ts): a rain's grabs count as its rewards. */
+  report(actor: Actor, sponsorId: string, activityId: string): Promise<ActivityReport> {
+    return activityReport(this.deps, this.rain, actor, sponsorId, activityId);
+  }
 
   /** Hears every reward after it committed (personalised messages build on this). */
   onRewarded(listener: RewardedListener): void {

@@ -8,6 +8,7 @@ import { activityRequest, grantOperator, publishedActivity, sponsorWithBudget } 
 import { auditLedger } from '../ledger/audit';
 import { inTransaction } from '../../db/sql';
 import { LEDGER_REGISTRY } from '../../ledger-registrations';
+import { shanghaiDay } from '@liuliang/shared';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -237,6 +238,49 @@ describe('红包雨 (red packet rain)', () => {
     expect(await count('SELECT COUNT(*) AS n FROM red_packet_grabs WHERE packet_id = ?', [open.id])).toBe(0);
     const insider = await stack.client.post(`/api/v1/red-packets/${open.id}/grab`, {}, { token: newcomer.token, idempotencyKey: true });
     expect(insider.status).toBe(200);
+    await expectAuditClean();
+  });
+
+  it("reports a rain's grabs as its rewards: distinct grabbers, one reward a grab, each day the Shanghai day of the grab", async () => {
+    const start = clock.now().getTime();
+    // The second drop falls half an hour into the next Asia/Shanghai day.
+    const nextShanghaiMidnight = Date.parse(`${shanghaiDay(new Date(start + 24 * HOUR_MS))}T00:00:00+08:00`);
+    const second = nextShanghaiMidnight + 30 * MINUTE_MS;
+    const { sid, aid, owner } = await publishedRain('13700000008', { times: [new Date(start - MINUTE_MS).toISOString(), new Date(second).toISOString()], count: 3, totalMb: 30 });
+    const friend = await signIn(stack.client, '13300000042');
+    const report = async () => {
+      const answer = await stack.client.get(`/api/v1/sponsors/${sid}/activities/${aid}/report`, { token: owner });
+      expect(answer.status).toBe(200);
+      return answer.body;
+    };
+    const grabOpen = async (token: string) => {
+      const [open] = (await stack.client.get(`/api/v1/activities/${aid}`, { token })).body.rain.openPackets;
+      const grabbed = await stack.client.post(`/api/v1/red-packets/${open.id}/grab`, {}, { token, idempotencyKey: true });
+      expect(grabbed.status).toBe(200);
+      return grabbed.body.amountMb as number;
+    };
+
+    await dropOnBoth();
+    expect(await report()).toMatchObject({ participants: 0, rewards: 0, byDay: [], spentMb: 30, remainingMb: 970 });
+    const firstDay = [await grabOpen(member.token), await grabOpen(friend.token)];
+    clock.advanceMs(second - start + MINUTE_MS);
+    await dropOnBoth();
+    const secondDay = await grabOpen(member.token);
+
+    const seen = await report();
+    expect(seen).toMatchObject({
+      budgetMb: 1000,
+      participants: 2,
+      rewards: 3,
+      byDay: [
+        { date: shanghaiDay(new Date(start)), spentMb: firstDay[0] + firstDay[1], participants: 2 },
+        { date: shanghaiDay(new Date(second + MINUTE_MS)), spentMb: secondDay, participants: 1 },
+      ],
+    });
+    // Both drops left the escrow (their packets are still open); spent and remaining still make the budget.
+    expect(seen.spentMb).toBe(60);
+    expect(seen.spentMb + seen.remainingMb).toBe(seen.budgetMb);
+    expect(seen.escrowMb).toBe(await balanceOf(`escrow:activity:${aid}`));
     await expectAuditClean();
   });
 });

@@ -4,7 +4,7 @@ import type { Deps } from '../../deps';
 import { DomainError, invalidInput } from '../../platform/errors';
 import { findUserById } from '../auth';
 import { enqueueRoomMessage, knownRoomIds } from '../bot';
-import type { LeftoverReturned, RedPacketService } from '../red-packets/service';
+import type { FunderGrabs, LeftoverReturned, RedPacketService } from '../red-packets/service';
 import { activityEscrowCode, lockActivity, rainOf, SELECT_ACTIVITY, targetingOf, type ActivityRow } from './activity-rows';
 import { isEligible } from './rules';
 import { activityTexts } from './messages';
@@ -16,8 +16,8 @@ const RAIN_OPEN_PACKETS_MAX = 20;
 /** Why a drop did not rain: the activity was paused at its time, or its escrow could not pay the whole drop. */
 type SkipReason = 'paused' | 'budget';
 
-/** What rain needs of red packets: drop packets paid by the escrow, list them, hear their leftovers. */
-export type RainPackets = Pick<RedPacketService, 'dropFromEscrow' | 'openPacketsFundedBy' | 'onLeftoverReturned' | 'onGrab'>;
+/** What rain needs of red packets: drop packets paid by the escrow, list them, count their grabs, hear their leftovers. */
+export type RainPackets = Pick<RedPacketService, 'dropFromEscrow' | 'openPacketsFundedBy' | 'grabsFundedBy' | 'onLeftoverReturned' | 'onGrab'>;
 
 /**
  * 红包雨 (SPEC §3.9). At each time of its schedule a running activity drops one 拼手气 packet
@@ -73,6 +73,11 @@ export class RainService {
       drops: rain.times.map((at, index) => ({ at, status: fate.get(index) ?? 'scheduled' })),
       openPackets: await this.packets.openPacketsFundedBy({ type: 'activity', id: row.id }, viewer.userId, RAIN_OPEN_PACKETS_MAX),
     };
+  }
+
+  /** What a rain's packets gave out, for its report: the grabs are its rewards, the grabbers its participants. */
+  grabsOf(activityId: string, maxDays: number): Promise<FunderGrabs> {
+    return this.packets.grabsFundedBy({ type: 'activity', id: activityId }, maxDays);
   }
 
   /** The job: every due drop of every running rain, each exactly once. Returns the drops settled (rained or skipped). */

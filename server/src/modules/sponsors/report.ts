@@ -8,6 +8,8 @@ import { countActivityMessages } from '../outbox';
 import { requireAccess, type Actor } from './access';
 import { activityEscrowCode } from './activity-rows';
 import { keysetPage, type PageRequest } from './pages';
+import type { RainService } from './rain';
+import type { FunderGrabs } from '../red-packets/service';
 
 /** Bound on the rows of one rewards CSV. */
 const REPORT_CSV_MAX_ROWS = 100_000;
@@ -20,20 +22,16 @@ const SHANGHAI_DAY = `DATE_FORMAT(DATE_ADD(r.created_at, INTERVAL 8 HOUR), '%Y-%
 /**
  * An activity's report (SPEC §3.9, §4): spent as the activity paid it, what is left from the
  * ledger's escrow and the activity's return; spent + remaining = budget, and remaining is what
- * the escrow holds plus what went back to the budget at the end.
+ * the escrow holds plus what went back to the budget at the end. A rain's rewards are its
+ * packets' grabs (the red-packets module's to count): participants are the distinct grabbers,
+ * and each day is the day of the grab.
  */
-export async function activityReport(deps: Deps, actor: Actor, sponsorId: string, activityId: string): Promise<ActivityReport> {
+export async function activityReport(deps: Deps, rain: Pick<RainService, 'grabsOf'> | null, actor: Actor, sponsorId: string, activityId: string): Promise<ActivityReport> {
   const sql = deps.dataSource.manager;
   await requireAccess(sql, actor, 'activity.report', { sponsorId });
-  const [activity] = await sql.query('SELECT budget_mb, paid_mb, returned_mb, status FROM activities WHERE id = ? AND sponsor_id = ?', [activityId, sponsorId]);
+  const [activity] = await sql.query('SELECT type, budget_mb, paid_mb, returned_mb, status FROM activities WHERE id = ? AND sponsor_id = ?', [activityId, sponsorId]);
   if (!activity) throw notFound('No such activity.');
-  const [totals] = await sql.query('SELECT COALESCE(SUM(amount_mb), 0) AS mb, COUNT(*) AS n, COUNT(DISTINCT user_id) AS people FROM activity_rewards WHERE activity_id = ?', [
-    activityId,
-  ]);
-  const byDay: Array<{ day: string; mb: string; people: string }> = await sql.query(
-    `SELECT ${SHANGHAI_DAY} AS day, SUM(r.amount_mb) AS mb, COUNT(DISTINCT r.user_id) AS people FROM activity_rewards r WHERE r.activity_id = ? GROUP BY day ORDER BY day DESC LIMIT ?`,
-    [activityId, REPORT_MAX_DAYS],
-  );
+  const given = activity.type === 'red_packet_rain' && rain !== null ? grabsAsRewards(await rain.grabsOf(activityId, REPORT_MAX_DAYS)) : await rewardsGiven(sql, activityId);
   const messages = await countActivityMessages(sql, activityId);
   const budgetMb = toInt(activity.budget_mb);
   // What left the escrow for good: the rewards, and a rain's packets less what they gave back
@@ -45,9 +43,26 @@ export async function activityReport(deps: Deps, actor: Actor, sponsorId: string
     remainingMb: budgetMb - spentMb,
     escrowMb: activity.status === 'draft' ? 0 : await deps.ledger.balanceMb(sql, activityEscrowCode(activityId)),
     returnedMb: toInt(activity.returned_mb),
+    ...given,
+    messages,
+  };
+}
+
+/** What an activity gave out: how many rewards, to how many people, and per Asia/Shanghai day. */
+type Given = Pick<ActivityReport, 'participants' | 'rewards' | 'byDay'>;
+
+const grabsAsRewards = (grabs: FunderGrabs): Given => ({ participants: grabs.grabbers, rewards: grabs.grabs, byDay: grabs.byDay });
+
+/** The rewards an activity paid itself (check-ins, invites, shares). */
+async function rewardsGiven(sql: Sql, activityId: string): Promise<Given> {
+  const [totals] = await sql.query('SELECT COUNT(*) AS n, COUNT(DISTINCT user_id) AS people FROM activity_rewards WHERE activity_id = ?', [activityId]);
+  const byDay: Array<{ day: string; mb: string; people: string }> = await sql.query(
+    `SELECT ${SHANGHAI_DAY} AS day, SUM(r.amount_mb) AS mb, COUNT(DISTINCT r.user_id) AS people FROM activity_rewards r WHERE r.activity_id = ? GROUP BY day ORDER BY day DESC LIMIT ?`,
+    [activityId, REPORT_MAX_DAYS],
+  );
+  return {
     participants: toInt(totals.people),
     rewards: toInt(totals.n),
-    messages,
     byDay: byDay.reverse().map((d) => ({ date: d.day, spentMb: toInt(d.mb), participants: toInt(d.people) })),
   };
 }
