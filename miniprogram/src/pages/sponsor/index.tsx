@@ -72,7 +72,7 @@ const EMPTY_FORM: ActivityFormFields = {
 function FieldError({ error, field }: { error: ActivityFormError | null; field: ActivityField }) {
   if (error?.field !== field) return null;
   return (
-    <Text className='field-error error-message' data-testid={`field-error-${field}`}>
+    <Text className='field-error' data-testid={`field-error-${field}`}>
       {error.error}
     </Text>
   );
