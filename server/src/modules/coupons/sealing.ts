@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import { gcmDecrypt as decrypt, gcmEncrypt as encrypt } from '../../platform/seal';
 
 /**
  * Envelope encryption of coupon codes (SPEC §3.8). Each batch has its own random data key; the
@@ -8,27 +9,10 @@ import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes }
  * nothing that opens to one: that needs the KEK.
  */
 
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 export const DATA_KEY_BYTES = 32;
 
 /** The KEK as an AES-256 key: configuration gives a string of any length (32 bytes or more in production). */
 const kekOf = (kek: string) => createHash('sha256').update(`coupon-kek:${kek}`).digest();
-
-function encrypt(key: Buffer, plain: Buffer, aad: string): Buffer {
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.from(aad, 'utf8'));
-  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]);
-}
-
-function decrypt(key: Buffer, sealed: Buffer, aad: string): Buffer {
-  const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES));
-  decipher.setAAD(Buffer.from(aad, 'utf8'));
-  decipher.setAuthTag(sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-  return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
-}
 
 /** The batch's data key wrapped by the KEK, bound to the batch (a key copied to another batch's row does not open). */
 export const wrapDataKey = (kek: string, dataKey: Buffer, batchId: string) => encrypt(kekOf(kek), dataKey, `coupon-batch:${batchId}`);
